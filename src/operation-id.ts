@@ -1,0 +1,23 @@
+/**
+ * Graph spells the same call and operation ids differently in different places: lowercase dashed
+ * GUIDs in `Location` (`0fe0623f-d628-42ed-b4bd-8ac290072cc5`), uppercase 32-hex digits without
+ * dashes in the 2018 notification example (`0FE0623FD62842EDB4BD8AC290072CC5`).
+ */
+
+const guid = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
+
+/**
+ * Returns the one canonical spelling of a Graph id, so ids can be compared with `===`: a GUID in
+ * any spelling (dashed or not, any case, in braces or not) becomes a lowercase dashed GUID; any
+ * other id is returned trimmed and otherwise unchanged.
+ *
+ * @example
+ * normalizeId("0FE0623FD62842EDB4BD8AC290072CC5"); // "0fe0623f-d628-42ed-b4bd-8ac290072cc5"
+ * normalizeId("0fe0623f-d628-42ed-b4bd-8ac290072cc5") === normalizeId("0FE0623FD62842EDB4BD8AC290072CC5"); // true
+ */
+export function normalizeId(id: string): string {
+  const trimmed = id.trim();
+  const parts = guid.exec(trimmed);
+  if (!parts) return trimmed;
+  return parts.slice(1).join("-").toLowerCase();
+}

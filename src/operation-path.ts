@@ -1,0 +1,38 @@
+import { normalizeId } from "./operation-id.ts";
+
+/** A call's operation, as named by a `Location` header or a notification's resource path. */
+export interface OperationPath {
+  /** The call id, normalised with {@link normalizeId}. */
+  callId: string;
+  /** The operation id, normalised with {@link normalizeId}. */
+  operationId: string;
+}
+
+const operationPath = /\/calls\/([^/?#]+)\/operations\/([^/?#]+)\/?(?:[?#].*)?$/;
+
+/**
+ * Extracts the call id and operation id from an operation's path or URL
+ * (`…/calls/{callId}/operations/{operationId}`), or returns `undefined` when it names no operation.
+ * Ids are percent-decoded and normalised, so every spelling of the same operation gives equal results.
+ *
+ * @example
+ * parseOperationPath("/app/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5");
+ * // { callId: "57dab8b1-894c-409a-b240-bd8beae78896", operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5" }
+ */
+export function parseOperationPath(pathOrUrl: string): OperationPath | undefined {
+  const match = operationPath.exec(pathOrUrl);
+  if (!match?.[1] || !match[2]) return undefined;
+  const callId = safeDecode(match[1]);
+  const operationId = safeDecode(match[2]);
+  if (callId === undefined || operationId === undefined) return undefined;
+  return { callId: normalizeId(callId), operationId: normalizeId(operationId) };
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.trim() === "" ? undefined : decoded;
+  } catch {
+    return undefined;
+  }
+}
