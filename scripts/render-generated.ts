@@ -30,6 +30,17 @@ export async function bundleSpec(): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * Limits the client checks before sending, read from the bundled spec so they cannot drift from it.
+ * A small module of its own, so the client entry need not ship the whole spec.
+ */
+export function renderConstraints(bundled: Record<string, unknown>): string {
+  const schemas = (bundled.components as { schemas: Record<string, { maxLength?: number }> }).schemas;
+  const maxLength = schemas.clientContext?.maxLength;
+  if (typeof maxLength !== "number") throw new Error("spec: components.schemas.clientContext.maxLength is missing");
+  return `${banner}\n/** \`components.schemas.clientContext.maxLength\` in the spec. */\nexport const clientContextMaxLength = ${maxLength};\n`;
+}
+
 /** Every file under `generated/`, by path relative to the project root, with its content. */
 export async function renderGenerated(): Promise<Map<string, string>> {
   const bundled = await bundleSpec();
@@ -37,5 +48,6 @@ export async function renderGenerated(): Promise<Map<string, string>> {
   return new Map([
     ["generated/openapi.json", `${JSON.stringify(bundled, null, 2)}\n`],
     ["generated/schema.d.ts", banner + types],
+    ["generated/constraints.ts", renderConstraints(bundled)],
   ]);
 }
