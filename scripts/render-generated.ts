@@ -37,7 +37,8 @@ export async function bundleSpec(): Promise<Record<string, unknown>> {
 export function renderConstraints(bundled: Record<string, unknown>): string {
   const schemas = (bundled.components as { schemas: Record<string, { maxLength?: number }> }).schemas;
   const maxLength = schemas.clientContext?.maxLength;
-  if (typeof maxLength !== "number") throw new Error("spec: components.schemas.clientContext.maxLength is missing");
+  if (typeof maxLength !== "number")
+    throw new Error("spec: components.schemas.clientContext.maxLength is missing");
   return `${banner}\n/** \`components.schemas.clientContext.maxLength\` in the spec. */\nexport const clientContextMaxLength = ${maxLength};\n`;
 }
 
