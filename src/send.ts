@@ -1,0 +1,113 @@
+import { sleep } from "./abort.ts";
+import { bareToken, type FetchLike, type TokenSource } from "./client-options.ts";
+import { CallsClientError } from "./errors/calls-client-error.ts";
+import { NetworkError } from "./errors/network-error.ts";
+import { TokenError } from "./errors/token-error.ts";
+import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.ts";
+
+/**
+ * The request openapi-fetch builds, kept as plain data: the client hands this class to
+ * openapi-fetch as its `Request`, and sends it with `fetch(url, init)`, so a call builds no
+ * WHATWG `Request` it would only take apart again.
+ */
+export class PlainRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: RequestInit["body"];
+
+  constructor(url: string, init: RequestInit) {
+    this.url = url;
+    this.method = init.method ?? "GET";
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.body = init.body;
+  }
+}
+
+/** What {@link createSender} needs from the client's options. */
+export interface SenderConfig {
+  baseUrl: string;
+  token: TokenSource;
+  fetch: FetchLike;
+  retry: RetryPolicy;
+}
+
+/** What one call learns while sending: the URL and how many attempts were made. */
+export interface SendState {
+  url: string;
+  attempts: number;
+}
+
+/**
+ * The `fetch` openapi-fetch uses for one call: checks the URL is under `baseUrl` (the token goes
+ * nowhere else), adds `Authorization` per attempt, does not follow redirects, retries 429/503/504
+ * per the {@link RetryPolicy} (re-sending the same body), and stops at once when `signal` aborts.
+ *
+ * @example
+ * const state = { url: "", attempts: 0 };
+ * const response = await createSender(config, signal, state)(new PlainRequest(url, { method: "POST", body: "{}" }));
+ */
+export function createSender(
+  config: SenderConfig,
+  signal: AbortSignal | undefined,
+  state: SendState,
+): (request: PlainRequest) => Promise<Response> {
+  return async (request) => {
+    const { url, headers } = request;
+    state.url = url;
+    if (!url.startsWith(`${config.baseUrl}/`)) {
+      throw new CallsClientError(`refusing to send the token to ${url}: it is not under ${config.baseUrl}`);
+    }
+    const init: RequestInit = {
+      method: request.method,
+      headers,
+      body: request.body ?? null,
+      redirect: "manual",
+    };
+    if (signal) init.signal = signal;
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      state.attempts = attempt;
+      headers.set("Authorization", `Bearer ${await bearerToken(config.token)}`);
+      const response = await fetchOnce(config.fetch, url, init, signal);
+      if (attempt >= config.retry.maxAttempts || !isRetryableStatus(response.status)) return response;
+      const wait =
+        parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(attempt, config.retry);
+      if (waited + wait > config.retry.maxTotalDelayMs) return response;
+      await response.body?.cancel().catch(() => {});
+      await sleep(wait, signal);
+      waited += wait;
+    }
+  };
+}
+
+async function fetchOnce(
+  fetch: FetchLike,
+  url: string,
+  init: RequestInit,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw new NetworkError(url, error);
+  }
+}
+
+async function bearerToken(token: TokenSource): Promise<string> {
+  if (typeof token === "string") return token;
+  let value: unknown;
+  try {
+    value = await token();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TokenError(`options.token failed: ${reason}`, { cause: error });
+  }
+  if (typeof value !== "string")
+    throw new TokenError(`options.token must give a string, gave ${typeof value}`);
+  const bare = bareToken(value);
+  if (bare === undefined)
+    throw new TokenError("options.token gave a token that is empty or contains whitespace");
+  return bare;
+}
