@@ -37,23 +37,70 @@ export function specValidator(pointer: string): ValidateFunction {
   return compiled;
 }
 
+const maxReported = 10;
+
 /**
- * One readable sentence from ajv errors, naming each failing field by its JSON path.
+ * One readable sentence from ajv errors, naming each failing field by its JSON path. Reads the
+ * spec's rules the way a person would: an `anyOf` of types is "must be object or array", and the
+ * `if`/`then` rule of `commsNotification` is "must have resource or resourceUrl". At most ten
+ * problems are listed, then how many more there are.
  *
  * @example
- * describeErrors(validate.errors); // "/clientContext must NOT have more than 256 characters"
+ * describeErrors(validate.errors); // "body/clientContext must NOT have more than 256 characters"
  */
 export function describeErrors(errors: readonly ErrorObject[] | null | undefined, root = "body"): string {
   if (!errors || errors.length === 0) return `${root} is invalid`;
-  return errors
-    .filter((e) => e.keyword !== "if")
-    .map((e) => {
-      const where = `${root}${e.instancePath}`;
-      if (e.keyword === "additionalProperties") {
-        return `${where} has unknown property "${String(e.params.additionalProperty)}"`;
-      }
-      if (e.keyword === "enum") return `${where} must be one of ${JSON.stringify(e.params.allowedValues)}`;
+  const anyOfPaths = errors.filter((e) => e.keyword === "anyOf").map((e) => `${e.schemaPath}/`);
+  const messages = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword === "if" || anyOfPaths.some((path) => e.schemaPath.startsWith(path))) continue;
+    messages.add(describeError(e, errors, root));
+  }
+  const listed = [...messages];
+  const more = listed.length > maxReported ? ` (and ${listed.length - maxReported} more)` : "";
+  return listed.slice(0, maxReported).join("; ") + more;
+}
+
+function describeError(e: ErrorObject, all: readonly ErrorObject[], root: string): string {
+  const where = `${root}${e.instancePath}`;
+  switch (e.keyword) {
+    case "additionalProperties":
+      return `${where} has unknown property "${String(e.params.additionalProperty)}"`;
+    case "enum":
+      return `${where} must be one of ${JSON.stringify(e.params.allowedValues)}`;
+    case "required": {
+      const alternative = e.schemaPath.endsWith("/then/required") ? ifNotRequired(e.schemaPath) : undefined;
+      const missing = String(e.params.missingProperty);
+      return alternative
+        ? `${where} must have "${alternative}" or "${missing}"`
+        : `${where} must have required property "${missing}"`;
+    }
+    case "anyOf": {
+      const types = all
+        .filter(
+          (s) =>
+            s.keyword === "type" &&
+            s.instancePath === e.instancePath &&
+            s.schemaPath.startsWith(`${e.schemaPath}/`),
+        )
+        .map((s) => String(s.params.type));
+      return types.length > 0
+        ? `${where} must be ${[...new Set(types)].join(" or ")}`
+        : `${where} must match one of its allowed shapes`;
+    }
+    default:
       return `${where} ${e.message ?? "is invalid"}`;
-    })
-    .join("; ");
+  }
+}
+
+/** For a `then: {required}` rule whose `if` is `not: {required: [x]}` ("x, or else this"), returns x. */
+function ifNotRequired(schemaPath: string): string | undefined {
+  const ifPath = schemaPath.replace(/\/then\/required$/, "/if/not/required");
+  if (!ifPath.startsWith("#/")) return undefined;
+  let node: unknown = openapi;
+  for (const part of ifPath.slice(2).split("/")) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part.replaceAll("~1", "/").replaceAll("~0", "~")];
+  }
+  return Array.isArray(node) && node.length === 1 && typeof node[0] === "string" ? node[0] : undefined;
 }

@@ -1,0 +1,29 @@
+import type { components } from "../../generated/schema.d.ts";
+import type { ResultInfo } from "./notification.ts";
+
+type RawResultInfo = components["schemas"]["resultInfo"];
+
+const decimal = /^-?\d{1,15}$/;
+
+/**
+ * Normalises Graph's `resultInfo` (current) or `errorInfo` (2018): `subCode` is read as `subcode`,
+ * and codes written as decimal strings become integers; other strings are kept as they are.
+ *
+ * @example
+ * normaliseResultInfo({ code: "400", subCode: "8508" }); // { code: 400, subcode: 8508 }
+ */
+export function normaliseResultInfo(raw: RawResultInfo | undefined): ResultInfo | undefined {
+  if (raw === undefined) return undefined;
+  const info: ResultInfo = {};
+  const code = toCode(raw.code);
+  const subcode = toCode(raw.subcode ?? raw.subCode);
+  if (code !== undefined) info.code = code;
+  if (subcode !== undefined) info.subcode = subcode;
+  if (raw.message !== undefined) info.message = raw.message;
+  return info;
+}
+
+function toCode(code: number | string | undefined): number | string | undefined {
+  if (typeof code === "string" && decimal.test(code.trim())) return Number(code.trim());
+  return code;
+}

@@ -1,0 +1,232 @@
+import { describe, expect, it } from "vitest";
+import { InvalidNotificationError } from "../../src/notifications/invalid-notification-error.ts";
+import { parseCommsNotifications } from "../../src/notifications/parse.ts";
+import {
+  callId,
+  operationBatch,
+  operationId,
+  realShape,
+  realShapes,
+  specNotificationExamples,
+} from "./fixtures.ts";
+
+describe("parseCommsNotifications: accepted shapes", () => {
+  it("finds the spec's notification examples (the test below is not vacuous)", () => {
+    expect(specNotificationExamples().map(([name]) => name)).toEqual(["seed", "current"]);
+  });
+
+  it.each(specNotificationExamples())("parses the spec example %s, as text and as a value", (_, body) => {
+    const fromValue = parseCommsNotifications(body);
+    expect(parseCommsNotifications(JSON.stringify(body))).toEqual(fromValue);
+    expect(fromValue).toHaveLength(1);
+    expect(fromValue[0]).toMatchObject({ kind: "operation", callId, operationId, changeType: "deleted" });
+  });
+
+  it("reads the 2018 seed example: resource, normalised ids, completed", () => {
+    const [n] = parseCommsNotifications(specNotificationExamples()[0]?.[1]);
+    expect(n).toMatchObject({
+      kind: "operation",
+      resourceUrl: "/app/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5",
+      status: "completed",
+      clientContext: "d45324c1-fcb5-430a-902c-f20af696537c",
+      operationType: "#microsoft.graph.commsOperation",
+    });
+    expect(n && "resultInfo" in n).toBe(false);
+  });
+
+  it("reads the current example: resourceUrl, failed, integer resultInfo", () => {
+    const [n] = parseCommsNotifications(specNotificationExamples()[1]?.[1]);
+    expect(n).toMatchObject({
+      kind: "operation",
+      status: "failed",
+      odataType: "#microsoft.graph.commsNotification",
+      operationType: "#microsoft.graph.recordOperation",
+      resultInfo: { code: 400, subcode: 8508, message: "Action failed, the operation was cancelled." },
+    });
+    if (n?.kind !== "operation") throw new Error("expected an operation notification");
+    expect(n.operation.completionReason).toBe("operationCanceled");
+  });
+
+  it.each(realShapes)("accepts %s", (_, body) => {
+    const parsed = parseCommsNotifications(JSON.stringify(body));
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0]?.callId).toBe(callId);
+  });
+
+  it("normalises 2018 errorInfo: string codes become integers, subCode becomes subcode", () => {
+    const [n] = parseCommsNotifications(realShape(0));
+    expect(n).toMatchObject({
+      kind: "operation",
+      status: "failed",
+      resultInfo: { code: 500, subcode: 8510 },
+    });
+  });
+
+  it("keeps non-numeric string codes as strings", () => {
+    const body = operationBatch("failed", {}, { resultInfo: { code: "Gone", subcode: " 12 " } });
+    const [n] = parseCommsNotifications(body);
+    expect(n).toMatchObject({ resultInfo: { code: "Gone", subcode: 12 } });
+  });
+
+  it("passes other notifications on as kind resource, data untouched", () => {
+    const participants = parseCommsNotifications(realShape(4))[0];
+    expect(participants).toMatchObject({
+      kind: "resource",
+      resourceUrl: `/communications/calls/${callId}/participants`,
+    });
+    expect(participants?.kind === "resource" && Array.isArray(participants.resourceData)).toBe(true);
+    const ended = parseCommsNotifications(realShape(6))[0];
+    expect(ended).toEqual({
+      kind: "resource",
+      changeType: "deleted",
+      callId,
+      resourceUrl: `/communications/calls/${callId}`,
+      raw: { changeType: "deleted", resourceUrl: `/communications/calls/${callId}` },
+    });
+  });
+
+  it("keeps batch order and mixes kinds", () => {
+    const body = {
+      value: [...realShape(3).value, ...operationBatch("completed").value],
+    };
+    expect(parseCommsNotifications(body).map((n) => n.kind)).toEqual(["resource", "operation"]);
+  });
+});
+
+describe("parseCommsNotifications: rejected bodies name the wrong field", () => {
+  const op = `/communications/calls/${callId}/operations/${operationId}`;
+  const cases: Array<[string, unknown, RegExp]> = [
+    ["invalid JSON", "{", /not valid JSON/],
+    ["empty text", "", /not valid JSON/],
+    ["a JSON string", JSON.stringify("hello"), /^Invalid notification body: body must be object$/],
+    ["null", null, /body must be object/],
+    ["an array", [], /body must be object/],
+    ["no value", {}, /body must have required property "value"/],
+    ["value not an array", { value: {} }, /body\/value must be array/],
+    ["empty batch", { value: [] }, /body\/value must NOT have fewer than 1 items/],
+    ["notification not an object", { value: [5] }, /body\/value\/0 must be object/],
+    [
+      "no changeType",
+      { value: [{ resourceUrl: op }] },
+      /body\/value\/0 must have required property "changeType"/,
+    ],
+    [
+      "unknown changeType",
+      { value: [{ changeType: "moved", resourceUrl: op }] },
+      /body\/value\/0\/changeType must be one of \["created","updated","deleted"\]/,
+    ],
+    [
+      "neither resource nor resourceUrl",
+      { value: [{ changeType: "updated" }] },
+      /body\/value\/0 must have "resource" or "resourceUrl"/,
+    ],
+    [
+      "resource of the wrong type",
+      { value: [{ changeType: "updated", resource: 42 }] },
+      /body\/value\/0\/resource must be string/,
+    ],
+    [
+      "empty resourceUrl",
+      { value: [{ changeType: "updated", resourceUrl: "" }] },
+      /resourceUrl must NOT have fewer than 1 characters/,
+    ],
+    [
+      "resourceData a string",
+      { value: [{ changeType: "updated", resourceUrl: "/communications/calls/x", resourceData: "x" }] },
+      /body\/value\/0\/resourceData must be object or array/,
+    ],
+    [
+      "operation without resourceData",
+      { value: [{ changeType: "deleted", resourceUrl: op }] },
+      /body\/value\/0\/resourceData must be a commsOperation object/,
+    ],
+    [
+      "operation data without status",
+      { value: [{ changeType: "deleted", resourceUrl: op, resourceData: { id: operationId } }] },
+      /body\/value\/0\/resourceData must have required property "status"/,
+    ],
+    [
+      "unknown status",
+      operationBatch("completed", {}, { status: "done" }),
+      /body\/value\/0\/resourceData\/status must be one of \["notStarted","running","completed","failed"\]/,
+    ],
+    [
+      "clientContext over 256 characters",
+      operationBatch("completed", {}, { clientContext: "x".repeat(257) }),
+      /body\/value\/0\/resourceData\/clientContext must NOT have more than 256 characters/,
+    ],
+    [
+      "resultInfo code of the wrong type",
+      operationBatch("failed", {}, { resultInfo: { code: true } }),
+      /body\/value\/0\/resourceData\/resultInfo\/code must be integer,string/,
+    ],
+    [
+      "operation id that disagrees with the path",
+      operationBatch("completed", {}, { id: "11111111-2222-3333-4444-555555555555" }),
+      /body\/value\/0\/resourceData\/id does not match the operation id/,
+    ],
+    [
+      "resource and resourceUrl naming different operations",
+      {
+        value: [
+          { ...operationBatch("completed").value[0], resource: `/app/calls/${callId}/operations/other` },
+        ],
+      },
+      /body\/value\/0\/resource and body\/value\/0\/resourceUrl name different operations/,
+    ],
+    [
+      "a __proto__ key",
+      JSON.stringify(operationBatch("completed")).replace(
+        '{"changeType"',
+        '{"__proto__":{"x":1},"changeType"',
+      ),
+      /body\/value\/0\/__proto__ is a forbidden key/,
+    ],
+    [
+      "a __proto__ key spelled with escapes",
+      '{"value":[{"\\u005f_proto__":{},"changeType":"updated","resourceUrl":"/x"}]}',
+      /body\/value\/0\/__proto__ is a forbidden key/,
+    ],
+    [
+      "a constructor.prototype key",
+      {
+        value: [
+          { changeType: "updated", resourceUrl: "/x", resourceData: { constructor: { prototype: {} } } },
+        ],
+      },
+      /body\/value\/0\/resourceData\/constructor is a forbidden key/,
+    ],
+    [
+      "the second notification of a batch",
+      { value: [operationBatch("completed").value[0], { changeType: "updated" }] },
+      /body\/value\/1 must have "resource" or "resourceUrl"/,
+    ],
+  ];
+
+  it.each(cases)("rejects %s", (_, body, message) => {
+    expect(() => parseCommsNotifications(body)).toThrow(InvalidNotificationError);
+    expect(() => parseCommsNotifications(body)).toThrow(message);
+  });
+
+  it("lists at most ten problems, then how many more", () => {
+    const body = { value: Array.from({ length: 15 }, () => ({ changeType: "x", resourceUrl: "/x" })) };
+    expect(() => parseCommsNotifications(body)).toThrow(
+      /value\/9\/changeType must be one of .* \(and 5 more\)$/,
+    );
+  });
+
+  it("does not pollute Object.prototype when parsing hostile text", () => {
+    const text = '{"value":[{"__proto__":{"polluted":1},"changeType":"updated","resourceUrl":"/x"}]}';
+    expect(() => parseCommsNotifications(text)).toThrow(InvalidNotificationError);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("survives cyclic values handed in directly", () => {
+    const data: Record<string, unknown> = {};
+    data.self = data;
+    const parsed = parseCommsNotifications({
+      value: [{ changeType: "updated", resourceUrl: "/x", resourceData: data }],
+    });
+    expect(parsed[0]).toMatchObject({ kind: "resource", resourceData: data });
+  });
+});
