@@ -1,0 +1,39 @@
+/**
+ * `graph-comms-kit/mocks`: a mock of Graph's cancelMediaProcessing for tests (MSW handlers typed
+ * by the spec, failure scenarios, commsNotifications sender) and for running a bot against
+ * (Prism launched on the bundled spec).
+ */
+export {
+  createGraphHandlers,
+  type GraphHandlersOptions,
+  type GraphMock,
+  type NotifyOptions,
+  type OperationReference,
+  type RecordedRequest,
+} from "./graph-handlers.ts";
+export type { IssuedOperation } from "./issued-operation.ts";
+export { MockOptionError } from "./mock-option-error.ts";
+export {
+  buildCommsNotifications,
+  type CommsNotifications,
+  type IdSpelling,
+  type NotificationContent,
+  type NotifiedStatus,
+} from "./notification-builder.ts";
+export {
+  type DeliveryOptions,
+  deliverNotifications,
+  type NotificationDelivery,
+  type NotificationSink,
+} from "./notification-delivery.ts";
+export { NotificationDeliveryError } from "./notification-delivery-error.ts";
+export type { ODataError } from "./odata-error.ts";
+export type {
+  RetryScenarioOptions,
+  ScenarioHandle,
+  ScenarioName,
+  ScenarioOptions,
+  ScenarioOptionsByName,
+} from "./scenarios.ts";
+export type { ContractFlavour, GraphPath } from "./spec-operations.ts";
+export { UnknownOperationError } from "./unknown-operation-error.ts";

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { createGraphHandlers } from "../../mocks/index.ts";
+import { specOperations } from "../../mocks/spec-operations.ts";
+import { parseOperationPath } from "../../src/operation-path.ts";
+import { post, useGraphMock } from "./support/graph-server.ts";
+import { readResponse, responseProblems } from "./support/spec-response.ts";
+
+const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
+const appId = "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f";
+
+function concrete(path: string): string {
+  return path.replace("{callId}", callId).replace("{appId}", appId);
+}
+
+const cases = specOperations().flatMap((op) =>
+  op.servers.map((server) => ({ op, server, url: `${server}${concrete(op.path)}` })),
+);
+
+describe("createGraphHandlers: the success response of each path", () => {
+  const graph = useGraphMock();
+
+  it.each(cases)("answers $url as the spec says", async ({ op, url }) => {
+    const body = op.flavour === "seed" ? { all: true, clientContext: "ctx-1" } : { clientContext: "ctx-1" };
+    const wire = await readResponse(await post(url, body));
+
+    expect(wire.status).toBe(op.successStatus);
+    expect(responseProblems(op.path, wire)).toEqual([]);
+    const location = wire.headers.get("location") ?? "";
+    const named = parseOperationPath(location);
+    expect(named?.callId).toBe(callId);
+    expect(location.startsWith(url.slice(0, url.indexOf(op.path.split("/")[1] ?? "")))).toBe(true);
+    const issued = graph.operations.at(-1);
+    expect(issued?.operationId).toBe(named?.operationId);
+    expect(issued?.location).toBe(location);
+    expect(issued?.clientContext).toBe("ctx-1");
+    if (op.successBodySchema) {
+      expect(JSON.parse(wire.text)).toMatchObject({ id: named?.operationId, clientContext: "ctx-1" });
+    } else {
+      expect(wire.text).toBe("");
+    }
+  });
+
+  it("gives every operation a fresh id", async () => {
+    const url = `https://graph.microsoft.com/v1.0${concrete("/communications/calls/{callId}/cancelMediaProcessing")}`;
+    const first = await post(url, {});
+    const second = await post(url, {});
+    expect(first.headers.get("location")).not.toBe(second.headers.get("location"));
+    expect(new Set(graph.operations.map((op) => op.operationId)).size).toBe(2);
+  });
+
+  it("leaves clientContext out of the body when the request had none", async () => {
+    const url = `https://graph.microsoft.com/v1.0${concrete("/communications/calls/{callId}/cancelMediaProcessing")}`;
+    const body = await (await post(url, {})).json();
+    expect(body).not.toHaveProperty("clientContext");
+    expect(body.id).toBe(graph.operations[0]?.operationId);
+  });
+
+  it("records what the code under test sent", async () => {
+    const url = `https://graph.microsoft.com/beta${concrete("/applications/{appId}/calls/{callId}/cancelMediaProcessing")}`;
+    await post(url, { all: false }, { authorization: "Bearer abc", "client-request-id": "req-7" });
+    expect(graph.requests).toEqual([
+      expect.objectContaining({
+        path: "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+        specOperationId: "applicationCancelMediaProcessing",
+        url,
+        callId,
+        appId,
+        body: { all: false },
+        status: 202,
+        headers: expect.objectContaining({ authorization: "Bearer abc", "client-request-id": "req-7" }),
+      }),
+    ]);
+  });
+
+  it("serves the /app path only on the servers the spec lists for it", async () => {
+    const url = `https://graph.microsoft.com/v1.0${concrete("/app/calls/{callId}/cancelMediaProcessing")}`;
+    await expect(post(url, {})).rejects.toThrow();
+  });
+
+  it("normalises the call id of the Location to a lowercase dashed GUID", async () => {
+    const url =
+      "https://graph.microsoft.com/beta/app/calls/57DAB8B1894C409AB240BD8BEAE78896/cancelMediaProcessing";
+    const response = await post(url, {});
+    expect(response.headers.get("location")).toContain(`/app/calls/${callId}/operations/`);
+  });
+});
+
+describe("createGraphHandlers options", () => {
+  const ids = ["11111111-2222-3333-4444-555555555555", "AAAAAAAABBBBCCCCDDDDEEEEEEEEEEEE"];
+  const graph = useGraphMock({
+    baseUrl: ["http://127.0.0.1:4010/", "https://graph.example/v1.0"],
+    operationId: () => ids.shift() ?? "exhausted",
+  });
+
+  it("serves every path on each given baseUrl and names the Location from it", async () => {
+    const first = await post(
+      `http://127.0.0.1:4010${concrete("/app/calls/{callId}/cancelMediaProcessing")}`,
+      {},
+    );
+    const second = await post(
+      `https://graph.example/v1.0${concrete("/communications/calls/{callId}/cancelMediaProcessing")}`,
+      {},
+    );
+    expect(first.headers.get("location")).toBe(
+      `http://127.0.0.1:4010/app/calls/${callId}/operations/11111111-2222-3333-4444-555555555555`,
+    );
+    expect(second.headers.get("location")).toBe(
+      `https://graph.example/v1.0/communications/calls/${callId}/operations/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`,
+    );
+    expect(graph.operations.map((op) => op.operationId)).toEqual([
+      "11111111-2222-3333-4444-555555555555",
+      "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+    ]);
+  });
+
+  it.each([
+    [{ baseUrl: "graph.microsoft.com" }, /baseUrl must be an absolute http\(s\) URL/],
+    [{ baseUrl: "ftp://graph.example" }, /baseUrl must use http or https/],
+    [{ baseUrl: [] }, /at least one URL/],
+    [{ callbackUrl: "not a url" }, /callbackUrl must be an absolute/],
+    [{ operationId: "fixed" }, /operationId must be a function/],
+  ])("rejects bad options %j", (options, message) => {
+    expect(() => createGraphHandlers(options as never)).toThrow(message);
+  });
+});
