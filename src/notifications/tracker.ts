@@ -1,0 +1,176 @@
+import { normalizeId } from "../operation-id.ts";
+import type { OperationNotification, ParsedNotification } from "./notification.ts";
+import { OperationFailedError } from "./operation-failed-error.ts";
+import {
+  createMemoryOperationStore,
+  type MemoryOperationStoreOptions,
+  type OperationStore,
+} from "./operation-store.ts";
+import { OperationTimeoutError } from "./operation-timeout-error.ts";
+
+/** Anything naming an operation, such as the client's OperationRef. Ids may be in any spelling. */
+export interface OperationRefLike {
+  callId: string;
+  operationId: string;
+}
+
+/** Options of {@link OperationTracker.wait}. */
+export interface WaitOptions {
+  /** How long to wait for the final notification, in ms; `Infinity` waits for ever. Default: the tracker's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Stops waiting; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link createOperationTracker}. */
+export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
+  /** Where final notifications are kept. Default: an in-memory store built from `ttlMs` and `maxEntries`. */
+  store?: OperationStore;
+  /** The default `wait()` timeout, in ms. Default 30 s (Graph's quick actions); use more for prompts and recordings. */
+  timeoutMs?: number;
+}
+
+/**
+ * What {@link OperationTracker.handle} did with a notification:
+ * `delivered` to waiting callers, `stored` for a later `wait()`, `duplicate` of one already handled,
+ * or `ignored` (not an operation, or a status that is not final).
+ */
+export type HandleResult = "delivered" | "stored" | "duplicate" | "ignored";
+
+/** Matches operation notifications to the callers waiting for them. */
+export interface OperationTracker {
+  /** Takes a parsed notification (pass it as the handler's `onNotification`). Bound; safe to pass around. */
+  handle(notification: ParsedNotification): Promise<HandleResult>;
+  /**
+   * Resolves with the operation's `completed` notification; rejects with {@link OperationFailedError}
+   * on `failed`, {@link OperationTimeoutError} after `timeoutMs`, or the signal's reason on abort.
+   */
+  wait(operation: OperationRefLike, options?: WaitOptions): Promise<OperationNotification>;
+  /** How many `wait()` calls are pending. */
+  readonly waiting: number;
+}
+
+interface Waiter {
+  settle(notification: OperationNotification): void;
+}
+
+const maxTimerMs = 2 ** 31 - 1;
+const finalStatuses = new Set(["completed", "failed"]);
+
+/**
+ * Creates an operation tracker: `wait(op)` learns how an operation ended from Graph's notifications.
+ * Ids match in every spelling (Location vs notification); a final notification that arrives before
+ * `wait()` is kept (bounded by `ttlMs` and `maxEntries`) and delivered when `wait()` comes; a repeated
+ * notification is delivered once.
+ *
+ * @example
+ * const tracker = createOperationTracker();
+ * const handle = createNotificationHandler({ appId, onNotification: tracker.handle });
+ * const done = await tracker.wait({ callId, operationId }, { timeoutMs: 10_000 }); // or throws OperationFailedError
+ */
+export function createOperationTracker(options: OperationTrackerOptions = {}): OperationTracker {
+  const defaultTimeoutMs = readTimeout(options.timeoutMs, 30_000);
+  const store =
+    options.store ??
+    createMemoryOperationStore({
+      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+      ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+    });
+  const waiters = new Map<string, Set<Waiter>>();
+  let waiting = 0;
+
+  async function handle(notification: ParsedNotification): Promise<HandleResult> {
+    if (notification.kind !== "operation" || !finalStatuses.has(notification.status)) return "ignored";
+    const key = keyOf(notification);
+    if (!(await store.add(key, notification))) return "duplicate";
+    const pending = waiters.get(key);
+    if (!pending) return "stored";
+    for (const waiter of pending) waiter.settle(notification);
+    return "delivered";
+  }
+
+  function wait(operation: OperationRefLike, waitOptions: WaitOptions = {}): Promise<OperationNotification> {
+    return new Promise<OperationNotification>((resolve, reject) => {
+      const { key, callId, operationId } = readOperation(operation);
+      const timeoutMs = readTimeout(waitOptions.timeoutMs, defaultTimeoutMs);
+      const { signal } = waitOptions;
+      signal?.throwIfAborted();
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        const set = waiters.get(key);
+        set?.delete(waiter);
+        if (set?.size === 0) waiters.delete(key);
+        waiting--;
+        outcome();
+      };
+      const waiter: Waiter = {
+        settle: (n) =>
+          finish(() => (n.status === "completed" ? resolve(n) : reject(new OperationFailedError(n)))),
+      };
+      const onAbort = () => finish(() => reject(signal?.reason));
+      waiting++;
+      const set = waiters.get(key) ?? new Set<Waiter>();
+      set.add(waiter);
+      waiters.set(key, set);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (timeoutMs !== Number.POSITIVE_INFINITY) {
+        timer = setTimeout(
+          () => finish(() => reject(new OperationTimeoutError(callId, operationId, timeoutMs))),
+          timeoutMs,
+        );
+      }
+      // Registered first, then looked up: a notification handled in between finds the waiter.
+      Promise.resolve()
+        .then(() => store.get(key))
+        .then(
+          (early) => {
+            if (early) waiter.settle(early);
+          },
+          (error: unknown) => finish(() => reject(error)),
+        );
+    });
+  }
+
+  return {
+    handle,
+    wait,
+    get waiting() {
+      return waiting;
+    },
+  };
+}
+
+function keyOf(operation: OperationRefLike): string {
+  return JSON.stringify([normalizeId(operation.callId), normalizeId(operation.operationId)]);
+}
+
+function readOperation(operation: OperationRefLike): { key: string; callId: string; operationId: string } {
+  const { callId, operationId } = (operation ?? {}) as Partial<OperationRefLike>;
+  if (
+    typeof callId !== "string" ||
+    callId.trim() === "" ||
+    typeof operationId !== "string" ||
+    operationId.trim() === ""
+  ) {
+    throw new TypeError("wait() needs an operation with non-empty string callId and operationId");
+  }
+  return {
+    key: keyOf({ callId, operationId }),
+    callId: normalizeId(callId),
+    operationId: normalizeId(operationId),
+  };
+}
+
+function readTimeout(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > maxTimerMs) {
+    throw new TypeError(`timeoutMs must be a number in (0, ${maxTimerMs}] or Infinity, got ${String(value)}`);
+  }
+  return value;
+}

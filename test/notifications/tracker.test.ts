@@ -1,0 +1,272 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { OperationFailedError } from "../../src/notifications/operation-failed-error.ts";
+import { createMemoryOperationStore, type OperationStore } from "../../src/notifications/operation-store.ts";
+import { OperationTimeoutError } from "../../src/notifications/operation-timeout-error.ts";
+import { parseCommsNotifications } from "../../src/notifications/parse.ts";
+import { createOperationTracker } from "../../src/notifications/tracker.ts";
+import { callId, operationBatch, operationId, realShape, upperCallId, upperOperationId } from "./fixtures.ts";
+
+const op = { callId, operationId };
+
+function notification(
+  status: "notStarted" | "running" | "completed" | "failed",
+  ids: Partial<typeof op> = {},
+) {
+  const [n] = parseCommsNotifications(operationBatch(status, ids));
+  if (!n) throw new Error("fixture gave no notification");
+  return n;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("createOperationTracker", () => {
+  it("resolves wait() with the completed notification", async () => {
+    const tracker = createOperationTracker();
+    const waiting = tracker.wait(op);
+    expect(await tracker.handle(notification("completed"))).toBe("delivered");
+    await expect(waiting).resolves.toMatchObject({
+      status: "completed",
+      callId,
+      operationId,
+      clientContext: "ctx-1",
+    });
+    expect(tracker.waiting).toBe(0);
+  });
+
+  it("rejects with OperationFailedError carrying resultInfo on failed", async () => {
+    const tracker = createOperationTracker();
+    const waiting = tracker.wait(op);
+    await tracker.handle(notification("failed"));
+    const error = await waiting.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationFailedError);
+    expect(error).toMatchObject({
+      callId,
+      operationId,
+      resultInfo: { code: 400, subcode: 8508, message: "cancelled" },
+    });
+    expect((error as Error).message).toContain("code 400, subcode 8508: cancelled");
+  });
+
+  it("ignores notStarted/running and non-operation notifications, then resolves on completed", async () => {
+    const tracker = createOperationTracker();
+    const waiting = tracker.wait(op);
+    const [callState] = parseCommsNotifications(realShape(3));
+    expect(await tracker.handle(notification("notStarted"))).toBe("ignored");
+    expect(await tracker.handle(notification("running"))).toBe("ignored");
+    expect(await tracker.handle(callState as NonNullable<typeof callState>)).toBe("ignored");
+    expect(tracker.waiting).toBe(1);
+    await tracker.handle(notification("completed"));
+    await expect(waiting).resolves.toMatchObject({ status: "completed" });
+  });
+
+  it("times out with OperationTimeoutError", async () => {
+    vi.useFakeTimers();
+    const tracker = createOperationTracker();
+    const waiting = tracker.wait(op, { timeoutMs: 5_000 });
+    const settled = waiting.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(tracker.waiting).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await settled;
+    expect(error).toBeInstanceOf(OperationTimeoutError);
+    expect(error).toMatchObject({ callId, operationId, timeoutMs: 5_000 });
+    expect(tracker.waiting).toBe(0);
+    expect(await tracker.handle(notification("completed"))).toBe("stored");
+  });
+
+  it("uses the tracker's default timeout", async () => {
+    vi.useFakeTimers();
+    const tracker = createOperationTracker({ timeoutMs: 100 });
+    const settled = tracker.wait(op).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await settled).toMatchObject({ timeoutMs: 100 });
+  });
+
+  it("waits for ever with timeoutMs Infinity", async () => {
+    vi.useFakeTimers();
+    const tracker = createOperationTracker();
+    const waiting = tracker.wait(op, { timeoutMs: Number.POSITIVE_INFINITY });
+    await vi.advanceTimersByTimeAsync(10 * 24 * 60 * 60 * 1000);
+    expect(vi.getTimerCount()).toBe(0);
+    await tracker.handle(notification("completed"));
+    await expect(waiting).resolves.toMatchObject({ status: "completed" });
+  });
+
+  it("rejects with the signal's reason on abort, and with an already aborted signal", async () => {
+    const tracker = createOperationTracker();
+    const controller = new AbortController();
+    const waiting = tracker.wait(op, { signal: controller.signal });
+    controller.abort(new Error("user gave up"));
+    await expect(waiting).rejects.toThrow("user gave up");
+    expect(tracker.waiting).toBe(0);
+    await expect(tracker.wait(op, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: "AbortError",
+    });
+  });
+
+  it("delivers a notification that arrived before wait()", async () => {
+    const tracker = createOperationTracker();
+    expect(await tracker.handle(notification("completed"))).toBe("stored");
+    await expect(tracker.wait(op)).resolves.toMatchObject({ status: "completed" });
+    // a failure stored early rejects the same way
+    const other = { callId, operationId: "11111111-2222-3333-4444-555555555555" };
+    await tracker.handle(notification("failed", other));
+    await expect(tracker.wait(other)).rejects.toBeInstanceOf(OperationFailedError);
+  });
+
+  it("delivers duplicates once", async () => {
+    const tracker = createOperationTracker();
+    const waiting = tracker.wait(op);
+    expect(await tracker.handle(notification("completed"))).toBe("delivered");
+    expect(await tracker.handle(notification("completed"))).toBe("duplicate");
+    expect(await tracker.handle(notification("failed"))).toBe("duplicate");
+    await expect(waiting).resolves.toMatchObject({ status: "completed" });
+  });
+
+  it("resolves every caller waiting for the same operation", async () => {
+    const tracker = createOperationTracker();
+    const first = tracker.wait(op);
+    const second = tracker.wait({ callId: upperCallId, operationId: upperOperationId });
+    expect(tracker.waiting).toBe(2);
+    await tracker.handle(notification("completed"));
+    await expect(Promise.all([first, second])).resolves.toHaveLength(2);
+  });
+
+  it.each([
+    [
+      "uppercase 32-hex wait, dashed notification",
+      { callId: upperCallId, operationId: upperOperationId },
+      {},
+    ],
+    [
+      "dashed wait, uppercase 32-hex notification",
+      op,
+      { callId: upperCallId, operationId: upperOperationId },
+    ],
+    [
+      "braced uppercase wait, lowercase 32-hex notification",
+      { callId: `{${callId.toUpperCase()}}`, operationId: ` ${operationId.toUpperCase()} ` },
+      { callId: callId.replaceAll("-", ""), operationId: operationId.replaceAll("-", "") },
+    ],
+  ])("matches ids across spellings: %s", async (_, waitIds, notificationIds) => {
+    const tracker = createOperationTracker();
+    const waiting = tracker.wait(waitIds);
+    expect(await tracker.handle(notification("completed", notificationIds))).toBe("delivered");
+    await expect(waiting).resolves.toMatchObject({ callId, operationId });
+  });
+
+  it("does not match a different operation or a different call", async () => {
+    const tracker = createOperationTracker();
+    const waiting = tracker.wait(op, { timeoutMs: 50 });
+    await tracker.handle(notification("completed", { operationId: "11111111-2222-3333-4444-555555555555" }));
+    await tracker.handle(notification("completed", { callId: "99999999-2222-3333-4444-555555555555" }));
+    await expect(waiting).rejects.toBeInstanceOf(OperationTimeoutError);
+  });
+
+  it("evicts the oldest early notifications beyond maxEntries", async () => {
+    const tracker = createOperationTracker({ maxEntries: 2, timeoutMs: 20 });
+    const ids = ["a", "b", "c"].map((operationId) => ({ callId, operationId }));
+    for (const ids_ of ids) expect(await tracker.handle(notification("completed", ids_))).toBe("stored");
+    await expect(tracker.wait(ids[0] as (typeof ids)[0])).rejects.toBeInstanceOf(OperationTimeoutError);
+    await expect(tracker.wait(ids[1] as (typeof ids)[0])).resolves.toMatchObject({ operationId: "b" });
+    await expect(tracker.wait(ids[2] as (typeof ids)[0])).resolves.toMatchObject({ operationId: "c" });
+  });
+
+  it("forgets early notifications after ttlMs", async () => {
+    vi.useFakeTimers();
+    const tracker = createOperationTracker({ ttlMs: 1_000, timeoutMs: 10 });
+    await tracker.handle(notification("completed"));
+    await vi.advanceTimersByTimeAsync(1_000);
+    const settled = tracker.wait(op).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await settled).toBeInstanceOf(OperationTimeoutError);
+  });
+
+  it("works over a custom async store (the interface a shared store implements)", async () => {
+    const memory = createMemoryOperationStore();
+    const calls: string[] = [];
+    const store: OperationStore = {
+      add: async (key, n) => {
+        calls.push("add");
+        return memory.add(key, n);
+      },
+      get: async (key) => {
+        calls.push("get");
+        return memory.get(key);
+      },
+    };
+    const tracker = createOperationTracker({ store });
+    await tracker.handle(notification("completed"));
+    await expect(tracker.wait(op)).resolves.toMatchObject({ status: "completed" });
+    expect(calls).toEqual(["add", "get"]);
+  });
+
+  it("rejects wait() when the store fails, and handle() propagates store failures", async () => {
+    const store: OperationStore = {
+      add: () => Promise.reject(new Error("store down")),
+      get: () => Promise.reject(new Error("store down")),
+    };
+    const tracker = createOperationTracker({ store });
+    await expect(tracker.wait(op)).rejects.toThrow("store down");
+    await expect(tracker.handle(notification("completed"))).rejects.toThrow("store down");
+    expect(tracker.waiting).toBe(0);
+  });
+
+  it.each([
+    ["no operation", undefined],
+    ["empty callId", { callId: "", operationId }],
+    ["numeric operationId", { callId, operationId: 5 }],
+  ])("rejects wait() with %s", async (_, operation) => {
+    const tracker = createOperationTracker();
+    await expect(tracker.wait(operation as unknown as typeof op)).rejects.toThrow(TypeError);
+  });
+
+  it.each([0, -1, Number.NaN, 2 ** 31, "5"])("rejects timeoutMs %s", async (timeoutMs) => {
+    const tracker = createOperationTracker();
+    await expect(tracker.wait(op, { timeoutMs: timeoutMs as number })).rejects.toThrow(/timeoutMs must be/);
+    expect(() => createOperationTracker({ timeoutMs: timeoutMs as number })).toThrow(/timeoutMs must be/);
+  });
+});
+
+describe("createMemoryOperationStore", () => {
+  it("adds once per key and reports its size", () => {
+    const store = createMemoryOperationStore({ maxEntries: 3 });
+    const n = notification("completed");
+    expect(store.add("k", n)).toBe(true);
+    expect(store.add("k", n)).toBe(false);
+    expect(store.get("k")).toBe(n);
+    expect(store.size).toBe(1);
+  });
+
+  it("never holds more than maxEntries", () => {
+    const store = createMemoryOperationStore({ maxEntries: 100 });
+    const n = notification("completed");
+    for (let i = 0; i < 1_000; i++) store.add(`k${i}`, n);
+    expect(store.size).toBe(100);
+    expect(store.get("k899")).toBeUndefined();
+    expect(store.get("k900")).toBe(n);
+  });
+
+  it("drops entries after ttlMs", () => {
+    vi.useFakeTimers();
+    const store = createMemoryOperationStore({ ttlMs: 500 });
+    store.add("k", notification("completed"));
+    vi.advanceTimersByTime(499);
+    expect(store.size).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(store.get("k")).toBeUndefined();
+    expect(store.size).toBe(0);
+    expect(store.add("k", notification("completed"))).toBe(true);
+  });
+
+  it.each([
+    ["ttlMs", { ttlMs: 0 }],
+    ["ttlMs", { ttlMs: Number.POSITIVE_INFINITY }],
+    ["maxEntries", { maxEntries: -1 }],
+    ["maxEntries", { maxEntries: 1.5 }],
+  ])("rejects a bad %s", (name, options) => {
+    expect(() => createMemoryOperationStore(options)).toThrow(new RegExp(name));
+  });
+});
