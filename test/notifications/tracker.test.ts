@@ -13,7 +13,7 @@ function notification(
   ids: Partial<typeof op> = {},
 ) {
   const [n] = parseCommsNotifications(operationBatch(status, ids));
-  if (!n) throw new Error("fixture gave no notification");
+  if (n?.kind !== "operation") throw new Error("fixture gave no operation notification");
   return n;
 }
 
