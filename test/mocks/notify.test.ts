@@ -1,0 +1,261 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type SetupServerApi, setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CommsNotifications,
+  createGraphHandlers,
+  type GraphMock,
+  MockOptionError,
+  NotificationDeliveryError,
+  UnknownOperationError,
+} from "../../mocks/index.ts";
+import { specExampleObject } from "../../mocks/spec-document.ts";
+import { specOperations } from "../../mocks/spec-operations.ts";
+import { parseOperationPath } from "../../src/operation-path.ts";
+import { describeErrors, specValidator } from "../../src/spec-validator.ts";
+import { post, useGraphMock } from "./support/graph-server.ts";
+
+const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
+const validateBatch = specValidator("#/components/schemas/commsNotifications");
+
+function expectValid(batch: CommsNotifications): void {
+  const ok = validateBatch(batch);
+  expect(ok, describeErrors(validateBatch.errors)).toBe(true);
+}
+
+async function issue(graph: GraphMock, path: string, body: unknown = { clientContext: "ctx-9" }) {
+  const op = specOperations().find((o) => o.path === path);
+  if (!op) throw new Error(path);
+  const url = `${op.servers[0]}${path.replace("{callId}", callId).replace("{appId}", "app-1")}`;
+  const response = await post(url, body);
+  expect(response.ok).toBe(true);
+  const issued = graph.operations.at(-1);
+  if (!issued) throw new Error("no operation issued");
+  return issued;
+}
+
+interface Received {
+  headers: IncomingMessage["headers"];
+  body: unknown;
+}
+
+function listen(status = 202): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    let text = "";
+    req.on("data", (chunk) => {
+      text += chunk;
+    });
+    req.on("end", () => {
+      received.push({ headers: req.headers, body: JSON.parse(text) });
+      res.statusCode = status;
+      res.end(status >= 400 ? '{"error":{"code":"Unauthorized","message":"bad token"}}' : "");
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}/api/calls`, received });
+    }),
+  );
+}
+
+describe("buildNotification", () => {
+  const graph = useGraphMock();
+
+  it.each(
+    specOperations().flatMap((op) =>
+      (["running", "completed", "failed"] as const).map((status) => ({ path: op.path, status, op })),
+    ),
+  )("builds a valid $status batch for $path", async ({ path, status, op }) => {
+    const issued = await issue(
+      graph,
+      path,
+      op.flavour === "seed"
+        ? { all: true, clientContext: "ctx-9" }
+        : {
+            clientContext: "ctx-9",
+          },
+    );
+    const batch = graph.buildNotification(issued, { status });
+    expectValid(batch);
+    const example = specExampleObject(op.notificationExample) as unknown as CommsNotifications;
+    const entry = batch.value[0];
+    const exampleEntry = example.value[0];
+    expect(batch.value).toHaveLength(1);
+    // Same envelope keys as the spec's example: resource (seed) or resourceUrl (current).
+    expect(Object.keys(entry ?? {}).sort()).toEqual(Object.keys(exampleEntry ?? {}).sort());
+    const resource = String(entry?.resourceUrl ?? entry?.resource);
+    expect(resource).toMatch(new RegExp(`^${op.resourcePrefix}/calls/[0-9A-F]{32}/operations/[0-9A-F]{32}$`));
+    expect(parseOperationPath(resource)).toEqual({ callId, operationId: issued.operationId });
+    expect(parseOperationPath(issued.location)).toEqual(parseOperationPath(resource));
+    const data = entry?.resourceData as Record<string, unknown>;
+    expect(data["@odata.id"]).toBe(resource);
+    expect(data.status).toBe(status);
+    expect(data.clientContext).toBe("ctx-9");
+    expect(entry?.changeType).toBe(status === "running" ? "updated" : exampleEntry?.changeType);
+    if (status === "failed") expect(data.resultInfo).toMatchObject({ code: expect.anything() });
+    else expect(data).not.toHaveProperty("resultInfo");
+  });
+
+  it("uses the current operation's shape for /communications and the operation id", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    const data = graph.buildNotification(issued, { status: "completed" }).value[0]?.resourceData;
+    const operationExample = specExampleObject("currentOperation");
+    expect(data).toMatchObject({ "@odata.type": operationExample["@odata.type"], id: issued.operationId });
+  });
+
+  it("takes a given resultInfo, clientContext and the Location's id spelling", async () => {
+    const issued = await issue(graph, "/app/calls/{callId}/cancelMediaProcessing");
+    const batch = graph.buildNotification(issued.location, {
+      status: "failed",
+      resultInfo: { code: 500, subcode: 1, message: "boom" },
+      clientContext: "other",
+      idSpelling: "location",
+    });
+    expectValid(batch);
+    expect(batch.value[0]?.resource).toBe(`/app/calls/${callId}/operations/${issued.operationId}`);
+    expect(batch.value[0]?.resourceData).toMatchObject({
+      resultInfo: { code: 500, subcode: 1, message: "boom" },
+      clientContext: "other",
+    });
+  });
+
+  it("leaves clientContext out when the request had none", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing", {});
+    expect(
+      graph.buildNotification(issued, { status: "completed" }).value[0]?.resourceData,
+    ).not.toHaveProperty("clientContext");
+  });
+
+  it("finds the operation by its id in any spelling", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    const upper = issued.operationId.replaceAll("-", "").toUpperCase();
+    expect(graph.buildNotification(upper, { status: "running" })).toEqual(
+      graph.buildNotification(issued, { status: "running" }),
+    );
+  });
+
+  it("refuses operations it never issued, and bad statuses", async () => {
+    expect(() =>
+      graph.buildNotification("0fe0623f-d628-42ed-b4bd-8ac290072cc5", { status: "completed" }),
+    ).toThrow(UnknownOperationError);
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    expect(() => graph.buildNotification(issued, { status: "notStarted" as never })).toThrow(
+      /status must be one of running, completed, failed/,
+    );
+    expect(() => graph.buildNotification(issued, { status: "failed", idSpelling: "upper" as never })).toThrow(
+      MockOptionError,
+    );
+  });
+});
+
+describe("notify", () => {
+  let bot: Awaited<ReturnType<typeof listen>>;
+  let rejecting: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    bot = await listen(202);
+    rejecting = await listen(401);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => bot.server.close(resolve));
+    await new Promise((resolve) => rejecting.server.close(resolve));
+  });
+  // The MSW server fails unhandled requests: notify() must reach the real listener regardless.
+  const graph = useGraphMock({ notificationToken: "default-token" });
+
+  it("POSTs the batch over real HTTP with the bearer token", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    const delivery = await graph.notify(issued, { status: "completed", to: bot.url, token: "jwt-1" });
+    expect(delivery.status).toBe(202);
+    const last = bot.received.at(-1);
+    expect(last?.headers.authorization).toBe("Bearer jwt-1");
+    expect(last?.headers["content-type"]).toBe("application/json");
+    expect(last?.body).toEqual(delivery.batch);
+    expectValid(last?.body as CommsNotifications);
+  });
+
+  it("sends the default token given to createGraphHandlers", async () => {
+    const issued = await issue(graph, "/app/calls/{callId}/cancelMediaProcessing");
+    await graph.notify(issued, { status: "running", to: bot.url });
+    expect(bot.received.at(-1)?.headers.authorization).toBe("Bearer default-token");
+  });
+
+  it("delivers to an in-process function", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    const seen: unknown[] = [];
+    const delivery = await graph.notify(issued, {
+      status: "failed",
+      to: (batch, { headers }) => {
+        seen.push(batch, headers.authorization);
+        return "handled";
+      },
+    });
+    expect(delivery.returned).toBe("handled");
+    expect(seen).toEqual([delivery.batch, "Bearer default-token"]);
+  });
+
+  it("throws NotificationDeliveryError with the bot's status when it rejects the batch", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    const attempt = graph.notify(issued, { status: "completed", to: rejecting.url });
+    await expect(attempt).rejects.toBeInstanceOf(NotificationDeliveryError);
+    await expect(attempt).rejects.toMatchObject({
+      status: 401,
+      responseBody: expect.stringContaining("bad token"),
+    });
+  });
+
+  it("throws NotificationDeliveryError when the callback URL cannot be reached", async () => {
+    const closed = await listen();
+    await new Promise((resolve) => closed.server.close(resolve));
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    const attempt = graph.notify(issued, { status: "completed", to: closed.url });
+    await expect(attempt).rejects.toBeInstanceOf(NotificationDeliveryError);
+    await expect(attempt).rejects.toMatchObject({ status: undefined, message: /could not deliver/ });
+  });
+
+  it("needs a destination and a sane token", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    await expect(graph.notify(issued, { status: "completed" })).rejects.toThrow(
+      /notify\(\) needs a destination/,
+    );
+    await expect(graph.notify(issued, { status: "completed", to: bot.url, token: "a\nb" })).rejects.toThrow(
+      /token must be a non-empty string/,
+    );
+    await expect(graph.notify(issued, { status: "completed", to: "mailto:bot@example.com" })).rejects.toThrow(
+      MockOptionError,
+    );
+  });
+});
+
+describe("notify with the callbackUrl given to createGraphHandlers", () => {
+  let bot: Awaited<ReturnType<typeof listen>>;
+  let graph: GraphMock;
+  let server: SetupServerApi;
+  beforeAll(async () => {
+    bot = await listen(202);
+    graph = createGraphHandlers({ callbackUrl: bot.url });
+    server = setupServer(...graph.handlers);
+    server.listen({ onUnhandledRequest: "error" });
+  });
+  afterAll(async () => {
+    server.close();
+    await new Promise((resolve) => bot.server.close(resolve));
+  });
+
+  it("delivers there, without an Authorization header when no token was given", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    await graph.notify(issued, { status: "completed" });
+    expect(bot.received).toHaveLength(1);
+    expect(bot.received[0]?.headers.authorization).toBeUndefined();
+    expect(
+      parseOperationPath(
+        String(bot.received[0]?.body && (bot.received[0].body as CommsNotifications).value[0]?.resourceUrl),
+      ),
+    ).toEqual({
+      callId,
+      operationId: issued.operationId,
+    });
+  });
+});
