@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type SetupServerApi, setupServer } from "msw/node";
+import { type SetupServer, setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CommsNotifications,
@@ -232,7 +232,7 @@ describe("notify", () => {
 describe("notify with the callbackUrl given to createGraphHandlers", () => {
   let bot: Awaited<ReturnType<typeof listen>>;
   let graph: GraphMock;
-  let server: SetupServerApi;
+  let server: SetupServer;
   beforeAll(async () => {
     bot = await listen(202);
     graph = createGraphHandlers({ callbackUrl: bot.url });
