@@ -1,0 +1,276 @@
+/**
+ * `npm run docs`: renders `spec/openapi.yaml` to one self-contained HTML page with Redoc
+ * (`redocly build-docs --inlineBundle`), by default `docs/index.html`. The page loads nothing from
+ * the network: Redoc's script is inlined and Redocly's telemetry is switched off.
+ *
+ * The introduction is the spec's own `info.description`, followed by a walkthrough of the seed's
+ * example exchange (request, `202` + `Location`, notification, correlation) built here from the
+ * spec's examples, so the page cannot drift from the contract.
+ *
+ * Usage: `npm run docs [-- --output <file>]`
+ */
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs, promisify } from "node:util";
+import { parse as parseYaml } from "yaml";
+import { parseOperationPath } from "../src/operation-path.ts";
+
+const run = promisify(execFile);
+const projectRoot = resolve(import.meta.dirname, "..");
+const specPath = join(projectRoot, "spec/openapi.yaml");
+const redocly = join(projectRoot, "node_modules/.bin/redocly");
+const defaultOutput = join(projectRoot, "docs/index.html");
+
+/** The bot's callback URL in the seed page's notification example (the spec has no field for it). */
+const seedCallbackUrl = "https://bot.contoso.com/api/calls";
+
+/** Redoc options: show every example sample and schema level expanded enough to read without clicking. */
+const redocOptions = { jsonSamplesExpandLevel: "all", schemasExpansionLevel: 2, hideDownloadButtons: false };
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A docs build failure with a message for the person running `npm run docs`. */
+class DocsError extends Error {
+  override name = "DocsError";
+}
+
+/** The value at a JSON pointer of the spec, or a {@link DocsError} naming the pointer. */
+function at(document: Json, pointer: string): Json {
+  let node: Json | undefined = document;
+  for (const raw of pointer.replace(/^#\//, "").split("/")) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    node =
+      node !== null && typeof node === "object" && !Array.isArray(node)
+        ? node[key]
+        : Array.isArray(node)
+          ? node[Number(key)]
+          : undefined;
+    if (node === undefined) throw new DocsError(`spec/openapi.yaml has nothing at ${pointer}`);
+  }
+  return node;
+}
+
+function atString(document: Json, pointer: string): string {
+  const value = at(document, pointer);
+  if (typeof value !== "string") throw new DocsError(`spec/openapi.yaml: ${pointer} must be a string`);
+  return value;
+}
+
+/** The call id and operation id of an operation path as spelled there, as two table cells. */
+function idCells(pathOrUrl: string): string {
+  const [, callId = "?", operationId = "?"] = /\/calls\/([^/]+)\/operations\/([^/?#]+)/.exec(pathOrUrl) ?? [];
+  return `\`${callId}\` | \`${operationId}\``;
+}
+
+function jsonBlock(value: Json): string {
+  return JSON.stringify(value, null, 2);
+}
+
+/** The walkthrough appended to `info.description`: the seed's exchange, step by step, from the spec's examples. */
+function seedWalkthrough(spec: Json): string {
+  const path = "/app/calls/{callId}/cancelMediaProcessing";
+  const server = atString(spec, `#/paths/${path.replaceAll("/", "~1")}/servers/0/url`);
+  const callId = atString(spec, "#/components/parameters/callId/example");
+  const request = at(spec, "#/components/examples/seedRequest/value");
+  const location = atString(spec, "#/components/examples/seedLocation/value");
+  const notification = at(spec, "#/components/examples/seedNotification/value");
+  const resource = atString(spec, "#/components/examples/seedNotification/value/value/0/resource");
+  const status = atString(spec, "#/components/examples/seedNotification/value/value/0/resourceData/status");
+
+  const started = parseOperationPath(location);
+  const finished = parseOperationPath(resource);
+  if (!started || !finished) {
+    throw new DocsError("spec/openapi.yaml: the seed Location or notification resource names no operation");
+  }
+  if (started.callId !== finished.callId || started.operationId !== finished.operationId) {
+    throw new DocsError(
+      "spec/openapi.yaml: the seed notification does not name the operation in the seed Location " +
+        `(${started.callId}/${started.operationId} vs ${finished.callId}/${finished.operationId})`,
+    );
+  }
+
+  return `
+## Walkthrough: the seed's example, end to end
+
+The 2018 page's own example exchange, as the spec's examples hold it.
+
+**1. The bot asks Graph to cancel media processing** on call \`${callId}\`:
+
+\`\`\`http
+POST ${server}${path.replace("{callId}", callId)}
+Authorization: Bearer <app token>
+Content-Type: application/json
+
+${jsonBlock(request)}
+\`\`\`
+
+\`all: true\` stops every in-progress PlayPrompt and Record operation (\`false\`: only the current one);
+\`clientContext\` (at most 256 characters) comes back in the notification.
+
+**2. Graph answers at once** with the operation it created, by \`Location\`:
+
+\`\`\`http
+HTTP/1.1 202 Accepted
+Location: ${location}
+\`\`\`
+
+(The current \`/communications/...\` contract answers \`200 OK\` with the same \`Location\` and the operation as the body.)
+
+**3. Later, Graph POSTs the outcome** to the bot's callback URL, signed with a bearer JWT
+(see the \`commsNotifications\` callback and webhook):
+
+\`\`\`http
+POST ${seedCallbackUrl}
+Authorization: Bearer <JWT signed by Microsoft>
+Content-Type: application/json
+
+${jsonBlock(notification)}
+\`\`\`
+
+**4. The bot correlates** the notification with step 2 by call id and operation id. The spellings differ,
+the ids are the same:
+
+| | call id | operation id |
+|---|---|---|
+| \`Location\` (step 2) | ${idCells(location)} |
+| notification \`resource\` (step 3) | ${idCells(resource)} |
+| normalised (what to compare) | \`${started.callId}\` | \`${started.operationId}\` |
+
+The operation's status is \`${status}\`: final, so no further notification comes for it.
+`;
+}
+
+/**
+ * Redoc renders an empty "Callbacks" section when a callback's path item is a `$ref` (the spec
+ * points `components.callbacks.commsNotifications` at `#/webhooks/commsNotifications`), so the
+ * page gets a copy of the referenced path item instead.
+ */
+function inlineCallbackPathItems(spec: Json): void {
+  const components = at(spec, "#/components");
+  const callbacks =
+    components !== null && typeof components === "object" && !Array.isArray(components)
+      ? components.callbacks
+      : undefined;
+  if (
+    callbacks === undefined ||
+    callbacks === null ||
+    typeof callbacks !== "object" ||
+    Array.isArray(callbacks)
+  )
+    return;
+  for (const callback of Object.values(callbacks)) {
+    if (callback === null || typeof callback !== "object" || Array.isArray(callback)) continue;
+    for (const [expression, pathItem] of Object.entries(callback)) {
+      if (pathItem === null || typeof pathItem !== "object" || Array.isArray(pathItem)) continue;
+      const ref = pathItem.$ref;
+      if (typeof ref === "string" && ref.startsWith("#/"))
+        callback[expression] = structuredClone(at(spec, ref));
+    }
+  }
+}
+
+/** The spec as the page shows it: the walkthrough appended to its introduction, callbacks inlined. */
+async function specForDocs(): Promise<Json> {
+  const text = await readFile(specPath, "utf8").catch((error: unknown) => {
+    throw new DocsError(`cannot read ${specPath}: ${(error as Error).message}`);
+  });
+  let spec: Json;
+  try {
+    spec = parseYaml(text) as Json;
+  } catch (error) {
+    throw new DocsError(`spec/openapi.yaml is not valid YAML: ${(error as Error).message}`);
+  }
+  const info = at(spec, "#/info");
+  if (info === null || typeof info !== "object" || Array.isArray(info)) {
+    throw new DocsError("spec/openapi.yaml: info must be an object");
+  }
+  info.description = `${atString(spec, "#/info/description").trimEnd()}\n${seedWalkthrough(spec)}`;
+  inlineCallbackPathItems(spec);
+  return spec;
+}
+
+/**
+ * Fails when the page would load code or styles from elsewhere: a script, stylesheet, preload, module or CSS import.
+ *
+ * @example
+ * assertSelfContained(await readFile("docs/index.html", "utf8"));
+ */
+export function assertSelfContained(html: string): void {
+  const external = [
+    /<script[^>]+\bsrc=/i,
+    /<link[^>]+\bhref=["']?(?:https?:)?\/\//i,
+    /@import\s+url\(\s*["']?(?:https?:)?\/\//i,
+    /\bimport\s*\{[^}]*\}\s*from\s*["']https?:/i,
+  ].find((pattern) => pattern.test(html));
+  if (external) throw new DocsError(`the built page is not self-contained (it matches ${external})`);
+  if (!html.includes("hydrate("))
+    throw new DocsError("the built page does not contain Redoc's inlined script");
+}
+
+/**
+ * Builds the docs page from the spec and returns the path written.
+ *
+ * @example
+ * await buildDocs("docs/index.html");
+ */
+export async function buildDocs(output: string): Promise<string> {
+  const target = resolve(output);
+  const spec = await specForDocs();
+  const title = `${atString(spec, "#/info/title")} · graph-comms-kit`;
+  const work = await mkdtemp(join(tmpdir(), "gck-docs-"));
+  try {
+    const input = join(work, "openapi.json");
+    await writeFile(input, JSON.stringify(spec));
+    await mkdir(dirname(target), { recursive: true });
+    const args = ["build-docs", input, "--inlineBundle", "--output", target, "--title", title];
+    args.push("--openapi", JSON.stringify(redocOptions));
+    await run(redocly, args, {
+      cwd: projectRoot,
+      maxBuffer: 16 * 1024 * 1024,
+      env: {
+        ...process.env,
+        REDOCLY_TELEMETRY: "off",
+        REDOCLY_SUPPRESS_NOTIFICATIONS: "true",
+        REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+      },
+    }).catch((error: unknown) => {
+      const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message: string };
+      throw new DocsError(`redocly build-docs failed: ${stderr || stdout || message}`);
+    });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  assertSelfContained(await readFile(target, "utf8"));
+  return target;
+}
+
+async function main(): Promise<void> {
+  let values: { output?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      options: { output: { type: "string", short: "o" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new DocsError(`${(error as Error).message}\nUsage: npm run docs [-- --output <file>]`);
+  }
+  if (values.help) {
+    console.log("Usage: npm run docs [-- --output <file>]   (default: docs/index.html)");
+    return;
+  }
+  if (values.output !== undefined && values.output.trim() === "") {
+    throw new DocsError("--output needs a file path, such as docs/index.html");
+  }
+  const written = await buildDocs(values.output ?? defaultOutput);
+  console.log(`docs: wrote ${written} (self-contained; open it in a browser, no network needed)`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+  main().catch((error: unknown) => {
+    console.error(`docs: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,76 @@
+/** `scripts/docs.ts` (`npm run docs`): its offline guarantee and its answers to bad flags. */
+import { execFile } from "node:child_process";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { assertSelfContained } from "../../scripts/docs.ts";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "../..");
+
+/** Runs the docs script with `args`; resolves with its exit code and output instead of throwing. */
+async function docsScript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(join(root, "node_modules/.bin/tsx"), ["scripts/docs.ts", ...args], {
+      cwd: root,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const inlinePage = `<html><head><style>body{margin:0}</style></head><body><div id="redoc"></div>
+<script type="module">function hydrate(){} hydrate(definition, options, document.getElementById('redoc'));</script></body></html>`;
+
+describe("assertSelfContained", () => {
+  it("accepts a page whose Redoc script is inlined", () => {
+    expect(() => assertSelfContained(inlinePage)).not.toThrow();
+  });
+
+  it.each([
+    [
+      "a module import from a CDN",
+      `<script type="module">import { hydrate } from "https://cdn.redocly.com/redoc/v3.0.1/bundles/redoc.standalone.js"; hydrate();</script>`,
+    ],
+    [
+      "a module preload",
+      `<link rel="modulepreload" href="https://cdn.redocly.com/redoc/v3/redoc.standalone.js" />${inlinePage}`,
+    ],
+    ["an external script", `<script src="https://cdn.example.com/redoc.js"></script>${inlinePage}`],
+    [
+      "a protocol-relative stylesheet",
+      `<link rel="stylesheet" href="//fonts.example.com/x.css">${inlinePage}`,
+    ],
+    ["a CSS import", `<style>@import url("https://fonts.example.com/x.css");</style>${inlinePage}`],
+  ])("rejects %s", (_what, html) => {
+    expect(() => assertSelfContained(html)).toThrow(/not self-contained/);
+  });
+
+  it("rejects a page without Redoc's inlined script", () => {
+    expect(() => assertSelfContained("<html><body>empty</body></html>")).toThrow(/inlined script/);
+  });
+});
+
+describe("npm run docs flags", () => {
+  it("names an unknown flag and shows the usage", async () => {
+    const result = await docsScript("--outptu", "x.html");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Unknown option '--outptu'");
+    expect(result.stderr).toContain("Usage: npm run docs [-- --output <file>]");
+  });
+
+  it("refuses an empty --output", async () => {
+    const result = await docsScript("--output", " ");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("--output needs a file path");
+  });
+
+  it("prints its usage for --help and writes nothing", async () => {
+    const result = await docsScript("--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("default: docs/index.html");
+    expect(result.stdout).not.toContain("wrote");
+  });
+});
