@@ -1,0 +1,183 @@
+import type { JWTPayload } from "jose";
+import {
+  createNotificationVerifier,
+  type NotificationAuthOptions,
+  type NotificationVerifier,
+} from "./auth.ts";
+import { BodyTooLargeError } from "./body-too-large-error.ts";
+import { graphErrorResponse } from "./graph-error-response.ts";
+import { InvalidNotificationError } from "./invalid-notification-error.ts";
+import type { ParsedNotification } from "./notification.ts";
+import { NotificationAuthError } from "./notification-auth-error.ts";
+import { parseCommsNotifications } from "./parse.ts";
+import { readLimitedText } from "./read-body.ts";
+
+/** Where the handler reports what its callers should know about. Default: `console`. */
+export interface NotificationLogger {
+  warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
+}
+
+/** What the handler knows about the request a notification came in. */
+export interface NotificationContext {
+  /** The request (its body already read). */
+  request: Request;
+  /** The verified token's claims; `undefined` when auth is off. */
+  claims: JWTPayload | undefined;
+  /** The tenant id from the verified token; `undefined` when auth is off. */
+  tenantId: string | undefined;
+}
+
+/** Called once for each notification of an accepted batch, in batch order. May be async. */
+export type NotificationCallback = (
+  notification: ParsedNotification,
+  context: NotificationContext,
+) => unknown;
+
+/** Options of {@link createNotificationHandler}. */
+export interface NotificationHandlerOptions {
+  /** The bot's application (client) id: the audience the tokens must carry. */
+  appId: string;
+  /**
+   * Token verification options (defaults suit Graph), or `false` to accept unsigned requests: for
+   * local mocks only; the handler logs a warning once when created this way. Default `{}` (on).
+   */
+  auth?: NotificationAuthOptions | false;
+  /** Receives each notification; see {@link NotificationCallback}. */
+  onNotification: NotificationCallback;
+  /** The largest body accepted, in bytes; larger bodies get 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Where warnings and callback failures are reported. Default `console`. */
+  logger?: NotificationLogger;
+}
+
+/** A Fetch-API request handler: works with any server that speaks `Request`/`Response`. */
+export type NotificationHandler = (request: Request) => Promise<Response>;
+
+const jsonType = /^application\/(?:[\w.+-]+\+)?json$/;
+
+/**
+ * Creates the handler for Graph's notification POSTs. It answers
+ * `202` when the batch was accepted and every callback returned;
+ * `400` for a body that is not JSON or not a valid batch (Graph's error shape, naming the field);
+ * `401` for a missing or bad token; `405` for any method but POST; `413` for a body over
+ * `maxBodyBytes` (refused while reading); `415` for a content type that is not JSON;
+ * `500` when a callback threw: every other notification of the batch is still handed over, the
+ * failure is logged, and the 500 lets the sender retry (so callbacks should be idempotent, as the
+ * operation tracker is).
+ *
+ * @example
+ * const tracker = createOperationTracker();
+ * const handle = createNotificationHandler({ appId, onNotification: tracker.handle });
+ * http.createServer(toNodeListener(handle)).listen(3978);
+ */
+export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
+  const settings = readOptions(options);
+  const { onNotification, logger, maxBodyBytes, verifier } = settings;
+  if (!verifier)
+    logger.warn("notification handler: auth is off (auth: false); requests are not authenticated");
+
+  return async (request) => {
+    if (request.method !== "POST") {
+      return graphErrorResponse(405, "MethodNotAllowed", `${request.method} is not allowed; use POST`, {
+        allow: "POST",
+      });
+    }
+    let claims: JWTPayload | undefined;
+    let tenantId: string | undefined;
+    if (verifier) {
+      try {
+        ({ claims, tenantId } = await verifier.verify(request.headers.get("authorization")));
+      } catch (error) {
+        return unauthorized(error, logger);
+      }
+    }
+    const contentType = request.headers.get("content-type");
+    if (!isJson(contentType)) {
+      return graphErrorResponse(
+        415,
+        "UnsupportedMediaType",
+        `Content-Type must be application/json, got ${contentType ?? "none"}`,
+      );
+    }
+    let notifications: ParsedNotification[];
+    try {
+      notifications = parseCommsNotifications(await readLimitedText(request, maxBodyBytes));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return graphErrorResponse(413, "RequestEntityTooLarge", error.message);
+      if (error instanceof InvalidNotificationError)
+        return graphErrorResponse(400, "BadRequest", error.message);
+      return graphErrorResponse(400, "BadRequest", `Could not read the body: ${(error as Error).message}`);
+    }
+    const context: NotificationContext = { request, claims, tenantId };
+    let failed = 0;
+    for (const notification of notifications) {
+      try {
+        await onNotification(notification, context);
+      } catch (error) {
+        failed++;
+        logger.error(`notification handler: onNotification threw for ${notification.resourceUrl}`, error);
+      }
+    }
+    if (failed > 0) {
+      return graphErrorResponse(
+        500,
+        "InternalServerError",
+        `${failed} of ${notifications.length} notifications could not be processed`,
+      );
+    }
+    return new Response(null, { status: 202 });
+  };
+}
+
+function isJson(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  const [type = "", ...parameters] = contentType.split(";");
+  if (!jsonType.test(type.trim().toLowerCase())) return false;
+  return parameters.every((parameter) => {
+    const [name = "", value = ""] = parameter.split("=");
+    return name.trim().toLowerCase() !== "charset" || /^"?utf-8"?$/i.test(value.trim());
+  });
+}
+
+function unauthorized(error: unknown, logger: NotificationLogger): Response {
+  const auth = error instanceof NotificationAuthError ? error : undefined;
+  if (!auth || auth.failure === "keys-unavailable") {
+    logger.warn("notification handler: could not verify a token", error);
+  }
+  const message = auth?.message ?? "token could not be verified";
+  return graphErrorResponse(401, "InvalidAuthenticationToken", message, { "www-authenticate": "Bearer" });
+}
+
+function readOptions(options: NotificationHandlerOptions): {
+  onNotification: NotificationCallback;
+  logger: NotificationLogger;
+  maxBodyBytes: number;
+  verifier: NotificationVerifier | undefined;
+} {
+  if (typeof options !== "object" || options === null)
+    throw new TypeError("createNotificationHandler needs options");
+  if (typeof options.onNotification !== "function") throw new TypeError("onNotification must be a function");
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new TypeError(`maxBodyBytes must be a positive integer, got ${String(options.maxBodyBytes)}`);
+  }
+  const logger = options.logger ?? console;
+  if (typeof logger.warn !== "function" || typeof logger.error !== "function") {
+    throw new TypeError("logger must have warn and error methods");
+  }
+  if (
+    options.auth !== false &&
+    options.auth !== undefined &&
+    (typeof options.auth !== "object" || options.auth === null)
+  ) {
+    throw new TypeError("auth must be an options object or false");
+  }
+  if (typeof options.appId !== "string" || options.appId.trim() === "") {
+    throw new TypeError("appId must be a non-empty string");
+  }
+  const verifier =
+    options.auth === false ? undefined : createNotificationVerifier(options.appId, options.auth ?? {});
+  return { onNotification: options.onNotification, logger, maxBodyBytes, verifier };
+}

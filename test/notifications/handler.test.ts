@@ -1,0 +1,322 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  createNotificationHandler,
+  type NotificationHandlerOptions,
+} from "../../src/notifications/handler.ts";
+import type { ParsedNotification } from "../../src/notifications/notification.ts";
+import { specValidator } from "../../src/spec-validator.ts";
+import { operationBatch, realShape, specNotificationExamples } from "./fixtures.ts";
+import {
+  appId,
+  type KeyServer,
+  newSigningKey,
+  type SigningKey,
+  sign,
+  startKeyServer,
+  tenantId,
+} from "./key-server.ts";
+
+let server: KeyServer;
+let key: SigningKey;
+let token: string;
+const isGraphError = specValidator("#/components/schemas/odataError");
+
+beforeAll(async () => {
+  key = await newSigningKey("handler-key");
+  server = await startKeyServer([key]);
+  token = await sign(key);
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+function quietLogger() {
+  return { warn: vi.fn(), error: vi.fn() };
+}
+
+function handlerWith(options: Partial<NotificationHandlerOptions> = {}) {
+  const received: ParsedNotification[] = [];
+  const logger = quietLogger();
+  const handle = createNotificationHandler({
+    appId,
+    auth: { openIdConfigurationUrl: server.openIdConfigurationUrl },
+    onNotification: (n) => {
+      received.push(n);
+    },
+    logger,
+    ...options,
+  });
+  return { handle, received, logger };
+}
+
+function post(body: BodyInit | null, headers: Record<string, string> = {}): Request {
+  return new Request("http://127.0.0.1/api/calls", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
+    body,
+  });
+}
+
+async function expectGraphError(response: Response, status: number, code: string, message?: RegExp) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  const body = await response.json();
+  expect(isGraphError(body)).toBe(true);
+  expect(body.error.code).toBe(code);
+  if (message) expect(body.error.message).toMatch(message);
+}
+
+describe("createNotificationHandler with Request objects", () => {
+  it.each(specNotificationExamples())(
+    "answers 202 to the spec example %s and hands it over",
+    async (_, body) => {
+      const { handle, received } = handlerWith();
+      const response = await handle(post(JSON.stringify(body)));
+      expect(response.status).toBe(202);
+      expect(await response.text()).toBe("");
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({
+        kind: "operation",
+        status: expect.stringMatching(/completed|failed/),
+      });
+    },
+  );
+
+  it("hands over every notification of a batch, in order, with the token's claims", async () => {
+    const contexts: unknown[] = [];
+    const kinds: string[] = [];
+    const { handle } = handlerWith({
+      onNotification: (n, context) => {
+        kinds.push(n.kind);
+        contexts.push(context);
+      },
+    });
+    const batch = {
+      value: [...realShape(4).value, ...operationBatch("completed").value, ...realShape(3).value],
+    };
+    const response = await handle(
+      post(JSON.stringify(batch), { "content-type": "application/json; charset=utf-8" }),
+    );
+    expect(response.status).toBe(202);
+    expect(kinds).toEqual(["resource", "operation", "resource"]);
+    expect(contexts[0]).toMatchObject({ tenantId, claims: { aud: appId } });
+  });
+
+  it.each(["GET", "PUT", "DELETE", "PATCH", "OPTIONS"])(
+    "answers 405 to %s, allowing POST",
+    async (method) => {
+      const { handle, received } = handlerWith();
+      const response = await handle(new Request("http://127.0.0.1/api/calls", { method }));
+      expect(response.headers.get("allow")).toBe("POST");
+      await expectGraphError(response, 405, "MethodNotAllowed", new RegExp(`${method} is not allowed`));
+      expect(received).toHaveLength(0);
+    },
+  );
+
+  it.each([
+    ["no token", {}, /missing bearer token/],
+    ["a garbage token", { authorization: "Bearer abc.def.ghi" }, /token rejected/],
+  ])("answers 401 to %s, without calling back", async (_, headers, message) => {
+    const { handle, received } = handlerWith();
+    const request = new Request("http://127.0.0.1/api/calls", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(operationBatch("completed")),
+    });
+    const response = await handle(request);
+    expect(response.headers.get("www-authenticate")).toBe("Bearer");
+    await expectGraphError(response, 401, "InvalidAuthenticationToken", message);
+    expect(received).toHaveLength(0);
+  });
+
+  it("answers 401 (and logs) when the signing keys cannot be fetched", async () => {
+    const local = await startKeyServer([key]);
+    local.jwksDown = true;
+    try {
+      const { handle, received, logger } = handlerWith({
+        auth: { openIdConfigurationUrl: local.openIdConfigurationUrl },
+      });
+      const response = await handle(post(JSON.stringify(operationBatch("completed"))));
+      await expectGraphError(response, 401, "InvalidAuthenticationToken", /signing keys unavailable/);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(received).toHaveLength(0);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it.each([
+    ["no content type", undefined],
+    ["text/plain", "text/plain"],
+    ["form data", "application/x-www-form-urlencoded"],
+    ["JSON in Latin-1", "application/json; charset=iso-8859-1"],
+    ["a look-alike", "application/jsonp"],
+  ])("answers 415 to %s", async (_, contentType) => {
+    const { handle, received } = handlerWith();
+    const headers = new Headers({ authorization: `Bearer ${token}` });
+    if (contentType) headers.set("content-type", contentType);
+    const request = new Request("http://127.0.0.1/api/calls", {
+      method: "POST",
+      headers,
+      body: new Blob([JSON.stringify(operationBatch("completed"))]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    await expectGraphError(
+      await handle(request),
+      415,
+      "UnsupportedMediaType",
+      /Content-Type must be application\/json/,
+    );
+    expect(received).toHaveLength(0);
+  });
+
+  it("accepts application/*+json", async () => {
+    const { handle } = handlerWith();
+    const response = await handle(
+      post(JSON.stringify(operationBatch("completed")), { "content-type": "application/vnd.graph+json" }),
+    );
+    expect(response.status).toBe(202);
+  });
+
+  it("answers 413 to a declared Content-Length over the limit, without reading the body", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(10));
+      },
+    });
+    const { handle, received } = handlerWith({ maxBodyBytes: 100 });
+    const request = new Request("http://127.0.0.1/api/calls", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "content-length": "101",
+      },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    await expectGraphError(await handle(request), 413, "RequestEntityTooLarge", /larger than 100 bytes/);
+    expect(pulled).toBeLessThanOrEqual(1);
+    expect(received).toHaveLength(0);
+  });
+
+  it("answers 413 while reading an endless body, having read just past the limit", async () => {
+    let delivered = 0;
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        delivered += 1024;
+        controller.enqueue(new Uint8Array(1024).fill(32));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const { handle } = handlerWith({ maxBodyBytes: 64 * 1024 });
+    const request = new Request("http://127.0.0.1/api/calls", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    await expectGraphError(await handle(request), 413, "RequestEntityTooLarge");
+    expect(cancelled).toBe(true);
+    expect(delivered).toBeLessThanOrEqual(64 * 1024 + 4 * 1024);
+  });
+
+  it("accepts a body exactly at the limit", async () => {
+    const text = JSON.stringify(operationBatch("completed"));
+    const { handle } = handlerWith({ maxBodyBytes: Buffer.byteLength(text) });
+    expect((await handle(post(text))).status).toBe(202);
+  });
+
+  it.each([
+    ["invalid JSON", "{not json", /not valid JSON/],
+    ["an empty body", "", /not valid JSON/],
+    [
+      "a schema violation",
+      JSON.stringify({ value: [{ changeType: "moved", resourceUrl: "/x" }] }),
+      /body\/value\/0\/changeType must be one of/,
+    ],
+    ["invalid UTF-8", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /Could not read the body/],
+  ])("answers 400 to %s, in Graph's error shape", async (_, body, message) => {
+    const { handle, received } = handlerWith();
+    await expectGraphError(await handle(post(body)), 400, "BadRequest", message);
+    expect(received).toHaveLength(0);
+  });
+
+  it("keeps handing over a batch when a callback throws, logs it, and answers 500", async () => {
+    const seen: string[] = [];
+    const logger = quietLogger();
+    const { handle } = handlerWith({
+      logger,
+      onNotification: async (n) => {
+        seen.push(n.resourceUrl);
+        if (seen.length === 1) throw new Error("sync-ish failure");
+        if (seen.length === 2) await Promise.reject(new Error("async failure"));
+      },
+    });
+    const batch = {
+      value: [...realShape(3).value, ...realShape(4).value, ...operationBatch("completed").value],
+    };
+    const response = await handle(post(JSON.stringify(batch)));
+    await expectGraphError(
+      response,
+      500,
+      "InternalServerError",
+      /2 of 3 notifications could not be processed/,
+    );
+    expect(seen).toHaveLength(3);
+    expect(logger.error).toHaveBeenCalledTimes(2);
+  });
+
+  it("catches a callback that throws synchronously", async () => {
+    const { handle, logger } = handlerWith({
+      onNotification: () => {
+        throw new TypeError("boom");
+      },
+    });
+    await expectGraphError(
+      await handle(post(JSON.stringify(operationBatch("completed")))),
+      500,
+      "InternalServerError",
+    );
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining("onNotification threw"),
+      expect.any(TypeError),
+    );
+  });
+
+  it("with auth: false, accepts unsigned requests and says so once in its log", async () => {
+    const logger = quietLogger();
+    const { handle, received } = handlerWith({ auth: false, logger });
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0]?.[0]).toMatch(/auth is off/);
+    for (let i = 0; i < 3; i++) {
+      const response = await handle(post(JSON.stringify(operationBatch("completed")), { authorization: "" }));
+      expect(response.status).toBe(202);
+    }
+    expect(received).toHaveLength(3);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it("with auth on, logs no warning at creation", () => {
+    const { logger } = handlerWith();
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ["no appId", { appId: "" }, /appId/],
+    ["no callback", { onNotification: undefined }, /onNotification/],
+    ["a zero body limit", { maxBodyBytes: 0 }, /maxBodyBytes/],
+    ["a fractional body limit", { maxBodyBytes: 1.5 }, /maxBodyBytes/],
+    ["auth: true", { auth: true }, /auth must be/],
+    ["auth: null", { auth: null }, /auth must be/],
+    ["a logger without error()", { logger: { warn: () => {} } }, /logger/],
+  ])("refuses options with %s", (_, options, message) => {
+    expect(() => handlerWith(options as unknown as Partial<NotificationHandlerOptions>)).toThrow(message);
+  });
+});
