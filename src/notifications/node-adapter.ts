@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { NotificationHandler } from "./handler.ts";
+
+/**
+ * Adapts a Fetch-API handler to `node:http`: the request body is streamed to the handler (so its
+ * size limit applies while reading), and when the handler answers before reading the whole body
+ * (413) the connection is closed instead of draining it. A handler that throws gets a 500.
+ *
+ * @example
+ * http.createServer(toNodeListener(createNotificationHandler({ appId, onNotification }))).listen(3978, "127.0.0.1");
+ */
+export function toNodeListener(
+  handler: NotificationHandler,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void respond(handler, req, res);
+  };
+}
+
+async function respond(
+  handler: NotificationHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const response = await answer(handler, req);
+  if (res.headersSent || res.destroyed) return;
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = Object.fromEntries(response.headers);
+  if (!req.complete) headers.connection = "close";
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+async function answer(handler: NotificationHandler, req: IncomingMessage): Promise<Response> {
+  let request: Request;
+  try {
+    request = toRequest(req);
+  } catch {
+    // Methods the Fetch API refuses to model (TRACE, CONNECT...): not POST, so not allowed.
+    return new Response(null, { status: 405, headers: { allow: "POST" } });
+  }
+  try {
+    return await handler(request);
+  } catch {
+    return new Response(null, { status: 500 });
+  }
+}
+
+function toRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  }
+  const host = req.headers.host ?? "localhost";
+  const base = URL.canParse(`http://${host}`) ? `http://${host}` : "http://localhost";
+  const url = URL.canParse(req.url ?? "/", base) ? new URL(req.url ?? "/", base) : new URL(base);
+  const method = req.method ?? "GET";
+  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
+  return new Request(url, { method, headers, body: bodyStream(req), duplex: "half" } as RequestInit);
+}
+
+/** The body as a web stream that pauses the socket when full and, on cancel, just stops reading. */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let finished = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        if (finished) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => {
+        if (!finished) controller.close();
+        finished = true;
+      });
+      req.on("error", (error) => {
+        if (!finished) controller.error(error);
+        finished = true;
+      });
+      req.on("aborted", () => {
+        if (!finished) controller.error(new Error("request aborted"));
+        finished = true;
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      finished = true;
+      req.pause();
+    },
+  });
+}
