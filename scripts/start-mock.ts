@@ -1,3 +1,8 @@
-/** `npm start`: placeholder until the Prism mock lands (issue: mocks). Prints what exists. */
-console.log("graph-comms-kit: spec/openapi.yaml, generated/openapi.json and generated/schema.d.ts exist.");
-console.log("The Prism mock server is not wired up yet.");
+/**
+ * `npm start`: the Prism mock of Graph on 127.0.0.1:4010 (`npm start -- --port N --host H
+ * --callback-url URL`, or PORT / HOST / CALLBACK_URL). Same command as the package's
+ * `graph-comms-mock` bin.
+ */
+import { runMockCli } from "../mocks/mock-cli.ts";
+
+process.exitCode = await runMockCli(process.argv.slice(2), process.env);
