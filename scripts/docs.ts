@@ -78,6 +78,7 @@ function seedWalkthrough(spec: Json): string {
   const notification = at(spec, "#/components/examples/seedNotification/value");
   const resource = atString(spec, "#/components/examples/seedNotification/value/value/0/resource");
   const status = atString(spec, "#/components/examples/seedNotification/value/value/0/resourceData/status");
+  const maxLength = at(spec, "#/components/schemas/clientContext/maxLength");
 
   const started = parseOperationPath(location);
   const finished = parseOperationPath(resource);
@@ -107,7 +108,7 @@ ${jsonBlock(request)}
 \`\`\`
 
 \`all: true\` stops every in-progress PlayPrompt and Record operation (\`false\`: only the current one);
-\`clientContext\` (at most 256 characters) comes back in the notification.
+\`clientContext\` (at most ${String(maxLength)} characters) comes back in the notification.
 
 **2. Graph answers at once** with the operation it created, by \`Location\`:
 

@@ -1,8 +1,10 @@
 /** `scripts/docs.ts` (`npm run docs`): its offline guarantee and its answers to bad flags. */
 import { execFile } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { assertSelfContained } from "../../scripts/docs.ts";
 
 const run = promisify(execFile);
@@ -10,9 +12,16 @@ const root = resolve(import.meta.dirname, "../..");
 
 /** Runs the docs script with `args`; resolves with its exit code and output instead of throwing. */
 async function docsScript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return docsScriptIn(root, ...args);
+}
+
+async function docsScriptIn(
+  dir: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(join(root, "node_modules/.bin/tsx"), ["scripts/docs.ts", ...args], {
-      cwd: root,
+      cwd: dir,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -72,5 +81,40 @@ describe("npm run docs flags", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("default: docs/index.html");
     expect(result.stdout).not.toContain("wrote");
+  });
+});
+
+describe("npm run docs on a spec whose seed examples disagree", () => {
+  let dir = "";
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses to build a walkthrough whose notification names another operation", async () => {
+    dir = await mkdtemp(join(tmpdir(), "gck-docs-drift-"));
+    for (const entry of [
+      "spec",
+      "scripts",
+      "src",
+      "generated",
+      "redocly.yaml",
+      "package.json",
+      "tsconfig.json",
+    ]) {
+      await cp(join(root, entry), join(dir, entry), { recursive: true });
+    }
+    await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+    const specFile = join(dir, "spec/openapi.yaml");
+    const spec = await readFile(specFile, "utf8");
+    const seedResource =
+      "resource: /app/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5";
+    expect(spec).toContain(seedResource);
+    await writeFile(specFile, spec.replace(seedResource, seedResource.replace("0FE0623F", "1FE0623F")));
+
+    const result = await docsScriptIn(dir, "--output", join(dir, "out/index.html"));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("the seed notification does not name the operation in the seed Location");
+    expect(result.stderr).toContain("1fe0623f-d628-42ed-b4bd-8ac290072cc5");
   });
 });
