@@ -102,7 +102,7 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
         parseAs: "text",
         fetch: createSender(config, call.signal, state),
       });
-      if (!response.ok) throw graphErrorFromResponse(response, error ?? "", state.attempts);
+      if (!response.ok) throw graphErrorFromResponse(response, error ?? "", state.url, state.attempts);
       return operationRef<P>(response, data, state.url, callId);
     } finally {
       call.dispose();

@@ -8,13 +8,18 @@ const bodyExcerptLength = 200;
 
 /**
  * Builds the {@link GraphError} for a non-success response whose body was already read
- * (`body`: parsed JSON, or the text when it was not JSON).
+ * (`body`: parsed JSON, or the text when it was not JSON), sent to `url` in `attempts` attempts.
  *
  * @example
- * const error = graphErrorFromResponse(response, { error: { code: "NotFound", message: "No call" } }, 1);
+ * const error = graphErrorFromResponse(response, { error: { code: "NotFound", message: "No call" } }, url, 1);
  * error.code; // "NotFound"
  */
-export function graphErrorFromResponse(response: Response, body: unknown, attempts: number): GraphError {
+export function graphErrorFromResponse(
+  response: Response,
+  body: unknown,
+  url: string,
+  attempts: number,
+): GraphError {
   const mainError = readMainError(body);
   const inner: Record<string, unknown> = isObject(mainError?.innerError) ? mainError.innerError : {};
   const status = response.status;
@@ -25,7 +30,7 @@ export function graphErrorFromResponse(response: Response, body: unknown, attemp
     message: mainError
       ? `Graph answered ${status} ${mainError.code}: ${mainError.message}`
       : `Graph answered ${status}${response.statusText ? ` ${response.statusText}` : ""}${describeBody(body)}`,
-    url: response.url,
+    url,
     attempts,
     body,
     mainError,

@@ -74,7 +74,8 @@ export function createSender(
       const wait =
         parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(attempt, config.retry);
       if (waited + wait > config.retry.maxTotalDelayMs) return response;
-      await response.body?.cancel().catch(() => {});
+      // Free the connection; not awaited: cancelling a teed (cloned) body waits for its twin.
+      response.body?.cancel().catch(() => {});
       await sleep(wait, signal);
       waited += wait;
     }

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { clientContextMaxLength } from "../../generated/constraints.ts";
+import { createCallsClient, InvalidArgumentError } from "../../src/index.ts";
+import { accepted, callId, stubFetch } from "./fetch-stub.ts";
+
+function seedClient() {
+  const fetch = stubFetch(accepted());
+  return { fetch, client: createCallsClient({ token: "t", fetch }) };
+}
+
+/** Calls with arguments an untyped JavaScript caller could pass. */
+function callUntyped(client: unknown, ...args: unknown[]): Promise<unknown> {
+  return (client as { cancelMediaProcessing(...a: unknown[]): Promise<unknown> }).cancelMediaProcessing(
+    ...args,
+  );
+}
+
+describe("input checks, before any request is sent", () => {
+  it.each([
+    ["an empty call id", "", "callId must not be empty"],
+    ["a blank call id", "   ", "callId must not be empty"],
+    ["'.' as call id", ".", 'callId must not be "."'],
+    ["'..' as call id", "..", 'callId must not be ".."'],
+    ["a lone surrogate", "ab\uD800", "callId contains a lone surrogate"],
+    ["a number", 42, "callId must be a string, got number"],
+    ["undefined", undefined, "callId must be a string, got undefined"],
+    ["null", null, "callId must be a string, got null"],
+  ])("rejects %s", async (_, badCallId, message) => {
+    const { client, fetch } = seedClient();
+    const error = await callUntyped(client, badCallId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).argument).toBe("callId");
+    expect((error as Error).message).toContain(message);
+    expect(fetch.requests).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      "a clientContext over the spec's limit",
+      { clientContext: "x".repeat(clientContextMaxLength + 1) },
+      "body.clientContext",
+      "at most 256 characters, got 257",
+    ],
+    [
+      "a clientContext that is not a string",
+      { clientContext: 5 },
+      "body.clientContext",
+      "must be a string, got number",
+    ],
+    ["`all` that is not a boolean", { all: "yes" }, "body.all", "must be a boolean, got string"],
+    [
+      "an unknown field",
+      { al: true },
+      "body.al",
+      "is not a field of /app/calls/{callId}/cancelMediaProcessing",
+    ],
+    ["a body that is an array", [], "body", "must be an object, got array"],
+    ["a body that is null", null, "body", "must be an object, got null"],
+    ["a body that is a string", '{"all":true}', "body", "must be an object, got string"],
+  ])("rejects %s", async (_, body, argument, message) => {
+    const { client, fetch } = seedClient();
+    const error = await callUntyped(client, callId, body).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).argument).toBe(argument);
+    expect((error as Error).message).toContain(message);
+    expect(fetch.requests).toHaveLength(0);
+  });
+
+  it("rejects `all` on the current /communications path, which removed it", async () => {
+    const fetch = stubFetch(accepted());
+    const client = createCallsClient({
+      token: "t",
+      fetch,
+      path: "/communications/calls/{callId}/cancelMediaProcessing",
+    });
+    const error = await callUntyped(client, callId, { all: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toContain("removed `all` in 2019");
+    expect(fetch.requests).toHaveLength(0);
+  });
+
+  it("accepts a clientContext of exactly 256 characters, counted as JSON Schema does (code points)", async () => {
+    const { client, fetch } = seedClient();
+    const atLimit = "😀".repeat(clientContextMaxLength); // 512 UTF-16 units, 256 code points
+    await client.cancelMediaProcessing(callId, { clientContext: atLimit });
+    await expect(client.cancelMediaProcessing(callId, { clientContext: `${atLimit}x` })).rejects.toThrow(
+      /at most 256 characters, got 257/,
+    );
+    expect(fetch.requests.map((r) => JSON.parse(r.body))).toEqual([{ clientContext: atLimit }]);
+  });
+
+  it("drops fields set to undefined and sends only the fields checked", async () => {
+    const { client, fetch } = seedClient();
+    await callUntyped(client, callId, { all: undefined, clientContext: "c" });
+    expect(fetch.requests[0]?.body).toBe('{"clientContext":"c"}');
+  });
+
+  it.each([
+    ["not an object", 5, "options must be an object, got number"],
+    ["an unknown option", { signal: undefined, retries: 2 }, "options.retries is not an option"],
+    ["a signal that is not an AbortSignal", { signal: {} }, "options.signal must be an AbortSignal"],
+    ["a zero timeout", { timeoutMs: 0 }, "options.timeoutMs must be a positive number"],
+    ["a clientRequestId with a newline", { clientRequestId: "a\nb" }, "options.clientRequestId must be"],
+  ])("rejects call options that are %s", async (_, options, message) => {
+    const { client, fetch } = seedClient();
+    await expect(callUntyped(client, callId, {}, options)).rejects.toThrow(message);
+    expect(fetch.requests).toHaveLength(0);
+  });
+});
+
+describe("path parameters are encoded", () => {
+  it.each([
+    ["../../users", "..%2F..%2Fusers"],
+    ["a/b?c=d#e", "a%2Fb%3Fc%3Dd%23e"],
+    ["%2e%2e", "%252e%252e"],
+    ["id with space", "id%20with%20space"],
+  ])("keeps %j inside its one path segment", async (raw, encoded) => {
+    const { client, fetch } = seedClient();
+    await client.cancelMediaProcessing(raw);
+    const url = fetch.requests[0]?.url ?? "";
+    expect(url).toBe(`https://graph.microsoft.com/beta/app/calls/${encoded}/cancelMediaProcessing`);
+    expect(new URL(url).pathname.split("/")).toEqual([
+      "",
+      "beta",
+      "app",
+      "calls",
+      encoded,
+      "cancelMediaProcessing",
+    ]);
+  });
+
+  it("encodes the appId of the /applications path too", async () => {
+    const fetch = stubFetch(accepted());
+    const client = createCallsClient({
+      token: "t",
+      fetch,
+      path: "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+      appId: "../x",
+    });
+    await client.cancelMediaProcessing("c/1");
+    expect(fetch.requests[0]?.url).toBe(
+      "https://graph.microsoft.com/beta/applications/..%2Fx/calls/c%2F1/cancelMediaProcessing",
+    );
+  });
+
+  it("sends clientRequestId as the client-request-id header", async () => {
+    const { client, fetch } = seedClient();
+    await client.cancelMediaProcessing(callId, {}, { clientRequestId: "trace-1" });
+    expect(fetch.requests[0]?.headers.get("client-request-id")).toBe("trace-1");
+  });
+});
