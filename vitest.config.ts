@@ -2,7 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.test.ts", "mocks/**/*.test.ts"],
     typecheck: {
       enabled: true,
       include: ["test/**/*.test-d.ts"],
@@ -10,5 +9,26 @@ export default defineConfig({
     },
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts", "src/**/*.test.ts", "mocks/**/*.test.ts"],
+          exclude: ["test/prism/**", "**/node_modules/**"],
+        },
+      },
+      {
+        // Tests against the real Prism mock server: test/setup/prism.ts starts it once (only when a
+        // file of this project runs) and provides its URL and callback port to the tests.
+        extends: true,
+        test: {
+          name: "prism",
+          include: ["test/prism/**/*.test.ts"],
+          globalSetup: ["test/setup/prism.ts"],
+          typecheck: { enabled: false },
+        },
+      },
+    ],
   },
 });

@@ -102,16 +102,22 @@ export function exampleCurl(baseUrl: string): string {
   ].join(" \\\n    ");
 }
 
-function stopSignals(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", on);
-      process.off("SIGTERM", on);
-      resolve(signal);
+/** Resolves on the first SIGINT or SIGTERM; `dispose` removes the listeners. */
+function stopSignals(): { signal: Promise<NodeJS.Signals>; dispose: () => void } {
+  let on: (signal: NodeJS.Signals) => void = () => {};
+  const dispose = () => {
+    process.off("SIGINT", on);
+    process.off("SIGTERM", on);
+  };
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    on = (received) => {
+      dispose();
+      resolve(received);
     };
     process.on("SIGINT", on);
     process.on("SIGTERM", on);
   });
+  return { signal, dispose };
 }
 
 /**
@@ -139,7 +145,8 @@ export async function runMockCli(
     io.out(mockCliUsage);
     return 0;
   }
-  const stop = io.stopSignal ?? stopSignals();
+  const signals = io.stopSignal === undefined ? stopSignals() : undefined;
+  const stop: Promise<unknown> = io.stopSignal ?? signals?.signal ?? new Promise(() => {});
   let prism: Awaited<ReturnType<typeof startPrism>>;
   try {
     prism = await startPrism({
@@ -150,6 +157,7 @@ export async function runMockCli(
       ...io.launch,
     });
   } catch (error) {
+    signals?.dispose();
     if (error instanceof PrismNotInstalledError || error instanceof PrismStartError) {
       io.err(`${command}: ${error.message}\n`);
       return 1;
@@ -171,6 +179,7 @@ export async function runMockCli(
     ].join("\n"),
   );
   const outcome = await Promise.race([stop.then(() => "stop" as const), prism.exited]);
+  signals?.dispose();
   if (outcome === "stop") {
     await prism.stop();
     io.out("Mock stopped.\n");
