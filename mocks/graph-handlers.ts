@@ -4,6 +4,7 @@ import { createOpenApiHttp } from "openapi-msw";
 import type { components, paths } from "../generated/schema.d.ts";
 import { normalizeId } from "../src/operation-id.ts";
 import { parseOperationPath } from "../src/operation-path.ts";
+import { checkHttpUrl } from "./check-http-url.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
 import { MockOptionError } from "./mock-option-error.ts";
 import {
@@ -12,7 +13,6 @@ import {
   type NotificationContent,
 } from "./notification-builder.ts";
 import {
-  checkCallbackUrl,
   type DeliveryOptions,
   deliverNotifications,
   type NotificationDelivery,
@@ -118,7 +118,7 @@ function checkBaseUrls(value: GraphHandlersOptions["baseUrl"]): string[] | undef
   if (value === undefined) return undefined;
   const list = typeof value === "string" || value instanceof URL ? [value] : [...value];
   if (list.length === 0) throw new MockOptionError("baseUrl", "baseUrl must name at least one URL");
-  return list.map((entry) => checkCallbackUrl(entry, "baseUrl").href.replace(/\/+$/, ""));
+  return list.map((entry) => checkHttpUrl(entry, "baseUrl").href.replace(/\/+$/, ""));
 }
 
 function headerRecord(headers: Headers): Record<string, string> {
@@ -188,7 +188,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   }
   const baseUrls = checkBaseUrls(options.baseUrl);
   if (options.callbackUrl !== undefined && typeof options.callbackUrl !== "function") {
-    checkCallbackUrl(options.callbackUrl);
+    checkHttpUrl(options.callbackUrl, "callbackUrl");
   }
   if (options.operationId !== undefined && typeof options.operationId !== "function") {
     throw new MockOptionError("operationId", "operationId must be a function returning a new id");

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
+import { checkHttpUrl } from "./check-http-url.ts";
 import { MockOptionError } from "./mock-option-error.ts";
-import { checkCallbackUrl } from "./notification-delivery.ts";
 import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPrism } from "./prism-launch.ts";
 import { PrismNotInstalledError } from "./prism-not-installed-error.ts";
 import { PrismStartError } from "./prism-start-error.ts";
@@ -76,7 +76,7 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     help: values.help === true,
     host: host ? checkHost(host.value, host.name) : prismDefaults.host,
     port: port ? checkPort(port.value, port.name) : prismDefaults.port,
-    callbackUrl: callback ? checkCallbackUrl(callback.value, callback.name).href : prismDefaults.callbackUrl,
+    callbackUrl: callback ? checkHttpUrl(callback.value, callback.name).href : prismDefaults.callbackUrl,
   };
 }
 

@@ -1,4 +1,5 @@
 import { bypass } from "msw";
+import { checkHttpUrl } from "./check-http-url.ts";
 import { MockOptionError } from "./mock-option-error.ts";
 import type { CommsNotifications } from "./notification-builder.ts";
 import { NotificationDeliveryError } from "./notification-delivery-error.ts";
@@ -31,23 +32,6 @@ export interface NotificationDelivery {
   responseBody?: string;
   /** What the in-process function returned (function delivery only). */
   returned?: unknown;
-}
-
-/** Checks a callback URL: an absolute http(s) URL. Throws {@link MockOptionError} otherwise. */
-export function checkCallbackUrl(value: string | URL, option = "callbackUrl"): URL {
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw new MockOptionError(
-      option,
-      `${option} must be an absolute http(s) URL, got ${JSON.stringify(String(value))}`,
-    );
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new MockOptionError(option, `${option} must use http or https, got ${url.protocol}`);
-  }
-  return url;
 }
 
 function checkToken(token: unknown): string | undefined {
@@ -84,7 +68,7 @@ export async function deliverNotifications(
   if (typeof options.to === "function") {
     return { batch, returned: await options.to(structuredClone(batch), { headers: { ...headers } }) };
   }
-  const url = checkCallbackUrl(options.to, "to");
+  const url = checkHttpUrl(options.to, "to");
   const timeoutMs = checkTimeout(options.timeoutMs);
   const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
   let response: Response;

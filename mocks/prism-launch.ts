@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkHttpUrl } from "./check-http-url.ts";
 import { freePort, portIsFree } from "./free-port.ts";
 import { MockOptionError } from "./mock-option-error.ts";
-import { checkCallbackUrl } from "./notification-delivery.ts";
 import { resolvePrismEntry } from "./prism-resolve.ts";
 import { preparePrismSpec } from "./prism-spec.ts";
 import { PrismStartError } from "./prism-start-error.ts";
@@ -105,7 +105,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export async function startPrism(options: PrismLaunchOptions = {}): Promise<RunningPrism> {
   const host = checkHost(options.host ?? prismDefaults.host);
   const requestedPort = checkPort(options.port ?? prismDefaults.port);
-  const callbackUrl = checkCallbackUrl(options.callbackUrl ?? prismDefaults.callbackUrl).href;
+  const callbackUrl = checkHttpUrl(options.callbackUrl ?? prismDefaults.callbackUrl, "callbackUrl").href;
   const readyTimeoutMs = options.readyTimeoutMs ?? prismDefaults.readyTimeoutMs;
   if (!Number.isFinite(readyTimeoutMs) || readyTimeoutMs <= 0) {
     throw new MockOptionError(
