@@ -94,7 +94,11 @@ export interface GraphMock {
   readonly requests: readonly RecordedRequest[];
   /** Every operation issued so far, oldest first (a copy). */
   readonly operations: readonly IssuedOperation[];
-  /** Puts a failure scenario in force for the next matching requests; returns a handle to reset it. */
+  /**
+   * Puts a failure scenario in force for the next matching requests (all of them until reset,
+   * unless `times` is given); returns a handle to reset it. A scenario answers before the token
+   * and body are checked (Graph throttles at its gateway); scenarios apply in the order added.
+   */
   scenario<N extends ScenarioName>(name: N, options?: ScenarioOptionsByName[N]): ScenarioHandle;
   /** Takes every scenario out of force. */
   resetScenarios(): void;
@@ -102,7 +106,13 @@ export interface GraphMock {
   reset(): void;
   /** Builds the commsNotifications batch for an issued operation, without delivering it. */
   buildNotification(operation: OperationReference, content: NotificationContent): CommsNotifications;
-  /** Builds the commsNotifications batch for an issued operation and delivers it. */
+  /**
+   * Builds the commsNotifications batch for an issued operation and delivers it: an HTTP POST
+   * (bypassing MSW, so the bot's real listener gets it) or a call of an in-process function.
+   * Rejects with NotificationDeliveryError when the bot cannot be reached or answers non-2xx.
+   * (With two MSW servers listening at once and `onUnhandledRequest: "error"`, MSW refuses the
+   * bypassed request: use one server per test file.)
+   */
   notify(operation: OperationReference, options: NotifyOptions): Promise<NotificationDelivery>;
 }
 

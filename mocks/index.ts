@@ -12,6 +12,7 @@ export {
   type RecordedRequest,
 } from "./graph-handlers.ts";
 export type { IssuedOperation } from "./issued-operation.ts";
+export { exampleCurl, type MockCliSettings, mockCliUsage, parseMockCliArgs, runMockCli } from "./mock-cli.ts";
 export { MockOptionError } from "./mock-option-error.ts";
 export {
   buildCommsNotifications,
@@ -28,6 +29,16 @@ export {
 } from "./notification-delivery.ts";
 export { NotificationDeliveryError } from "./notification-delivery-error.ts";
 export type { ODataError } from "./odata-error.ts";
+export {
+  type PrismLaunchOptions,
+  prismDefaults,
+  type RunningPrism,
+  startPrism,
+} from "./prism-launch.ts";
+export { PrismNotInstalledError } from "./prism-not-installed-error.ts";
+export { resolvePrismEntry } from "./prism-resolve.ts";
+export { type PrismSpecOptions, preparePrismSpec } from "./prism-spec.ts";
+export { PrismStartError } from "./prism-start-error.ts";
 export type {
   RetryScenarioOptions,
   ScenarioHandle,

@@ -57,7 +57,12 @@ export interface RunningPrism {
 const hostname =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-/** Checks a host to listen on: an IP address or a host name. Throws {@link MockOptionError} otherwise. */
+/**
+ * Checks a host to listen on: an IP address or a host name. Throws {@link MockOptionError} otherwise.
+ *
+ * @example
+ * checkHost("127.0.0.1"); // "127.0.0.1"
+ */
 export function checkHost(host: unknown, option = "host"): string {
   if (typeof host === "string" && (isIP(host) !== 0 || hostname.test(host))) return host;
   throw new MockOptionError(
@@ -66,7 +71,13 @@ export function checkHost(host: unknown, option = "host"): string {
   );
 }
 
-/** Checks a TCP port: a whole number from 0 to 65535. Throws {@link MockOptionError} otherwise. */
+/**
+ * Checks a TCP port: a whole number from 0 to 65535 (a string of digits is read as one). Throws
+ * {@link MockOptionError} otherwise.
+ *
+ * @example
+ * checkPort("4010", "--port"); // 4010
+ */
 export function checkPort(port: unknown, option = "port"): number {
   const value = typeof port === "string" && /^\d+$/.test(port.trim()) ? Number(port) : port;
   if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 65535) return value;
@@ -76,7 +87,12 @@ export function checkPort(port: unknown, option = "port"): number {
   );
 }
 
-/** The URL of a server on `host:port` (IPv6 addresses in brackets). */
+/**
+ * The URL of a server on `host:port` (IPv6 addresses in brackets).
+ *
+ * @example
+ * serverUrl("::1", 4010); // "http://[::1]:4010"
+ */
 export function serverUrl(host: string, port: number): string {
   return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
