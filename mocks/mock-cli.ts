@@ -18,7 +18,7 @@ export interface MockCliSettings {
 export interface MockCliIo {
   out: (text: string) => void;
   err: (text: string) => void;
-  /** Resolves when the command should stop (SIGINT/SIGTERM by default). */
+  /** Resolves when the command should stop (default: SIGINT, SIGTERM, SIGHUP, or the parent process exiting). */
   stopSignal?: Promise<unknown>;
   /** Extra options for {@link startPrism} (tests use it to choose where Prism is looked for). */
   launch?: Pick<PrismLaunchOptions, "searchDirs" | "readyTimeoutMs">;
@@ -102,27 +102,36 @@ export function exampleCurl(baseUrl: string): string {
   ].join(" \\\n    ");
 }
 
-/** Resolves on the first SIGINT or SIGTERM; `dispose` removes the listeners. */
-function stopSignals(): { signal: Promise<NodeJS.Signals>; dispose: () => void } {
-  let on: (signal: NodeJS.Signals) => void = () => {};
+const stopOn: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP, or when this process is orphaned (its parent,
+ * such as `npm start`, died without passing the signal on); `dispose` removes the listeners.
+ */
+function stopSignals(): { signal: Promise<string>; dispose: () => void } {
+  let on: (signal: string) => void = () => {};
+  const parent = process.ppid;
+  const orphanCheck = setInterval(() => {
+    if (process.ppid !== parent) on("parent exited");
+  }, 1_000);
+  orphanCheck.unref();
   const dispose = () => {
-    process.off("SIGINT", on);
-    process.off("SIGTERM", on);
+    clearInterval(orphanCheck);
+    for (const name of stopOn) process.off(name, on);
   };
-  const signal = new Promise<NodeJS.Signals>((resolve) => {
+  const signal = new Promise<string>((resolve) => {
     on = (received) => {
       dispose();
       resolve(received);
     };
-    process.on("SIGINT", on);
-    process.on("SIGTERM", on);
+    for (const name of stopOn) process.on(name, on);
   });
   return { signal, dispose };
 }
 
 /**
- * Runs the mock server command until Ctrl-C / SIGTERM (then stops Prism and exits 0) or until
- * Prism exits on its own (its exit code). Bad flags exit 2 with the problem and the usage; a
+ * Runs the mock server command until Ctrl-C / SIGTERM / SIGHUP or the loss of its parent process
+ * (then stops Prism and exits 0), or until Prism exits on its own (its exit code). Bad flags exit 2 with the problem and the usage; a
  * missing Prism or a taken port exit 1 with what to do.
  *
  * @example

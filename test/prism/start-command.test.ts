@@ -94,4 +94,22 @@ describe("npm start (scripts/start-mock.ts)", () => {
       }
     },
   );
+
+  it("stops Prism when its parent (such as npm) dies without passing a signal on", async () => {
+    const parent = spawn(
+      "bash",
+      ["-c", `"${process.execPath}" --import tsx scripts/start-mock.ts --port 0; true`],
+      { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const output = collect(parent);
+    try {
+      const [, , port] = await output.until(/listening on (http:\/\/127\.0\.0\.1:(\d+))\n/);
+      expect(prismProcessesOn(Number(port))).toHaveLength(1);
+      parent.kill("SIGKILL");
+      await expect.poll(() => prismProcessesOn(Number(port)), { timeout: 15_000, interval: 250 }).toEqual([]);
+      await expect.poll(() => output.text(), { timeout: 5_000 }).toContain("Mock stopped.");
+    } finally {
+      if (parent.exitCode === null) parent.kill("SIGKILL");
+    }
+  });
 });
