@@ -7,6 +7,8 @@ export const openapiDocument = openapi;
 
 const documentId = "https://graph-comms-kit.invalid/openapi.json";
 let ajv: Ajv2020 | undefined;
+/** By pointer: ajv's own lookup normalises the URI on every call, too slow for a per-request path. */
+const validators = new Map<string, ValidateFunction>();
 
 function specAjv(): Ajv2020 {
   if (ajv) return ajv;
@@ -27,13 +29,17 @@ function specAjv(): Ajv2020 {
  * if (!validate(body)) console.log(describeErrors(validate.errors));
  */
 export function specValidator(pointer: string): ValidateFunction {
+  const known = validators.get(pointer);
+  if (known) return known;
   const ref = `${documentId}${pointer}`;
   const instance = specAjv();
-  const cached = instance.getSchema(ref);
-  if (cached) return cached;
-  instance.addSchema({ $id: `${ref}-root`, $ref: ref });
-  const compiled = instance.getSchema(`${ref}-root`);
+  let compiled = instance.getSchema(ref);
+  if (!compiled) {
+    instance.addSchema({ $id: `${ref}-root`, $ref: ref });
+    compiled = instance.getSchema(`${ref}-root`);
+  }
   if (!compiled) throw new Error(`specValidator: no schema at ${pointer}`);
+  validators.set(pointer, compiled);
   return compiled;
 }
 

@@ -42,16 +42,31 @@ export interface MemoryOperationStore extends OperationStore {
 export function createMemoryOperationStore(options: MemoryOperationStoreOptions = {}): MemoryOperationStore {
   const ttlMs = positive("ttlMs", options.ttlMs, 10 * 60 * 1000);
   const maxEntries = positive("maxEntries", options.maxEntries, 10_000);
-  if (!Number.isSafeInteger(maxEntries))
+  if (!Number.isSafeInteger(maxEntries)) {
     throw new TypeError(`maxEntries must be an integer, got ${maxEntries}`);
+  }
   const entries = new Map<string, { notification: OperationNotification; expiresAt: number }>();
+  // Entries are kept in insertion order and share one TTL, so the oldest expires first: sweeping is
+  // needed only once the clock passes the oldest entry's expiry (no iterator on the hot path).
+  let oldestExpiresAt = Number.POSITIVE_INFINITY;
 
   function sweep(now: number): void {
-    // Entries are kept in insertion order and share one TTL, so the expired ones come first.
+    if (now < oldestExpiresAt) return;
+    oldestExpiresAt = Number.POSITIVE_INFINITY;
     for (const [key, entry] of entries) {
-      if (entry.expiresAt > now) break;
+      if (entry.expiresAt > now) {
+        oldestExpiresAt = entry.expiresAt;
+        break;
+      }
       entries.delete(key);
     }
+  }
+
+  function evictOldest(): void {
+    const oldest = entries.keys().next();
+    if (!oldest.done) entries.delete(oldest.value);
+    const next = entries.values().next();
+    oldestExpiresAt = next.done ? Number.POSITIVE_INFINITY : next.value.expiresAt;
   }
 
   return {
@@ -60,10 +75,8 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
       sweep(now);
       if (entries.has(key)) return false;
       entries.set(key, { notification, expiresAt: now + ttlMs });
-      for (const oldest of entries.keys()) {
-        if (entries.size <= maxEntries) break;
-        entries.delete(oldest);
-      }
+      if (entries.size === 1) oldestExpiresAt = now + ttlMs;
+      if (entries.size > maxEntries) evictOldest();
       return true;
     },
     get(key) {

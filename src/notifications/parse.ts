@@ -45,7 +45,7 @@ export function parseCommsNotifications(body: unknown): ParsedNotification[] {
     );
   }
   const batch = value as CommsNotifications;
-  return batch.value.map((notification, index) => parseOne(notification, `body/value/${index}`));
+  return batch.value.map(parseOne);
 }
 
 function parseJson(text: string): unknown {
@@ -61,17 +61,18 @@ function parseJson(text: string): unknown {
   }
 }
 
-function parseOne(notification: CommsNotification, where: string): ParsedNotification {
+/** `index` names the notification in error messages (`body/value/{index}`), built only on error. */
+function parseOne(notification: CommsNotification, index: number): ParsedNotification {
   const resourceUrl = (notification.resourceUrl ?? notification.resource) as string;
-  const operation = operationNamed(notification, where);
-  const base = {
+  const path = operationNamed(notification, index);
+  if (path) return operationNotification(notification, resourceUrl, path, index);
+  const parsed: ResourceNotification = {
+    kind: "resource",
     changeType: notification.changeType,
     resourceUrl,
     raw: notification,
-    ...(notification["@odata.type"] === undefined ? {} : { odataType: notification["@odata.type"] }),
   };
-  if (operation) return operationNotification(base, operation, notification.resourceData, where);
-  const parsed: ResourceNotification = { kind: "resource", ...base };
+  if (notification["@odata.type"] !== undefined) parsed.odataType = notification["@odata.type"];
   const callId = callIdOf(resourceUrl);
   if (callId !== undefined) parsed.callId = callId;
   if (notification.resourceData !== undefined) parsed.resourceData = notification.resourceData;
@@ -79,54 +80,63 @@ function parseOne(notification: CommsNotification, where: string): ParsedNotific
 }
 
 /** The operation the notification names, checking that `resource` and `resourceUrl` agree. */
-function operationNamed(notification: CommsNotification, where: string): OperationPath | undefined {
-  const fromUrl =
-    notification.resourceUrl === undefined ? undefined : parseOperationPath(notification.resourceUrl);
-  const fromResource =
-    notification.resource === undefined ? undefined : parseOperationPath(notification.resource);
+function operationNamed(notification: CommsNotification, index: number): OperationPath | undefined {
+  const { resource, resourceUrl } = notification;
+  if (resourceUrl === undefined) return resource === undefined ? undefined : parseOperationPath(resource);
+  const fromUrl = parseOperationPath(resourceUrl);
+  if (resource === undefined || resource === resourceUrl || !fromUrl) return fromUrl;
+  const fromResource = parseOperationPath(resource);
   if (
-    fromUrl &&
     fromResource &&
     (fromUrl.callId !== fromResource.callId || fromUrl.operationId !== fromResource.operationId)
   ) {
+    const where = `body/value/${index}`;
     throw new InvalidNotificationError(
       `Invalid notification body: ${where}/resource and ${where}/resourceUrl name different operations`,
     );
   }
-  return notification.resourceUrl === undefined ? fromResource : fromUrl;
+  return fromUrl;
 }
 
 function operationNotification(
-  base: Omit<OperationNotification, "kind" | "callId" | "operationId" | "status" | "operation">,
+  notification: CommsNotification,
+  resourceUrl: string,
   path: OperationPath,
-  resourceData: CommsNotification["resourceData"],
-  where: string,
+  index: number,
 ): OperationNotification {
+  const { resourceData } = notification;
   if (typeof resourceData !== "object" || resourceData === null || Array.isArray(resourceData)) {
     throw new InvalidNotificationError(
-      `Invalid notification body: ${where}/resourceData must be a commsOperation object (the resource is an operation)`,
+      `Invalid notification body: body/value/${index}/resourceData must be a commsOperation object (the resource is an operation)`,
     );
   }
   const validate = specValidator(operationSchema);
   if (!validate(resourceData)) {
     throw new InvalidNotificationError(
-      `Invalid notification body: ${describeErrors(validate.errors, `${where}/resourceData`)}`,
+      `Invalid notification body: ${describeErrors(validate.errors, `body/value/${index}/resourceData`)}`,
     );
   }
   const operation = resourceData as CommsOperation;
-  if (operation.id !== undefined && normalizeId(operation.id) !== path.operationId) {
+  if (
+    operation.id !== undefined &&
+    operation.id !== path.operationId &&
+    normalizeId(operation.id) !== path.operationId
+  ) {
     throw new InvalidNotificationError(
-      `Invalid notification body: ${where}/resourceData/id does not match the operation id in the resource path`,
+      `Invalid notification body: body/value/${index}/resourceData/id does not match the operation id in the resource path`,
     );
   }
   const parsed: OperationNotification = {
     kind: "operation",
-    ...base,
+    changeType: notification.changeType,
+    resourceUrl,
+    raw: notification,
     callId: path.callId,
     operationId: path.operationId,
     status: operation.status,
     operation,
   };
+  if (notification["@odata.type"] !== undefined) parsed.odataType = notification["@odata.type"];
   if (operation["@odata.type"] !== undefined) parsed.operationType = operation["@odata.type"];
   if (operation.clientContext !== undefined) parsed.clientContext = operation.clientContext;
   const resultInfo = normaliseResultInfo(operation.resultInfo ?? operation.errorInfo);
@@ -138,7 +148,7 @@ function callIdOf(resourceUrl: string): string | undefined {
   const segment = callPath.exec(resourceUrl)?.[1];
   if (segment === undefined) return undefined;
   try {
-    const decoded = decodeURIComponent(segment);
+    const decoded = segment.includes("%") ? decodeURIComponent(segment) : segment;
     return decoded.trim() === "" ? undefined : normalizeId(decoded);
   } catch {
     return undefined;

@@ -56,6 +56,7 @@ interface Waiter {
 
 const maxTimerMs = 2 ** 31 - 1;
 const finalStatuses = new Set(["completed", "failed"]);
+const ignored: Promise<HandleResult> = Promise.resolve("ignored");
 
 /**
  * Creates an operation tracker: `wait(op)` learns how an operation ended from Graph's notifications.
@@ -79,10 +80,21 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
   const waiters = new Map<string, Set<Waiter>>();
   let waiting = 0;
 
-  async function handle(notification: ParsedNotification): Promise<HandleResult> {
-    if (notification.kind !== "operation" || !finalStatuses.has(notification.status)) return "ignored";
-    const key = keyOf(notification);
-    if (!(await store.add(key, notification))) return "duplicate";
+  function handle(notification: ParsedNotification): Promise<HandleResult> {
+    if (notification.kind !== "operation" || !finalStatuses.has(notification.status)) return ignored;
+    // Plain promise code, not async/await: this runs once per notification and the store is usually synchronous.
+    try {
+      const key = keyOf(notification.callId, notification.operationId);
+      const added = store.add(key, notification);
+      if (typeof added === "boolean") return Promise.resolve(deliver(key, notification, added));
+      return Promise.resolve(added).then((wasAdded) => deliver(key, notification, wasAdded));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function deliver(key: string, notification: OperationNotification, added: boolean): HandleResult {
+    if (!added) return "duplicate";
     const pending = waiters.get(key);
     if (!pending) return "stored";
     for (const waiter of pending) waiter.settle(notification);
@@ -145,8 +157,9 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
   };
 }
 
-function keyOf(operation: OperationRefLike): string {
-  return JSON.stringify([normalizeId(operation.callId), normalizeId(operation.operationId)]);
+/** The store key of an operation; ids already normalised. Length-prefixed, so no two pairs share a key. */
+function keyOf(callId: string, operationId: string): string {
+  return `${callId.length}:${callId}${operationId}`;
 }
 
 function readOperation(operation: OperationRefLike): { key: string; callId: string; operationId: string } {
@@ -159,11 +172,8 @@ function readOperation(operation: OperationRefLike): { key: string; callId: stri
   ) {
     throw new TypeError("wait() needs an operation with non-empty string callId and operationId");
   }
-  return {
-    key: keyOf({ callId, operationId }),
-    callId: normalizeId(callId),
-    operationId: normalizeId(operationId),
-  };
+  const normalised = { callId: normalizeId(callId), operationId: normalizeId(operationId) };
+  return { key: keyOf(normalised.callId, normalised.operationId), ...normalised };
 }
 
 function readTimeout(value: number | undefined, fallback: number): number {

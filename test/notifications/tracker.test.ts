@@ -261,6 +261,40 @@ describe("createMemoryOperationStore", () => {
     expect(store.add("k", notification("completed"))).toBe(true);
   });
 
+  it("expires entries oldest first as time passes, keeping the younger ones", () => {
+    vi.useFakeTimers();
+    const store = createMemoryOperationStore({ ttlMs: 1_000 });
+    const n = notification("completed");
+    store.add("t0", n);
+    vi.advanceTimersByTime(400);
+    store.add("t400", n);
+    vi.advanceTimersByTime(400);
+    store.add("t800", n);
+    vi.advanceTimersByTime(300); // now 1100: t0 expired
+    expect(store.add("t0", n)).toBe(true); // t0 expired, so it can be recorded again
+    expect([store.get("t400"), store.get("t800")]).toEqual([n, n]);
+    vi.advanceTimersByTime(300); // now 1400: t400 expired
+    expect(store.get("t400")).toBeUndefined();
+    expect(store.size).toBe(2); // t800 and the new t0
+    vi.advanceTimersByTime(2_000);
+    expect(store.size).toBe(0);
+  });
+
+  it("evicts by insertion order when full, then still expires by TTL", () => {
+    vi.useFakeTimers();
+    const store = createMemoryOperationStore({ ttlMs: 1_000, maxEntries: 2 });
+    const n = notification("completed");
+    store.add("a", n);
+    vi.advanceTimersByTime(500);
+    store.add("b", n);
+    store.add("c", n); // evicts a
+    expect(store.get("a")).toBeUndefined();
+    vi.advanceTimersByTime(500); // b and c are 500 ms old
+    expect(store.size).toBe(2);
+    vi.advanceTimersByTime(500);
+    expect(store.size).toBe(0);
+  });
+
   it.each([
     ["ttlMs", { ttlMs: 0 }],
     ["ttlMs", { ttlMs: Number.POSITIVE_INFINITY }],

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench:notifications`: notifications per second through parse + validate + dispatch
+ * (parseCommsNotifications, then the operation tracker), against a baseline of JSON.parse alone on
+ * the same bodies, in one process. Trials alternate between the two and the median is reported,
+ * so both see the same machine load. The full handler (Request in, 202 out, auth off) is shown too.
+ */
+import { createNotificationHandler } from "../src/notifications/handler.ts";
+import { parseCommsNotifications } from "../src/notifications/parse.ts";
+import { createOperationTracker } from "../src/notifications/tracker.ts";
+
+const distinctBodies = 2_000;
+const rounds = 5;
+const trials = 7;
+
+function guid(i: number, salt: number): string {
+  return `${salt.toString(16).padStart(8, "0")}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+}
+
+/** Bodies shaped like Graph's: the 2018 and current operation notifications and a call state change. */
+function bodies(): string[] {
+  return Array.from({ length: distinctBodies }, (_, i) => {
+    const call = guid(i, 1);
+    const op = guid(i, 2);
+    switch (i % 3) {
+      case 0:
+        return JSON.stringify({
+          value: [
+            {
+              changeType: "deleted",
+              resource: `/app/calls/${call.replaceAll("-", "").toUpperCase()}/operations/${op.replaceAll("-", "").toUpperCase()}`,
+              resourceData: {
+                "@odata.type": "#microsoft.graph.commsOperation",
+                "@odata.id": `/app/calls/${call}/operations/${op}`,
+                "@odata.etag": 'W/"54451"',
+                clientContext: "d45324c1-fcb5-430a-902c-f20af696537c",
+                status: "completed",
+              },
+            },
+          ],
+        });
+      case 1:
+        return JSON.stringify({
+          "@odata.type": "#microsoft.graph.commsNotifications",
+          value: [
+            {
+              "@odata.type": "#microsoft.graph.commsNotification",
+              changeType: "deleted",
+              resourceUrl: `/communications/calls/${call}/operations/${op}`,
+              resourceData: {
+                "@odata.type": "#microsoft.graph.recordOperation",
+                "@odata.id": `/communications/calls/${call}/operations/${op}`,
+                "@odata.etag": 'W/"54451"',
+                id: op,
+                clientContext: "d45324c1-fcb5-430a-902c-f20af696537c",
+                status: "failed",
+                resultInfo: {
+                  code: 400,
+                  subcode: 8508,
+                  message: "Action failed, the operation was cancelled.",
+                },
+                recordingLocation: "",
+                recordingAccessToken: "",
+                completionReason: "operationCanceled",
+              },
+            },
+          ],
+        });
+      default:
+        return JSON.stringify({
+          value: [
+            {
+              changeType: "updated",
+              resourceUrl: `/communications/calls/${call}`,
+              resourceData: { "@odata.type": "#microsoft.graph.call", state: "established" },
+            },
+          ],
+        });
+    }
+  });
+}
+
+const texts = bodies();
+const notificationsPerPass = texts.length; // one notification per body
+let sink = 0;
+
+function baseline(): number {
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const text of texts) sink += (JSON.parse(text) as { value: unknown[] }).value.length;
+  }
+  return (notificationsPerPass * rounds) / ((performance.now() - start) / 1000);
+}
+
+async function pipeline(): Promise<number> {
+  const tracker = createOperationTracker();
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    const dispatched: Promise<unknown>[] = [];
+    for (const text of texts) {
+      for (const notification of parseCommsNotifications(text)) dispatched.push(tracker.handle(notification));
+    }
+    sink += (await Promise.all(dispatched)).length;
+  }
+  return (notificationsPerPass * rounds) / ((performance.now() - start) / 1000);
+}
+
+async function fullHandler(): Promise<number> {
+  const tracker = createOperationTracker();
+  const handle = createNotificationHandler({
+    appId: "bench",
+    auth: false,
+    logger: { warn: () => {}, error: console.error },
+    onNotification: tracker.handle,
+  });
+  const start = performance.now();
+  for (const text of texts) {
+    const response = await handle(
+      new Request("http://127.0.0.1/api/calls", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: text,
+      }),
+    );
+    if (response.status !== 202) throw new Error(`handler answered ${response.status}`);
+  }
+  return notificationsPerPass / ((performance.now() - start) / 1000);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+// Warm up every path (JIT, ajv compilation) before measuring.
+baseline();
+await pipeline();
+await fullHandler();
+
+const base: number[] = [];
+const piped: number[] = [];
+const full: number[] = [];
+for (let t = 0; t < trials; t++) {
+  base.push(baseline());
+  piped.push(await pipeline());
+  full.push(await fullHandler());
+}
+
+const format = (n: number) => `${Math.round(n).toLocaleString("en-US")} notifications/s`.padStart(28);
+const b = median(base);
+const p = median(piped);
+const f = median(full);
+console.log(
+  `notifications bench: ${texts.length} bodies x ${rounds} rounds, median of ${trials} trials (Node ${process.version})`,
+);
+console.log(`JSON.parse alone (baseline)       ${format(b)}`);
+console.log(
+  `parse + validate + dispatch       ${format(p)}   ${(p / b).toFixed(2)}x baseline (target >= 0.50x)`,
+);
+console.log(
+  `full handler, Request -> 202      ${format(f)}   ${(f / b).toFixed(2)}x baseline (informational)`,
+);
+if (sink < 0) console.log(sink);
