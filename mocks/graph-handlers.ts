@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { type HttpHandler, HttpResponse } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import type { components, paths } from "../generated/schema.d.ts";
@@ -136,7 +135,7 @@ function headerRecord(headers: Headers): Record<string, string> {
 }
 
 function successHeaders(location: string, request: Request): Headers {
-  const headers = new Headers({ Location: location, "request-id": randomUUID() });
+  const headers = new Headers({ Location: location, "request-id": crypto.randomUUID() });
   const clientRequestId = request.headers.get("client-request-id");
   if (clientRequestId) headers.set("client-request-id", clientRequestId);
   return headers;
@@ -168,7 +167,7 @@ function errorResponse(
     ...(options.message === undefined ? {} : { message: options.message }),
     clientRequestId,
   });
-  const headers = new Headers({ "request-id": body.error.innerError?.["request-id"] ?? randomUUID() });
+  const headers = new Headers({ "request-id": body.error.innerError?.["request-id"] ?? crypto.randomUUID() });
   if (clientRequestId) headers.set("client-request-id", clientRequestId);
   if (options.retryAfter !== undefined) headers.set("retry-after", options.retryAfter);
   return HttpResponse.json(body, { status, headers });
@@ -203,7 +202,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   if (options.operationId !== undefined && typeof options.operationId !== "function") {
     throw new MockOptionError("operationId", "operationId must be a function returning a new id");
   }
-  const nextOperationId = options.operationId ?? randomUUID;
+  const nextOperationId = options.operationId ?? (() => crypto.randomUUID());
   const requests: RecordedRequest[] = [];
   const operations: IssuedOperation[] = [];
   const book = new ScenarioBook((name) =>

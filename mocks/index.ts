@@ -1,7 +1,7 @@
 /**
- * `graph-comms-kit/mocks`: a mock of Graph's cancelMediaProcessing for tests (MSW handlers typed
- * by the spec, failure scenarios, commsNotifications sender) and for running a bot against
- * (Prism launched on the bundled spec).
+ * `graph-comms-kit/mocks`: a mock of Graph's cancelMediaProcessing for tests: MSW handlers typed
+ * by the spec, failure scenarios, and the commsNotifications sender. Runs wherever MSW does (Node,
+ * browsers); the Prism mock server (Node only) is in `graph-comms-kit/mocks/prism`.
  */
 export {
   createGraphHandlers,
@@ -12,7 +12,6 @@ export {
   type RecordedRequest,
 } from "./graph-handlers.ts";
 export type { IssuedOperation } from "./issued-operation.ts";
-export { exampleCurl, type MockCliSettings, mockCliUsage, parseMockCliArgs, runMockCli } from "./mock-cli.ts";
 export { MockOptionError } from "./mock-option-error.ts";
 export {
   buildCommsNotifications,
@@ -29,16 +28,6 @@ export {
 } from "./notification-delivery.ts";
 export { NotificationDeliveryError } from "./notification-delivery-error.ts";
 export type { ODataError } from "./odata-error.ts";
-export {
-  type PrismLaunchOptions,
-  prismDefaults,
-  type RunningPrism,
-  startPrism,
-} from "./prism-launch.ts";
-export { PrismNotInstalledError } from "./prism-not-installed-error.ts";
-export { resolvePrismEntry } from "./prism-resolve.ts";
-export { type PrismSpecOptions, preparePrismSpec } from "./prism-spec.ts";
-export { PrismStartError } from "./prism-start-error.ts";
 export type {
   RetryScenarioOptions,
   ScenarioHandle,

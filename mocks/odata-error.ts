@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { components } from "../generated/schema.d.ts";
 import {
   isSpecNode,
@@ -45,7 +44,7 @@ export function specErrorBody(path: GraphPath, status: number, options: ErrorBod
   const body = specExampleObject(name) as unknown as ODataError;
   if (options.message !== undefined) body.error.message = options.message;
   body.error.innerError = {
-    "request-id": randomUUID(),
+    "request-id": crypto.randomUUID(),
     date: new Date().toISOString().slice(0, 19),
     ...(options.clientRequestId ? { "client-request-id": options.clientRequestId } : {}),
   };
