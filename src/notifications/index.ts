@@ -1,0 +1,62 @@
+/**
+ * `graph-comms-kit/notifications`: receive, authenticate, validate and correlate the
+ * `commsNotifications` Graph POSTs to a calling bot.
+ *
+ * @example
+ * import http from "node:http";
+ * import { createNotificationHandler, createOperationTracker, toNodeListener } from "graph-comms-kit/notifications";
+ *
+ * const tracker = createOperationTracker();
+ * const handle = createNotificationHandler({ appId: process.env.APP_ID!, onNotification: tracker.handle });
+ * http.createServer(toNodeListener(handle)).listen(3978);
+ * const done = await tracker.wait(operationRef, { timeoutMs: 30_000 });
+ */
+export {
+  createNotificationVerifier,
+  defaultIssuers,
+  defaultOpenIdConfigurationUrl,
+  type NotificationAuthOptions,
+  type NotificationVerifier,
+  type VerifiedToken,
+} from "./auth.ts";
+export { BodyTooLargeError } from "./body-too-large-error.ts";
+export {
+  createNotificationHandler,
+  type NotificationCallback,
+  type NotificationContext,
+  type NotificationHandler,
+  type NotificationHandlerOptions,
+  type NotificationLogger,
+} from "./handler.ts";
+export { InvalidNotificationError } from "./invalid-notification-error.ts";
+export { toNodeListener } from "./node-adapter.ts";
+export type {
+  ChangeType,
+  CommsNotification,
+  CommsNotifications,
+  CommsOperation,
+  OperationNotification,
+  OperationStatus,
+  ParsedNotification,
+  ResourceData,
+  ResourceNotification,
+  ResultInfo,
+} from "./notification.ts";
+export { NotificationAuthError, type NotificationAuthFailure } from "./notification-auth-error.ts";
+export { OperationFailedError } from "./operation-failed-error.ts";
+export {
+  createMemoryOperationStore,
+  type MemoryOperationStore,
+  type MemoryOperationStoreOptions,
+  type OperationStore,
+} from "./operation-store.ts";
+export { OperationTimeoutError } from "./operation-timeout-error.ts";
+export { parseCommsNotifications } from "./parse.ts";
+export {
+  createOperationTracker,
+  type HandleResult,
+  type OperationRefLike,
+  type OperationTracker,
+  type OperationTrackerOptions,
+  type WaitOptions,
+} from "./tracker.ts";

@@ -1,0 +1,65 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { components } from "../../generated/schema.d.ts";
+import {
+  createNotificationHandler,
+  createOperationTracker,
+  type HandleResult,
+  type NotificationHandler,
+  type OperationNotification,
+  type OperationStore,
+  type ParsedNotification,
+  parseCommsNotifications,
+  type ResourceNotification,
+  type ResultInfo,
+  toNodeListener,
+} from "../../src/notifications/index.ts";
+import type { OperationRef } from "../../src/operation-ref.ts";
+
+describe("graph-comms-kit/notifications types", () => {
+  it("derives notification types from the generated schema", () => {
+    expectTypeOf<OperationNotification["status"]>().toEqualTypeOf<components["schemas"]["operationStatus"]>();
+    expectTypeOf<ParsedNotification["changeType"]>().toEqualTypeOf<"created" | "updated" | "deleted">();
+    expectTypeOf<OperationNotification["raw"]>().toEqualTypeOf<components["schemas"]["commsNotification"]>();
+    expectTypeOf<ResultInfo["code"]>().toEqualTypeOf<number | string | undefined>();
+  });
+
+  it("narrows a parsed notification on kind", () => {
+    const [n] = parseCommsNotifications("{}");
+    if (n?.kind === "operation") {
+      expectTypeOf(n).toEqualTypeOf<OperationNotification>();
+      expectTypeOf(n.operationId).toBeString();
+    }
+    if (n?.kind === "resource") {
+      expectTypeOf(n).toEqualTypeOf<ResourceNotification>();
+      expectTypeOf(n.callId).toEqualTypeOf<string | undefined>();
+    }
+  });
+
+  it("lets the tracker be the handler's callback and wait on the client's OperationRef", () => {
+    const tracker = createOperationTracker();
+    const handle = createNotificationHandler({ appId: "app", auth: false, onNotification: tracker.handle });
+    expectTypeOf(handle).toEqualTypeOf<NotificationHandler>();
+    expectTypeOf(handle).toEqualTypeOf<(request: Request) => Promise<Response>>();
+    expectTypeOf(toNodeListener(handle)).parameters.toMatchTypeOf<[unknown, unknown]>();
+    expectTypeOf(tracker.wait).toBeCallableWith({} as OperationRef, { timeoutMs: 1_000 });
+    expectTypeOf(tracker.wait({} as OperationRef)).resolves.toEqualTypeOf<OperationNotification>();
+    expectTypeOf(tracker.handle).returns.resolves.toEqualTypeOf<HandleResult>();
+  });
+
+  it("refuses what the options do not allow", () => {
+    // @ts-expect-error appId is required
+    createNotificationHandler({ auth: false, onNotification: () => {} });
+    // @ts-expect-error auth is options or false, never true
+    createNotificationHandler({ appId: "app", auth: true, onNotification: () => {} });
+    // @ts-expect-error an operation needs both ids
+    void createOperationTracker().wait({ callId: "c" });
+  });
+
+  it("accepts a shared store with async methods", () => {
+    const store: OperationStore = {
+      add: async () => true,
+      get: async () => undefined,
+    };
+    expectTypeOf(createOperationTracker).toBeCallableWith({ store });
+  });
+});
