@@ -223,7 +223,14 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
         `operationId() must return a non-empty string, got ${String(id)}`,
       );
     }
-    return normalizeId(id);
+    const normalized = normalizeId(id);
+    if (operations.some((op) => op.operationId === normalized)) {
+      throw new MockOptionError(
+        "operationId",
+        `operationId() returned ${JSON.stringify(id)} twice; ids must be unique`,
+      );
+    }
+    return normalized;
   }
 
   async function answer(

@@ -127,6 +127,8 @@ function requestExampleKey(media: SpecNode): string | undefined {
   return isSpecNode(media.examples) ? Object.keys(media.examples)[0] : undefined;
 }
 
+let cached: SpecOperation[] | undefined;
+
 /**
  * Every `POST` operation of the bundled spec, read once.
  *
@@ -140,8 +142,6 @@ export function specOperations(): readonly SpecOperation[] {
     .map(([path, item]) => readOperation(path, item as SpecNode));
   return cached;
 }
-
-let cached: SpecOperation[] | undefined;
 
 /**
  * The operation of the spec at a path template.

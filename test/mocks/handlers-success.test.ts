@@ -123,3 +123,16 @@ describe("createGraphHandlers options", () => {
     expect(() => createGraphHandlers(options as never)).toThrow(message);
   });
 });
+
+describe("createGraphHandlers operationId option", () => {
+  const graph = useGraphMock({ operationId: () => "same-id" });
+
+  it("refuses an id it already issued, so notify() can always tell operations apart", async () => {
+    const url = `https://graph.microsoft.com/v1.0${concrete("/communications/calls/{callId}/cancelMediaProcessing")}`;
+    expect((await post(url, {})).status).toBe(200);
+    const second = await post(url, {});
+    expect(second.status).toBe(500);
+    expect(await second.text()).toMatch(/returned \\"same-id\\" twice/);
+    expect(graph.operations).toHaveLength(1);
+  });
+});
