@@ -60,8 +60,9 @@ export function createNotificationVerifier(
   appId: string,
   options: NotificationAuthOptions = {},
 ): NotificationVerifier {
-  if (typeof appId !== "string" || appId.trim() === "")
+  if (typeof appId !== "string" || appId.trim() === "") {
     throw new TypeError("appId must be a non-empty string");
+  }
   const settings = readOptions(options);
   const getKey = createSigningKeys(settings.keys);
 
@@ -95,8 +96,9 @@ export function createNotificationVerifier(
 function bearerToken(authorization: string | null | undefined): string {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? "");
   if (!match?.[1]) throw new NotificationAuthError("missing-token", "missing bearer token");
-  if (match[1].length > maxTokenLength)
+  if (match[1].length > maxTokenLength) {
     throw new NotificationAuthError("invalid-token", "token rejected: too long");
+  }
   return match[1];
 }
 
@@ -117,15 +119,20 @@ function reason(error: unknown): string {
 }
 
 function readOptions(options: NotificationAuthOptions) {
-  if (typeof options !== "object" || options === null)
+  if (typeof options !== "object" || options === null) {
     throw new TypeError("auth must be an options object or false");
+  }
   const url = options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl;
-  if (!URL.canParse(String(url)))
+  if (!URL.canParse(String(url))) {
     throw new TypeError(`auth.openIdConfigurationUrl is not a URL: ${String(url)}`);
+  }
   const algorithms = options.algorithms ?? ["RS256"];
   const weak = algorithms.find((alg) => /^(none|HS\d+)$/i.test(alg));
   if (algorithms.length === 0 || weak !== undefined) {
     throw new TypeError(`auth.algorithms must list asymmetric algorithms${weak ? ` (not ${weak})` : ""}`);
+  }
+  if (options.allowedTenants !== undefined && options.allowedTenants.length === 0) {
+    throw new TypeError("auth.allowedTenants must not be empty (leave it out to accept any tenant)");
   }
   const issuers = options.issuers ?? defaultIssuers;
   if (issuers.length === 0) throw new TypeError("auth.issuers must not be empty");

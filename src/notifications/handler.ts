@@ -9,7 +9,7 @@ import { graphErrorResponse } from "./graph-error-response.ts";
 import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type { ParsedNotification } from "./notification.ts";
 import { NotificationAuthError } from "./notification-auth-error.ts";
-import { parseCommsNotifications } from "./parse.ts";
+import { parseCommsNotifications, warmUpParser } from "./parse.ts";
 import { readLimitedText } from "./read-body.ts";
 
 /** Where the handler reports what its callers should know about. Default: `console`. */
@@ -61,7 +61,7 @@ const jsonType = /^application\/(?:[\w.+-]+\+)?json$/;
  * `202` when the batch was accepted and every callback returned;
  * `400` for a body that is not JSON or not a valid batch (Graph's error shape, naming the field);
  * `401` for a missing or bad token; `405` for any method but POST; `413` for a body over
- * `maxBodyBytes` (refused while reading); `415` for a content type that is not JSON;
+ * `maxBodyBytes` (refused while reading); `415` for a content type that is not JSON (or a compressed body);
  * `500` when a callback threw: every other notification of the batch is still handed over, the
  * failure is logged, and the 500 lets the sender retry (so callbacks should be idempotent, as the
  * operation tracker is).
@@ -74,8 +74,10 @@ const jsonType = /^application\/(?:[\w.+-]+\+)?json$/;
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const settings = readOptions(options);
   const { onNotification, logger, maxBodyBytes, verifier } = settings;
-  if (!verifier)
+  if (!verifier) {
     logger.warn("notification handler: auth is off (auth: false); requests are not authenticated");
+  }
+  warmUpParser();
 
   return async (request) => {
     if (request.method !== "POST") {
@@ -100,14 +102,20 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
         `Content-Type must be application/json, got ${contentType ?? "none"}`,
       );
     }
+    const encoding = request.headers.get("content-encoding");
+    if (encoding !== null && encoding.trim().toLowerCase() !== "identity") {
+      return graphErrorResponse(415, "UnsupportedMediaType", `Content-Encoding ${encoding} is not supported`);
+    }
     let notifications: ParsedNotification[];
     try {
       notifications = parseCommsNotifications(await readLimitedText(request, maxBodyBytes));
     } catch (error) {
-      if (error instanceof BodyTooLargeError)
+      if (error instanceof BodyTooLargeError) {
         return graphErrorResponse(413, "RequestEntityTooLarge", error.message);
-      if (error instanceof InvalidNotificationError)
+      }
+      if (error instanceof InvalidNotificationError) {
         return graphErrorResponse(400, "BadRequest", error.message);
+      }
       return graphErrorResponse(400, "BadRequest", `Could not read the body: ${(error as Error).message}`);
     }
     const context: NotificationContext = { request, claims, tenantId };
@@ -156,8 +164,9 @@ function readOptions(options: NotificationHandlerOptions): {
   maxBodyBytes: number;
   verifier: NotificationVerifier | undefined;
 } {
-  if (typeof options !== "object" || options === null)
+  if (typeof options !== "object" || options === null) {
     throw new TypeError("createNotificationHandler needs options");
+  }
   if (typeof options.onNotification !== "function") throw new TypeError("onNotification must be a function");
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {

@@ -13,7 +13,7 @@ export function toNodeListener(
   handler: NotificationHandler,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    void respond(handler, req, res);
+    respond(handler, req, res).catch(() => res.destroy());
   };
 }
 

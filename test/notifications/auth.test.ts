@@ -40,8 +40,9 @@ async function rejection(promise: Promise<unknown>): Promise<NotificationAuthErr
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(error instanceof NotificationAuthError))
+  if (!(error instanceof NotificationAuthError)) {
     throw new Error(`expected NotificationAuthError, got ${String(error)}`);
+  }
   return error;
 }
 
@@ -170,6 +171,7 @@ describe("createNotificationVerifier", () => {
     ["a bad URL", { openIdConfigurationUrl: "not a url" }],
     ["a negative tolerance", { clockToleranceSeconds: -1 }],
     ["a zero fetch timeout", { fetchTimeoutMs: 0 }],
+    ["an empty tenant allow-list", { allowedTenants: [] }],
   ])("refuses options with %s", (_, options) => {
     expect(() => createNotificationVerifier(appId, options as NotificationAuthOptions)).toThrow(TypeError);
   });

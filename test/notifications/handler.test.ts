@@ -171,6 +171,15 @@ describe("createNotificationHandler with Request objects", () => {
     expect(received).toHaveLength(0);
   });
 
+  it("answers 415 to a compressed body", async () => {
+    const { handle, received } = handlerWith();
+    const response = await handle(
+      post(JSON.stringify(operationBatch("completed")), { "content-encoding": "gzip" }),
+    );
+    await expectGraphError(response, 415, "UnsupportedMediaType", /Content-Encoding gzip is not supported/);
+    expect(received).toHaveLength(0);
+  });
+
   it("accepts application/*+json", async () => {
     const { handle } = handlerWith();
     const response = await handle(
