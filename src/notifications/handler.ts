@@ -106,28 +106,9 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     if (encoding !== null && encoding.trim().toLowerCase() !== "identity") {
       return graphErrorResponse(415, "UnsupportedMediaType", `Content-Encoding ${encoding} is not supported`);
     }
-    let notifications: ParsedNotification[];
-    try {
-      notifications = parseCommsNotifications(await readLimitedText(request, maxBodyBytes));
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        return graphErrorResponse(413, "RequestEntityTooLarge", error.message);
-      }
-      if (error instanceof InvalidNotificationError) {
-        return graphErrorResponse(400, "BadRequest", error.message);
-      }
-      return graphErrorResponse(400, "BadRequest", `Could not read the body: ${(error as Error).message}`);
-    }
-    const context: NotificationContext = { request, claims, tenantId };
-    let failed = 0;
-    for (const notification of notifications) {
-      try {
-        await onNotification(notification, context);
-      } catch (error) {
-        failed++;
-        logger.error(`notification handler: onNotification threw for ${notification.resourceUrl}`, error);
-      }
-    }
+    const notifications = await readNotifications(request, maxBodyBytes);
+    if (notifications instanceof Response) return notifications;
+    const failed = await handOver(notifications, { request, claims, tenantId }, onNotification, logger);
     if (failed > 0) {
       return graphErrorResponse(
         500,
@@ -137,6 +118,42 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     }
     return new Response(null, { status: 202 });
   };
+}
+
+/** The parsed batch, or the 400/413 response that refuses it. */
+async function readNotifications(
+  request: Request,
+  maxBodyBytes: number,
+): Promise<ParsedNotification[] | Response> {
+  try {
+    return parseCommsNotifications(await readLimitedText(request, maxBodyBytes));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError)
+      return graphErrorResponse(413, "RequestEntityTooLarge", error.message);
+    if (error instanceof InvalidNotificationError)
+      return graphErrorResponse(400, "BadRequest", error.message);
+    const why = error instanceof Error ? error.message : String(error);
+    return graphErrorResponse(400, "BadRequest", `Could not read the body: ${why}`);
+  }
+}
+
+/** Calls back once per notification, in order, whatever earlier calls did; returns how many threw. */
+async function handOver(
+  notifications: readonly ParsedNotification[],
+  context: NotificationContext,
+  onNotification: NotificationCallback,
+  logger: NotificationLogger,
+): Promise<number> {
+  let failed = 0;
+  for (const notification of notifications) {
+    try {
+      await onNotification(notification, context);
+    } catch (error) {
+      failed++;
+      logger.error(`notification handler: onNotification threw for ${notification.resourceUrl}`, error);
+    }
+  }
+  return failed;
 }
 
 function isJson(contentType: string | null): boolean {
