@@ -1,0 +1,170 @@
+/**
+ * The whole flow a bot lives through, in process: the typed client calls the MSW mock of Graph,
+ * the mock delivers a signed commsNotifications batch over real HTTP to the bot's notification
+ * handler, and the operation tracker learns how the operation ended.
+ */
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createGraphHandlers } from "../../mocks/index.ts";
+import { type CallsPath, createCallsClient, GraphError } from "../../src/index.ts";
+import {
+  createNotificationHandler,
+  createOperationTracker,
+  OperationFailedError,
+  OperationTimeoutError,
+  type OperationTracker,
+} from "../../src/notifications/index.ts";
+import { type RunningServer, serveHandler } from "../notifications/http-server.ts";
+import {
+  appId,
+  type KeyServer,
+  newSigningKey,
+  type SigningKey,
+  sign,
+  startKeyServer,
+} from "../notifications/key-server.ts";
+
+const baseUrl = "https://graph.microsoft.com/beta";
+const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
+const paths: CallsPath[] = [
+  "/app/calls/{callId}/cancelMediaProcessing",
+  "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+  "/communications/calls/{callId}/cancelMediaProcessing",
+];
+
+let keys: KeyServer;
+let key: SigningKey;
+let bot: RunningServer;
+let tracker: OperationTracker;
+const graph = createGraphHandlers({ baseUrl });
+const mswServer = setupServer(...graph.handlers);
+const rejectedByBot: string[] = [];
+const handled: { operationId: string; result: string }[] = [];
+
+beforeAll(async () => {
+  key = await newSigningKey("e2e-key");
+  keys = await startKeyServer([key]);
+  mswServer.listen({ onUnhandledRequest: "bypass" });
+  tracker = createOperationTracker({ timeoutMs: 5_000 });
+  const handle = createNotificationHandler({
+    appId,
+    auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl },
+    onNotification: async (notification) => {
+      const result = await tracker.handle(notification);
+      if (notification.kind === "operation") handled.push({ operationId: notification.operationId, result });
+    },
+    logger: {
+      warn: (message: string) => rejectedByBot.push(message),
+      error: (m: string) => rejectedByBot.push(m),
+    },
+  });
+  bot = await serveHandler(handle);
+});
+
+afterEach(() => {
+  graph.reset();
+});
+
+afterAll(async () => {
+  mswServer.close();
+  await bot.close();
+  await keys.close();
+});
+
+function clientFor(path: CallsPath) {
+  return path.startsWith("/applications/")
+    ? createCallsClient({
+        baseUrl,
+        token: "app-token",
+        path: "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+        appId,
+      })
+    : createCallsClient({
+        baseUrl,
+        token: "app-token",
+        path: path as "/app/calls/{callId}/cancelMediaProcessing",
+      });
+}
+
+describe("client → MSW mock → notify → notification handler → tracker", () => {
+  it.each(paths)("%s: the tracker resolves with the completed operation", async (path) => {
+    const op = await clientFor(path).cancelMediaProcessing(callId, { clientContext: "ctx-e2e" });
+    expect(op.callId).toBe(callId);
+    const done = tracker.wait(op);
+
+    const delivery = await graph.notify(op.location, {
+      status: "completed",
+      to: bot.url,
+      token: await sign(key),
+    });
+    expect(delivery.status).toBe(202);
+
+    const outcome = await done;
+    expect(outcome).toMatchObject({
+      kind: "operation",
+      callId,
+      operationId: op.operationId,
+      status: "completed",
+      clientContext: "ctx-e2e",
+    });
+    expect(graph.requests.map((r) => r.headers.authorization)).toEqual(["Bearer app-token"]);
+  });
+
+  it("a failed operation rejects with OperationFailedError carrying resultInfo", async () => {
+    const op = await clientFor(paths[0] as CallsPath).cancelMediaProcessing(callId, { all: true });
+    const settled = tracker.wait(op).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await graph.notify(op, {
+      status: "failed",
+      resultInfo: { code: 400, subcode: 8508, message: "Action failed, the operation was cancelled." },
+      to: bot.url,
+      token: await sign(key),
+    });
+    const error = await settled;
+    expect(error).toBeInstanceOf(OperationFailedError);
+    expect((error as OperationFailedError).resultInfo).toMatchObject({ code: 400, subcode: 8508 });
+    expect((error as OperationFailedError).operationId).toBe(op.operationId);
+  });
+
+  it("a notification that beats wait() is kept and delivered, and a repeat is delivered once", async () => {
+    const op = await clientFor(paths[2] as CallsPath).cancelMediaProcessing(callId, {});
+    const token = await sign(key);
+    await graph.notify(op, { status: "completed", to: bot.url, token });
+    await graph.notify(op, { status: "completed", to: bot.url, token });
+    await expect(tracker.wait(op)).resolves.toMatchObject({
+      status: "completed",
+      operationId: op.operationId,
+    });
+    expect(handled.filter((h) => h.operationId === op.operationId).map((h) => h.result)).toEqual([
+      "stored",
+      "duplicate",
+    ]);
+  });
+
+  it("an unsigned notification is refused with 401 and never reaches the tracker", async () => {
+    const op = await clientFor(paths[0] as CallsPath).cancelMediaProcessing(callId, {});
+    const settled = tracker.wait(op, { timeoutMs: 300 }).catch((e: unknown) => e);
+    await expect(graph.notify(op, { status: "completed", to: bot.url })).rejects.toThrow(/401/);
+    expect(await settled).toBeInstanceOf(OperationTimeoutError);
+  });
+
+  it("throttling is retried by the client and the flow still completes", async () => {
+    graph.scenario("throttled", { times: 2, retryAfter: "0.01" });
+    const op = await clientFor(paths[0] as CallsPath).cancelMediaProcessing(callId, {});
+    expect(graph.requests.map((r) => r.status)).toEqual([429, 429, 202]);
+    const done = tracker.wait(op);
+    await graph.notify(op, { status: "completed", to: bot.url, token: await sign(key) });
+    await expect(done).resolves.toMatchObject({ status: "completed" });
+  });
+
+  it("an unknown call is a GraphError 404, with Graph's error code", async () => {
+    graph.scenario("notFound");
+    const error = await clientFor(paths[0] as CallsPath)
+      .cancelMediaProcessing(callId, {})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ status: 404, code: "NotFound" });
+  });
+});
