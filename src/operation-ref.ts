@@ -16,7 +16,7 @@ export interface OperationRef<P extends CallsPath = CallsPath> {
   /** Graph's `request-id` response header, when present: quote it to Microsoft support. */
   requestId?: string;
   /** The operation's status from the `200` body (`/communications/...` only). */
-  status?: OperationBody<P> extends { status: infer Status } ? Status & OperationStatus : never;
+  status?: [OperationBody<P>] extends [never] ? never : OperationStatus;
   /** The operation itself, the `200` body (`/communications/...` only). */
   operation?: OperationBody<P>;
 }
