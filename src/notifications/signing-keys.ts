@@ -1,11 +1,11 @@
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey, type RemoteJWKSet } from "jose";
 import { NotificationAuthError } from "./notification-auth-error.ts";
 
 /** How the signing keys are found and cached. */
 export interface SigningKeysOptions {
   /** The OpenID configuration naming the JWKS (`jwks_uri`). */
   openIdConfigurationUrl: URL;
-  /** How long the configuration and keys are cached before they are fetched again, in ms. */
+  /** How often the configuration and keys are fetched again (in the background), in ms. */
   refreshIntervalMs: number;
   /** The least time between two JWKS fetches caused by an unknown `kid`, in ms. */
   keyRefetchCooldownMs: number;
@@ -14,10 +14,12 @@ export interface SigningKeysOptions {
 }
 
 /**
- * A jose key resolver over the JWKS named by an OpenID configuration. The configuration is fetched
- * lazily, shared by concurrent callers, cached for `refreshIntervalMs`, and kept when a refresh
- * fails; the JWKS is cached the same way by jose and fetched once more when a token names an
- * unknown `kid` (at most once per `keyRefetchCooldownMs`). Unreachable or invalid endpoints raise
+ * A jose key resolver over the JWKS named by an OpenID configuration. The configuration and keys
+ * are fetched lazily on first use (one fetch shared by concurrent callers), then refreshed in the
+ * background every `refreshIntervalMs` while the last good keys keep serving, so an outage of
+ * either endpoint after start-up does not refuse good tokens (a failed refresh is retried within a
+ * minute). A token naming an unknown `kid` makes jose fetch the JWKS once more (at most once per
+ * `keyRefetchCooldownMs`): key rotation. When no keys could ever be fetched, the resolver raises
  * {@link NotificationAuthError} with failure `keys-unavailable`.
  *
  * @example
@@ -25,34 +27,50 @@ export interface SigningKeysOptions {
  * await jwtVerify(token, getKey, { audience: appId });
  */
 export function createSigningKeys(options: SigningKeysOptions): JWTVerifyGetKey {
-  let current: { jwksUri: string; keys: JWTVerifyGetKey; fetchedAt: number } | undefined;
-  let pending: Promise<JWTVerifyGetKey> | undefined;
+  let current: { jwksUri: string; keys: RemoteJWKSet } | undefined;
+  let nextRefreshAt = 0;
+  let pending: Promise<RemoteJWKSet> | undefined;
 
-  async function refresh(): Promise<JWTVerifyGetKey> {
+  async function load(): Promise<RemoteJWKSet> {
     const jwksUri = await fetchJwksUri(options);
-    const keys =
-      current?.jwksUri === jwksUri
-        ? current.keys
-        : createRemoteJWKSet(new URL(jwksUri), {
-            cacheMaxAge: options.refreshIntervalMs,
-            cooldownDuration: options.keyRefetchCooldownMs,
-            timeoutDuration: options.fetchTimeoutMs,
-          });
-    current = { jwksUri, keys, fetchedAt: Date.now() };
-    return keys;
+    if (current?.jwksUri === jwksUri) {
+      await current.keys.reload();
+    } else {
+      const keys = createRemoteJWKSet(new URL(jwksUri), {
+        cacheMaxAge: Number.POSITIVE_INFINITY, // refreshed here, so a JWKS outage keeps the last good keys
+        cooldownDuration: options.keyRefetchCooldownMs,
+        timeoutDuration: options.fetchTimeoutMs,
+      });
+      await keys.reload().catch((error: unknown) => {
+        throw new NotificationAuthError(
+          "keys-unavailable",
+          `JWKS ${jwksUri} unavailable: ${describe(error)}`,
+          {
+            cause: error,
+          },
+        );
+      });
+      current = { jwksUri, keys };
+    }
+    nextRefreshAt = Date.now() + options.refreshIntervalMs;
+    return current.keys;
   }
 
-  async function keySet(): Promise<JWTVerifyGetKey> {
-    if (current && Date.now() - current.fetchedAt < options.refreshIntervalMs) return current.keys;
-    pending ??= refresh().finally(() => {
+  function loadOnce(): Promise<RemoteJWKSet> {
+    pending ??= load().finally(() => {
       pending = undefined;
     });
-    try {
-      return await pending;
-    } catch (error) {
-      if (current) return current.keys; // keep the last good configuration while the endpoint is down
-      throw error;
+    return pending;
+  }
+
+  async function keySet(): Promise<RemoteJWKSet> {
+    if (!current) return loadOnce();
+    if (Date.now() >= nextRefreshAt) {
+      loadOnce().catch(() => {
+        nextRefreshAt = Date.now() + Math.min(options.refreshIntervalMs, 60_000);
+      });
     }
+    return current.keys;
   }
 
   return async (protectedHeader, token) => {

@@ -1,5 +1,5 @@
 import { base64url, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
 import { NotificationAuthError } from "../../src/notifications/notification-auth-error.ts";
 import {
@@ -263,7 +263,7 @@ describe("key rotation and unreachable endpoints", () => {
     expect(await rejection(closed.verify(token))).toMatchObject({ failure: "keys-unavailable" });
   });
 
-  it("keeps the last good keys when a refresh of the configuration fails", async () => {
+  it("keeps the last good keys while the configuration or the JWKS endpoint is down", async () => {
     const local = await startKeyServer([key]);
     try {
       const v = createNotificationVerifier(appId, {
@@ -273,7 +273,34 @@ describe("key rotation and unreachable endpoints", () => {
       await v.verify(`Bearer ${await sign(key)}`);
       local.configDown = true;
       await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
-      expect(local.configHits).toBe(2);
+      await vi.waitFor(() => expect(local.configHits).toBeGreaterThanOrEqual(2));
+      local.configDown = false;
+      local.jwksDown = true;
+      await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
+      await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
+      await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("refreshes the keys in the background every refreshIntervalMs", async () => {
+    const rotated = await newSigningKey("key-3");
+    const local = await startKeyServer([key]);
+    try {
+      const v = createNotificationVerifier(appId, {
+        openIdConfigurationUrl: local.openIdConfigurationUrl,
+        refreshIntervalMs: 0, // every request starts a refresh
+        keyRefetchCooldownMs: 60_000, // so the unknown-kid refetch cannot be what picks up the new key
+      });
+      await v.verify(`Bearer ${await sign(key)}`);
+      await vi.waitFor(() => expect(local.jwksHits).toBe(1));
+      local.keys = [rotated];
+      await v.verify(`Bearer ${await sign(key)}`); // served by the old keys, starts a refresh
+      await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
+      await vi.waitFor(async () =>
+        expect((await v.verify(`Bearer ${await sign(rotated)}`)).tenantId).toBe(tenantId),
+      );
     } finally {
       await local.close();
     }
