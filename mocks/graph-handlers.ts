@@ -82,8 +82,14 @@ export interface NotifyOptions extends NotificationContent {
   signal?: AbortSignal;
 }
 
-/** Names an operation the mock issued: the operation itself, its `Location`, or its id in any spelling. */
-export type OperationReference = IssuedOperation | string;
+/**
+ * Names an operation the mock issued: the operation itself, the client's `OperationRef` (anything
+ * with `callId` and `operationId`), its `Location`, or its id in any spelling.
+ */
+export type OperationReference =
+  | IssuedOperation
+  | string
+  | { readonly callId: string; readonly operationId: string };
 
 /** The mock of Graph's cancelMediaProcessing returned by {@link createGraphHandlers}. */
 export interface GraphMock {
@@ -352,10 +358,13 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   }
 
   function findOperation(reference: OperationReference): IssuedOperation {
-    if (typeof reference === "object" && reference !== null && operations.includes(reference))
-      return reference;
+    const issued = operations.find((op) => op === reference);
+    if (issued) return issued;
     const text = typeof reference === "string" ? reference : String(reference?.operationId);
-    const parsed = parseOperationPath(text);
+    const parsed =
+      typeof reference === "string"
+        ? parseOperationPath(text)
+        : { callId: normalizeId(String(reference?.callId)), operationId: normalizeId(text) };
     const wanted = parsed?.operationId ?? normalizeId(text);
     const found = operations.find(
       (op) => op.operationId === wanted && (parsed === undefined || parsed.callId === op.callId),

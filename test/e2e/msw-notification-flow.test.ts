@@ -5,7 +5,7 @@
  */
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createGraphHandlers } from "../../mocks/index.ts";
+import { createGraphHandlers, UnknownOperationError } from "../../mocks/index.ts";
 import { type CallsPath, createCallsClient, GraphError } from "../../src/index.ts";
 import {
   createNotificationHandler,
@@ -157,6 +157,19 @@ describe("client → MSW mock → notify → notification handler → tracker", 
     const done = tracker.wait(op);
     await graph.notify(op, { status: "completed", to: bot.url, token: await sign(key) });
     await expect(done).resolves.toMatchObject({ status: "completed" });
+  });
+
+  it("notify() takes the client's OperationRef, and refuses one whose call id does not match", async () => {
+    const op = await clientFor(paths[0] as CallsPath).cancelMediaProcessing(callId, {});
+    expect(graph.buildNotification(op, { status: "running" }).value[0]?.resource).toContain(
+      op.operationId.replaceAll("-", "").toUpperCase(),
+    );
+    expect(() =>
+      graph.buildNotification(
+        { callId: "11111111-2222-3333-4444-555555555555", operationId: op.operationId },
+        { status: "running" },
+      ),
+    ).toThrow(UnknownOperationError);
   });
 
   it("an unknown call is a GraphError 404, with Graph's error code", async () => {
