@@ -44,7 +44,7 @@ export function createSigningKeys(options: SigningKeysOptions): JWTVerifyGetKey 
       await keys.reload().catch((error: unknown) => {
         throw new NotificationAuthError(
           "keys-unavailable",
-          `JWKS ${jwksUri} unavailable: ${describe(error)}`,
+          `signing keys unavailable: JWKS ${jwksUri}: ${describe(error)}`,
           {
             cause: error,
           },
@@ -106,7 +106,7 @@ async function fetchJwksUri(options: SigningKeysOptions): Promise<string> {
   } catch (error) {
     throw new NotificationAuthError(
       "keys-unavailable",
-      `OpenID configuration ${where} unavailable: ${describe(error)}`,
+      `signing keys unavailable: OpenID configuration ${where}: ${describe(error)}`,
       {
         cause: error,
       },
@@ -116,7 +116,7 @@ async function fetchJwksUri(options: SigningKeysOptions): Promise<string> {
   if (typeof jwksUri !== "string" || !URL.canParse(jwksUri) || !/^https?:$/.test(new URL(jwksUri).protocol)) {
     throw new NotificationAuthError(
       "keys-unavailable",
-      `OpenID configuration ${where} has no valid jwks_uri`,
+      `signing keys unavailable: OpenID configuration ${where} has no valid jwks_uri`,
     );
   }
   return jwksUri;
