@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { graphErrorResponse } from "./graph-error-response.ts";
 import type { NotificationHandler } from "./handler.ts";
 
 /**
@@ -36,8 +37,9 @@ async function answer(handler: NotificationHandler, req: IncomingMessage): Promi
   try {
     request = toRequest(req);
   } catch {
-    // Methods the Fetch API refuses to model (TRACE, CONNECT...): not POST, so not allowed.
-    return new Response(null, { status: 405, headers: { allow: "POST" } });
+    // The Fetch API refuses some methods (TRACE, CONNECT...) and header values Node accepts.
+    if (req.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
+    return graphErrorResponse(400, "BadRequest", "The request cannot be read (malformed headers)");
   }
   try {
     return await handler(request);

@@ -36,7 +36,8 @@ export function parseCommsNotifications(body: unknown): ParsedNotification[] {
   const mustScan = typeof body !== "string" || mayHoldForbiddenKey(body);
   const forbiddenKey = mustScan ? findForbiddenKey(value) : undefined;
   if (forbiddenKey !== undefined) {
-    throw new InvalidNotificationError(`Invalid notification body: body${forbiddenKey} is a forbidden key`);
+    const where = forbiddenKey.length > 200 ? `…${forbiddenKey.slice(-200)}` : forbiddenKey;
+    throw new InvalidNotificationError(`Invalid notification body: body${where} is a forbidden key`);
   }
   const validate = specValidator(batchSchema);
   if (!validate(value)) {

@@ -215,6 +215,20 @@ describe("parseCommsNotifications: rejected bodies name the wrong field", () => 
     );
   });
 
+  it("keeps the message short when a forbidden key sits under a huge key", () => {
+    const text = `{"value":[{"changeType":"updated","resourceUrl":"/x","resourceData":{"${"k".repeat(100_000)}":{"__proto__":1}}}]}`;
+    const error = (() => {
+      try {
+        parseCommsNotifications(text);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("expected a rejection");
+    })();
+    expect(error.message).toMatch(/^Invalid notification body: body…k+\/__proto__ is a forbidden key$/);
+    expect(error.message.length).toBeLessThan(300);
+  });
+
   it("does not pollute Object.prototype when parsing hostile text", () => {
     const text = '{"value":[{"__proto__":{"polluted":1},"changeType":"updated","resourceUrl":"/x"}]}';
     expect(() => parseCommsNotifications(text)).toThrow(InvalidNotificationError);
