@@ -91,6 +91,14 @@ function baseline(): number {
   return (notificationsPerPass * rounds) / ((performance.now() - start) / 1000);
 }
 
+function parseOnly(): number {
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const text of texts) sink += parseCommsNotifications(text).length;
+  }
+  return (notificationsPerPass * rounds) / ((performance.now() - start) / 1000);
+}
+
 async function pipeline(): Promise<number> {
   const tracker = createOperationTracker();
   const start = performance.now();
@@ -133,20 +141,24 @@ function median(values: number[]): number {
 
 // Warm up every path (JIT, ajv compilation) before measuring.
 baseline();
+parseOnly();
 await pipeline();
 await fullHandler();
 
 const base: number[] = [];
+const parsed: number[] = [];
 const piped: number[] = [];
 const full: number[] = [];
 for (let t = 0; t < trials; t++) {
   base.push(baseline());
+  parsed.push(parseOnly());
   piped.push(await pipeline());
   full.push(await fullHandler());
 }
 
 const format = (n: number) => `${Math.round(n).toLocaleString("en-US")} notifications/s`.padStart(28);
 const b = median(base);
+const v = median(parsed);
 const p = median(piped);
 const f = median(full);
 console.log(
@@ -155,6 +167,9 @@ console.log(
 console.log(`JSON.parse alone (baseline)       ${format(b)}`);
 console.log(
   `parse + validate + dispatch       ${format(p)}   ${(p / b).toFixed(2)}x baseline (target >= 0.50x)`,
+);
+console.log(
+  `parse + validate, no dispatch     ${format(v)}   ${(v / b).toFixed(2)}x baseline (informational)`,
 );
 console.log(
   `full handler, Request -> 202      ${format(f)}   ${(f / b).toFixed(2)}x baseline (informational)`,
