@@ -51,7 +51,7 @@ export {
   type OperationStore,
 } from "./operation-store.ts";
 export { OperationTimeoutError } from "./operation-timeout-error.ts";
-export { parseCommsNotifications } from "./parse.ts";
+export { parseCommsNotifications, warmUpParser } from "./parse.ts";
 export {
   createOperationTracker,
   type HandleResult,
