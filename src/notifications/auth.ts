@@ -31,6 +31,11 @@ export interface NotificationAuthOptions {
   keyRefetchCooldownMs?: number;
   /** How long fetching the configuration or keys may take, in ms. Default 5 s. */
   fetchTimeoutMs?: number;
+  /**
+   * The fetch used to get the configuration and keys. Default: the global `fetch`, looked up at each
+   * call. Pass one that bypasses request interception (MSW) in tests that intercept `fetch`.
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** A token that passed every check. */
@@ -146,8 +151,17 @@ function readOptions(options: NotificationAuthOptions) {
       refreshIntervalMs: nonNegative("refreshIntervalMs", options.refreshIntervalMs, 2 * 60 * 60 * 1000),
       keyRefetchCooldownMs: nonNegative("keyRefetchCooldownMs", options.keyRefetchCooldownMs, 30_000),
       fetchTimeoutMs: nonNegative("fetchTimeoutMs", options.fetchTimeoutMs, 5_000, true),
+      fetch: readFetch(options.fetch),
     },
   };
+}
+
+function readFetch(
+  custom: NotificationAuthOptions["fetch"],
+): (url: string, init: RequestInit) => Promise<Response> {
+  if (custom === undefined) return (url, init) => globalThis.fetch(url, init);
+  if (typeof custom !== "function") throw new TypeError("auth.fetch must be a function");
+  return custom;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number, nonZero = false): number {

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey, type RemoteJWKSet } from "jose";
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey, type RemoteJWKSet } from "jose";
 import { NotificationAuthError } from "./notification-auth-error.ts";
 
 /** How the signing keys are found and cached. */
@@ -11,6 +11,8 @@ export interface SigningKeysOptions {
   keyRefetchCooldownMs: number;
   /** How long one fetch may take, in ms. */
   fetchTimeoutMs: number;
+  /** The fetch used for both endpoints. */
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface SigningKeysOptions {
  * {@link NotificationAuthError} with failure `keys-unavailable`.
  *
  * @example
- * const getKey = createSigningKeys({ openIdConfigurationUrl: new URL(url), refreshIntervalMs: 7_200_000, keyRefetchCooldownMs: 30_000, fetchTimeoutMs: 5_000 });
+ * const getKey = createSigningKeys({ openIdConfigurationUrl: new URL(url), refreshIntervalMs: 7_200_000, keyRefetchCooldownMs: 30_000, fetchTimeoutMs: 5_000, fetch });
  * await jwtVerify(token, getKey, { audience: appId });
  */
 export function createSigningKeys(options: SigningKeysOptions): JWTVerifyGetKey {
@@ -40,6 +42,7 @@ export function createSigningKeys(options: SigningKeysOptions): JWTVerifyGetKey 
         cacheMaxAge: Number.POSITIVE_INFINITY, // refreshed here, so a JWKS outage keeps the last good keys
         cooldownDuration: options.keyRefetchCooldownMs,
         timeoutDuration: options.fetchTimeoutMs,
+        [customFetch]: (url, init) => options.fetch(url, init),
       });
       await keys.reload().catch((error: unknown) => {
         throw new NotificationAuthError(
@@ -96,7 +99,7 @@ async function fetchJwksUri(options: SigningKeysOptions): Promise<string> {
   const where = options.openIdConfigurationUrl.href;
   let body: unknown;
   try {
-    const response = await fetch(where, {
+    const response = await options.fetch(where, {
       headers: { accept: "application/json" },
       signal: AbortSignal.timeout(options.fetchTimeoutMs),
       redirect: "error",

@@ -163,6 +163,18 @@ describe("createNotificationVerifier", () => {
     expect(server.jwksHits - before.jwks).toBe(1);
   });
 
+  it("fetches the configuration and keys through the fetch it is given", async () => {
+    const fetched: string[] = [];
+    const v = verifier({
+      fetch: (url, init) => {
+        fetched.push(new URL(url).pathname);
+        return fetch(url, init);
+      },
+    });
+    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
+    expect(fetched).toEqual(["/v1/.well-known/OpenIdConfiguration", "/keys"]);
+  });
+
   it.each([
     ["HS256", { algorithms: ["HS256"] }],
     ["none", { algorithms: ["none"] }],
@@ -172,6 +184,7 @@ describe("createNotificationVerifier", () => {
     ["a negative tolerance", { clockToleranceSeconds: -1 }],
     ["a zero fetch timeout", { fetchTimeoutMs: 0 }],
     ["an empty tenant allow-list", { allowedTenants: [] }],
+    ["a fetch that is not a function", { fetch: "fetch" }],
   ])("refuses options with %s", (_, options) => {
     expect(() => createNotificationVerifier(appId, options as NotificationAuthOptions)).toThrow(TypeError);
   });
