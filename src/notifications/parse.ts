@@ -19,7 +19,8 @@ const callPath = /\/calls\/([^/?#]+)/;
 
 /**
  * Validates a `commsNotifications` batch against the spec and returns its notifications, typed and
- * normalised. `body` is the JSON text or the already parsed value. Accepts the 2018 shape
+ * normalised. `body` is the JSON text, its UTF-8 bytes (a `Buffer` or `Uint8Array`), or the already
+ * parsed value. Accepts the 2018 shape
  * (`resource`, string codes, `errorInfo`) and the current one (`resourceUrl`, integer codes,
  * `resultInfo`). Operation notifications (`…/calls/{id}/operations/{id}`) are checked against
  * `commsOperation` and come back with normalised ids, status, clientContext and resultInfo; every
@@ -32,8 +33,9 @@ const callPath = /\/calls\/([^/?#]+)/;
  * if (n?.kind === "operation") console.log(n.operationId, n.status); // "0fe0623f-…", "completed"
  */
 export function parseCommsNotifications(body: unknown): ParsedNotification[] {
-  const value = typeof body === "string" ? parseJson(body) : body;
-  const mustScan = typeof body !== "string" || mayHoldForbiddenKey(body);
+  const text = body instanceof Uint8Array ? decodeUtf8(body) : body;
+  const value = typeof text === "string" ? parseJson(text) : text;
+  const mustScan = typeof text !== "string" || mayHoldForbiddenKey(text);
   const forbiddenKey = mustScan ? findForbiddenKey(value) : undefined;
   if (forbiddenKey !== undefined) {
     const where = forbiddenKey.length > 200 ? `…${forbiddenKey.slice(-200)}` : forbiddenKey;
@@ -58,6 +60,14 @@ export function parseCommsNotifications(body: unknown): ParsedNotification[] {
 export function warmUpParser(): void {
   specValidator(batchSchema);
   specValidator(operationSchema);
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new InvalidNotificationError("Invalid notification body: not valid UTF-8", { cause: error });
+  }
 }
 
 function parseJson(text: string): unknown {

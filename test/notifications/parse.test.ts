@@ -22,6 +22,14 @@ describe("parseCommsNotifications: accepted shapes", () => {
     expect(fromValue[0]).toMatchObject({ kind: "operation", callId, operationId, changeType: "deleted" });
   });
 
+  it("reads UTF-8 bytes (Buffer, Uint8Array) like text, and refuses bytes that are not UTF-8", () => {
+    const [[, body]] = specNotificationExamples() as [[string, unknown]];
+    const text = JSON.stringify(body);
+    expect(parseCommsNotifications(Buffer.from(text))).toEqual(parseCommsNotifications(text));
+    expect(parseCommsNotifications(new TextEncoder().encode(text))).toEqual(parseCommsNotifications(text));
+    expect(() => parseCommsNotifications(new Uint8Array([0x7b, 0xff, 0x7d]))).toThrow(/not valid UTF-8/);
+  });
+
   it("reads the 2018 seed example: resource, normalised ids, completed", () => {
     const [n] = parseCommsNotifications(specNotificationExamples()[0]?.[1]);
     expect(n).toMatchObject({
