@@ -4,6 +4,8 @@
  * dashes in the 2018 notification example (`0FE0623FD62842EDB4BD8AC290072CC5`).
  */
 
+const canonicalGuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const hex32 = /^[0-9a-fA-F]{32}$/;
 const guid = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
 
 /**
@@ -16,7 +18,13 @@ const guid = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([
  * normalizeId("0fe0623f-d628-42ed-b4bd-8ac290072cc5") === normalizeId("0FE0623FD62842EDB4BD8AC290072CC5"); // true
  */
 export function normalizeId(id: string): string {
+  // Fast paths for the two spellings Graph uses; the general pattern below handles the rest.
+  if (id.length === 36 && canonicalGuid.test(id)) return id;
   const trimmed = id.trim();
+  if (trimmed.length === 32 && hex32.test(trimmed)) {
+    const hex = trimmed.toLowerCase();
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
   const parts = guid.exec(trimmed);
   if (!parts) return trimmed;
   return parts.slice(1).join("-").toLowerCase();

@@ -29,6 +29,7 @@ export function parseOperationPath(pathOrUrl: string): OperationPath | undefined
 }
 
 function safeDecode(segment: string): string | undefined {
+  if (!segment.includes("%")) return segment.trim() === "" ? undefined : segment;
   try {
     const decoded = decodeURIComponent(segment);
     return decoded.trim() === "" ? undefined : decoded;
