@@ -7,7 +7,7 @@ import {
   defaultCallsPath,
   isCallsPath,
 } from "./call-paths.ts";
-import { InvalidArgumentError } from "./errors/invalid-argument-error.ts";
+import { checkKeys, checkNumber, checkRecord, checkTimeout, checkType, fail, typeOf } from "./check.ts";
 import { checkPathSegment } from "./path-segment.ts";
 import { defaultRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.ts";
 
@@ -30,7 +30,7 @@ export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
   token: TokenSource;
   /**
    * Where Graph is. Default `"https://graph.microsoft.com/beta"`. Must be `https:`, except on a
-   * loopback host (`localhost`, `127.0.0.1`, `[::1]`) for mocks; no query or fragment.
+   * loopback host (`localhost`, `127.0.0.1`, `[::1]`) for mocks; no query, fragment or credentials.
    */
   baseUrl?: string;
   /**
@@ -59,10 +59,8 @@ export interface ResolvedOptions {
   timeoutMs: number | undefined;
 }
 
-const defaultTimeoutMs = 60_000;
-const knownOptions = new Set(["token", "baseUrl", "path", "fetch", "retry", "timeoutMs"]);
-const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
+const knownOptions = ["token", "baseUrl", "path", "fetch", "retry", "timeoutMs"];
+const loopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
 /**
@@ -72,93 +70,25 @@ const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
  * @example
  * resolveOptions({ token: "t" }).baseUrl; // "https://graph.microsoft.com/beta"
  */
-export function resolveOptions(options: unknown): ResolvedOptions {
-  if (!isPlainObject(options))
-    throw new InvalidArgumentError("options", `must be an object, got ${typeOf(options)}`);
+export function resolveOptions(input: unknown): ResolvedOptions {
+  const options = checkRecord("options", input);
   const path = options.path ?? defaultCallsPath;
-  if (!isCallsPath(path)) {
-    throw new InvalidArgumentError(
-      "options.path",
-      `must be one of the spec's paths (${Object.keys(callsPaths).join(", ")}), got ${JSON.stringify(path)}`,
-    );
-  }
-  const pathParamNames = clientPathParamNames(path);
-  for (const key of Object.keys(options)) {
-    if (!knownOptions.has(key) && !pathParamNames.includes(key)) {
-      throw new InvalidArgumentError(`options.${key}`, `is not an option of createCallsClient`);
-    }
-  }
+  if (!isCallsPath(path)) fail("options.path", `must be one of ${Object.keys(callsPaths).join(", ")}`);
+  const names = clientPathParamNames(path);
+  checkKeys("options", options, [...knownOptions, ...names]);
   const pathParams: Record<string, string> = {};
-  for (const name of pathParamNames) pathParams[name] = checkPathSegment(`options.${name}`, options[name]);
+  for (const name of names) pathParams[name] = checkPathSegment(`options.${name}`, options[name]);
+  const { token, fetch = globalFetch } = options;
+  if (typeof token !== "function") checkTokenText("options.token", token);
   return {
     baseUrl: checkBaseUrl(options.baseUrl ?? defaultBaseUrl),
     path,
     pathParams,
-    token: checkToken(options.token),
-    fetch: checkFetch(options.fetch),
+    token: typeof token === "function" ? (token as TokenSource) : (bareToken(token as string) as string),
+    fetch: checkType("options.fetch", fetch, "function"),
     retry: checkRetry(options.retry),
-    timeoutMs: checkTimeout("options.timeoutMs", options.timeoutMs ?? defaultTimeoutMs),
+    timeoutMs: checkTimeout("options.timeoutMs", options.timeoutMs ?? 60_000),
   };
-}
-
-/**
- * Checks a time limit in ms: a positive number, or `Infinity` (returned as `undefined`: no limit).
- *
- * @example
- * checkTimeout("options.timeoutMs", 5000); // 5000
- */
-export function checkTimeout(argument: string, value: unknown): number | undefined {
-  if (value === Number.POSITIVE_INFINITY) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidArgumentError(
-      argument,
-      `must be a positive number of milliseconds or Infinity, got ${show(value)}`,
-    );
-  }
-  return value;
-}
-
-function checkBaseUrl(value: unknown): string {
-  if (typeof value !== "string")
-    throw new InvalidArgumentError("options.baseUrl", `must be a string, got ${typeOf(value)}`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError(
-      "options.baseUrl",
-      `must be an absolute URL, got ${JSON.stringify(value)}`,
-    );
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopbackHosts.has(url.hostname))) {
-    throw new InvalidArgumentError(
-      "options.baseUrl",
-      `must use https: (http: only on localhost, 127.0.0.1 or [::1], for mocks), so the token is never sent in clear; got ${JSON.stringify(value)}`,
-    );
-  }
-  if (url.search || url.hash || value.includes("?") || value.includes("#")) {
-    throw new InvalidArgumentError(
-      "options.baseUrl",
-      `must have no query or fragment, got ${JSON.stringify(value)}`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new InvalidArgumentError("options.baseUrl", "must not carry a user name or password");
-  }
-  return url.href.replace(/\/+$/, "");
-}
-
-function checkToken(value: unknown): TokenSource {
-  if (typeof value === "function") return value as () => string | Promise<string>;
-  if (typeof value !== "string") {
-    throw new InvalidArgumentError(
-      "options.token",
-      `must be a string or a function returning one, got ${typeOf(value)}`,
-    );
-  }
-  const token = bareToken(value);
-  if (token === undefined) throw new InvalidArgumentError("options.token", "is empty or contains whitespace");
-  return token;
 }
 
 /**
@@ -173,62 +103,34 @@ export function bareToken(value: string): string | undefined {
   return token === "" || /[\s\0]/.test(token) ? undefined : token;
 }
 
-function checkFetch(value: unknown): FetchLike {
-  if (value === undefined) return globalFetch;
-  if (typeof value !== "function")
-    throw new InvalidArgumentError("options.fetch", `must be a function, got ${typeOf(value)}`);
-  return value as FetchLike;
+function checkTokenText(argument: string, value: unknown): void {
+  if (typeof value !== "string") fail(argument, `must be a string or a function, got ${typeOf(value)}`);
+  if (bareToken(value) === undefined) fail(argument, "is empty or contains whitespace");
+}
+
+function checkBaseUrl(value: unknown): string {
+  const argument = "options.baseUrl";
+  const text = checkType<string>(argument, value, "string");
+  if (!URL.canParse(text)) fail(argument, "must be an absolute URL");
+  const url = new URL(text);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopbackHosts.includes(url.hostname))) {
+    fail(argument, "must be https: (http: only on a loopback host)");
+  }
+  if (/[?#]/.test(text) || url.username || url.password)
+    fail(argument, "must have no query, fragment or credentials");
+  return url.href.replace(/\/+$/, "");
 }
 
 function checkRetry(value: unknown): RetryPolicy {
-  if (value === undefined) return defaultRetryPolicy;
   if (value === false) return { ...defaultRetryPolicy, maxAttempts: 1 };
-  if (!isPlainObject(value)) {
-    throw new InvalidArgumentError("options.retry", `must be an object or false, got ${typeOf(value)}`);
-  }
+  const argument = "options.retry";
+  const given = checkRecord(argument, value ?? {});
+  checkKeys(argument, given, Object.keys(defaultRetryPolicy));
   const policy: Record<string, number> = { ...defaultRetryPolicy };
-  for (const [key, given] of Object.entries(value)) {
-    if (!(key in defaultRetryPolicy))
-      throw new InvalidArgumentError(`options.retry.${key}`, "is not a retry option");
-    if (given === undefined) continue;
-    const integerOnly = key === "maxAttempts";
-    const valid =
-      typeof given === "number" &&
-      Number.isFinite(given) &&
-      (integerOnly ? Number.isInteger(given) && given >= 1 : given >= 0);
-    if (!valid) {
-      throw new InvalidArgumentError(
-        `options.retry.${key}`,
-        `must be ${integerOnly ? "an integer >= 1" : "a number of milliseconds >= 0"}, got ${show(given)}`,
-      );
-    }
-    policy[key] = given;
+  for (const [key, number] of Object.entries(given)) {
+    const attempts = key === "maxAttempts";
+    if (number !== undefined)
+      policy[key] = checkNumber(`${argument}.${key}`, number, attempts ? 1 : 0, attempts);
   }
   return policy as RetryPolicy;
-}
-
-/**
- * Whether a value is a plain object (not null, not an array).
- *
- * @example
- * isPlainObject({}); // true
- * isPlainObject([]); // false
- */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * A short description of a value's type for error messages: `null`, `array`, `number`...
- *
- * @example
- * typeOf([]); // "array"
- */
-export function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  return Array.isArray(value) ? "array" : typeof value;
-}
-
-function show(value: unknown): string {
-  return typeof value === "number" ? String(value) : typeOf(value);
 }

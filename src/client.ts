@@ -2,16 +2,10 @@ import createClient from "openapi-fetch";
 import type { paths } from "../generated/schema.d.ts";
 import { callSignal } from "./abort.ts";
 import type { CallsPath, CancelMediaProcessingBody, DefaultCallsPath } from "./call-paths.ts";
-import {
-  type CallsClientOptions,
-  checkTimeout,
-  isPlainObject,
-  resolveOptions,
-  typeOf,
-} from "./client-options.ts";
-import { InvalidArgumentError } from "./errors/invalid-argument-error.ts";
+import { checkKeys, checkRecord, checkTimeout, fail } from "./check.ts";
+import { type CallsClientOptions, resolveOptions } from "./client-options.ts";
 import { graphErrorFromResponse } from "./graph-error-from-response.ts";
-import { locationFromBody, type OperationLocation, parseLocation } from "./location.ts";
+import { operationUnder, parseLocation } from "./location.ts";
 import type { OperationRef } from "./operation-ref.ts";
 import { checkPathSegment } from "./path-segment.ts";
 import { checkBody } from "./request-body.ts";
@@ -23,8 +17,6 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** This call's time limit in ms (all attempts and waits), instead of the client's `timeoutMs`. */
   timeoutMs?: number;
-  /** Sent as `client-request-id`, which Graph echoes and logs: to trace one call end to end. */
-  clientRequestId?: string;
 }
 
 /** A client for one of the spec's cancelMediaProcessing paths; see {@link createCallsClient}. */
@@ -52,7 +44,6 @@ type LoosePost = (
   init: {
     params: { path: Record<string, string> };
     body: unknown;
-    headers?: Record<string, string>;
     parseAs: "text";
     fetch: (request: PlainRequest) => Promise<Response>;
   },
@@ -91,14 +82,13 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
   ): Promise<OperationRef<P>> {
     checkPathSegment("callId", callId);
     const payload = checkBody(body, config.path);
-    const { signal, timeoutMs, clientRequestId } = checkCallOptions(callOptions, config.timeoutMs);
+    const { signal, timeoutMs } = checkCallOptions(callOptions, config.timeoutMs);
     const call = callSignal(signal, timeoutMs);
     const state: SendState = { url: "", attempts: 0 };
     try {
       const { data, error, response } = await post(config.path, {
         params: { path: { ...config.pathParams, callId } },
         body: payload,
-        ...(clientRequestId === undefined ? {} : { headers: { "client-request-id": clientRequestId } }),
         parseAs: "text",
         fetch: createSender(config, call.signal, state),
       });
@@ -113,35 +103,17 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
 }
 
 function checkCallOptions(
-  options: unknown,
+  input: unknown,
   clientTimeoutMs: number | undefined,
-): { signal: AbortSignal | undefined; timeoutMs: number | undefined; clientRequestId: string | undefined } {
-  if (options === undefined)
-    return { signal: undefined, timeoutMs: clientTimeoutMs, clientRequestId: undefined };
-  if (!isPlainObject(options))
-    throw new InvalidArgumentError("options", `must be an object, got ${typeOf(options)}`);
-  for (const key of Object.keys(options)) {
-    if (key !== "signal" && key !== "timeoutMs" && key !== "clientRequestId") {
-      throw new InvalidArgumentError(`options.${key}`, "is not an option of cancelMediaProcessing");
-    }
-  }
-  const { signal, timeoutMs, clientRequestId } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidArgumentError("options.signal", `must be an AbortSignal, got ${typeOf(signal)}`);
-  }
-  if (
-    clientRequestId !== undefined &&
-    (typeof clientRequestId !== "string" || !/^[\x21-\x7e]+$/.test(clientRequestId))
-  ) {
-    throw new InvalidArgumentError(
-      "options.clientRequestId",
-      "must be a non-empty string of visible ASCII characters",
-    );
-  }
+): { signal: AbortSignal | undefined; timeoutMs: number | undefined } {
+  const options = checkRecord("options", input ?? {});
+  checkKeys("options", options, ["signal", "timeoutMs"]);
+  const { signal, timeoutMs } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    fail("options.signal", "must be an AbortSignal");
   return {
     signal,
     timeoutMs: timeoutMs === undefined ? clientTimeoutMs : checkTimeout("options.timeoutMs", timeoutMs),
-    clientRequestId,
   };
 }
 
@@ -151,16 +123,17 @@ function operationRef<P extends CallsPath>(
   requestUrl: string,
   callId: string,
 ): OperationRef<P> {
-  const status = response.status;
+  const { status, headers } = response;
   const operation = status === 200 ? parseOperation(text) : undefined;
-  const header = response.headers.get("location");
-  let where: OperationLocation | undefined;
-  if (header === null && operation !== undefined) where = locationFromBody(operation, requestUrl, callId);
-  where ??= parseLocation(header, requestUrl, status);
-  const ref: OperationRef = { ...where, httpStatus: status };
-  const requestId = response.headers.get("request-id");
+  const header = headers.get("location");
+  const id = operation?.id;
+  const ref: OperationRef =
+    header === null && typeof id === "string" && id.trim()
+      ? { ...operationUnder(requestUrl, callId, id), httpStatus: status }
+      : { ...parseLocation(header, requestUrl, status), httpStatus: status };
+  const requestId = headers.get("request-id");
   if (requestId) ref.requestId = requestId;
-  if (operation !== undefined) {
+  if (operation) {
     ref.operation = operation as NonNullable<OperationRef["operation"]>;
     if (typeof operation.status === "string")
       ref.status = operation.status as NonNullable<OperationRef["status"]>;
@@ -170,10 +143,11 @@ function operationRef<P extends CallsPath>(
 
 /** The operation in a 200 body, or `undefined` when the body is empty or not a JSON object. */
 function parseOperation(text: string | undefined): Record<string, unknown> | undefined {
-  if (!text) return undefined;
   try {
-    const value: unknown = JSON.parse(text);
-    return isPlainObject(value) ? value : undefined;
+    const value: unknown = JSON.parse(text || "0");
+    return typeof value === "object" && value && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -4,11 +4,11 @@ import { parseRetryAfter } from "./retry.ts";
 
 type MainError = components["schemas"]["mainError"];
 
-const bodyExcerptLength = 200;
-
 /**
  * Builds the {@link GraphError} for a non-success response whose body was already read
  * (`body`: parsed JSON, or the text when it was not JSON), sent to `url` in `attempts` attempts.
+ * `requestId`, `clientRequestId` and `date` come from `error.innerError`, else from the headers
+ * of the same names.
  *
  * @example
  * const error = graphErrorFromResponse(response, { error: { code: "NotFound", message: "No call" } }, url, 1);
@@ -20,44 +20,37 @@ export function graphErrorFromResponse(
   url: string,
   attempts: number,
 ): GraphError {
+  const { status, statusText, headers } = response;
   const mainError = readMainError(body);
   const inner: Record<string, unknown> = isObject(mainError?.innerError) ? mainError.innerError : {};
-  const status = response.status;
-  const headers = response.headers;
+  const pick = (key: string) => {
+    const value = inner[key];
+    return typeof value === "string" && value ? value : (headers.get(key) ?? undefined);
+  };
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const detail = mainError
+    ? ` ${mainError.code}: ${mainError.message}`
+    : `${statusText ? ` ${statusText}` : ""}: ${text.length > 200 ? `${text.slice(0, 200)}…` : text || "(empty body)"}`;
   return new GraphError({
     status,
     code: mainError?.code ?? `HttpError${status}`,
-    message: mainError
-      ? `Graph answered ${status} ${mainError.code}: ${mainError.message}`
-      : `Graph answered ${status}${response.statusText ? ` ${response.statusText}` : ""}${describeBody(body)}`,
+    message: `Graph answered ${status}${detail}`,
     url,
     attempts,
     body,
     mainError,
-    requestId: stringOrUndefined(inner["request-id"]) ?? headers.get("request-id") ?? undefined,
-    clientRequestId:
-      stringOrUndefined(inner["client-request-id"]) ?? headers.get("client-request-id") ?? undefined,
-    date: stringOrUndefined(inner.date) ?? headers.get("date") ?? undefined,
+    requestId: pick("request-id"),
+    clientRequestId: pick("client-request-id"),
+    date: pick("date"),
     retryAfterMs: parseRetryAfter(headers.get("retry-after")),
   });
 }
 
 function readMainError(body: unknown): MainError | undefined {
-  if (!isObject(body) || !isObject(body.error)) return undefined;
-  const { code, message } = body.error;
-  if (typeof code !== "string" || typeof message !== "string") return undefined;
-  return body.error as MainError;
-}
-
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function describeBody(body: unknown): string {
-  if (body === undefined || body === "") return " with an empty body";
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  const excerpt = text.length > bodyExcerptLength ? `${text.slice(0, bodyExcerptLength)}…` : text;
-  return `: ${excerpt}`;
+  const error = isObject(body) ? body.error : undefined;
+  return isObject(error) && typeof error.code === "string" && typeof error.message === "string"
+    ? (error as MainError)
+    : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -17,65 +17,28 @@ export interface OperationLocation extends OperationPath {
  * // { location: "https://graph.microsoft.com/beta/app/calls/…", callId: "57dab8b1-…", operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5" }
  */
 export function parseLocation(header: string | null, requestUrl: string, status: number): OperationLocation {
-  if (header === null || header.trim() === "") {
-    throw new LocationError(
-      status,
-      undefined,
-      "sent no Location header, so the operation it created is unknown",
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(header.trim(), requestUrl);
-  } catch {
-    throw new LocationError(status, header, `its Location header is not a URL: ${JSON.stringify(header)}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new LocationError(
-      status,
-      header,
-      `its Location header is not an http(s) URL: ${JSON.stringify(header)}`,
-    );
-  }
-  const ids = parseOperationPath(url.pathname);
-  if (!ids) {
-    throw new LocationError(
-      status,
-      header,
-      `its Location header does not name an operation (…/calls/{callId}/operations/{operationId}): ${JSON.stringify(header)}`,
-    );
+  const value = header?.trim();
+  if (!value) throw new LocationError(status, undefined, "sent no Location header");
+  const url = URL.canParse(value, requestUrl) ? new URL(value, requestUrl) : undefined;
+  const ids = /^https?:$/.test(url?.protocol ?? "") ? parseOperationPath(url?.pathname ?? "") : undefined;
+  if (!url || !ids) {
+    throw new LocationError(status, header ?? undefined, `its Location "${header}" names no operation`);
   }
   return { location: url.href, ...ids };
 }
 
 /**
- * Reads the operation from a `200` body when Graph sent no `Location` header: its `@odata.id`
- * when that names an operation, else its `id` under the request's call. `undefined` when the
- * body names no operation either.
+ * The operation `operationId` of the call the request named, for a `200` whose body gives the
+ * operation's `id` but no `Location` header came: its URI is built under the request's call.
  *
  * @example
- * locationFromBody({ id: "0fe0623f-…", status: "completed" }, "https://graph.microsoft.com/v1.0/communications/calls/57dab8b1-…/cancelMediaProcessing", "57dab8b1-…");
+ * operationUnder("https://graph.microsoft.com/v1.0/communications/calls/c-1/cancelMediaProcessing", "c-1", "op-1");
+ * // { location: "https://graph.microsoft.com/v1.0/communications/calls/c-1/operations/op-1", callId: "c-1", operationId: "op-1" }
  */
-export function locationFromBody(
-  body: unknown,
-  requestUrl: string,
-  callId: string,
-): OperationLocation | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
-  const odataId = (body as Record<string, unknown>)["@odata.id"];
-  if (typeof odataId === "string") {
-    try {
-      return parseLocation(odataId, requestUrl, 200);
-    } catch {
-      // fall back to the id
-    }
-  }
-  const id = (body as Record<string, unknown>).id;
-  if (typeof id !== "string" || id.trim() === "") return undefined;
-  const callUrl = requestUrl.replace(/\/cancelMediaProcessing$/, "");
+export function operationUnder(requestUrl: string, callId: string, operationId: string): OperationLocation {
   return {
-    location: `${callUrl}/operations/${encodeURIComponent(id)}`,
+    location: `${requestUrl.replace(/\/cancelMediaProcessing$/, "")}/operations/${encodeURIComponent(operationId)}`,
     callId: normalizeId(callId),
-    operationId: normalizeId(id),
+    operationId: normalizeId(operationId),
   };
 }

@@ -1,7 +1,6 @@
 import { clientContextMaxLength } from "../generated/constraints.ts";
 import { type CallsPath, callsPaths } from "./call-paths.ts";
-import { isPlainObject, typeOf } from "./client-options.ts";
-import { InvalidArgumentError } from "./errors/invalid-argument-error.ts";
+import { checkKeys, checkRecord, checkType, fail } from "./check.ts";
 
 /**
  * Checks a request body against the path's contract before anything is sent (also for untyped
@@ -15,39 +14,20 @@ import { InvalidArgumentError } from "./errors/invalid-argument-error.ts";
  */
 export function checkBody(body: unknown, path: CallsPath): Record<string, unknown> {
   if (body === undefined) return {};
-  if (!isPlainObject(body)) throw new InvalidArgumentError("body", `must be an object, got ${typeOf(body)}`);
-  const allowed: readonly string[] = callsPaths[path].bodyFields;
+  const fields = checkRecord("body", body);
+  const allowed = callsPaths[path].bodyFields;
+  checkKeys("body", fields, allowed, allowed.length < 2 ? " (removed in 2019)" : "");
+  const { all, clientContext } = fields;
   const checked: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(body)) {
-    if (!allowed.includes(field)) {
-      const hint = field === "all" ? " (the current contract removed `all` in 2019)" : "";
-      throw new InvalidArgumentError(
-        `body.${field}`,
-        `is not a field of ${path}${hint}; allowed: ${allowed.join(", ")}`,
-      );
+  if (all !== undefined) checked.all = checkType("body.all", all, "boolean");
+  if (clientContext !== undefined) {
+    const text = checkType<string>("body.clientContext", clientContext, "string");
+    // JSON Schema's maxLength counts code points; at most that many UTF-16 units is always fine.
+    const length = text.length > clientContextMaxLength ? [...text].length : 0;
+    if (length > clientContextMaxLength) {
+      fail("body.clientContext", `must be at most ${clientContextMaxLength} characters, got ${length}`);
     }
-    if (value === undefined) continue;
-    if (field === "all" && typeof value !== "boolean") {
-      throw new InvalidArgumentError("body.all", `must be a boolean, got ${typeOf(value)}`);
-    }
-    if (field === "clientContext") checkClientContext(value);
-    checked[field] = value;
+    checked.clientContext = text;
   }
   return checked;
-}
-
-function checkClientContext(value: unknown): void {
-  if (typeof value !== "string") {
-    throw new InvalidArgumentError("body.clientContext", `must be a string, got ${typeOf(value)}`);
-  }
-  // JSON Schema's maxLength counts code points; a string of at most that many UTF-16 units is always fine.
-  if (value.length > clientContextMaxLength) {
-    const length = [...value].length;
-    if (length > clientContextMaxLength) {
-      throw new InvalidArgumentError(
-        "body.clientContext",
-        `must be at most ${clientContextMaxLength} characters, got ${length}`,
-      );
-    }
-  }
 }

@@ -24,12 +24,12 @@ export interface RetryOptions {
 export type RetryPolicy = Required<RetryOptions>;
 
 /** The defaults of {@link RetryOptions}. */
-export const defaultRetryPolicy: RetryPolicy = Object.freeze({
+export const defaultRetryPolicy: Readonly<RetryPolicy> = {
   maxAttempts: 3,
   baseDelayMs: 500,
   maxBackoffMs: 8_000,
   maxTotalDelayMs: 30_000,
-});
+};
 
 /**
  * Whether a response with this status may be retried (429, 503, 504).

@@ -56,7 +56,7 @@ export function createSender(
     const { url, headers } = request;
     state.url = url;
     if (!url.startsWith(`${config.baseUrl}/`)) {
-      throw new CallsClientError(`refusing to send the token to ${url}: it is not under ${config.baseUrl}`);
+      throw new CallsClientError(`${url} is not under baseUrl: token not sent`);
     }
     const init: RequestInit = {
       method: request.method,
@@ -102,13 +102,14 @@ async function bearerToken(token: TokenSource): Promise<string> {
   try {
     value = await token();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TokenError(`options.token failed: ${reason}`, { cause: error });
+    throw new TokenError(`options.token failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
-  if (typeof value !== "string")
-    throw new TokenError(`options.token must give a string, gave ${typeof value}`);
-  const bare = bareToken(value);
-  if (bare === undefined)
-    throw new TokenError("options.token gave a token that is empty or contains whitespace");
+  const bare = typeof value === "string" ? bareToken(value) : undefined;
+  if (!bare)
+    throw new TokenError(
+      `options.token gave ${typeof value === "string" ? "an empty or malformed token" : typeof value}`,
+    );
   return bare;
 }

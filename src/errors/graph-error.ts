@@ -32,37 +32,28 @@ export interface GraphErrorInit {
  */
 export class GraphError extends CallsClientError {
   /** The HTTP status, such as `404` or `429`. */
-  readonly status: number;
+  declare readonly status: number;
   /** Graph's `error.code` (such as `"NotFound"`), or `"HttpError<status>"` when the body has none. */
-  readonly code: string;
+  declare readonly code: string;
   /** The URL the request was sent to. */
-  readonly url: string;
+  declare readonly url: string;
   /** How many times the request was sent (more than 1 when 429/503/504 answers were retried). */
-  readonly attempts: number;
+  declare readonly attempts: number;
   /** The response body: parsed JSON when it was JSON, else the text (`""` when empty). */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** Graph's `error` object, when the body is in the OData error shape. */
-  readonly mainError: MainError | undefined;
+  declare readonly mainError: MainError | undefined;
   /** `error.innerError["request-id"]`, else the `request-id` response header: quote it to Microsoft support. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** `error.innerError["client-request-id"]`, else the `client-request-id` response header. */
-  readonly clientRequestId: string | undefined;
+  declare readonly clientRequestId: string | undefined;
   /** `error.innerError.date`, else the `Date` response header. */
-  readonly date: string | undefined;
+  declare readonly date: string | undefined;
   /** The `Retry-After` header in milliseconds (seconds or an HTTP date), when present and valid. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(init: GraphErrorInit) {
     super(init.message);
-    this.status = init.status;
-    this.code = init.code;
-    this.url = init.url;
-    this.attempts = init.attempts;
-    this.body = init.body;
-    this.mainError = init.mainError;
-    this.requestId = init.requestId;
-    this.clientRequestId = init.clientRequestId;
-    this.date = init.date;
-    this.retryAfterMs = init.retryAfterMs;
+    Object.assign(this, init);
   }
 }

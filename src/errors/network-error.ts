@@ -17,7 +17,7 @@ export class NetworkError extends CallsClientError {
 
   constructor(url: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`Request to ${url} failed before any response: ${reason}`, { cause });
+    super(`Request to ${url} failed: ${reason}`, { cause });
     this.url = url;
   }
 }

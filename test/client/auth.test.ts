@@ -33,9 +33,9 @@ describe("token", () => {
       "options.token failed: no credentials",
     ],
     ["rejects", () => Promise.reject(new Error("AAD down")), "options.token failed: AAD down"],
-    ["gives undefined", () => undefined as unknown as string, "must give a string, gave undefined"],
-    ["gives an empty string", () => "", "is empty or contains whitespace"],
-    ["gives a token with a newline", () => "a\nb", "is empty or contains whitespace"],
+    ["gives undefined", () => undefined as unknown as string, "options.token gave undefined"],
+    ["gives an empty string", () => "", "gave an empty or malformed token"],
+    ["gives a token with a newline", () => "a\nb", "gave an empty or malformed token"],
   ])("fails with TokenError and sends nothing when the function %s", async (_, token, message) => {
     const fetch = stubFetch(accepted());
     const error = await createCallsClient({ token, fetch })

@@ -72,7 +72,7 @@ describe("error statuses throw GraphError", () => {
     const error = await graphErrorFor(new Response(null, { status: 401 }));
     expect([error.code, error.message, error.body]).toEqual([
       "HttpError401",
-      "Graph answered 401 with an empty body",
+      "Graph answered 401: (empty body)",
       "",
     ]);
   });
@@ -109,7 +109,9 @@ describe("network failures", () => {
     const error = await client.cancelMediaProcessing(callId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).cause).toBe(cause);
-    expect((error as NetworkError).message).toContain("failed before any response: fetch failed");
+    expect((error as NetworkError).message).toBe(
+      `Request to https://graph.microsoft.com/beta/app/calls/${callId}/cancelMediaProcessing failed: fetch failed`,
+    );
     expect(fetch.requests).toHaveLength(1);
   });
 });

@@ -20,7 +20,7 @@ function thrown(options: unknown): InvalidArgumentError {
 describe("createCallsClient options", () => {
   it.each([
     ["no options", undefined, "options", "must be an object, got undefined"],
-    ["no token", {}, "options.token", "must be a string or a function returning one, got undefined"],
+    ["no token", {}, "options.token", "must be a string or a function, got undefined"],
     ["an empty token", { token: "" }, "options.token", "is empty"],
     ["a token of only 'Bearer '", { token: "Bearer  " }, "options.token", "is empty"],
     ["a token with a newline", { token: "abc\r\nX-Evil: 1" }, "options.token", "contains whitespace"],
@@ -30,37 +30,37 @@ describe("createCallsClient options", () => {
       "an http baseUrl on a remote host",
       { token: "t", baseUrl: "http://graph.microsoft.com/beta" },
       "options.baseUrl",
-      "must use https:",
+      "must be https: (http: only on a loopback host)",
     ],
     [
       "a non-http baseUrl",
       { token: "t", baseUrl: "ftp://example.com" },
       "options.baseUrl",
-      "must use https:",
+      "must be https: (http: only on a loopback host)",
     ],
     [
       "a baseUrl with a query",
       { token: "t", baseUrl: "https://graph.microsoft.com/beta?x=1" },
       "options.baseUrl",
-      "no query or fragment",
+      "must have no query, fragment or credentials",
     ],
     [
       "a baseUrl with an empty fragment",
       { token: "t", baseUrl: "https://graph.microsoft.com/beta#" },
       "options.baseUrl",
-      "no query or fragment",
+      "must have no query, fragment or credentials",
     ],
     [
       "a baseUrl with credentials",
       { token: "t", baseUrl: "https://u:p@graph.microsoft.com/beta" },
       "options.baseUrl",
-      "user name or password",
+      "must have no query, fragment or credentials",
     ],
     [
       "an unknown path",
       { token: "t", path: "/calls/{callId}" },
       "options.path",
-      "must be one of the spec's paths",
+      "must be one of /app/calls/{callId}/cancelMediaProcessing, /applications/{appId}/calls/{callId}/cancelMediaProcessing, /communications/calls/{callId}/cancelMediaProcessing",
     ],
     [
       "the /applications path without appId",
@@ -74,10 +74,15 @@ describe("createCallsClient options", () => {
       "options.appId",
       "must not be empty",
     ],
-    ["appId on a path without it", { token: "t", appId: "x" }, "options.appId", "is not an option"],
-    ["a misspelt option", { token: "t", timeout: 5 }, "options.timeout", "is not an option"],
+    [
+      "appId on a path without it",
+      { token: "t", appId: "x" },
+      "options.appId",
+      "is not allowed; allowed: token, baseUrl, path, fetch, retry, timeoutMs",
+    ],
+    ["a misspelt option", { token: "t", timeout: 5 }, "options.timeout", "is not allowed"],
     ["a fetch that is not a function", { token: "t", fetch: "fetch" }, "options.fetch", "must be a function"],
-    ["retry: true", { token: "t", retry: true }, "options.retry", "must be an object or false"],
+    ["retry: true", { token: "t", retry: true }, "options.retry", "must be an object, got boolean"],
     [
       "retry.maxAttempts 0",
       { token: "t", retry: { maxAttempts: 0 } },
@@ -106,9 +111,14 @@ describe("createCallsClient options", () => {
       "an unknown retry option",
       { token: "t", retry: { limit: 2 } },
       "options.retry.limit",
-      "is not a retry option",
+      "is not allowed; allowed: maxAttempts, baseDelayMs, maxBackoffMs, maxTotalDelayMs",
     ],
-    ["a negative timeoutMs", { token: "t", timeoutMs: -5 }, "options.timeoutMs", "positive number"],
+    [
+      "a negative timeoutMs",
+      { token: "t", timeoutMs: -5 },
+      "options.timeoutMs",
+      "must be a number >= 1, got -5",
+    ],
     ["a string timeoutMs", { token: "t", timeoutMs: "5000" }, "options.timeoutMs", "got string"],
   ])("rejects %s", (_, options, argument, message) => {
     const error = thrown(options);

@@ -1,0 +1,33 @@
+/** Measurement 3: bundle size, minified and gzipped, of the client entry (openapi-fetch included) and of peers. */
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+export interface SizeResult {
+  name: string;
+  minifiedBytes: number;
+  gzippedBytes: number;
+}
+
+async function bundle(name: string, contents: string, platform: "browser" | "node"): Promise<SizeResult> {
+  const result = await build({
+    stdin: { contents, resolveDir: process.cwd(), loader: "ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform,
+    write: false,
+    logLevel: "silent",
+    external: platform === "node" ? ["node:*"] : [],
+  });
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return { name, minifiedBytes: code.byteLength, gzippedBytes: gzipSync(code, { level: 9 }).byteLength };
+}
+
+export async function measureSizes(): Promise<SizeResult[]> {
+  return [
+    await bundle("graph-comms-kit (client entry)", 'export * from "./src/index.ts";', "browser"),
+    await bundle("openapi-fetch alone", 'export { default } from "openapi-fetch";', "browser"),
+    await bundle("graph-client (browser)", 'export * from "@microsoft/microsoft-graph-client";', "browser"),
+    await bundle("graph-client (node)", 'export * from "@microsoft/microsoft-graph-client";', "node"),
+  ];
+}

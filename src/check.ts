@@ -1,0 +1,92 @@
+import { InvalidArgumentError } from "./errors/invalid-argument-error.ts";
+
+/**
+ * Throws an {@link InvalidArgumentError} for `argument`.
+ *
+ * @example
+ * if (callId === "") fail("callId", "must not be empty");
+ */
+export function fail(argument: string, problem: string): never {
+  throw new InvalidArgumentError(argument, problem);
+}
+
+/**
+ * A short description of a value's type for messages: `null`, `array`, `number`...
+ *
+ * @example
+ * typeOf([]); // "array"
+ */
+export function typeOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+/**
+ * Checks that `value` has the `typeof` type `type`.
+ *
+ * @example
+ * checkType("body.all", value, "boolean"); // throws "body.all must be a boolean, got string"
+ */
+export function checkType<T>(argument: string, value: unknown, type: string): T {
+  if (typeof value !== type) fail(argument, `must be a ${type}, got ${typeOf(value)}`);
+  return value as T;
+}
+
+/**
+ * Checks that `value` is a plain object (not null, not an array) and returns it.
+ *
+ * @example
+ * const options = checkRecord("options", input);
+ */
+export function checkRecord(argument: string, value: unknown): Record<string, unknown> {
+  if (typeOf(value) !== "object") fail(argument, `must be an object, got ${typeOf(value)}`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Checks that `value` has no keys but `allowed` (to catch misspelt options and fields).
+ *
+ * @example
+ * checkKeys("options", { tokne: "x" }, ["token"]); // throws "options.tokne is not allowed; allowed: token"
+ */
+export function checkKeys(
+  argument: string,
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+  hint = "",
+): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key))
+      fail(`${argument}.${key}`, `is not allowed${hint}; allowed: ${allowed.join(", ")}`);
+  }
+}
+
+/**
+ * Checks a number of milliseconds (or of attempts, with `integer`): finite and at least `min`.
+ *
+ * @example
+ * checkNumber("options.retry.maxAttempts", 0, 1, true); // throws "... must be an integer >= 1, got 0"
+ */
+export function checkNumber(argument: string, value: unknown, min: number, integer = false): number {
+  if (
+    typeof value !== "number" ||
+    !Number.isFinite(value) ||
+    value < min ||
+    (integer && !Number.isInteger(value))
+  ) {
+    fail(
+      argument,
+      `must be ${integer ? "an integer" : "a number"} >= ${min}, got ${typeof value === "number" ? value : typeOf(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks a time limit in ms: at least 1, or `Infinity` (returned as `undefined`: no limit).
+ *
+ * @example
+ * checkTimeout("options.timeoutMs", 5000); // 5000
+ */
+export function checkTimeout(argument: string, value: unknown): number | undefined {
+  return value === Number.POSITIVE_INFINITY ? undefined : checkNumber(argument, value, 1);
+}
