@@ -326,6 +326,36 @@ export interface components {
                 "application/json": components["schemas"]["odataError"];
             };
         };
+        /** @description The body is larger than the bot accepts (graph-comms-kit's receiver refuses it while reading; default limit 1 MiB). */
+        NotificationTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
+        };
+        /** @description The body is not `application/json`. */
+        NotificationUnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
+        };
+        /**
+         * @description The bot's own code failed on a notification of the batch (the others were still handled), so the
+         *     sender may deliver the batch again; handling must therefore be idempotent.
+         */
+        NotificationProcessingFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
+        };
     };
     parameters: {
         /**
@@ -468,6 +498,9 @@ export interface operations {
             202: components["responses"]["NotificationAccepted"];
             400: components["responses"]["NotificationRejected"];
             401: components["responses"]["NotificationUnauthorized"];
+            413: components["responses"]["NotificationTooLarge"];
+            415: components["responses"]["NotificationUnsupportedMediaType"];
+            500: components["responses"]["NotificationProcessingFailed"];
         };
     };
 }

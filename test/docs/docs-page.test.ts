@@ -184,7 +184,7 @@ describe("docs page (Redoc, offline, in Chromium)", () => {
     expect(text).toContain("graphNotificationToken");
     expect(text).toContain("(commsNotification)");
     const declared = Object.entries(openapi.webhooks.commsNotifications.post.responses);
-    expect(declared.map(([code]) => code)).toEqual(["202", "400", "401"]);
+    expect(declared.map(([code]) => code)).toEqual(expect.arrayContaining(["202", "400", "401"]));
     for (const [code, response] of declared) {
       await webhook.getByRole("tab", { name: code, exact: true }).first().click();
       const shownText = await visibleText(webhook);
