@@ -1,11 +1,12 @@
 /** Measurement 3: bundle size, minified and gzipped, of the client entry (openapi-fetch included) and of peers. */
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 export interface SizeResult {
   name: string;
   minifiedBytes: number;
   gzippedBytes: number;
+  brotliBytes: number;
 }
 
 async function bundle(name: string, contents: string, platform: "browser" | "node"): Promise<SizeResult> {
@@ -20,7 +21,12 @@ async function bundle(name: string, contents: string, platform: "browser" | "nod
     external: platform === "node" ? ["node:*"] : [],
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { name, minifiedBytes: code.byteLength, gzippedBytes: gzipSync(code, { level: 9 }).byteLength };
+  return {
+    name,
+    minifiedBytes: code.byteLength,
+    gzippedBytes: gzipSync(code, { level: 9 }).byteLength,
+    brotliBytes: brotliCompressSync(code).byteLength,
+  };
 }
 
 export async function measureSizes(): Promise<SizeResult[]> {
