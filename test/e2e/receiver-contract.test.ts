@@ -1,0 +1,84 @@
+/**
+ * The notification receiver answers only what the spec's commsNotifications webhook declares, with
+ * the declared body: each answer is checked against `webhooks.commsNotifications.post.responses`.
+ */
+import { describe, expect, it } from "vitest";
+import { createNotificationHandler } from "../../src/notifications/index.ts";
+import { describeErrors, openapiDocument, specValidator } from "../../src/spec-validator.ts";
+import seedNotification from "../fixtures/seed-notification.json" with { type: "json" };
+
+type Declared = Record<string, { $ref: string }>;
+const declared = openapiDocument.webhooks.commsNotifications.post.responses as Declared;
+
+function declaredSchema(status: number): string | undefined {
+  const ref = declared[String(status)]?.$ref;
+  if (!ref) return undefined;
+  const name = ref.replace(
+    "#/components/responses/",
+    "",
+  ) as keyof typeof openapiDocument.components.responses;
+  const response = openapiDocument.components.responses[name] as {
+    content?: { "application/json": { schema: { $ref: string } } };
+  };
+  return response.content?.["application/json"].schema.$ref ?? "";
+}
+
+const handler = (onNotification: () => void = () => {}) =>
+  createNotificationHandler({
+    appId: "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f",
+    auth: false,
+    maxBodyBytes: 4096,
+    onNotification,
+    logger: { warn: () => {}, error: () => {} },
+  });
+
+const post = (body: string, contentType = "application/json") =>
+  new Request("http://127.0.0.1/api/calls", {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body,
+  });
+
+describe("the receiver's answers are the ones the spec declares", () => {
+  it.each([
+    ["202, accepted", 202, () => handler()(post(JSON.stringify(seedNotification)))],
+    ["400, not JSON", 400, () => handler()(post("{"))],
+    ["400, not a batch", 400, () => handler()(post(JSON.stringify({ value: [] })))],
+    ["413, too large", 413, () => handler()(post(JSON.stringify({ value: ["x".repeat(5000)] })))],
+    ["415, not JSON", 415, () => handler()(post("value", "text/plain"))],
+    [
+      "500, the bot's callback threw",
+      500,
+      () =>
+        handler(() => {
+          throw new Error("bot bug");
+        })(post(JSON.stringify(seedNotification))),
+    ],
+  ] as const)("%s", async (_, status, send) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    const schema = declaredSchema(status);
+    expect(schema, `status ${status} is not declared in the spec`).toBeDefined();
+    if (!schema) return;
+    const text = await response.text();
+    if (schema === "") {
+      expect(text).toBe("");
+      return;
+    }
+    const validate = specValidator(schema);
+    const body: unknown = JSON.parse(text);
+    expect(validate(body), describeErrors(validate.errors)).toBe(true);
+  });
+
+  it("401 for a missing token, when auth is on", async () => {
+    const secured = createNotificationHandler({
+      appId: "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f",
+      auth: { openIdConfigurationUrl: "http://127.0.0.1:9/none", fetchTimeoutMs: 200 },
+      onNotification: () => {},
+    });
+    const response = await secured(post(JSON.stringify(seedNotification)));
+    expect(response.status).toBe(401);
+    const validate = specValidator(declaredSchema(401) ?? "missing");
+    expect(validate(await response.json()), describeErrors(validate.errors)).toBe(true);
+  });
+});
