@@ -60,3 +60,20 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts (the promise's
+ * own outcome is then ignored). Without a signal, just `promise`.
+ *
+ * @example
+ * const token = await untilAborted(getToken(), signal);
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,4 +1,4 @@
-import { sleep } from "./abort.ts";
+import { sleep, untilAborted } from "./abort.ts";
 import { bareToken, type FetchLike, type TokenSource } from "./client-options.ts";
 import { CallsClientError } from "./errors/calls-client-error.ts";
 import { NetworkError } from "./errors/network-error.ts";
@@ -68,7 +68,9 @@ export function createSender(
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
       state.attempts = attempt;
-      headers.set("Authorization", `Bearer ${await bearerToken(config.token)}`);
+      const { token } = config;
+      const bearer = typeof token === "string" ? token : await untilAborted(callToken(token), signal);
+      headers.set("Authorization", `Bearer ${bearer}`);
       const response = await fetchOnce(config.fetch, url, init, signal);
       if (attempt >= config.retry.maxAttempts || !isRetryableStatus(response.status)) return response;
       const wait =
@@ -96,8 +98,7 @@ async function fetchOnce(
   }
 }
 
-async function bearerToken(token: TokenSource): Promise<string> {
-  if (typeof token === "string") return token;
+async function callToken(token: () => string | Promise<string>): Promise<string> {
   let value: unknown;
   try {
     value = await token();

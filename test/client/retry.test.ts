@@ -197,6 +197,24 @@ describe("abort and timeout", () => {
     expect(times).toEqual([0]);
   });
 
+  it("a timeout or an abort stops waiting for a token function that never answers", async () => {
+    const fetch = stubFetch(accepted());
+    const never = () => new Promise<string>(() => {});
+    const timed = createCallsClient({ token: never, fetch, timeoutMs: 1000 });
+    const outcome = timed.cancelMediaProcessing(callId).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await outcome).toBeInstanceOf(TimeoutError);
+
+    const controller = new AbortController();
+    const aborted = createCallsClient({ token: never, fetch, timeoutMs: Number.POSITIVE_INFINITY })
+      .cancelMediaProcessing(callId, {}, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    const reason = new Error("stop");
+    controller.abort(reason);
+    expect(await aborted).toBe(reason);
+    expect(fetch.requests).toHaveLength(0);
+  });
+
   it("a timeout aborts a request in flight", async () => {
     let seenSignal: AbortSignal | undefined;
     const hanging = (_url: string, init: RequestInit) =>
