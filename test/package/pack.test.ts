@@ -17,7 +17,7 @@ interface PackedFile {
  * Builds and packs the package as a publisher would (`npm run build`, `npm pack`), unpacks the
  * tarball into a temporary project's node_modules, and compiles and runs a consumer against it.
  * Only the packed files stand for graph-comms-kit; its declared dependencies and the consumer's
- * tools (msw, typescript, @types/node) are linked from this repo's node_modules, so nothing is
+ * tools (msw and openapi-msw, the optional peers; typescript, @types/node) are linked from this repo's node_modules, so nothing is
  * downloaded, and an import of an undeclared dependency would fail.
  */
 describe("the npm package", () => {
@@ -39,7 +39,13 @@ describe("the npm package", () => {
     const manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;
     };
-    for (const name of [...Object.keys(manifest.dependencies), "msw", "typescript", "@types/node"]) {
+    for (const name of [
+      ...Object.keys(manifest.dependencies),
+      "msw",
+      "openapi-msw",
+      "typescript",
+      "@types/node",
+    ]) {
       const link = join(project, "node_modules", name);
       await mkdir(dirname(link), { recursive: true });
       await symlink(join(root, "node_modules", name), link, "dir");
@@ -103,6 +109,7 @@ describe("the npm package", () => {
       sent: { authorization: "Bearer consumer-token", body: { all: true, clientContext: "ctx-1" } },
       error: { name: "GraphError", status: 404, code: "NotFound" },
       normalized: "0fe0623f-d628-42ed-b4bd-8ac290072cc5",
+      entries: [true, true],
     });
   }, 60_000);
 });
