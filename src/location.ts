@@ -19,8 +19,13 @@ export interface OperationLocation extends OperationPath {
 export function parseLocation(header: string | null, requestUrl: string, status: number): OperationLocation {
   const value = header?.trim();
   if (!value) throw new LocationError(status, undefined, "sent no Location header");
-  const url = URL.canParse(value, requestUrl) ? new URL(value, requestUrl) : undefined;
-  const ids = /^https?:$/.test(url?.protocol ?? "") ? parseOperationPath(url?.pathname ?? "") : undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value, requestUrl);
+  } catch {
+    // not a URL: reported below
+  }
+  const ids = url && /^https?:$/.test(url.protocol) ? parseOperationPath(url.pathname) : undefined;
   if (!url || !ids) {
     throw new LocationError(status, header ?? undefined, `its Location "${header}" names no operation`);
   }
