@@ -81,12 +81,18 @@ export function checkNumber(argument: string, value: unknown, min: number, integ
   return value;
 }
 
+/** The longest delay `setTimeout` can hold; a longer one fires at once. */
+export const maxTimerMs = 2_147_483_647;
+
 /**
- * Checks a time limit in ms: at least 1, or `Infinity` (returned as `undefined`: no limit).
+ * Checks a time limit in ms: at least 1, or `Infinity` (returned as `undefined`: no limit). A
+ * limit beyond what a timer can hold (2^31 - 1 ms, about 24.8 days) also means no limit.
  *
  * @example
  * checkTimeout("options.timeoutMs", 5000); // 5000
  */
 export function checkTimeout(argument: string, value: unknown): number | undefined {
-  return value === Number.POSITIVE_INFINITY ? undefined : checkNumber(argument, value, 1);
+  if (value === Number.POSITIVE_INFINITY) return undefined;
+  const ms = checkNumber(argument, value, 1);
+  return ms > maxTimerMs ? undefined : ms;
 }

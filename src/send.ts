@@ -1,4 +1,5 @@
 import { sleep, untilAborted } from "./abort.ts";
+import { maxTimerMs } from "./check.ts";
 import { bareToken, type FetchLike, type TokenSource } from "./client-options.ts";
 import { CallsClientError } from "./errors/calls-client-error.ts";
 import { NetworkError } from "./errors/network-error.ts";
@@ -75,7 +76,7 @@ export function createSender(
       if (attempt >= config.retry.maxAttempts || !isRetryableStatus(response.status)) return response;
       const wait =
         parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(attempt, config.retry);
-      if (waited + wait > config.retry.maxTotalDelayMs) return response;
+      if (waited + wait > Math.min(config.retry.maxTotalDelayMs, maxTimerMs)) return response;
       // Free the connection; not awaited: cancelling a teed (cloned) body waits for its twin.
       response.body?.cancel().catch(() => {});
       await sleep(wait, signal);

@@ -116,6 +116,19 @@ describe("retries of 429, 503 and 504", () => {
     expect(times).toEqual([0, 20_000]);
   });
 
+  it("does not retry early when Retry-After is beyond what a timer can hold", async () => {
+    const farAway = new Date(start + 40 * 86_400_000).toUTCString();
+    const { client, times } = timedClient(
+      [graphError(429, "TooManyRequests", { "Retry-After": farAway }), accepted()],
+      {
+        maxTotalDelayMs: Number.MAX_SAFE_INTEGER,
+      },
+    );
+    const error = await settle(client.cancelMediaProcessing(callId));
+    expect(error).toMatchObject({ status: 429, attempts: 1, retryAfterMs: 40 * 86_400_000 });
+    expect(times).toEqual([0]);
+  });
+
   it.each([400, 401, 403, 404, 409, 500, 502])("never retries %i", async (status) => {
     const { client, times } = timedClient([graphError(status, "Nope"), accepted()]);
     const error = await settle(client.cancelMediaProcessing(callId));
@@ -213,6 +226,15 @@ describe("abort and timeout", () => {
     controller.abort(reason);
     expect(await aborted).toBe(reason);
     expect(fetch.requests).toHaveLength(0);
+  });
+
+  it("a timeout beyond what a timer can hold means no timeout, not an immediate one", async () => {
+    const fetch = stubFetch(accepted());
+    const client = createCallsClient({ token: "t", fetch, timeoutMs: 40 * 86_400_000 });
+    const outcome = client.cancelMediaProcessing(callId).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await outcome).toMatchObject({ httpStatus: 202 });
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("a timeout aborts a request in flight", async () => {
