@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import openapi from "../../generated/openapi.json" with { type: "json" };
-import { createCallsClient, GraphError, NetworkError } from "../../src/index.ts";
+import { CallsClientError, createCallsClient, GraphError, NetworkError } from "../../src/index.ts";
 import { callId, graphError, stubFetch } from "./fetch-stub.ts";
 
 async function graphErrorFor(...responses: Response[]): Promise<GraphError> {
@@ -113,5 +113,36 @@ describe("network failures", () => {
       `Request to https://graph.microsoft.com/beta/app/calls/${callId}/cancelMediaProcessing failed: fetch failed`,
     );
     expect(fetch.requests).toHaveLength(1);
+  });
+});
+
+describe("error classes", () => {
+  it.each([
+    ["GraphError", () => graphErrorFor(graphError(404, "NotFound"))],
+    [
+      "NetworkError",
+      () =>
+        createCallsClient({
+          token: "t",
+          fetch: stubFetch(() => {
+            throw new TypeError("fetch failed");
+          }),
+        })
+          .cancelMediaProcessing(callId)
+          .catch((e: unknown) => e),
+    ],
+    [
+      "InvalidArgumentError",
+      () =>
+        createCallsClient({ token: "t" })
+          .cancelMediaProcessing("")
+          .catch((e: unknown) => e),
+    ],
+  ])("%s is a CallsClientError and an Error, named after its class", async (name, make) => {
+    const error = await make();
+    expect(error).toBeInstanceOf(CallsClientError);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe(name);
+    expect(String(error)).toMatch(new RegExp(`^${name}: `));
   });
 });
