@@ -1,6 +1,14 @@
 /** The README sample checker itself: it must find every ts block and fail on a broken one. */
+
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { extractTsSamples, formatProblems, typecheckSamples } from "./markdown-samples.ts";
+import {
+  extractTsSamples,
+  formatProblems,
+  packageEntryPoints,
+  typecheckSamples,
+} from "./markdown-samples.ts";
 
 const fence = "```";
 
@@ -41,7 +49,21 @@ describe("extractTsSamples", () => {
   });
 });
 
-describe("typecheckSamples", () => {
+describe("packageEntryPoints", () => {
+  it("maps each export of package.json to its source file", () => {
+    const entries = packageEntryPoints();
+    expect(entries).toMatchObject({
+      "graph-comms-kit": "src/index.ts",
+      "graph-comms-kit/notifications": "src/notifications/index.ts",
+      "graph-comms-kit/mocks": "mocks/index.ts",
+    });
+    const root = resolve(import.meta.dirname, "../..");
+    expect(Object.values(entries).filter((file) => !existsSync(join(root, file)))).toEqual([]);
+  });
+});
+
+// Each check builds a TypeScript program over the package sources: seconds, more on a busy machine.
+describe("typecheckSamples", { timeout: 90_000 }, () => {
   it("accepts samples that use the three entry points, each sample its own module with top-level await", () => {
     const samples = extractTsSamples(
       [

@@ -1,19 +1,39 @@
 /**
  * Type-checks the TypeScript samples of a Markdown file against this package, the way a user's
- * project would compile them: the package's public entry points are resolved by name
- * (`graph-comms-kit`, `graph-comms-kit/notifications`, `graph-comms-kit/mocks`) to their sources.
+ * project would compile them: the package's public entry points (`graph-comms-kit`,
+ * `graph-comms-kit/notifications`, `graph-comms-kit/mocks`, as package.json exports them) are
+ * resolved by name to their sources.
  */
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
 
 const root = resolve(import.meta.dirname, "../..");
 
-/** The package's public entry points, by import specifier, as files relative to the project root. */
-export const packageEntryPoints = {
-  "graph-comms-kit": "src/index.ts",
-  "graph-comms-kit/notifications": "src/notifications/index.ts",
-  "graph-comms-kit/mocks": "mocks/index.ts",
-} as const;
+/**
+ * The package's public entry points, by import specifier, as source files relative to the project
+ * root: read from the `exports` map of package.json (`./dist/src/index.d.ts` → `src/index.ts`), so
+ * a sample can import exactly what a user of the published package can.
+ *
+ * @example
+ * packageEntryPoints()["graph-comms-kit/notifications"]; // "src/notifications/index.ts"
+ */
+export function packageEntryPoints(): Record<string, string> {
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    name: string;
+    exports?: Record<string, string | { types?: string; default?: string }>;
+  };
+  if (!manifest.exports) throw new Error("package.json has no exports map: nothing to import samples from");
+  const entries: Record<string, string> = {};
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    if (subpath === "./package.json") continue;
+    const file = typeof target === "string" ? target : (target.types ?? target.default);
+    if (!file) throw new Error(`package.json exports["${subpath}"] names no file`);
+    const source = file.replace(/^\.\//, "").replace(/^dist\/(.*?)\.(?:d\.ts|js)$/, "$1.ts");
+    entries[subpath === "." ? manifest.name : `${manifest.name}${subpath.slice(1)}`] = source;
+  }
+  return entries;
+}
 
 /** A fenced ```ts block of a Markdown file. */
 export interface CodeSample {
@@ -77,7 +97,7 @@ function compilerOptions(): ts.CompilerOptions {
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configPath));
   const paths: Record<string, string[]> = {};
-  for (const [specifier, file] of Object.entries(packageEntryPoints)) paths[specifier] = [join(root, file)];
+  for (const [specifier, file] of Object.entries(packageEntryPoints())) paths[specifier] = [join(root, file)];
   return { ...parsed.options, paths, noEmit: true };
 }
 
