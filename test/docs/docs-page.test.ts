@@ -64,7 +64,7 @@ function responseDescription(ref: string): string {
   return shown(openapi.components.responses[name].description);
 }
 
-describe("docs page (Redoc, offline, in Chromium)", () => {
+describe("docs page (Redoc, offline, in Chromium)", { timeout: 60_000 }, () => {
   it("renders from disk with the network blocked, fetching no script, style, font or data", async () => {
     const needed = docs.blocked.filter((request) => request.resourceType !== "image");
     expect(needed, "requests the page needed but could not make").toEqual([]);

@@ -62,7 +62,7 @@ describe("assertSelfContained", () => {
   });
 });
 
-describe("npm run docs flags", () => {
+describe("npm run docs flags", { timeout: 30_000 }, () => {
   it("names an unknown flag and shows the usage", async () => {
     const result = await docsScript("--outptu", "x.html");
     expect(result.code).toBe(1);
@@ -84,7 +84,7 @@ describe("npm run docs flags", () => {
   });
 });
 
-describe("npm run docs on a spec whose seed examples disagree", () => {
+describe("npm run docs on a spec whose seed examples disagree", { timeout: 60_000 }, () => {
   let dir = "";
 
   afterAll(async () => {
