@@ -21,43 +21,37 @@ export function typeOf(value: unknown): string {
 }
 
 /**
- * Checks that `value` has the `typeof` type `type`.
+ * Checks that `value` has the type `type` as {@link typeOf} names it (so `"object"` excludes
+ * `null` and arrays).
  *
  * @example
  * checkType("body.all", value, "boolean"); // throws "body.all must be a boolean, got string"
  */
 export function checkType<T>(argument: string, value: unknown, type: string): T {
-  if (typeof value !== type) fail(argument, `must be a ${type}, got ${typeOf(value)}`);
+  if (typeOf(value) !== type)
+    fail(argument, `must be ${type === "object" ? "an" : "a"} ${type}, got ${typeOf(value)}`);
   return value as T;
 }
 
 /**
- * Checks that `value` is a plain object (not null, not an array) and returns it.
+ * Checks that `value` is a plain object (not null, not an array) with no keys but `allowed` (to
+ * catch misspelt options and fields), and returns it.
  *
  * @example
- * const options = checkRecord("options", input);
+ * checkRecord("options", { tokne: "x" }, ["token"]); // throws "options.tokne is not allowed; allowed: token"
  */
-export function checkRecord(argument: string, value: unknown): Record<string, unknown> {
-  if (typeOf(value) !== "object") fail(argument, `must be an object, got ${typeOf(value)}`);
-  return value as Record<string, unknown>;
-}
-
-/**
- * Checks that `value` has no keys but `allowed` (to catch misspelt options and fields).
- *
- * @example
- * checkKeys("options", { tokne: "x" }, ["token"]); // throws "options.tokne is not allowed; allowed: token"
- */
-export function checkKeys(
+export function checkRecord(
   argument: string,
-  value: Record<string, unknown>,
+  value: unknown,
   allowed: readonly string[],
   hint = "",
-): void {
-  for (const key of Object.keys(value)) {
+): Record<string, unknown> {
+  const record = checkType<Record<string, unknown>>(argument, value, "object");
+  for (const key of Object.keys(record)) {
     if (!allowed.includes(key))
       fail(`${argument}.${key}`, `is not allowed${hint}; allowed: ${allowed.join(", ")}`);
   }
+  return record;
 }
 
 /**

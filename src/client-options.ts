@@ -7,7 +7,7 @@ import {
   defaultCallsPath,
   isCallsPath,
 } from "./call-paths.ts";
-import { checkKeys, checkNumber, checkRecord, checkTimeout, checkType, fail, typeOf } from "./check.ts";
+import { checkNumber, checkRecord, checkTimeout, checkType, fail, typeOf } from "./check.ts";
 import { checkPathSegment } from "./path-segment.ts";
 import { defaultRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.ts";
 
@@ -71,11 +71,10 @@ const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
  * resolveOptions({ token: "t" }).baseUrl; // "https://graph.microsoft.com/beta"
  */
 export function resolveOptions(input: unknown): ResolvedOptions {
-  const options = checkRecord("options", input);
-  const path = options.path ?? defaultCallsPath;
+  const path = checkType<Record<string, unknown>>("options", input, "object").path ?? defaultCallsPath;
   if (!isCallsPath(path)) fail("options.path", `must be one of ${Object.keys(callsPaths).join(", ")}`);
   const names = clientPathParamNames(path);
-  checkKeys("options", options, [...knownOptions, ...names]);
+  const options = checkRecord("options", input, [...knownOptions, ...names]);
   const pathParams: Record<string, string> = {};
   for (const name of names) pathParams[name] = checkPathSegment(`options.${name}`, options[name]);
   const { token, fetch = globalFetch } = options;
@@ -124,8 +123,7 @@ function checkBaseUrl(value: unknown): string {
 function checkRetry(value: unknown): RetryPolicy {
   if (value === false) return { ...defaultRetryPolicy, maxAttempts: 1 };
   const argument = "options.retry";
-  const given = checkRecord(argument, value ?? {});
-  checkKeys(argument, given, Object.keys(defaultRetryPolicy));
+  const given = checkRecord(argument, value ?? {}, Object.keys(defaultRetryPolicy));
   const policy: Record<string, number> = { ...defaultRetryPolicy };
   for (const [key, number] of Object.entries(given)) {
     const attempts = key === "maxAttempts";

@@ -2,7 +2,7 @@ import createClient from "openapi-fetch";
 import type { paths } from "../generated/schema.d.ts";
 import { callSignal } from "./abort.ts";
 import type { CallsPath, CancelMediaProcessingBody, DefaultCallsPath } from "./call-paths.ts";
-import { checkKeys, checkRecord, checkTimeout, fail } from "./check.ts";
+import { checkRecord, checkTimeout, fail } from "./check.ts";
 import { type CallsClientOptions, resolveOptions } from "./client-options.ts";
 import { graphErrorFromResponse } from "./graph-error-from-response.ts";
 import { operationUnder, parseLocation } from "./location.ts";
@@ -83,19 +83,19 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
     checkPathSegment("callId", callId);
     const payload = checkBody(body, config.path);
     const { signal, timeoutMs } = checkCallOptions(callOptions, config.timeoutMs);
-    const call = callSignal(signal, timeoutMs);
+    const [callAbort, done] = callSignal(signal, timeoutMs);
     const state: SendState = { url: "", attempts: 0 };
     try {
       const { data, error, response } = await post(config.path, {
         params: { path: { ...config.pathParams, callId } },
         body: payload,
         parseAs: "text",
-        fetch: createSender(config, call.signal, state),
+        fetch: createSender(config, callAbort, state),
       });
       if (!response.ok) throw graphErrorFromResponse(response, error ?? "", state.url, state.attempts);
       return operationRef<P>(response, data, state.url, callId);
     } finally {
-      call.dispose();
+      done();
     }
   }
 
@@ -106,9 +106,7 @@ function checkCallOptions(
   input: unknown,
   clientTimeoutMs: number | undefined,
 ): { signal: AbortSignal | undefined; timeoutMs: number | undefined } {
-  const options = checkRecord("options", input ?? {});
-  checkKeys("options", options, ["signal", "timeoutMs"]);
-  const { signal, timeoutMs } = options;
+  const { signal, timeoutMs } = checkRecord("options", input ?? {}, ["signal", "timeoutMs"]);
   if (signal !== undefined && !(signal instanceof AbortSignal))
     fail("options.signal", "must be an AbortSignal");
   return {

@@ -1,6 +1,6 @@
 import { clientContextMaxLength } from "../generated/constraints.ts";
 import { type CallsPath, callsPaths } from "./call-paths.ts";
-import { checkKeys, checkRecord, checkType, fail } from "./check.ts";
+import { checkRecord, checkType, fail } from "./check.ts";
 
 /**
  * Checks a request body against the path's contract before anything is sent (also for untyped
@@ -14,9 +14,8 @@ import { checkKeys, checkRecord, checkType, fail } from "./check.ts";
  */
 export function checkBody(body: unknown, path: CallsPath): Record<string, unknown> {
   if (body === undefined) return {};
-  const fields = checkRecord("body", body);
   const allowed = callsPaths[path].bodyFields;
-  checkKeys("body", fields, allowed, allowed.length < 2 ? " (removed in 2019)" : "");
+  const fields = checkRecord("body", body, allowed, allowed.length < 2 ? " (removed in 2019)" : "");
   const { all, clientContext } = fields;
   const checked: Record<string, unknown> = {};
   if (all !== undefined) checked.all = checkType("body.all", all, "boolean");

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createCallsClient, GraphError, TimeoutError } from "../../src/index.ts";
 import type { RetryOptions } from "../../src/retry.ts";
@@ -185,6 +186,16 @@ describe("abort and timeout", () => {
     await vi.runAllTimersAsync();
     expect(times).toEqual([0]);
     expect(Date.now() - start).toBe(3000);
+  });
+
+  it("leaves no listener on a long-lived signal after calls that succeed or fail", async () => {
+    const { client } = timedClient([accepted(), graphError(404, "NotFound"), accepted()]);
+    const shutdown = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      await settle(client.cancelMediaProcessing(callId, {}, { signal: shutdown.signal }));
+    }
+    expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("an already aborted signal sends nothing", async () => {
