@@ -112,4 +112,40 @@ describe("the npm package", () => {
       entries: [true, true],
     });
   }, 60_000);
+
+  it("ships the graph-comms-mock bin, which explains itself and says how to install the missing Prism", async () => {
+    const manifest = JSON.parse(
+      await readFile(join(project, "node_modules", "graph-comms-kit", "package.json"), "utf8"),
+    ) as { bin: Record<string, string> };
+    const bin = join(
+      project,
+      "node_modules",
+      "graph-comms-kit",
+      manifest.bin["graph-comms-mock"] ?? "missing",
+    );
+    expect(packedFiles).toContain(manifest.bin["graph-comms-mock"]);
+    const help = await run(process.execPath, [bin, "--help"], { cwd: project });
+    expect(help.stdout).toMatch(/--port/);
+    expect(help.stdout).toMatch(/--callback-url/);
+    // Prism is an optional peer the consumer has not installed here.
+    const missing = await run(process.execPath, [bin, "--port", "0"], { cwd: project }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/@stoplight\/prism-cli/);
+  }, 60_000);
+
+  it("exposes graph-comms-kit/mocks/prism (Node only) with startPrism", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'const m = await import("graph-comms-kit/mocks/prism"); console.log(typeof m.startPrism)',
+      ],
+      { cwd: project },
+    );
+    expect(stdout.trim()).toBe("function");
+  }, 30_000);
 });
