@@ -1,6 +1,6 @@
 /**
  * graph-comms-kit: a typed client for Microsoft Graph's `call: cancelMediaProcessing`, built on
- * openapi-fetch and the spec's generated types.
+ * openapi-fetch's serializers and the spec's generated types.
  *
  * @example
  * import { createCallsClient, GraphError } from "graph-comms-kit";

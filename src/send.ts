@@ -1,101 +1,56 @@
 import { sleep, untilAborted } from "./abort.ts";
 import { maxTimerMs } from "./check.ts";
 import { bareToken, type FetchLike, type TokenSource } from "./client-options.ts";
-import { CallsClientError } from "./errors/calls-client-error.ts";
 import { NetworkError } from "./errors/network-error.ts";
 import { TokenError } from "./errors/token-error.ts";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.ts";
 
-/**
- * The request openapi-fetch builds, kept as plain data: the client hands this class to
- * openapi-fetch as its `Request`, and sends it with `fetch(url, init)`, so a call builds no
- * WHATWG `Request` it would only take apart again.
- */
-export class PlainRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: RequestInit["body"];
-
-  constructor(url: string, init: RequestInit) {
-    this.url = url;
-    this.method = init.method ?? "GET";
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    this.body = init.body;
-  }
-}
-
-/** What {@link createSender} needs from the client's options. */
+/** What {@link send} needs from the client's options. */
 export interface SenderConfig {
-  baseUrl: string;
   token: TokenSource;
   fetch: FetchLike;
   retry: RetryPolicy;
 }
 
-/** What one call learns while sending: the URL and how many attempts were made. */
-export interface SendState {
-  url: string;
-  attempts: number;
-}
-
 /**
- * The `fetch` openapi-fetch uses for one call: checks the URL is under `baseUrl` (the token goes
- * nowhere else), adds `Authorization` per attempt, does not follow redirects, retries 429/503/504
- * per the {@link RetryPolicy} (re-sending the same body), and stops at once when `signal` aborts.
+ * POSTs the JSON `body` to `url` (built from `baseUrl`, so the token goes nowhere else) and
+ * returns the last response with the number of attempts made: adds `Authorization` per attempt,
+ * does not follow redirects, retries 429/503/504 per the {@link RetryPolicy} (re-sending the same
+ * body), and stops at once when `signal` aborts.
  *
  * @example
- * const state = { url: "", attempts: 0 };
- * const response = await createSender(config, signal, state)(new PlainRequest(url, { method: "POST", body: "{}" }));
+ * const [response, attempts] = await send(config, `${baseUrl}/app/calls/c-1/cancelMediaProcessing`, "{}", signal);
  */
-export function createSender(
+export async function send(
   config: SenderConfig,
+  url: string,
+  body: string,
   signal: AbortSignal | undefined,
-  state: SendState,
-): (request: PlainRequest) => Promise<Response> {
-  return async (request) => {
-    const { url, headers } = request;
-    state.url = url;
-    if (!url.startsWith(`${config.baseUrl}/`)) {
-      throw new CallsClientError(`${url} is not under baseUrl: token not sent`);
-    }
+): Promise<[Response, number]> {
+  const { token, retry } = config;
+  let waited = 0;
+  for (let attempt = 1; ; attempt++) {
+    const bearer = typeof token === "string" ? token : await untilAborted(callToken(token), signal);
     const init: RequestInit = {
-      method: request.method,
-      headers,
-      body: request.body ?? null,
+      method: "POST",
+      headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" },
+      body,
       redirect: "manual",
     };
     if (signal) init.signal = signal;
-    let waited = 0;
-    for (let attempt = 1; ; attempt++) {
-      state.attempts = attempt;
-      const { token } = config;
-      const bearer = typeof token === "string" ? token : await untilAborted(callToken(token), signal);
-      headers.set("Authorization", `Bearer ${bearer}`);
-      const response = await fetchOnce(config.fetch, url, init, signal);
-      if (attempt >= config.retry.maxAttempts || !isRetryableStatus(response.status)) return response;
-      const wait =
-        parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(attempt, config.retry);
-      if (waited + wait > Math.min(config.retry.maxTotalDelayMs, maxTimerMs)) return response;
-      // Free the connection; not awaited: cancelling a teed (cloned) body waits for its twin.
-      response.body?.cancel().catch(() => {});
-      await sleep(wait, signal);
-      waited += wait;
+    let response: Response;
+    try {
+      response = await config.fetch(url, init);
+    } catch (error) {
+      throw signal?.aborted ? signal.reason : new NetworkError(url, error);
     }
-  };
-}
-
-async function fetchOnce(
-  fetch: FetchLike,
-  url: string,
-  init: RequestInit,
-  signal: AbortSignal | undefined,
-): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    throw new NetworkError(url, error);
+    if (attempt >= retry.maxAttempts || !isRetryableStatus(response.status)) return [response, attempt];
+    const wait = parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(attempt, retry);
+    if (waited + wait > Math.min(retry.maxTotalDelayMs, maxTimerMs)) return [response, attempt];
+    // Free the connection; not awaited: cancelling a teed (cloned) body waits for its twin.
+    response.body?.cancel().catch(() => {});
+    await sleep(wait, signal);
+    waited += wait;
   }
 }
 

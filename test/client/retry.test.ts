@@ -248,6 +248,21 @@ describe("abort and timeout", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("a timeout also stops reading a response body that never ends", async () => {
+    const endless = new ReadableStream<Uint8Array>({ start() {} });
+    const fetch = stubFetch(() => new Response(endless, { status: 200 }));
+    const client = createCallsClient({
+      token: "t",
+      fetch,
+      timeoutMs: 1500,
+      path: "/communications/calls/{callId}/cancelMediaProcessing",
+    });
+    const outcome = client.cancelMediaProcessing(callId).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(await outcome).toBeInstanceOf(TimeoutError);
+    expect(fetch.requests).toHaveLength(1);
+  });
+
   it("a timeout aborts a request in flight", async () => {
     let seenSignal: AbortSignal | undefined;
     const hanging = (_url: string, init: RequestInit) =>
