@@ -1,7 +1,7 @@
-import { createFinalURL, defaultBodySerializer, defaultPathSerializer } from "openapi-fetch";
+import { createFinalURL, defaultPathSerializer } from "openapi-fetch";
 import { callSignal, untilAborted } from "./abort.ts";
 import type { CallsPath, CancelMediaProcessingBody, DefaultCallsPath } from "./call-paths.ts";
-import { checkRecord, checkTimeout, fail } from "./check.ts";
+import { checkRecord, checkTimeout, fail, typeOf } from "./check.ts";
 import { type CallsClientOptions, resolveOptions } from "./client-options.ts";
 import { graphErrorFromResponse } from "./graph-error-from-response.ts";
 import { operationUnder, parseLocation } from "./location.ts";
@@ -40,11 +40,11 @@ export interface CallsClient<P extends CallsPath = DefaultCallsPath> {
 
 /**
  * Creates a typed client for Graph's `cancelMediaProcessing`, typed by the spec's generated
- * `paths`. It builds requests with openapi-fetch's URL, path and body serializers (`createFinalURL`,
- * `defaultPathSerializer`, `defaultBodySerializer`) rather than its `createClient`, whose
- * middleware, query and response machinery the one POST does not use and which would put the
- * client entry over its 5 kB (min+gzip) budget. Options are checked here (throwing
- * {@link InvalidArgumentError}).
+ * `paths`. It builds the URL with openapi-fetch's `createFinalURL` and `defaultPathSerializer`
+ * rather than its `createClient`, whose middleware, query and response machinery the one POST
+ * does not use and which would put the client entry over its 5 kB (min+gzip) budget; the body is
+ * the checked fields as JSON (what openapi-fetch's `defaultBodySerializer` does for an object).
+ * Options are checked here (throwing {@link InvalidArgumentError}).
  *
  * @example
  * const client = createCallsClient({ token: () => getAppToken() }); // Graph beta, /app/calls/{callId}
@@ -70,7 +70,7 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
     callOptions?: CallOptions,
   ): Promise<OperationRef<P>> {
     checkPathSegment("callId", callId);
-    const payload = defaultBodySerializer(checkBody(body, path));
+    const payload = JSON.stringify(checkBody(body, path));
     const { signal, timeoutMs } = checkCallOptions(callOptions, config.timeoutMs);
     const [callAbort, done] = callSignal(signal, timeoutMs);
     const url = createFinalURL(path, {
@@ -115,8 +115,7 @@ function operationRef<P extends CallsPath>(
 ): OperationRef<P> {
   const { status, headers } = response;
   const json = status === 200 ? parseJson(text) : undefined;
-  const operation =
-    typeof json === "object" && json && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const operation = typeOf(json) === "object" ? (json as Record<string, unknown>) : undefined;
   const header = headers.get("location");
   const id = operation?.id;
   const ref: OperationRef =

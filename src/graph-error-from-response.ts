@@ -1,4 +1,5 @@
 import type { components } from "../generated/schema.d.ts";
+import { typeOf } from "./check.ts";
 import { GraphError } from "./errors/graph-error.ts";
 import { parseRetryAfter } from "./retry.ts";
 
@@ -54,5 +55,5 @@ function readMainError(body: unknown): MainError | undefined {
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeOf(value) === "object";
 }
