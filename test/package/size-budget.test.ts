@@ -1,0 +1,13 @@
+import { describe, expect, it } from "vitest";
+import { bundle } from "../../bench/client-size.ts";
+
+/** Issue 6's budget: the client entry, openapi-fetch included, minified and gzipped. */
+const budgetBytes = 5 * 1024;
+
+describe("the client entry's size budget", () => {
+  it("stays within 5 kB min+gzip, openapi-fetch included (bench:client prints the figures)", async () => {
+    const size = await bundle("client entry", 'export * from "./src/index.ts";', "browser");
+    expect(size.minifiedBytes).toBeGreaterThan(0);
+    expect(size.gzippedBytes).toBeLessThanOrEqual(budgetBytes);
+  });
+});
