@@ -6,13 +6,33 @@ import openapi from "../generated/openapi.json" with { type: "json" };
 export const openapiDocument = openapi;
 
 const documentId = "https://graph-comms-kit.invalid/openapi.json";
-let ajv: Ajv2020 | undefined;
-/** By pointer: ajv's own lookup normalises the URI on every call, too slow for a per-request path. */
-const validators = new Map<string, ValidateFunction>();
 
-function specAjv(): Ajv2020 {
-  if (ajv) return ajv;
-  ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false });
+/** One ajv instance per mode, each with its compiled validators cached by pointer. */
+interface SpecAjv {
+  ajv: Ajv2020 | undefined;
+  /** By pointer: ajv's own lookup normalises the URI on every call, too slow for a per-request path. */
+  validators: Map<string, ValidateFunction>;
+}
+const describing: SpecAjv = { ajv: undefined, validators: new Map() };
+const quick: SpecAjv = { ajv: undefined, validators: new Map() };
+
+type Mode = "describing" | "quick";
+
+function specAjv(mode: Mode): Ajv2020 {
+  const ajv =
+    mode === "describing"
+      ? new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false })
+      : new Ajv2020({
+          allErrors: false,
+          // Lengths in UTF-16 units (string.length), not code points: ajv counts code points with a
+          // loop over every character, the slowest part of a notification's check. A string's units
+          // are never fewer than its code points, so this can only refuse more (see quickSpecValidator).
+          unicode: !onlyTrivialMinLengths(openapi.components),
+          logger: { log: console.log, warn: warnUnlessUnicodeNotice, error: console.error },
+          strict: true,
+          allowUnionTypes: true,
+          validateSchema: false,
+        });
   // OpenAPI words that are not JSON Schema; "components" holds the spec's schemas, reached by pointer.
   for (const word of ["components", "example", "externalDocs", "xml", "discriminator"]) ajv.addKeyword(word);
   addFormats.default(ajv);
@@ -20,27 +40,69 @@ function specAjv(): Ajv2020 {
   return ajv;
 }
 
+/** ajv flags the `unicode` option as deprecated (it prefers code points); we choose units on purpose. */
+function warnUnlessUnicodeNotice(...args: unknown[]): void {
+  if (typeof args[0] === "string" && args[0].startsWith("DEPRECATED: option unicode")) return;
+  console.warn(...args);
+}
+
+/**
+ * True when no schema asks for `minLength` above 1. Then measuring in UTF-16 units cannot accept a
+ * string that code points would refuse (`maxLength`: units >= code points; `minLength` 0 or 1: a
+ * string is empty in both measures or in neither).
+ */
+function onlyTrivialMinLengths(node: unknown): boolean {
+  if (typeof node !== "object" || node === null) return true;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "minLength" && typeof value === "number" && value > 1) return false;
+    if (!onlyTrivialMinLengths(value)) return false;
+  }
+  return true;
+}
+
+function compiled(cache: SpecAjv, pointer: string, mode: Mode): ValidateFunction {
+  const known = cache.validators.get(pointer);
+  if (known) return known;
+  const ref = `${documentId}${pointer}`;
+  cache.ajv ??= specAjv(mode);
+  const instance = cache.ajv;
+  let validate = instance.getSchema(ref);
+  if (!validate) {
+    instance.addSchema({ $id: `${ref}-root`, $ref: ref });
+    validate = instance.getSchema(`${ref}-root`);
+  }
+  if (!validate) throw new Error(`specValidator: no schema at ${pointer}`);
+  cache.validators.set(pointer, validate);
+  return validate;
+}
+
 /**
  * Returns an ajv (JSON Schema 2020-12) validator for any schema of the bundled spec, by JSON
- * pointer. Validators are compiled once and cached.
+ * pointer. It collects every problem (`allErrors`), for {@link describeErrors}. Validators are
+ * compiled once and cached.
  *
  * @example
  * const validate = specValidator("#/components/schemas/commsNotifications");
  * if (!validate(body)) console.log(describeErrors(validate.errors));
  */
 export function specValidator(pointer: string): ValidateFunction {
-  const known = validators.get(pointer);
-  if (known) return known;
-  const ref = `${documentId}${pointer}`;
-  const instance = specAjv();
-  let compiled = instance.getSchema(ref);
-  if (!compiled) {
-    instance.addSchema({ $id: `${ref}-root`, $ref: ref });
-    compiled = instance.getSchema(`${ref}-root`);
-  }
-  if (!compiled) throw new Error(`specValidator: no schema at ${pointer}`);
-  validators.set(pointer, compiled);
-  return compiled;
+  return compiled(describing, pointer, "describing");
+}
+
+/**
+ * A faster check for hot paths, by the same spec schema as {@link specValidator}. `true` means
+ * valid (specValidator agrees). `false` means "ask specValidator", which has the last word: this
+ * one stops at the first problem and measures string lengths in UTF-16 units, so a string of
+ * emoji within `maxLength` code points but beyond as many units is refused here, accepted there.
+ *
+ * @example
+ * if (!quickSpecValidator(pointer)(body)) {
+ *   const validate = specValidator(pointer);
+ *   if (!validate(body)) throw new Error(describeErrors(validate.errors));
+ * }
+ */
+export function quickSpecValidator(pointer: string): (value: unknown) => boolean {
+  return compiled(quick, pointer, "quick");
 }
 
 const maxReported = 10;

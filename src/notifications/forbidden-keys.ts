@@ -1,13 +1,43 @@
 /** Keys that can pollute prototypes when a parsed body is later merged or copied carelessly. */
 const forbidden = new Set(["__proto__", "constructor", "prototype"]);
 
+/** Reused by {@link hasForbiddenKey}: it runs for every notification body, so no stack per call. */
+const pending: unknown[] = [];
+/** Stays empty: if `for...in` finds a key on it, `Object.prototype` has been given enumerable keys. */
+const probe = {};
+
 /**
- * Cheap test on raw JSON text: `false` means the text cannot hold a forbidden key, so the parsed
- * value need not be walked. (`\u` escapes could spell one, so they count as "maybe".)
+ * Fast check of a value just made by `JSON.parse` (a tree: no cycles): does any object in it have
+ * a key named `__proto__`, `constructor` or `prototype`? Iterative, so deep nesting cannot overflow
+ * the stack. Use {@link findForbiddenKey} to learn where the key is, and for values that may hold cycles.
+ *
+ * @example
+ * hasForbiddenKey(JSON.parse('{"a":[{"__proto__":{}}]}')); // true
  */
-export function mayHoldForbiddenKey(text: string): boolean {
-  // "proto" covers both "__proto__" and "prototype".
-  return text.includes("proto") || text.includes("constructor") || text.includes("\\u");
+export function hasForbiddenKey(parsedJson: unknown): boolean {
+  // for...in (cheaper than Object.keys) would also list keys someone added to Object.prototype.
+  for (const _inherited in probe) return findForbiddenKey(parsedJson) !== undefined;
+  pending.push(parsedJson); // empty here: every walk ends with it empty (emptied on early return)
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== "object" || node === null) continue;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item === "object" && item !== null) pending.push(item);
+      }
+      continue;
+    }
+    for (const key in node) {
+      if (key === "__proto__" || key === "constructor" || key === "prototype") {
+        pending.length = 0;
+        return true;
+      }
+      const child = (node as Record<string, unknown>)[key];
+      if (typeof child === "object" && child !== null) pending.push(child);
+    }
+  }
+  return false;
 }
 
 /**

@@ -55,8 +55,13 @@ interface Waiter {
 }
 
 const maxTimerMs = 2 ** 31 - 1;
-const finalStatuses = new Set(["completed", "failed"]);
-const ignored: Promise<HandleResult> = Promise.resolve("ignored");
+/** One settled promise per answer of `handle()`, shared: settled promises cannot change. */
+const answers: Readonly<Record<HandleResult, Promise<HandleResult>>> = {
+  delivered: Promise.resolve("delivered"),
+  stored: Promise.resolve("stored"),
+  duplicate: Promise.resolve("duplicate"),
+  ignored: Promise.resolve("ignored"),
+};
 
 /**
  * Creates an operation tracker: `wait(op)` learns how an operation ended from Graph's notifications.
@@ -81,12 +86,14 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
   let waiting = 0;
 
   function handle(notification: ParsedNotification): Promise<HandleResult> {
-    if (notification.kind !== "operation" || !finalStatuses.has(notification.status)) return ignored;
+    if (notification.kind !== "operation") return answers.ignored;
+    const { status } = notification;
+    if (status !== "completed" && status !== "failed") return answers.ignored;
     // Plain promise code, not async/await: this runs once per notification and the store is usually synchronous.
     try {
       const key = keyOf(notification.callId, notification.operationId);
       const added = store.add(key, notification);
-      if (typeof added === "boolean") return Promise.resolve(deliver(key, notification, added));
+      if (typeof added === "boolean") return answers[deliver(key, notification, added)];
       return Promise.resolve(added).then((wasAdded) => deliver(key, notification, wasAdded));
     } catch (error) {
       return Promise.reject(error);
