@@ -21,11 +21,20 @@ export function normalizeId(id: string): string {
   // Fast paths for the two spellings Graph uses; the general pattern below handles the rest.
   if (id.length === 36 && canonicalGuid.test(id)) return id;
   const trimmed = id.trim();
-  if (trimmed.length === 32 && hex32.test(trimmed)) {
-    const hex = trimmed.toLowerCase();
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  }
+  if (trimmed.length === 32 && hex32.test(trimmed)) return dashedGuid(trimmed);
   const parts = guid.exec(trimmed);
   if (!parts) return trimmed;
   return parts.slice(1).join("-").toLowerCase();
+}
+
+/**
+ * The canonical spelling of a GUID written as 32 hex digits (any case, already checked):
+ * lowercase, dashed 8-4-4-4-12. {@link normalizeId} for ids that may be anything.
+ *
+ * @example
+ * dashedGuid("0FE0623FD62842EDB4BD8AC290072CC5"); // "0fe0623f-d628-42ed-b4bd-8ac290072cc5"
+ */
+export function dashedGuid(hex32Digits: string): string {
+  const hex = hex32Digits.toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { normalizeId } from "./operation-id.ts";
 import { parseOperationPath } from "./operation-path.ts";
 
 const expected = {
@@ -31,5 +33,54 @@ describe("parseOperationPath", () => {
       callId: "a b",
       operationId: "op-1",
     });
+  });
+
+  it("gives the pattern's answer for every path, with or without a query (fast path included)", () => {
+    // The definition: the ids are the segments this pattern captures, decoded, non-blank, normalised.
+    const pattern = /\/calls\/([^/?#]+)\/operations\/([^/?#]+)\/?(?:[?#].*)?$/;
+    const decode = (segment: string) => {
+      try {
+        const decoded = decodeURIComponent(segment);
+        return decoded.trim() === "" ? undefined : decoded;
+      } catch {
+        return undefined;
+      }
+    };
+    const byPattern = (input: string) => {
+      const match = pattern.exec(input);
+      const callId = match?.[1] === undefined ? undefined : decode(match[1]);
+      const operationId = match?.[2] === undefined ? undefined : decode(match[2]);
+      return callId === undefined || operationId === undefined
+        ? undefined
+        : { callId: normalizeId(callId), operationId: normalizeId(operationId) };
+    };
+    const piece = fc.constantFrom(
+      ..."/?#aB %".split(""),
+      "calls",
+      "operations",
+      "/calls",
+      "/calls/",
+      "/operations",
+      "/operations/",
+      "//",
+      "%20",
+      "%E0%A4%A",
+      "57DAB8B1894C409AB240BD8BEAE78896",
+      "0fe0623f-d628-42ed-b4bd-8ac290072cc5",
+    );
+    const pieces = (maxLength: number) => fc.array(piece, { maxLength }).map((p) => p.join(""));
+    const shaped = fc
+      .tuple(pieces(4), pieces(3), pieces(3), pieces(3))
+      .map(([before, call, op, after]) => `${before}/calls/${call}/operations/${op}${after}`);
+    let named = 0;
+    fc.assert(
+      fc.property(fc.oneof(shaped, pieces(14), fc.string()), (input) => {
+        const expected = byPattern(input);
+        if (expected) named++;
+        expect(parseOperationPath(input)).toEqual(expected);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(named).toBeGreaterThan(200); // many generated paths do name an operation
   });
 });

@@ -1,4 +1,4 @@
-import { normalizeId } from "./operation-id.ts";
+import { dashedGuid, normalizeId } from "./operation-id.ts";
 
 /** A call's operation, as named by a `Location` header or a notification's resource path. */
 export interface OperationPath {
@@ -9,6 +9,13 @@ export interface OperationPath {
 }
 
 const operationPath = /\/calls\/([^/?#]+)\/operations\/([^/?#]+)\/?(?:[?#].*)?$/;
+/**
+ * The path of nearly every notification: both ids GUIDs, canonical or 32 hex digits (2018), ending
+ * the path. Where it matches (and there is no query or fragment), it captures what `operationPath`
+ * captures, already valid: no decoding, trimming or re-checking needed.
+ */
+const guidOperationPath =
+  /\/calls\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-fA-F]{32})\/operations\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-fA-F]{32})\/?$/;
 
 /**
  * Extracts the call id and operation id from an operation's path or URL
@@ -20,12 +27,22 @@ const operationPath = /\/calls\/([^/?#]+)\/operations\/([^/?#]+)\/?(?:[?#].*)?$/
  * // { callId: "57dab8b1-894c-409a-b240-bd8beae78896", operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5" }
  */
 export function parseOperationPath(pathOrUrl: string): OperationPath | undefined {
+  const guids = guidOperationPath.exec(pathOrUrl);
+  // With a "?" or "#" the general pattern may match further left (the rest being the query).
+  if (guids?.[1] && guids[2] && !pathOrUrl.includes("?") && !pathOrUrl.includes("#")) {
+    return { callId: canonical(guids[1]), operationId: canonical(guids[2]) };
+  }
   const match = operationPath.exec(pathOrUrl);
   if (!match?.[1] || !match[2]) return undefined;
   const callId = safeDecode(match[1]);
   const operationId = safeDecode(match[2]);
   if (callId === undefined || operationId === undefined) return undefined;
   return { callId: normalizeId(callId), operationId: normalizeId(operationId) };
+}
+
+/** A GUID as `guidOperationPath` captured it: canonical already (36 characters), or 32 hex digits. */
+function canonical(guid: string): string {
+  return guid.length === 36 ? guid : dashedGuid(guid);
 }
 
 function safeDecode(segment: string): string | undefined {
