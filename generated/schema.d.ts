@@ -10,7 +10,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel media processing (2018 beta, `/app` path)
+         * Cancel media processing (2018 beta, /app path)
          * @deprecated
          * @description Cancels media processing for any in-progress PlayPrompt or Record operations.
          *     Answers `202 Accepted` with the `Location` of the created `commsOperation`; the outcome
@@ -34,7 +34,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel media processing (2018 beta, `/applications/{appId}` path)
+         * Cancel media processing (2018 beta, /applications/{appId} path)
          * @description The same action as `/app/calls/{callId}/cancelMediaProcessing`, addressed through the
          *     application id. Answers `202 Accepted` with the `Location` of the created `commsOperation`.
          */
@@ -55,7 +55,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel media processing (current, `/communications` path)
+         * Cancel media processing (current, /communications path)
          * @description Cancels media processing for any in-progress PlayPrompt or Record operations.
          *     Answers `200 OK` with the `Location` of the created operation and the
          *     `cancelMediaProcessingOperation` itself; the outcome arrives later as a
