@@ -16,6 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { parseOperationPath } from "../src/operation-path.ts";
+import { DocsError } from "./docs-error.ts";
 
 const run = promisify(execFile);
 const projectRoot = resolve(import.meta.dirname, "..");
@@ -30,11 +31,6 @@ const seedCallbackUrl = "https://bot.contoso.com/api/calls";
 const redocOptions = { jsonSamplesExpandLevel: "all", schemasExpansionLevel: 2, hideDownloadButtons: false };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** A docs build failure with a message for the person running `npm run docs`. */
-class DocsError extends Error {
-  override name = "DocsError";
-}
 
 /** The value at a JSON pointer of the spec, or a {@link DocsError} naming the pointer. */
 function at(document: Json, pointer: string): Json {
