@@ -2,3 +2,18 @@
 
 /** `components.schemas.clientContext.maxLength` in the spec. */
 export const clientContextMaxLength = 256;
+
+/** The JSON body fields each path's `post` accepts (its request body schema's `properties`). */
+export const requestBodyFields = {
+  "/app/calls/{callId}/cancelMediaProcessing": [
+    "all",
+    "clientContext"
+  ],
+  "/applications/{appId}/calls/{callId}/cancelMediaProcessing": [
+    "all",
+    "clientContext"
+  ],
+  "/communications/calls/{callId}/cancelMediaProcessing": [
+    "clientContext"
+  ]
+} as const;

@@ -30,16 +30,53 @@ export async function bundleSpec(): Promise<Record<string, unknown>> {
   }
 }
 
+type SpecNode = Record<string, unknown>;
+
+/** Follows local `$ref`s (`#/components/...`) until a node that is not a reference. */
+function resolveRef(bundled: SpecNode, node: unknown): SpecNode {
+  let current = node as SpecNode | undefined;
+  for (let hops = 0; typeof current?.$ref === "string"; hops++) {
+    if (hops > 20) throw new Error(`spec: $ref cycle at ${current.$ref}`);
+    const pointer = current.$ref.replace(/^#\//, "").split("/");
+    current = pointer.reduce<SpecNode | undefined>((at, key) => at?.[key] as SpecNode | undefined, bundled);
+  }
+  if (!current) throw new Error("spec: a $ref points nowhere");
+  return current;
+}
+
+/** The JSON body fields each POST path of the spec accepts, in the spec's order. */
+function requestBodyFields(bundled: SpecNode): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const [path, item] of Object.entries(bundled.paths as SpecNode)) {
+    const post = (item as SpecNode).post;
+    if (!post) continue;
+    const body = resolveRef(bundled, (post as SpecNode).requestBody);
+    const media = (body.content as SpecNode | undefined)?.["application/json"] as SpecNode | undefined;
+    const schema = resolveRef(bundled, media?.schema);
+    fields[path] = Object.keys((schema.properties as SpecNode | undefined) ?? {});
+  }
+  return fields;
+}
+
 /**
- * Limits the client checks before sending, read from the bundled spec so they cannot drift from it.
- * A small module of its own, so the client entry need not ship the whole spec.
+ * What the client checks before sending, read from the bundled spec so it cannot drift from it:
+ * the clientContext limit and each path's body fields. A small module of its own, so the client
+ * entry need not ship the whole spec.
  */
-export function renderConstraints(bundled: Record<string, unknown>): string {
+export function renderConstraints(bundled: SpecNode): string {
   const schemas = (bundled.components as { schemas: Record<string, { maxLength?: number }> }).schemas;
   const maxLength = schemas.clientContext?.maxLength;
   if (typeof maxLength !== "number")
     throw new Error("spec: components.schemas.clientContext.maxLength is missing");
-  return `${banner}\n/** \`components.schemas.clientContext.maxLength\` in the spec. */\nexport const clientContextMaxLength = ${maxLength};\n`;
+  return [
+    banner,
+    "/** `components.schemas.clientContext.maxLength` in the spec. */",
+    `export const clientContextMaxLength = ${maxLength};`,
+    "",
+    "/** The JSON body fields each path's `post` accepts (its request body schema's `properties`). */",
+    `export const requestBodyFields = ${JSON.stringify(requestBodyFields(bundled), null, 2)} as const;`,
+    "",
+  ].join("\n");
 }
 
 /** Every file under `generated/`, by path relative to the project root, with its content. */

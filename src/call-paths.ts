@@ -1,3 +1,4 @@
+import { requestBodyFields } from "../generated/constraints.ts";
 import type { components, paths } from "../generated/schema.d.ts";
 
 /** A cancelMediaProcessing path of the spec, such as `"/app/calls/{callId}/cancelMediaProcessing"`. */
@@ -29,15 +30,14 @@ export type OperationStatus = components["schemas"]["operationStatus"];
 export const defaultCallsPath: DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";
 
 /**
- * Every path of the spec with the body fields it accepts, for the checks made before a request.
- * Type-checked against the generated `paths`: a path missing here, or a field the spec does not
- * have, is a compile error (and test/client/call-paths.test-d.ts fails if a spec field is missing).
+ * Every path of the spec, with the body fields it accepts, for the checks made before a request.
+ * The field lists are generated from the spec (`generated/constraints.ts`) and type-checked
+ * against the generated `paths`: a path missing here, or a field the types do not have, is a
+ * compile error.
  */
-export const callsPaths = {
-  "/app/calls/{callId}/cancelMediaProcessing": { bodyFields: ["all", "clientContext"] },
-  "/applications/{appId}/calls/{callId}/cancelMediaProcessing": { bodyFields: ["all", "clientContext"] },
-  "/communications/calls/{callId}/cancelMediaProcessing": { bodyFields: ["clientContext"] },
-} as const satisfies { [P in CallsPath]: { bodyFields: readonly (keyof CancelMediaProcessingBody<P>)[] } };
+export const callsPaths = requestBodyFields satisfies {
+  [P in CallsPath]: readonly (keyof CancelMediaProcessingBody<P>)[];
+};
 
 /**
  * Whether a value is one of the spec's cancelMediaProcessing paths.

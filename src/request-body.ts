@@ -14,7 +14,7 @@ import { checkRecord, checkType, fail } from "./check.ts";
  */
 export function checkBody(body: unknown, path: CallsPath): Record<string, unknown> {
   if (body === undefined) return {};
-  const allowed = callsPaths[path].bodyFields;
+  const allowed = callsPaths[path];
   const fields = checkRecord("body", body, allowed, allowed.length < 2 ? " (removed in 2019)" : "");
   const { all, clientContext } = fields;
   const checked: Record<string, unknown> = {};
