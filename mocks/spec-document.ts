@@ -1,3 +1,4 @@
+import { followRefs, readPointer } from "../src/json-pointer.ts";
 import { openapiDocument } from "../src/spec-validator.ts";
 
 /** A JSON object of the bundled spec, read without a compile-time shape (the spec is data here). */
@@ -19,14 +20,9 @@ export function isSpecNode(value: unknown): value is SpecNode {
  * resolveSpecRef({ $ref: "#/components/examples/currentRequest" }); // { summary, value: {...} }
  */
 export function resolveSpecRef(node: unknown, document: SpecNode = specDocument): SpecNode {
-  let current = node;
-  for (let hops = 0; hops < 32; hops++) {
-    if (!isSpecNode(current)) throw new Error(`spec: expected an object, got ${JSON.stringify(current)}`);
-    const ref = current.$ref;
-    if (typeof ref !== "string") return current;
-    current = pointerGet(document, ref);
-  }
-  throw new Error("spec: $ref chain too long");
+  const found = followRefs(document, node);
+  if (!isSpecNode(found)) throw new Error(`spec: expected an object, got ${JSON.stringify(found)}`);
+  return found;
 }
 
 /**
@@ -36,14 +32,9 @@ export function resolveSpecRef(node: unknown, document: SpecNode = specDocument)
  * pointerGet(specDocument, "#/components/schemas/odataError");
  */
 export function pointerGet(document: SpecNode, pointer: string): unknown {
-  if (!pointer.startsWith("#")) throw new Error(`spec: only local references are supported, got ${pointer}`);
-  let current: unknown = document;
-  for (const raw of pointer.slice(1).split("/").slice(1)) {
-    const key = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
-    if (!isSpecNode(current) || !(key in current)) throw new Error(`spec: nothing at ${pointer}`);
-    current = current[key];
-  }
-  return current;
+  const found = readPointer(document, pointer);
+  if (found === undefined) throw new Error(`spec: nothing at ${pointer}`);
+  return found;
 }
 
 /**

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { escapePointerKey, readPointer } from "../src/json-pointer.ts";
 import { parseOperationPath } from "../src/operation-path.ts";
 import { DocsError } from "./docs-error.ts";
 
@@ -34,17 +35,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** The value at a JSON pointer of the spec, or a {@link DocsError} naming the pointer. */
 function at(document: Json, pointer: string): Json {
-  let node: Json | undefined = document;
-  for (const raw of pointer.replace(/^#\//, "").split("/")) {
-    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    node =
-      node !== null && typeof node === "object" && !Array.isArray(node)
-        ? node[key]
-        : Array.isArray(node)
-          ? node[Number(key)]
-          : undefined;
-    if (node === undefined) throw new DocsError(`spec/openapi.yaml has nothing at ${pointer}`);
-  }
+  const node = readPointer(document, pointer) as Json | undefined;
+  if (node === undefined) throw new DocsError(`spec/openapi.yaml has nothing at ${pointer}`);
   return node;
 }
 
@@ -67,7 +59,7 @@ function jsonBlock(value: Json): string {
 /** The walkthrough appended to `info.description`: the seed's exchange, step by step, from the spec's examples. */
 function seedWalkthrough(spec: Json): string {
   const path = "/app/calls/{callId}/cancelMediaProcessing";
-  const server = atString(spec, `#/paths/${path.replaceAll("/", "~1")}/servers/0/url`);
+  const server = atString(spec, `#/paths/${escapePointerKey(path)}/servers/0/url`);
   const callId = atString(spec, "#/components/parameters/callId/example");
   const request = at(spec, "#/components/examples/seedRequest/value");
   const location = atString(spec, "#/components/examples/seedLocation/value");

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
+import { followRefs } from "../src/json-pointer.ts";
 
 const run = promisify(execFile);
 
@@ -32,16 +33,11 @@ export async function bundleSpec(): Promise<Record<string, unknown>> {
 
 type SpecNode = Record<string, unknown>;
 
-/** Follows local `$ref`s (`#/components/...`) until a node that is not a reference. */
+/** The node a (possibly referenced) spec node stands for, as an object. */
 function resolveRef(bundled: SpecNode, node: unknown): SpecNode {
-  let current = node as SpecNode | undefined;
-  for (let hops = 0; typeof current?.$ref === "string"; hops++) {
-    if (hops > 20) throw new Error(`spec: $ref cycle at ${current.$ref}`);
-    const pointer = current.$ref.replace(/^#\//, "").split("/");
-    current = pointer.reduce<SpecNode | undefined>((at, key) => at?.[key] as SpecNode | undefined, bundled);
-  }
-  if (!current) throw new Error("spec: a $ref points nowhere");
-  return current;
+  const found = followRefs(bundled, node);
+  if (typeof found !== "object" || found === null) throw new Error("spec: expected an object behind a $ref");
+  return found as SpecNode;
 }
 
 /** The JSON body fields each POST path of the spec accepts, in the spec's order. */

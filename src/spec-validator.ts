@@ -1,6 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import openapi from "../generated/openapi.json" with { type: "json" };
+import { readPointer } from "./json-pointer.ts";
 
 /** The bundled spec, `generated/openapi.json`, as written by `npm run generate`. */
 export const openapiDocument = openapi;
@@ -165,10 +166,6 @@ function describeError(e: ErrorObject, all: readonly ErrorObject[], root: string
 function ifNotRequired(schemaPath: string): string | undefined {
   const ifPath = schemaPath.replace(/\/then\/required$/, "/if/not/required");
   if (!ifPath.startsWith("#/")) return undefined;
-  let node: unknown = openapi;
-  for (const part of ifPath.slice(2).split("/")) {
-    if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<string, unknown>)[part.replaceAll("~1", "/").replaceAll("~0", "~")];
-  }
+  const node = readPointer(openapi, ifPath);
   return Array.isArray(node) && node.length === 1 && typeof node[0] === "string" ? node[0] : undefined;
 }

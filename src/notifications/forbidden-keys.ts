@@ -1,3 +1,5 @@
+import { escapePointerKey } from "../json-pointer.ts";
+
 /** Keys that can pollute prototypes when a parsed body is later merged or copied carelessly. */
 const forbidden = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -60,14 +62,10 @@ export function findForbiddenKey(value: unknown): string | undefined {
       continue;
     }
     for (const key of Object.keys(node)) {
-      const where = `${path}/${escapePointer(key)}`;
+      const where = `${path}/${escapePointerKey(key)}`;
       if (forbidden.has(key)) return where;
       stack.push({ node: (node as Record<string, unknown>)[key], path: where });
     }
   }
   return undefined;
-}
-
-function escapePointer(key: string): string {
-  return key.replaceAll("~", "~0").replaceAll("/", "~1");
 }

@@ -4,6 +4,8 @@
  * schema it must satisfy.
  */
 
+import { escapePointerKey, readPointer } from "../../src/json-pointer.ts";
+
 export interface SpecExample {
   /** JSON pointer of the object that carries the example. */
   where: string;
@@ -17,17 +19,6 @@ export interface SpecExample {
 }
 
 type Node = Record<string, unknown>;
-
-const escapePointer = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
-
-function resolvePointer(doc: Node, pointer: string): unknown {
-  if (!pointer.startsWith("#/")) throw new Error(`only local refs are supported: ${pointer}`);
-  return pointer
-    .slice(2)
-    .split("/")
-    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce<unknown>((node, key) => (node as Node | undefined)?.[key], doc);
-}
 
 function isNode(value: unknown): value is Node {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -51,15 +42,15 @@ export function collectExamples(doc: Node): SpecExample[] {
       if (isNode(node.examples)) {
         for (const [name, entry] of Object.entries(node.examples)) {
           const ref = isNode(entry) && typeof entry.$ref === "string" ? entry.$ref : undefined;
-          const example = ref ? resolvePointer(doc, ref) : entry;
+          const example = ref ? readPointer(doc, ref) : entry;
           if (!isNode(example) || !("value" in example)) {
-            throw new Error(`${pointer}/examples/${escapePointer(name)} has no value`);
+            throw new Error(`${pointer}/examples/${escapePointerKey(name)} has no value`);
           }
           found.push({ where: pointer, name, schemaPointer, value: example.value, ...(ref ? { ref } : {}) });
         }
       }
     }
-    for (const [key, child] of Object.entries(node)) visit(child, `${pointer}/${escapePointer(key)}`);
+    for (const [key, child] of Object.entries(node)) visit(child, `${pointer}/${escapePointerKey(key)}`);
   };
   visit(doc, "#");
   return found;

@@ -25,7 +25,15 @@ describe("check:generated catches a spec edited without regenerating", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "gck-drift-"));
-    for (const entry of ["spec", "scripts", "generated", "redocly.yaml", "package.json", "tsconfig.json"]) {
+    for (const entry of [
+      "spec",
+      "scripts",
+      "src",
+      "generated",
+      "redocly.yaml",
+      "package.json",
+      "tsconfig.json",
+    ]) {
       await cp(join(root, entry), join(dir, entry), { recursive: true });
     }
     await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");

@@ -1,0 +1,68 @@
+/**
+ * Local JSON pointers (RFC 6901) in the `#/a/b~1c` form that OpenAPI `$ref`s use: one reader and
+ * one escaper for the spec tooling, the mocks and the error messages.
+ */
+
+/**
+ * Escapes one key for use as a pointer segment (`~` → `~0`, `/` → `~1`).
+ *
+ * @example
+ * escapePointerKey("application/json"); // "application~1json"
+ */
+export function escapePointerKey(key: string): string {
+  return key.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+/**
+ * Reads the value at a local pointer (`#`, `#/a/b~1c`, segments may be percent-encoded as in a URI
+ * fragment), or `undefined` when nothing is there. Array items are reached by index. Only own
+ * properties are followed, so `#/__proto__` finds nothing.
+ *
+ * @example
+ * readPointer(spec, "#/components/schemas/odataError"); // the schema object
+ * readPointer(spec, "#/components/schemas/nothing"); // undefined
+ */
+export function readPointer(document: unknown, pointer: string): unknown {
+  if (pointer !== "#" && !pointer.startsWith("#/")) {
+    throw new Error(`only local JSON pointers ("#/...") are supported, got ${JSON.stringify(pointer)}`);
+  }
+  let node: unknown = document;
+  for (const raw of pointer === "#" ? [] : pointer.slice(2).split("/")) {
+    if (typeof node !== "object" || node === null) return undefined;
+    const key = unescapeSegment(raw);
+    if (key === undefined || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function unescapeSegment(raw: string): string | undefined {
+  let segment = raw;
+  if (raw.includes("%")) {
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  return segment.replaceAll("~1", "/").replaceAll("~0", "~");
+}
+
+/**
+ * Follows a chain of local `$ref`s (`{ "$ref": "#/components/..." }`) until a node that is not a
+ * reference. Throws when a reference points nowhere or the chain does not end.
+ *
+ * @example
+ * followRefs(spec, { $ref: "#/components/requestBodies/cancelMediaProcessing" }); // { required, content, ... }
+ */
+export function followRefs(document: unknown, node: unknown): unknown {
+  let current = node;
+  for (let hops = 0; hops <= 32; hops++) {
+    const ref =
+      typeof current === "object" && current !== null ? (current as { $ref?: unknown }).$ref : undefined;
+    if (typeof ref !== "string") return current;
+    current = readPointer(document, ref);
+    if (current === undefined) throw new Error(`$ref ${ref} points nowhere`);
+  }
+  throw new Error("$ref chain too long (a cycle?)");
+}
