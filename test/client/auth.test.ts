@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCallsClient, GraphError, TokenError } from "../../src/index.ts";
+import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 import { accepted, callId, stubFetch } from "./fetch-stub.ts";
-import { type LocalServer, startLocalServer } from "./local-server.ts";
 
 describe("token", () => {
   it.each([
@@ -61,19 +61,23 @@ describe("token", () => {
 });
 
 describe("the token goes only to baseUrl's origin (real HTTP on 127.0.0.1)", () => {
-  let graph: LocalServer;
-  let elsewhere: LocalServer;
+  let graph: RecordingServer;
+  let elsewhere: RecordingServer;
 
   beforeAll(async () => {
-    elsewhere = await startLocalServer((_, response) => {
-      response.writeHead(202, { Location: `/app/calls/${callId}/operations/op-1` }).end();
+    elsewhere = await startRecordingServer({
+      answer: (_, response) => {
+        response.writeHead(202, { Location: `/app/calls/${callId}/operations/op-1` }).end();
+      },
     });
-    graph = await startLocalServer((request, response) => {
-      if (request.url.includes("redirect-me")) {
-        response.writeHead(307, { Location: `${elsewhere.origin}${request.url}` }).end();
-      } else {
-        response.writeHead(202, { Location: `${graph.origin}/app/calls/${callId}/operations/op-1` }).end();
-      }
+    graph = await startRecordingServer({
+      answer: (request, response) => {
+        if (request.path.includes("redirect-me")) {
+          response.writeHead(307, { Location: `${elsewhere.origin}${request.path}` }).end();
+        } else {
+          response.writeHead(202, { Location: `${graph.origin}/app/calls/${callId}/operations/op-1` }).end();
+        }
+      },
     });
   });
   afterAll(async () => {

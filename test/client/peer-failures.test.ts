@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCallsClient } from "../../src/index.ts";
+import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 import { callId, operationId } from "./fetch-stub.ts";
-import { type LocalServer, startLocalServer } from "./local-server.ts";
 
 /**
  * Failures of other clients with this API, each turned into a test of ours: Microsoft's Kiota SDK
@@ -9,20 +9,22 @@ import { type LocalServer, startLocalServer } from "./local-server.ts";
  * `.post()` cannot return the `Location` header.
  */
 describe("known peer failures, over real HTTP on 127.0.0.1", () => {
-  let server: LocalServer;
+  let server: RecordingServer;
   const operationPath = `/beta/app/calls/${callId}/operations/${operationId}`;
 
   beforeAll(async () => {
-    server = await startLocalServer((request, response) => {
-      const location = `${server.origin}${operationPath}`;
-      if (request.url.includes("/chunked/")) {
-        // An empty chunked body: no Content-Length, no Content-Type.
-        response.writeHead(202, { Location: location, "Transfer-Encoding": "chunked" });
-        response.end();
-      } else {
-        response.writeHead(202, { Location: location, "Content-Length": "0" });
-        response.end();
-      }
+    server = await startRecordingServer({
+      answer: (request, response) => {
+        const location = `${server.origin}${operationPath}`;
+        if (request.path.includes("/chunked/")) {
+          // An empty chunked body: no Content-Length, no Content-Type.
+          response.writeHead(202, { Location: location, "Transfer-Encoding": "chunked" });
+          response.end();
+        } else {
+          response.writeHead(202, { Location: location, "Content-Length": "0" });
+          response.end();
+        }
+      },
     });
   });
   afterAll(() => server.close());
@@ -43,7 +45,7 @@ describe("known peer failures, over real HTTP on 127.0.0.1", () => {
       });
       const raw = server.received.at(-1);
       expect(raw?.headers["content-type"]).toBe("application/json");
-      expect(raw?.body).toBe('{"all":true}');
+      expect(raw?.text).toBe('{"all":true}');
     },
   );
 });

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../mocks/free-port.ts";
 import { startPrism } from "../../mocks/prism-launch.ts";
-import { type CallbackListener, listenForCallbacks } from "./support/callback-listener.ts";
+import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 
 function groupAlive(pid: number): boolean {
   try {
@@ -16,7 +16,7 @@ function groupAlive(pid: number): boolean {
 describe("startPrism", () => {
   it("starts Prism on a free port with the given callback URL, and stop() leaves nothing behind", async () => {
     const callbackPort = await freePort();
-    const listener: CallbackListener = await listenForCallbacks(callbackPort);
+    const listener: RecordingServer = await startRecordingServer({ port: callbackPort });
     const prism = await startPrism({ port: 0, callbackUrl: `http://127.0.0.1:${callbackPort}/hooks/graph` });
     try {
       expect(prism.url).toBe(`http://127.0.0.1:${prism.port}`);

@@ -4,7 +4,7 @@ import { specOperations } from "../../mocks/spec-operations.ts";
 import { parseOperationPath } from "../../src/operation-path.ts";
 import { describeErrors, specValidator } from "../../src/spec-validator.ts";
 import { readResponse, responseProblems } from "../mocks/support/spec-response.ts";
-import { type CallbackListener, listenForCallbacks } from "./support/callback-listener.ts";
+import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 
 const prismUrl = inject("prismUrl");
 const callId = "11111111-2222-3333-4444-555555555555";
@@ -19,9 +19,9 @@ function send(path: string, body: unknown, headers: Record<string, string> = { a
 }
 
 describe("the Prism mock server (started by the global setup)", () => {
-  let listener: CallbackListener;
+  let listener: RecordingServer;
   beforeAll(async () => {
-    listener = await listenForCallbacks(inject("prismCallbackPort"));
+    listener = await startRecordingServer({ port: inject("prismCallbackPort") });
   });
   afterAll(() => listener.close());
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../mocks/free-port.ts";
-import { listenForCallbacks } from "./support/callback-listener.ts";
+import { startRecordingServer } from "../support/recording-server.ts";
 
 /** Runs `npm start`'s script directly (node + tsx loader), so signals reach it without npm in between. */
 function startCommand(args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -65,7 +65,7 @@ describe("npm start (scripts/start-mock.ts)", () => {
     "prints the URL, a working curl and the callback URL, and stops Prism on %s",
     async (signal) => {
       const callbackPort = await freePort();
-      const listener = await listenForCallbacks(callbackPort);
+      const listener = await startRecordingServer({ port: callbackPort });
       const child = startCommand(["--port", "0"], {
         CALLBACK_URL: `http://127.0.0.1:${callbackPort}/api/calls`,
       });
