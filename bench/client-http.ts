@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { type Call, graphClient, openapiFetchAlone, ours, rawFetch } from "./client-contenders.ts";
-import { median, rotate } from "./client-stats.ts";
+import { median, rotate } from "./stats.ts";
 
 export interface HttpResult {
   name: string;

@@ -11,7 +11,7 @@ import {
   ours,
   rawFetch,
 } from "./client-contenders.ts";
-import { median, rotate } from "./client-stats.ts";
+import { median, rotate } from "./stats.ts";
 
 const location =
   "https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0fe0623f-d628-42ed-b4bd-8ac290072cc5";

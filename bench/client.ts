@@ -8,7 +8,7 @@
 import { measureHttp } from "./client-http.ts";
 import { measureInProcess } from "./client-inprocess.ts";
 import { measureSizes } from "./client-size.ts";
-import { row } from "./client-stats.ts";
+import { row } from "./stats.ts";
 
 const calls = Number(process.env.BENCH_CALLS ?? 100);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 60);

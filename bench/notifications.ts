@@ -10,6 +10,7 @@
 import { createNotificationHandler } from "../src/notifications/handler.ts";
 import { parseCommsNotifications } from "../src/notifications/parse.ts";
 import { createOperationTracker } from "../src/notifications/tracker.ts";
+import { median } from "./stats.ts";
 
 const distinctBodies = 2_000;
 const rounds = 5;
@@ -135,11 +136,6 @@ async function fullHandler(): Promise<number> {
     if (response.status !== 202) throw new Error(`handler answered ${response.status}`);
   }
   return notificationsPerPass / ((performance.now() - start) / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 // Warm up every path (JIT, ajv compilation) before measuring.
