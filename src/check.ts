@@ -44,12 +44,12 @@ export function checkRecord(
   argument: string,
   value: unknown,
   allowed: readonly string[],
-  hint = "",
+  hint: (key: string) => string = () => "",
 ): Record<string, unknown> {
   const record = checkType<Record<string, unknown>>(argument, value, "object");
   for (const key of Object.keys(record)) {
     if (!allowed.includes(key))
-      fail(`${argument}.${key}`, `is not allowed${hint}; allowed: ${allowed.join(", ")}`);
+      fail(`${argument}.${key}`, `is not allowed${hint(key)}; allowed: ${allowed.join(", ")}`);
   }
   return record;
 }

@@ -15,7 +15,7 @@ import { checkRecord, checkType, fail } from "./check.ts";
 export function checkBody(body: unknown, path: CallsPath): Record<string, unknown> {
   if (body === undefined) return {};
   const allowed = callsPaths[path];
-  const fields = checkRecord("body", body, allowed, allowed.length < 2 ? " (removed in 2019)" : "");
+  const fields = checkRecord("body", body, allowed, (key) => elsewhere(key, path));
   const { all, clientContext } = fields;
   const checked: Record<string, unknown> = {};
   if (all !== undefined) checked.all = checkType("body.all", all, "boolean");
@@ -29,4 +29,12 @@ export function checkBody(body: unknown, path: CallsPath): Record<string, unknow
     checked.clientContext = text;
   }
   return checked;
+}
+
+/** For a field another path of the spec accepts (`all` on /communications), says where it belongs. */
+function elsewhere(key: string, path: CallsPath): string {
+  const paths = (Object.keys(callsPaths) as CallsPath[]).filter(
+    (other) => other !== path && (callsPaths[other] as readonly string[]).includes(key),
+  );
+  return paths.length > 0 ? ` on this path (only on ${paths.join(", ")})` : "";
 }

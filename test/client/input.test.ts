@@ -71,8 +71,10 @@ describe("input checks, before any request is sent", () => {
     const error = await callUntyped(client, callId, { all: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toBe(
-      "body.all is not allowed (removed in 2019); allowed: clientContext",
+      "body.all is not allowed on this path (only on /app/calls/{callId}/cancelMediaProcessing, /applications/{appId}/calls/{callId}/cancelMediaProcessing); allowed: clientContext",
     );
+    const unknown = await callUntyped(client, callId, { color: "red" }).catch((e: unknown) => e);
+    expect((unknown as Error).message).toBe("body.color is not allowed; allowed: clientContext");
     expect(fetch.requests).toHaveLength(0);
   });
 
