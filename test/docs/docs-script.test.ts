@@ -1,11 +1,11 @@
 /** `scripts/docs.ts` (`npm run docs`): its offline guarantee and its answers to bad flags. */
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { assertSelfContained } from "../../scripts/docs.ts";
+import { copyProject } from "../support/project-copy.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -92,19 +92,7 @@ describe("npm run docs on a spec whose seed examples disagree", { timeout: 60_00
   });
 
   it("refuses to build a walkthrough whose notification names another operation", async () => {
-    dir = await mkdtemp(join(tmpdir(), "gck-docs-drift-"));
-    for (const entry of [
-      "spec",
-      "scripts",
-      "src",
-      "generated",
-      "redocly.yaml",
-      "package.json",
-      "tsconfig.json",
-    ]) {
-      await cp(join(root, entry), join(dir, entry), { recursive: true });
-    }
-    await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+    dir = (await copyProject("gck-docs-drift-")).dir;
     const specFile = join(dir, "spec/openapi.yaml");
     const spec = await readFile(specFile, "utf8");
     const seedResource =

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyProject } from "../support/project-copy.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -24,19 +24,7 @@ describe("check:generated catches a spec edited without regenerating", () => {
   let dir = "";
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gck-drift-"));
-    for (const entry of [
-      "spec",
-      "scripts",
-      "src",
-      "generated",
-      "redocly.yaml",
-      "package.json",
-      "tsconfig.json",
-    ]) {
-      await cp(join(root, entry), join(dir, entry), { recursive: true });
-    }
-    await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+    dir = (await copyProject("gck-drift-")).dir;
   });
 
   afterAll(async () => {
