@@ -27,6 +27,8 @@ const guidOperationPath =
  * // { callId: "57dab8b1-894c-409a-b240-bd8beae78896", operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5" }
  */
 export function parseOperationPath(pathOrUrl: string): OperationPath | undefined {
+  // Most notifications that name no operation (call state, participants) are settled here, cheaply.
+  if (!pathOrUrl.includes("/operations/")) return undefined;
   const guids = guidOperationPath.exec(pathOrUrl);
   // With a "?" or "#" the general pattern may match further left (the rest being the query).
   if (guids?.[1] && guids[2] && !pathOrUrl.includes("?") && !pathOrUrl.includes("#")) {

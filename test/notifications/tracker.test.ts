@@ -165,6 +165,30 @@ describe("createOperationTracker", () => {
     await expect(waiting).rejects.toBeInstanceOf(OperationTimeoutError);
   });
 
+  it("keeps calls apart that reuse an operation id, waiting or early", async () => {
+    const tracker = createOperationTracker({ timeoutMs: 50 });
+    const otherCall = "99999999-2222-3333-4444-555555555555";
+    const onOther = tracker.wait({ callId: otherCall, operationId });
+    expect(await tracker.handle(notification("completed"))).toBe("stored");
+    expect(tracker.waiting).toBe(1);
+    expect(await tracker.handle(notification("failed", { callId: otherCall }))).toBe("delivered");
+    await expect(onOther).rejects.toBeInstanceOf(OperationFailedError);
+    await expect(tracker.wait(op)).resolves.toMatchObject({ callId, status: "completed" });
+  });
+
+  it("never confuses two operations whose ids join to the same text", async () => {
+    const tracker = createOperationTracker({ timeoutMs: 50 });
+    const handled = [];
+    for (const [call, operation] of [
+      ["ab", "c"],
+      ["a", "bc"],
+      ["2:a", "b"],
+    ]) {
+      handled.push(await tracker.handle(notification("completed", { callId: call, operationId: operation })));
+    }
+    expect(handled).toEqual(["stored", "stored", "stored"]);
+  });
+
   it("evicts the oldest early notifications beyond maxEntries", async () => {
     const tracker = createOperationTracker({ maxEntries: 2, timeoutMs: 20 });
     const ids = ["a", "b", "c"].map((operationId) => ({ callId, operationId }));
