@@ -179,11 +179,12 @@ describe("createOperationTracker", () => {
   it("never confuses two operations whose ids join to the same text", async () => {
     const tracker = createOperationTracker({ timeoutMs: 50 });
     const handled = [];
-    for (const [call, operation] of [
+    const pairs: Array<[string, string]> = [
       ["ab", "c"],
       ["a", "bc"],
       ["2:a", "b"],
-    ]) {
+    ];
+    for (const [call, operation] of pairs) {
       handled.push(await tracker.handle(notification("completed", { callId: call, operationId: operation })));
     }
     expect(handled).toEqual(["stored", "stored", "stored"]);
