@@ -1,5 +1,5 @@
 import { base64url, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
 import { NotificationAuthError } from "../../src/notifications/notification-auth-error.ts";
 import {
@@ -195,81 +195,68 @@ describe("createNotificationVerifier", () => {
 });
 
 describe("key rotation and unreachable endpoints", () => {
+  let local: KeyServer;
+  beforeEach(async () => {
+    local = await startKeyServer([key]);
+  });
+  afterEach(() => local.close());
+
   it("refetches the JWKS once on an unknown kid, then accepts the new key", async () => {
     const rotated = await newSigningKey("key-2");
-    const local = await startKeyServer([key]);
-    try {
-      const v = createNotificationVerifier(appId, {
-        openIdConfigurationUrl: local.openIdConfigurationUrl,
-        keyRefetchCooldownMs: 0,
-      });
-      await v.verify(`Bearer ${await sign(key)}`);
-      expect(local.jwksHits).toBe(1);
-      local.keys = [key, rotated];
-      await expect(v.verify(`Bearer ${await sign(rotated)}`)).resolves.toMatchObject({ tenantId });
-      expect(local.jwksHits).toBe(2);
-      const unknown = await newSigningKey("key-unknown");
-      const error = await rejection(v.verify(`Bearer ${await sign(unknown)}`));
-      expect(error).toMatchObject({
-        failure: "invalid-token",
-        message: "token rejected: no signing key matches the token's kid",
-      });
-      expect(local.jwksHits).toBe(3); // exactly one refetch for that token
-      expect(local.configHits).toBe(1);
-    } finally {
-      await local.close();
-    }
+    const v = createNotificationVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+      keyRefetchCooldownMs: 0,
+    });
+    await v.verify(`Bearer ${await sign(key)}`);
+    expect(local.jwksHits).toBe(1);
+    local.keys = [key, rotated];
+    await expect(v.verify(`Bearer ${await sign(rotated)}`)).resolves.toMatchObject({ tenantId });
+    expect(local.jwksHits).toBe(2);
+    const unknown = await newSigningKey("key-unknown");
+    const error = await rejection(v.verify(`Bearer ${await sign(unknown)}`));
+    expect(error).toMatchObject({
+      failure: "invalid-token",
+      message: "token rejected: no signing key matches the token's kid",
+    });
+    expect(local.jwksHits).toBe(3); // exactly one refetch for that token
+    expect(local.configHits).toBe(1);
   });
 
   it("does not refetch within the cooldown, so unknown kids cannot hammer the JWKS endpoint", async () => {
-    const local = await startKeyServer([key]);
-    try {
-      const v = createNotificationVerifier(appId, { openIdConfigurationUrl: local.openIdConfigurationUrl });
-      await v.verify(`Bearer ${await sign(key)}`);
-      const unknown = await newSigningKey("key-unknown");
-      for (let i = 0; i < 5; i++) await rejection(v.verify(`Bearer ${await sign(unknown)}`));
-      expect(local.jwksHits).toBe(1);
-    } finally {
-      await local.close();
-    }
+    const v = createNotificationVerifier(appId, { openIdConfigurationUrl: local.openIdConfigurationUrl });
+    await v.verify(`Bearer ${await sign(key)}`);
+    const unknown = await newSigningKey("key-unknown");
+    for (let i = 0; i < 5; i++) await rejection(v.verify(`Bearer ${await sign(unknown)}`));
+    expect(local.jwksHits).toBe(1);
   });
 
   it("reports keys-unavailable (not a crash) when the JWKS endpoint is down", async () => {
-    const local = await startKeyServer([key]);
-    try {
-      local.jwksDown = true;
-      const v = createNotificationVerifier(appId, { openIdConfigurationUrl: local.openIdConfigurationUrl });
-      const error = await rejection(v.verify(`Bearer ${await sign(key)}`));
-      expect(error.failure).toBe("keys-unavailable");
-      local.jwksDown = false;
-      await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
-    } finally {
-      await local.close();
-    }
+    local.jwksDown = true;
+    const v = createNotificationVerifier(appId, { openIdConfigurationUrl: local.openIdConfigurationUrl });
+    const error = await rejection(v.verify(`Bearer ${await sign(key)}`));
+    expect(error.failure).toBe("keys-unavailable");
+    local.jwksDown = false;
+    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
   });
 
   it("reports keys-unavailable when the OpenID configuration is down, unreachable or invalid", async () => {
-    const local = await startKeyServer([key]);
     const token = `Bearer ${await sign(key)}`;
-    try {
-      local.configDown = true;
-      const down = createNotificationVerifier(appId, {
-        openIdConfigurationUrl: local.openIdConfigurationUrl,
-      });
-      expect(await rejection(down.verify(token))).toMatchObject({
-        failure: "keys-unavailable",
-        message: /HTTP 503/,
-      });
-      const invalid = createNotificationVerifier(appId, {
-        openIdConfigurationUrl: `${new URL(local.openIdConfigurationUrl).origin}/keys`,
-      });
-      expect(await rejection(invalid.verify(token))).toMatchObject({
-        failure: "keys-unavailable",
-        message: /no valid jwks_uri/,
-      });
-    } finally {
-      await local.close();
-    }
+    local.configDown = true;
+    const down = createNotificationVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+    });
+    expect(await rejection(down.verify(token))).toMatchObject({
+      failure: "keys-unavailable",
+      message: /HTTP 503/,
+    });
+    const invalid = createNotificationVerifier(appId, {
+      openIdConfigurationUrl: `${new URL(local.openIdConfigurationUrl).origin}/keys`,
+    });
+    expect(await rejection(invalid.verify(token))).toMatchObject({
+      failure: "keys-unavailable",
+      message: /no valid jwks_uri/,
+    });
+    await local.close();
     const closed = createNotificationVerifier(appId, {
       openIdConfigurationUrl: local.openIdConfigurationUrl,
     });
@@ -277,45 +264,35 @@ describe("key rotation and unreachable endpoints", () => {
   });
 
   it("keeps the last good keys while the configuration or the JWKS endpoint is down", async () => {
-    const local = await startKeyServer([key]);
-    try {
-      const v = createNotificationVerifier(appId, {
-        openIdConfigurationUrl: local.openIdConfigurationUrl,
-        refreshIntervalMs: 0,
-      });
-      await v.verify(`Bearer ${await sign(key)}`);
-      local.configDown = true;
-      await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
-      await vi.waitFor(() => expect(local.configHits).toBeGreaterThanOrEqual(2));
-      local.configDown = false;
-      local.jwksDown = true;
-      await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
-      await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
-      await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
-    } finally {
-      await local.close();
-    }
+    const v = createNotificationVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+      refreshIntervalMs: 0,
+    });
+    await v.verify(`Bearer ${await sign(key)}`);
+    local.configDown = true;
+    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
+    await vi.waitFor(() => expect(local.configHits).toBeGreaterThanOrEqual(2));
+    local.configDown = false;
+    local.jwksDown = true;
+    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
+    await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
+    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
   });
 
   it("refreshes the keys in the background every refreshIntervalMs", async () => {
     const rotated = await newSigningKey("key-3");
-    const local = await startKeyServer([key]);
-    try {
-      const v = createNotificationVerifier(appId, {
-        openIdConfigurationUrl: local.openIdConfigurationUrl,
-        refreshIntervalMs: 0, // every request starts a refresh
-        keyRefetchCooldownMs: 60_000, // so the unknown-kid refetch cannot be what picks up the new key
-      });
-      await v.verify(`Bearer ${await sign(key)}`);
-      await vi.waitFor(() => expect(local.jwksHits).toBe(1));
-      local.keys = [rotated];
-      await v.verify(`Bearer ${await sign(key)}`); // served by the old keys, starts a refresh
-      await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
-      await vi.waitFor(async () =>
-        expect((await v.verify(`Bearer ${await sign(rotated)}`)).tenantId).toBe(tenantId),
-      );
-    } finally {
-      await local.close();
-    }
+    const v = createNotificationVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+      refreshIntervalMs: 0, // every request starts a refresh
+      keyRefetchCooldownMs: 60_000, // so the unknown-kid refetch cannot be what picks up the new key
+    });
+    await v.verify(`Bearer ${await sign(key)}`);
+    await vi.waitFor(() => expect(local.jwksHits).toBe(1));
+    local.keys = [rotated];
+    await v.verify(`Bearer ${await sign(key)}`); // served by the old keys, starts a refresh
+    await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(async () =>
+      expect((await v.verify(`Bearer ${await sign(rotated)}`)).tenantId).toBe(tenantId),
+    );
   });
 });

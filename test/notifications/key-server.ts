@@ -77,13 +77,17 @@ export async function startKeyServer(keys: SigningKey[]): Promise<KeyServer> {
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  let closed: Promise<void> | undefined;
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     openIdConfigurationUrl: `http://127.0.0.1:${port}/v1/.well-known/OpenIdConfiguration`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    /** Stops the server; calling it again (a test that closed it early, then afterEach) is a no-op. */
+    close: () => {
+      closed ??= new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      return closed;
+    },
   });
 }
