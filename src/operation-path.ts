@@ -8,7 +8,6 @@ export interface OperationPath {
   operationId: string;
 }
 
-const slash = 47;
 const operationPath = /\/calls\/([^/?#]+)\/operations\/([^/?#]+)\/?(?:[?#].*)?$/;
 /**
  * The path of nearly every notification: both ids GUIDs, canonical or 32 hex digits (2018), ending
@@ -30,9 +29,10 @@ const guidOperationPath =
 export function parseOperationPath(pathOrUrl: string): OperationPath | undefined {
   // Most notifications that name no operation (call state, participants) are settled here, cheaply.
   if (!pathOrUrl.includes("/operations/")) return undefined;
+  const guids = guidOperationPath.exec(pathOrUrl);
   // With a "?" or "#" the general pattern may match further left (the rest being the query).
-  if (guidOperationPath.test(pathOrUrl) && !pathOrUrl.includes("?") && !pathOrUrl.includes("#")) {
-    return guidsAtEnd(pathOrUrl);
+  if (guids?.[1] && guids[2] && !pathOrUrl.includes("?") && !pathOrUrl.includes("#")) {
+    return { callId: canonical(guids[1]), operationId: canonical(guids[2]) };
   }
   const match = operationPath.exec(pathOrUrl);
   if (!match?.[1] || !match[2]) return undefined;
@@ -40,21 +40,6 @@ export function parseOperationPath(pathOrUrl: string): OperationPath | undefined
   const operationId = safeDecode(match[2]);
   if (callId === undefined || operationId === undefined) return undefined;
   return { callId: normalizeId(callId), operationId: normalizeId(operationId) };
-}
-
-/**
- * The ids of a path `guidOperationPath` accepts, read by position from the end (no match object
- * to allocate): each GUID is 36 characters, or 32 when a "/" stands just before those 32.
- */
-function guidsAtEnd(path: string): OperationPath {
-  const end = path.charCodeAt(path.length - 1) === slash ? path.length - 1 : path.length;
-  const operationLength = path.charCodeAt(end - 33) === slash ? 32 : 36;
-  const callEnd = end - operationLength - "/operations/".length;
-  const callLength = path.charCodeAt(callEnd - 33) === slash ? 32 : 36;
-  return {
-    callId: canonical(path.slice(callEnd - callLength, callEnd)),
-    operationId: canonical(path.slice(end - operationLength, end)),
-  };
 }
 
 /** A GUID as `guidOperationPath` captured it: canonical already (36 characters), or 32 hex digits. */
