@@ -40,37 +40,55 @@ function resolveRef(bundled: SpecNode, node: unknown): SpecNode {
   return found as SpecNode;
 }
 
-/** The JSON body fields each POST path of the spec accepts, in the spec's order. */
-function requestBodyFields(bundled: SpecNode): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
+/** The JSON types the client can check before sending; any other body field type stops generation. */
+const checkableTypes = ["boolean", "number", "string"];
+
+/** A body field's rule as the client checks it: its JSON type, and `maxLength` for strings. */
+interface BodyFieldRule {
+  type: string;
+  maxLength?: number;
+}
+
+/** The JSON body fields each POST path of the spec accepts, in the spec's order, with their rules. */
+function requestBodyFields(bundled: SpecNode): Record<string, Record<string, BodyFieldRule>> {
+  const fields: Record<string, Record<string, BodyFieldRule>> = {};
   for (const [path, item] of Object.entries(bundled.paths as SpecNode)) {
     const post = (item as SpecNode).post;
     if (!post) continue;
     const body = resolveRef(bundled, (post as SpecNode).requestBody);
     const media = (body.content as SpecNode | undefined)?.["application/json"] as SpecNode | undefined;
     const schema = resolveRef(bundled, media?.schema);
-    fields[path] = Object.keys((schema.properties as SpecNode | undefined) ?? {});
+    const rules: Record<string, BodyFieldRule> = {};
+    for (const [name, property] of Object.entries((schema.properties as SpecNode | undefined) ?? {})) {
+      const { type, maxLength } = resolveRef(bundled, property);
+      if (typeof type !== "string" || !checkableTypes.includes(type)) {
+        throw new Error(
+          `spec: ${path} body field "${name}" has type ${JSON.stringify(type)}; the client checks only ${checkableTypes.join(", ")}`,
+        );
+      }
+      rules[name] = typeof maxLength === "number" && type === "string" ? { type, maxLength } : { type };
+    }
+    fields[path] = rules;
   }
   return fields;
 }
 
 /**
  * What the client checks before sending, read from the bundled spec so it cannot drift from it:
- * the clientContext limit and each path's body fields. A small module of its own, so the client
- * entry need not ship the whole spec.
+ * each path's body fields with their types and length limits. A small module of its own, so the
+ * client entry need not ship the whole spec.
  */
 export function renderConstraints(bundled: SpecNode): string {
-  const schemas = (bundled.components as { schemas: Record<string, { maxLength?: number }> }).schemas;
-  const maxLength = schemas.clientContext?.maxLength;
-  if (typeof maxLength !== "number")
-    throw new Error("spec: components.schemas.clientContext.maxLength is missing");
   return [
     banner,
-    "/** `components.schemas.clientContext.maxLength` in the spec. */",
-    `export const clientContextMaxLength = ${maxLength};`,
+    "/** How the client checks a body field before sending: its JSON type, and `maxLength` (code points) for strings. */",
+    "export interface BodyFieldRule {",
+    `  readonly type: ${checkableTypes.map((type) => JSON.stringify(type)).join(" | ")};`,
+    "  readonly maxLength?: number;",
+    "}",
     "",
-    "/** The JSON body fields each path's `post` accepts (its request body schema's `properties`). */",
-    `export const requestBodyFields = ${JSON.stringify(requestBodyFields(bundled), null, 2)} as const;`,
+    "/** The JSON body fields each path's `post` accepts (its request body schema's `properties`), with their rules. */",
+    `export const requestBodyFields = ${JSON.stringify(requestBodyFields(bundled), null, 2)} as const satisfies Record<string, Record<string, BodyFieldRule>>;`,
     "",
   ].join("\n");
 }

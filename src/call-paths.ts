@@ -30,13 +30,13 @@ export type OperationStatus = components["schemas"]["operationStatus"];
 export const defaultCallsPath: DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";
 
 /**
- * Every path of the spec, with the body fields it accepts, for the checks made before a request.
- * The field lists are generated from the spec (`generated/constraints.ts`) and type-checked
- * against the generated `paths`: a path missing here, or a field the types do not have, is a
- * compile error.
+ * Every path of the spec, with the body fields it accepts and their rules, for the checks made
+ * before a request. The table is generated from the spec (`generated/constraints.ts`) and
+ * type-checked against the generated `paths`: a path or a body field missing here is a compile
+ * error (and the test-d file checks that it holds no field the types lack).
  */
 export const callsPaths = requestBodyFields satisfies {
-  [P in CallsPath]: readonly (keyof CancelMediaProcessingBody<P>)[];
+  [P in CallsPath]: { readonly [F in keyof CancelMediaProcessingBody<P>]-?: unknown };
 };
 
 /**

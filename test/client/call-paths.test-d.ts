@@ -3,7 +3,7 @@ import type { paths } from "../../generated/schema.d.ts";
 import type { CallsPath, CancelMediaProcessingBody, callsPaths } from "../../src/call-paths.ts";
 
 type Listed = keyof typeof callsPaths;
-type Fields<P extends CallsPath> = (typeof callsPaths)[P][number];
+type Fields<P extends CallsPath> = keyof (typeof callsPaths)[P];
 
 describe("the client's path table matches the spec", () => {
   it("lists every path of the spec, and nothing else", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clientContextMaxLength } from "../../generated/constraints.ts";
 import { createCallsClient, InvalidArgumentError } from "../../src/index.ts";
+import { clientContextMaxLength } from "../support/contract.ts";
 import { accepted, callId, stubFetch } from "./fetch-stub.ts";
 
 function seedClient() {
@@ -39,7 +39,7 @@ describe("input checks, before any request is sent", () => {
       "a clientContext over the spec's limit",
       { clientContext: "x".repeat(clientContextMaxLength + 1) },
       "body.clientContext",
-      "at most 256 characters, got 257",
+      `at most ${clientContextMaxLength} characters, got ${clientContextMaxLength + 1}`,
     ],
     [
       "a clientContext that is not a string",

@@ -49,9 +49,7 @@ describe("check:generated catches a spec edited without regenerating", () => {
 
     const generate = await script(dir, "generate.ts");
     expect(generate.code).toBe(0);
-    expect(await readFile(join(dir, "generated/constraints.ts"), "utf8")).toContain(
-      "clientContextMaxLength = 128",
-    );
+    expect(await readFile(join(dir, "generated/constraints.ts"), "utf8")).toContain('"maxLength": 128');
     expect((await script(dir, "check-generated.ts")).code).toBe(0);
   });
 

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import openapi from "../../generated/openapi.json" with { type: "json" };
+import { renderConstraints } from "../../scripts/render-generated.ts";
+
+/** The bundled spec with one more property on the current path's request body schema. */
+function withCurrentBodyField(name: string, schema: Record<string, unknown>): Record<string, unknown> {
+  const bundled = structuredClone(openapi) as unknown as {
+    components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+  };
+  const body = bundled.components.schemas.cancelMediaProcessingCurrentRequest;
+  if (!body) throw new Error("fixture: the spec has no cancelMediaProcessingCurrentRequest");
+  body.properties[name] = schema;
+  return bundled as unknown as Record<string, unknown>;
+}
+
+describe("renderConstraints (the client's body rules, generated from the spec)", () => {
+  it("carries each field's type and maxLength, following $refs", () => {
+    const rendered = renderConstraints(openapi as unknown as Record<string, unknown>);
+    expect(rendered).toContain('"all": {\n      "type": "boolean"\n    }');
+    expect(rendered).toContain('"clientContext": {\n      "type": "string",\n      "maxLength": 256\n    }');
+  });
+
+  it("lists a field the spec adds, with its rule", () => {
+    const rendered = renderConstraints(withCurrentBodyField("note", { type: "string", maxLength: 5 }));
+    expect(rendered).toContain('"note": {\n      "type": "string",\n      "maxLength": 5\n    }');
+  });
+
+  it("refuses a field type the client cannot check, naming the path and the field", () => {
+    expect(() => renderConstraints(withCurrentBodyField("options", { type: "object" }))).toThrow(
+      'spec: /communications/calls/{callId}/cancelMediaProcessing body field "options" has type "object"; the client checks only boolean, number, string',
+    );
+  });
+});
