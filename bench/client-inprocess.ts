@@ -3,6 +3,7 @@
  * 202 + Location response per call), in interleaved rounds.
  */
 import { performance } from "node:perf_hooks";
+import { defaultBaseUrl } from "../src/client-options.ts";
 import {
   type AnyFetch,
   type Call,
@@ -24,7 +25,7 @@ export interface InProcessResult {
 }
 
 export async function measureInProcess(callsPerRound: number, rounds: number): Promise<InProcessResult[]> {
-  const baseUrl = "https://graph.microsoft.com/beta";
+  const baseUrl = defaultBaseUrl;
   const realFetch = globalThis.fetch;
   // graph-client takes no fetch option: it calls the global fetch, so the stub goes there for everyone.
   globalThis.fetch = stub as typeof fetch;

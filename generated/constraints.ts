@@ -33,3 +33,10 @@ export const requestBodyFields = {
     }
   }
 } as const satisfies Record<string, Record<string, BodyFieldRule>>;
+
+/** Where each path is served: the first `servers` entry of its path item or operation, else of the spec. */
+export const defaultServerUrls = {
+  "/app/calls/{callId}/cancelMediaProcessing": "https://graph.microsoft.com/beta",
+  "/applications/{appId}/calls/{callId}/cancelMediaProcessing": "https://graph.microsoft.com/beta",
+  "/communications/calls/{callId}/cancelMediaProcessing": "https://graph.microsoft.com/beta"
+} as const;

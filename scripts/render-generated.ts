@@ -73,9 +73,24 @@ function requestBodyFields(bundled: SpecNode): Record<string, Record<string, Bod
   return fields;
 }
 
+/** Each POST path's server: its path item's (or operation's) first `servers` entry, else the spec's. */
+function defaultServerUrls(bundled: SpecNode): Record<string, string> {
+  const rootUrl = (bundled.servers as SpecNode[] | undefined)?.[0]?.url;
+  const urls: Record<string, string> = {};
+  for (const [path, item] of Object.entries(bundled.paths as SpecNode)) {
+    const post = (item as SpecNode).post as SpecNode | undefined;
+    if (!post) continue;
+    const servers = (post.servers ?? (item as SpecNode).servers) as SpecNode[] | undefined;
+    const url = servers?.[0]?.url ?? rootUrl;
+    if (typeof url !== "string") throw new Error(`spec: ${path} has no server url (nor has the spec)`);
+    urls[path] = url;
+  }
+  return urls;
+}
+
 /**
  * What the client checks before sending, read from the bundled spec so it cannot drift from it:
- * each path's body fields with their types and length limits. A small module of its own, so the
+ * each path's body fields with their types and length limits, and each path's default server. A small module of its own, so the
  * client entry need not ship the whole spec.
  */
 export function renderConstraints(bundled: SpecNode): string {
@@ -89,6 +104,9 @@ export function renderConstraints(bundled: SpecNode): string {
     "",
     "/** The JSON body fields each path's `post` accepts (its request body schema's `properties`), with their rules. */",
     `export const requestBodyFields = ${JSON.stringify(requestBodyFields(bundled), null, 2)} as const satisfies Record<string, Record<string, BodyFieldRule>>;`,
+    "",
+    "/** Where each path is served: the first `servers` entry of its path item or operation, else of the spec. */",
+    `export const defaultServerUrls = ${JSON.stringify(defaultServerUrls(bundled), null, 2)} as const;`,
     "",
   ].join("\n");
 }

@@ -1,3 +1,4 @@
+import { defaultServerUrls } from "../generated/constraints.ts";
 import {
   type CallsPath,
   type ClientPathParams,
@@ -17,8 +18,8 @@ export type TokenSource = string | (() => string | Promise<string>);
 /** The `fetch` the client sends requests with: the standard signature, called as `fetch(url, init)`. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Microsoft Graph beta, the default `baseUrl`. */
-export const defaultBaseUrl = "https://graph.microsoft.com/beta";
+/** The default `baseUrl` of the default path: the spec's server for it, Microsoft Graph beta. */
+export const defaultBaseUrl: string = defaultServerUrls[defaultCallsPath];
 
 /** Options of {@link createCallsClient}. Every one but `token` has a default. */
 export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
@@ -29,7 +30,8 @@ export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
    */
   token: TokenSource;
   /**
-   * Where Graph is. Default `"https://graph.microsoft.com/beta"`. Must be `https:`, except on a
+   * Where Graph is. Default: the spec's server for `path` (`"https://graph.microsoft.com/beta"` for
+   * all three paths today). Must be `https:`, except on a
    * loopback host (`localhost`, `127.0.0.1`, `[::1]`) for mocks; no query, fragment or credentials.
    */
   baseUrl?: string;
@@ -80,7 +82,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const { token, fetch = globalFetch } = options;
   if (typeof token !== "function") checkTokenText("options.token", token);
   return {
-    baseUrl: checkBaseUrl(options.baseUrl ?? defaultBaseUrl),
+    baseUrl: checkBaseUrl(options.baseUrl ?? defaultServerUrls[path]),
     path,
     pathParams,
     token: typeof token === "function" ? (token as TokenSource) : (bareToken(token as string) as string),

@@ -30,4 +30,24 @@ describe("renderConstraints (the client's body rules, generated from the spec)",
       'spec: /communications/calls/{callId}/cancelMediaProcessing body field "options" has type "object"; the client checks only boolean, number, string',
     );
   });
+
+  it("gives each path its default server: the path item's own, else the spec's first", () => {
+    const bundled = structuredClone(openapi) as unknown as {
+      servers: Array<{ url: string }>;
+      paths: Record<string, { servers?: Array<{ url: string }> }>;
+    };
+    const current = bundled.paths["/communications/calls/{callId}/cancelMediaProcessing"];
+    const seed = bundled.paths["/app/calls/{callId}/cancelMediaProcessing"];
+    if (!current || !seed) throw new Error("fixture: missing paths");
+    bundled.servers = [{ url: "https://graph.example/v9" }];
+    delete current.servers;
+    seed.servers = [{ url: "https://graph.example/beta-own" }];
+    const rendered = renderConstraints(bundled as unknown as Record<string, unknown>);
+    expect(rendered).toContain(
+      '"/communications/calls/{callId}/cancelMediaProcessing": "https://graph.example/v9"',
+    );
+    expect(rendered).toContain(
+      '"/app/calls/{callId}/cancelMediaProcessing": "https://graph.example/beta-own"',
+    );
+  });
 });
