@@ -1,7 +1,8 @@
 /** `npm run check:generated`: exits 1, naming each stale file, when `generated/` does not match the spec. */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { projectRoot, renderGenerated } from "./render-generated.ts";
+import { projectRoot } from "./project-paths.ts";
+import { renderGenerated } from "./render-generated.ts";
 
 const stale: string[] = [];
 for (const [file, expected] of await renderGenerated()) {

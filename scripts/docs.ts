@@ -15,14 +15,13 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { defaultCallsPath } from "../src/call-paths.ts";
 import { escapePointerKey, readPointer } from "../src/json-pointer.ts";
 import { parseOperationPath } from "../src/operation-path.ts";
 import { DocsError } from "./docs-error.ts";
+import { projectRoot, redocly, specPath } from "./project-paths.ts";
 
 const run = promisify(execFile);
-const projectRoot = resolve(import.meta.dirname, "..");
-const specPath = join(projectRoot, "spec/openapi.yaml");
-const redocly = join(projectRoot, "node_modules/.bin/redocly");
 const defaultOutput = join(projectRoot, "docs/index.html");
 
 /** The bot's callback URL in the seed page's notification example (the spec has no field for it). */
@@ -58,7 +57,7 @@ function jsonBlock(value: Json): string {
 
 /** The walkthrough appended to `info.description`: the seed's exchange, step by step, from the spec's examples. */
 function seedWalkthrough(spec: Json): string {
-  const path = "/app/calls/{callId}/cancelMediaProcessing";
+  const path = defaultCallsPath; // the seed's path
   const server = atString(spec, `#/paths/${escapePointerKey(path)}/servers/0/url`);
   const callId = atString(spec, "#/components/parameters/callId/example");
   const request = at(spec, "#/components/examples/seedRequest/value");

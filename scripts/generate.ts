@@ -2,10 +2,11 @@
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { projectRoot, renderGenerated } from "./render-generated.ts";
+import { projectRoot, redocly } from "./project-paths.ts";
+import { renderGenerated } from "./render-generated.ts";
 
 try {
-  execFileSync(join(projectRoot, "node_modules/.bin/redocly"), ["lint", "--config", "redocly.yaml"], {
+  execFileSync(redocly, ["lint", "--config", "redocly.yaml"], {
     cwd: projectRoot,
     stdio: "inherit",
   });
