@@ -3,7 +3,7 @@
  * so an oversized body is never buffered whole. The handler answers 413.
  *
  * @example
- * await readLimitedText(request, 1024).catch((e) => e instanceof BodyTooLargeError);
+ * await readLimitedBytes(request, 1024).catch((e) => e instanceof BodyTooLargeError);
  */
 export class BodyTooLargeError extends Error {
   override name = "BodyTooLargeError";

@@ -10,7 +10,7 @@ import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type { ParsedNotification } from "./notification.ts";
 import { NotificationAuthError } from "./notification-auth-error.ts";
 import { parseCommsNotifications, warmUpParser } from "./parse.ts";
-import { readLimitedText } from "./read-body.ts";
+import { readLimitedBytes } from "./read-body.ts";
 
 /** Where the handler reports what its callers should know about. Default: `console`. */
 export interface NotificationLogger {
@@ -126,7 +126,8 @@ async function readNotifications(
   maxBodyBytes: number,
 ): Promise<ParsedNotification[] | Response> {
   try {
-    return parseCommsNotifications(await readLimitedText(request, maxBodyBytes));
+    // The parser decodes the bytes, so invalid UTF-8 gets its precise 400.
+    return parseCommsNotifications(await readLimitedBytes(request, maxBodyBytes));
   } catch (error) {
     if (error instanceof BodyTooLargeError)
       return graphErrorResponse(413, "RequestEntityTooLarge", error.message);

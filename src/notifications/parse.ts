@@ -80,9 +80,12 @@ function checkSchema(schema: string, value: unknown, root: string): void {
   throw new InvalidNotificationError(`Invalid notification body: ${describeErrors(validate.errors, root)}`);
 }
 
+/** Fatal: invalid UTF-8 throws instead of becoming U+FFFD. Stateless between calls (no `stream`). */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch (error) {
     throw new InvalidNotificationError("Invalid notification body: not valid UTF-8", { cause: error });
   }

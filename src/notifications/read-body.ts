@@ -1,21 +1,21 @@
 import { BodyTooLargeError } from "./body-too-large-error.ts";
 
 /**
- * Reads a request body as UTF-8 text, refusing it as soon as it passes `limitBytes`: a declared
+ * Reads a request body's bytes, refusing it as soon as it passes `limitBytes`: a declared
  * `Content-Length` over the limit is refused before reading, and a body without one is counted
  * chunk by chunk and the stream cancelled when the limit is passed.
  *
  * @throws {BodyTooLargeError} when the body is over the limit.
- * @throws {TypeError} when the body is not valid UTF-8 or the stream fails.
+ * @throws {TypeError} when the stream fails.
  * @example
- * const text = await readLimitedText(request, 1024 * 1024);
+ * const bytes = await readLimitedBytes(request, 1024 * 1024);
  */
-export async function readLimitedText(request: Request, limitBytes: number): Promise<string> {
+export async function readLimitedBytes(request: Request, limitBytes: number): Promise<Uint8Array> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limitBytes) {
     throw new BodyTooLargeError(limitBytes);
   }
-  if (request.body === null) return "";
+  if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -29,8 +29,7 @@ export async function readLimitedText(request: Request, limitBytes: number): Pro
     }
     chunks.push(value);
   }
-  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, total);
-  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, total);
 }
 
 function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {

@@ -250,7 +250,7 @@ describe("createNotificationHandler with Request objects", () => {
       JSON.stringify({ value: [{ changeType: "moved", resourceUrl: "/x" }] }),
       /body\/value\/0\/changeType must be one of/,
     ],
-    ["invalid UTF-8", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /Could not read the body/],
+    ["invalid UTF-8", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /body: not valid UTF-8/],
   ])("answers 400 to %s, in Graph's error shape", async (_, body, message) => {
     const { handle, received } = handlerWith();
     await expectGraphError(await handle(post(body)), 400, "BadRequest", message);
