@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeId } from "./operation-id.ts";
-import { parseOperationPath } from "./operation-path.ts";
+import { parseCallId, parseOperationPath } from "./operation-path.ts";
 
 const expected = {
   callId: "57dab8b1-894c-409a-b240-bd8beae78896",
@@ -82,5 +82,21 @@ describe("parseOperationPath", () => {
       { numRuns: 20_000 },
     );
     expect(named).toBeGreaterThan(200); // many generated paths do name an operation
+  });
+});
+
+describe("parseCallId", () => {
+  it.each([
+    ["/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/participants", expected.callId],
+    [
+      "https://graph.microsoft.com/v1.0/communications/calls/57dab8b1-894c-409a-b240-bd8beae78896",
+      expected.callId,
+    ],
+    ["/app/calls/a%20b/operations/x", "a b"],
+    ["/communications/calls/%20/participants", undefined],
+    ["/communications/calls/%E0%A4%A", undefined],
+    ["/communications/subscriptions/1", undefined],
+  ])("reads %j as %j", (input, callId) => {
+    expect(parseCallId(input)).toBe(callId);
   });
 });

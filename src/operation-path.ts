@@ -36,10 +36,25 @@ export function parseOperationPath(pathOrUrl: string): OperationPath | undefined
   }
   const match = operationPath.exec(pathOrUrl);
   if (!match?.[1] || !match[2]) return undefined;
-  const callId = safeDecode(match[1]);
-  const operationId = safeDecode(match[2]);
+  const callId = segmentId(match[1]);
+  const operationId = segmentId(match[2]);
   if (callId === undefined || operationId === undefined) return undefined;
-  return { callId: normalizeId(callId), operationId: normalizeId(operationId) };
+  return { callId, operationId };
+}
+
+const callPath = /\/calls\/([^/?#]+)/;
+
+/**
+ * The call id a resource path or URL names (`…/calls/{callId}…`, such as a call state change or a
+ * participant list), percent-decoded and normalised like {@link parseOperationPath}'s, or
+ * `undefined` when it names no call.
+ *
+ * @example
+ * parseCallId("/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/participants"); // "57dab8b1-894c-409a-b240-bd8beae78896"
+ */
+export function parseCallId(pathOrUrl: string): string | undefined {
+  const segment = callPath.exec(pathOrUrl)?.[1];
+  return segment === undefined ? undefined : segmentId(segment);
 }
 
 /** A GUID as `guidOperationPath` captured it: canonical already (36 characters), or 32 hex digits. */
@@ -47,12 +62,15 @@ function canonical(guid: string): string {
   return guid.length === 36 ? guid : dashedGuid(guid);
 }
 
-function safeDecode(segment: string): string | undefined {
-  if (!segment.includes("%")) return segment.trim() === "" ? undefined : segment;
-  try {
-    const decoded = decodeURIComponent(segment);
-    return decoded.trim() === "" ? undefined : decoded;
-  } catch {
-    return undefined;
+/** A path segment as an id: percent-decoded and normalised; `undefined` when blank or badly encoded. */
+function segmentId(segment: string): string | undefined {
+  let decoded = segment;
+  if (segment.includes("%")) {
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
   }
+  return decoded.trim() === "" ? undefined : normalizeId(decoded);
 }

@@ -1,5 +1,5 @@
 import { normalizeId } from "../operation-id.ts";
-import { type OperationPath, parseOperationPath } from "../operation-path.ts";
+import { type OperationPath, parseCallId, parseOperationPath } from "../operation-path.ts";
 import { describeErrors, quickSpecValidator, specValidator } from "../spec-validator.ts";
 import { findForbiddenKey, hasForbiddenKey } from "./forbidden-keys.ts";
 import { InvalidNotificationError } from "./invalid-notification-error.ts";
@@ -15,7 +15,6 @@ import { normaliseResultInfo } from "./result-info.ts";
 
 const batchSchema = "#/components/schemas/commsNotifications";
 const operationSchema = "#/components/schemas/commsOperation";
-const callPath = /\/calls\/([^/?#]+)/;
 
 /**
  * Validates a `commsNotifications` batch against the spec and returns its notifications, typed and
@@ -116,7 +115,7 @@ function parseOne(notification: CommsNotification, index: number): ParsedNotific
     raw: notification,
   };
   if (notification["@odata.type"] !== undefined) parsed.odataType = notification["@odata.type"];
-  const callId = callIdOf(resourceUrl);
+  const callId = parseCallId(resourceUrl);
   if (callId !== undefined) parsed.callId = callId;
   if (notification.resourceData !== undefined) parsed.resourceData = notification.resourceData;
   return parsed;
@@ -182,15 +181,4 @@ function operationNotification(
   const resultInfo = normaliseResultInfo(operation.resultInfo ?? operation.errorInfo);
   if (resultInfo !== undefined) parsed.resultInfo = resultInfo;
   return parsed;
-}
-
-function callIdOf(resourceUrl: string): string | undefined {
-  const segment = callPath.exec(resourceUrl)?.[1];
-  if (segment === undefined) return undefined;
-  try {
-    const decoded = segment.includes("%") ? decodeURIComponent(segment) : segment;
-    return decoded.trim() === "" ? undefined : normalizeId(decoded);
-  } catch {
-    return undefined;
-  }
 }
