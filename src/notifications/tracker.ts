@@ -1,3 +1,4 @@
+import { maxTimerMs } from "../check.ts";
 import { normalizeId } from "../operation-id.ts";
 import type { OperationNotification, ParsedNotification } from "./notification.ts";
 import { OperationFailedError } from "./operation-failed-error.ts";
@@ -54,7 +55,6 @@ interface Waiter {
   settle(notification: OperationNotification): void;
 }
 
-const maxTimerMs = 2 ** 31 - 1;
 /** One settled promise per answer of `handle()`, shared: settled promises cannot change. */
 const answers: Readonly<Record<HandleResult, Promise<HandleResult>>> = {
   delivered: Promise.resolve("delivered"),
