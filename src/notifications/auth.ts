@@ -70,19 +70,21 @@ export function createNotificationVerifier(
   }
   const settings = readOptions(options);
   const getKey = createSigningKeys(settings.keys);
+  // Built once: jose takes mutable arrays, and these never change between requests.
+  const verifyOptions = {
+    issuer: [...settings.issuers],
+    audience: appId,
+    algorithms: [...settings.algorithms],
+    clockTolerance: settings.clockToleranceSeconds,
+    requiredClaims: ["exp"],
+  };
 
   return {
     async verify(authorization) {
       const token = bearerToken(authorization);
       let claims: JWTPayload;
       try {
-        ({ payload: claims } = await jwtVerify(token, getKey, {
-          issuer: [...settings.issuers],
-          audience: appId,
-          algorithms: [...settings.algorithms],
-          clockTolerance: settings.clockToleranceSeconds,
-          requiredClaims: ["exp"],
-        }));
+        ({ payload: claims } = await jwtVerify(token, getKey, verifyOptions));
       } catch (error) {
         if (error instanceof NotificationAuthError) throw error;
         throw new NotificationAuthError("invalid-token", `token rejected: ${reason(error)}`, {
