@@ -1,6 +1,7 @@
 import { type HttpHandler, HttpResponse } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import type { components, paths } from "../generated/schema.d.ts";
+import type { CancelMediaProcessingBody } from "../src/call-paths.ts";
 import { normalizeId } from "../src/operation-id.ts";
 import { parseOperationPath } from "../src/operation-path.ts";
 import { checkHttpUrl } from "./check-http-url.ts";
@@ -277,9 +278,15 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       };
     }
     const callId = normalizeId(params.callId);
-    const operationId = newOperationId();
+    let operationId: string;
+    try {
+      operationId = newOperationId();
+    } catch (error) {
+      record.status = 500; // what MSW answers for a handler that throws
+      throw error;
+    }
     const location = `${base}${spec.resourcePrefix}/calls/${encodeURIComponent(callId)}/operations/${encodeURIComponent(operationId)}`;
-    const requestBody = verdict.body as { clientContext?: string } | undefined;
+    const requestBody = verdict.body as CancelMediaProcessingBody<GraphPath> | undefined;
     const issued: IssuedOperation = {
       path: spec.path,
       specOperationId: spec.operationId,

@@ -1,12 +1,12 @@
 import type { components } from "../generated/schema.d.ts";
+import type { CommsNotifications } from "../src/notifications/notification.ts";
 import { normalizeId } from "../src/operation-id.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
 import { MockOptionError } from "./mock-option-error.ts";
 import { type SpecNode, specExampleObject } from "./spec-document.ts";
 import { specOperation } from "./spec-operations.ts";
 
-/** A notification batch as the spec defines it (`components.schemas.commsNotifications`). */
-export type CommsNotifications = components["schemas"]["commsNotifications"];
+export type { CommsNotifications };
 
 /** The outcome a notification reports: `running` (more will come), `completed` or `failed` (final). */
 export type NotifiedStatus = Exclude<components["schemas"]["operationStatus"], "notStarted">;

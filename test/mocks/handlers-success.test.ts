@@ -134,5 +134,6 @@ describe("createGraphHandlers operationId option", () => {
     expect(second.status).toBe(500);
     expect(await second.text()).toMatch(/returned \\"same-id\\" twice/);
     expect(graph.operations).toHaveLength(1);
+    expect(graph.requests.map((request) => request.status)).toEqual([200, 500]);
   });
 });
