@@ -92,10 +92,15 @@ describe("error statuses throw GraphError", () => {
   });
 
   it("treats a redirect as an error instead of following it (the token is sent only to baseUrl)", async () => {
-    const error = await graphErrorFor(
+    const fetch = stubFetch(
       new Response(null, { status: 307, headers: { Location: "https://elsewhere.example/steal" } }),
     );
-    expect(error.status).toBe(307);
+    const client = createCallsClient({ token: "t", fetch, retry: false });
+    const error = await client.cancelMediaProcessing(callId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphError);
+    expect((error as GraphError).status).toBe(307);
+    // fetch itself must not follow it: "manual" hands the 3xx back instead of re-sending the token.
+    expect(fetch.requests.map((request) => request.redirect)).toEqual(["manual"]);
   });
 });
 

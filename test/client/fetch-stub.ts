@@ -6,6 +6,8 @@ export interface SeenRequest {
   method: string;
   headers: Headers;
   body: string;
+  /** The `redirect` mode asked for (`undefined` when not set, which means "follow"). */
+  redirect: RequestRedirect | undefined;
 }
 
 /** A response to give, or a function building one from the request (or throwing, to simulate a network error). */
@@ -23,6 +25,7 @@ export function stubFetch(...answers: StubAnswer[]): FetchLike & { requests: See
       method: init.method ?? "GET",
       headers: new Headers(init.headers),
       body: typeof init.body === "string" ? init.body : "",
+      redirect: init.redirect,
     };
     requests.push(seen);
     init.signal?.throwIfAborted();

@@ -240,7 +240,8 @@ describe("abort and timeout", () => {
   });
 
   it("a timeout beyond what a timer can hold means no timeout, not an immediate one", async () => {
-    const fetch = stubFetch(accepted());
+    // Graph answers after 5 ms: an unclamped 40-day timer fires after 1 ms and would abort first.
+    const fetch = stubFetch(() => new Promise<Response>((answer) => setTimeout(() => answer(accepted()), 5)));
     const client = createCallsClient({ token: "t", fetch, timeoutMs: 40 * 86_400_000 });
     const outcome = client.cancelMediaProcessing(callId).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(10);
