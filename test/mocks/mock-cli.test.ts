@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MockOptionError } from "../../mocks/index.ts";
 import { exampleCurl, parseMockCliArgs, runMockCli } from "../../mocks/mock-cli.ts";
-import { prismDefaults, startPrism } from "../../mocks/prism-launch.ts";
+import { startPrism } from "../../mocks/prism-launch.ts";
 import { PrismNotInstalledError } from "../../mocks/prism-not-installed-error.ts";
 import { resolvePrismEntry } from "../../mocks/prism-resolve.ts";
 import { PrismStartError } from "../../mocks/prism-start-error.ts";
@@ -20,9 +20,10 @@ describe("parseMockCliArgs", () => {
   it("defaults to 127.0.0.1:4010 and the bot's default callback URL", () => {
     expect(parseMockCliArgs([], {})).toEqual({
       help: false,
-      host: prismDefaults.host,
-      port: prismDefaults.port,
-      callbackUrl: prismDefaults.callbackUrl,
+      // Literals, not prismDefaults: the README promises these values.
+      host: "127.0.0.1",
+      port: 4010,
+      callbackUrl: "http://127.0.0.1:3978/api/calls",
     });
   });
 
