@@ -1,4 +1,5 @@
 /** Notification bodies for the notification tests: the spec's examples plus real shapes from REFERENCE.md. */
+import type { OperationStatus } from "../../src/notifications/notification.ts";
 import { openapiDocument } from "../../src/spec-validator.ts";
 
 export const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
@@ -20,7 +21,7 @@ export function specNotificationExamples(): Array<[string, unknown]> {
 
 /** A one-notification batch about an operation. */
 export function operationBatch(
-  status: "notStarted" | "running" | "completed" | "failed",
+  status: OperationStatus,
   ids: { callId?: string; operationId?: string } = {},
   extra: Record<string, unknown> = {},
 ): { value: Array<Record<string, unknown>> } {

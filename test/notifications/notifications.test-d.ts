@@ -1,3 +1,4 @@
+import type { RequestListener } from "node:http";
 import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "../../generated/schema.d.ts";
 import {
@@ -40,7 +41,7 @@ describe("graph-comms-kit/notifications types", () => {
     const handle = createNotificationHandler({ appId: "app", auth: false, onNotification: tracker.handle });
     expectTypeOf(handle).toEqualTypeOf<NotificationHandler>();
     expectTypeOf(handle).toEqualTypeOf<(request: Request) => Promise<Response>>();
-    expectTypeOf(toNodeListener(handle)).parameters.toMatchTypeOf<[unknown, unknown]>();
+    expectTypeOf(toNodeListener(handle)).toMatchTypeOf<RequestListener>();
     expectTypeOf(tracker.wait).toBeCallableWith({} as OperationRef, { timeoutMs: 1_000 });
     expectTypeOf(tracker.wait({} as OperationRef)).resolves.toEqualTypeOf<OperationNotification>();
     expectTypeOf(tracker.handle).returns.resolves.toEqualTypeOf<HandleResult>();

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { OperationStatus } from "../../src/notifications/notification.ts";
 import { OperationFailedError } from "../../src/notifications/operation-failed-error.ts";
 import { createMemoryOperationStore, type OperationStore } from "../../src/notifications/operation-store.ts";
 import { OperationTimeoutError } from "../../src/notifications/operation-timeout-error.ts";
@@ -8,10 +9,7 @@ import { callId, operationBatch, operationId, realShape, upperCallId, upperOpera
 
 const op = { callId, operationId };
 
-function notification(
-  status: "notStarted" | "running" | "completed" | "failed",
-  ids: Partial<typeof op> = {},
-) {
+function notification(status: OperationStatus, ids: Partial<typeof op> = {}) {
   const [n] = parseCommsNotifications(operationBatch(status, ids));
   if (n?.kind !== "operation") throw new Error("fixture gave no operation notification");
   return n;
