@@ -3,24 +3,24 @@
  * the declared body: each answer is checked against `webhooks.commsNotifications.post.responses`.
  */
 import { describe, expect, it } from "vitest";
+import { followRefs } from "../../src/json-pointer.ts";
 import { createNotificationHandler } from "../../src/notifications/index.ts";
 import { describeErrors, openapiDocument, specValidator } from "../../src/spec-validator.ts";
 import seedNotification from "../fixtures/seed-notification.json" with { type: "json" };
 
-type Declared = Record<string, { $ref: string }>;
-const declared = openapiDocument.webhooks.commsNotifications.post.responses as Declared;
+const declared = openapiDocument.webhooks.commsNotifications.post.responses as Record<string, unknown>;
 
+/**
+ * The schema pointer of the body the webhook declares for `status`: `""` for a declared answer
+ * without a body, `undefined` for an undeclared status.
+ */
 function declaredSchema(status: number): string | undefined {
-  const ref = declared[String(status)]?.$ref;
-  if (!ref) return undefined;
-  const name = ref.replace(
-    "#/components/responses/",
-    "",
-  ) as keyof typeof openapiDocument.components.responses;
-  const response = openapiDocument.components.responses[name] as {
-    content?: { "application/json": { schema: { $ref: string } } };
+  const reference = declared[String(status)];
+  if (reference === undefined) return undefined;
+  const response = followRefs(openapiDocument, reference) as {
+    content?: { "application/json"?: { schema?: { $ref?: string } } };
   };
-  return response.content?.["application/json"].schema.$ref ?? "";
+  return response.content?.["application/json"]?.schema?.$ref ?? "";
 }
 
 const handler = (onNotification: () => void = () => {}) =>
