@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type SetupServer, setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -14,6 +12,7 @@ import { specExampleObject } from "../../mocks/spec-document.ts";
 import { specOperations } from "../../mocks/spec-operations.ts";
 import { parseOperationPath } from "../../src/operation-path.ts";
 import { describeErrors, specValidator } from "../../src/spec-validator.ts";
+import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 
 const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
@@ -35,30 +34,22 @@ async function issue(graph: GraphMock, path: string, body: unknown = { clientCon
   return issued;
 }
 
-interface Received {
-  headers: IncomingMessage["headers"];
-  body: unknown;
+/** A bot's callback endpoint answering `status` (an error body from 400 on), at `bot.url`. */
+async function startBot(status = 202): Promise<RecordingServer & { url: string }> {
+  const server = await startRecordingServer({
+    answer: (_, response) => {
+      response
+        .writeHead(status)
+        .end(status >= 400 ? '{"error":{"code":"Unauthorized","message":"bad token"}}' : "");
+    },
+  });
+  return Object.assign(server, { url: `${server.origin}/api/calls` });
 }
 
-function listen(status = 202): Promise<{ server: Server; url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let text = "";
-    req.on("data", (chunk) => {
-      text += chunk;
-    });
-    req.on("end", () => {
-      received.push({ headers: req.headers, body: JSON.parse(text) });
-      res.statusCode = status;
-      res.end(status >= 400 ? '{"error":{"code":"Unauthorized","message":"bad token"}}' : "");
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}/api/calls`, received });
-    }),
-  );
+/** The JSON body of the last batch `bot` received. */
+function lastBody(bot: RecordingServer): unknown {
+  const text = bot.received.at(-1)?.text;
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 describe("buildNotification", () => {
@@ -152,15 +143,15 @@ describe("buildNotification", () => {
 });
 
 describe("notify", () => {
-  let bot: Awaited<ReturnType<typeof listen>>;
-  let rejecting: Awaited<ReturnType<typeof listen>>;
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  let rejecting: Awaited<ReturnType<typeof startBot>>;
   beforeAll(async () => {
-    bot = await listen(202);
-    rejecting = await listen(401);
+    bot = await startBot(202);
+    rejecting = await startBot(401);
   });
   afterAll(async () => {
-    await new Promise((resolve) => bot.server.close(resolve));
-    await new Promise((resolve) => rejecting.server.close(resolve));
+    await bot.close();
+    await rejecting.close();
   });
   // The MSW server fails unhandled requests: notify() must reach the real listener regardless.
   const graph = useGraphMock({ notificationToken: "default-token" });
@@ -172,8 +163,8 @@ describe("notify", () => {
     const last = bot.received.at(-1);
     expect(last?.headers.authorization).toBe("Bearer jwt-1");
     expect(last?.headers["content-type"]).toBe("application/json");
-    expect(last?.body).toEqual(delivery.batch);
-    expectValid(last?.body as CommsNotifications);
+    expect(lastBody(bot)).toEqual(delivery.batch);
+    expectValid(lastBody(bot) as CommsNotifications);
   });
 
   it("sends the default token given to createGraphHandlers", async () => {
@@ -207,8 +198,8 @@ describe("notify", () => {
   });
 
   it("throws NotificationDeliveryError when the callback URL cannot be reached", async () => {
-    const closed = await listen();
-    await new Promise((resolve) => closed.server.close(resolve));
+    const closed = await startBot();
+    await closed.close();
     const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
     const attempt = graph.notify(issued, { status: "completed", to: closed.url });
     await expect(attempt).rejects.toBeInstanceOf(NotificationDeliveryError);
@@ -230,18 +221,18 @@ describe("notify", () => {
 });
 
 describe("notify with the callbackUrl given to createGraphHandlers", () => {
-  let bot: Awaited<ReturnType<typeof listen>>;
+  let bot: Awaited<ReturnType<typeof startBot>>;
   let graph: GraphMock;
   let server: SetupServer;
   beforeAll(async () => {
-    bot = await listen(202);
+    bot = await startBot(202);
     graph = createGraphHandlers({ callbackUrl: bot.url });
     server = setupServer(...graph.handlers);
     server.listen({ onUnhandledRequest: "error" });
   });
   afterAll(async () => {
     server.close();
-    await new Promise((resolve) => bot.server.close(resolve));
+    await bot.close();
   });
 
   it("delivers there, without an Authorization header when no token was given", async () => {
@@ -250,9 +241,7 @@ describe("notify with the callbackUrl given to createGraphHandlers", () => {
     expect(bot.received).toHaveLength(1);
     expect(bot.received[0]?.headers.authorization).toBeUndefined();
     expect(
-      parseOperationPath(
-        String(bot.received[0]?.body && (bot.received[0].body as CommsNotifications).value[0]?.resourceUrl),
-      ),
+      parseOperationPath(String((lastBody(bot) as CommsNotifications | undefined)?.value[0]?.resourceUrl)),
     ).toEqual({
       callId,
       operationId: issued.operationId,
