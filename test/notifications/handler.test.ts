@@ -4,7 +4,7 @@ import {
   type NotificationHandlerOptions,
 } from "../../src/notifications/handler.ts";
 import type { ParsedNotification } from "../../src/notifications/notification.ts";
-import { specValidator } from "../../src/spec-validator.ts";
+import { expectGraphError } from "./expect-graph-error.ts";
 import { operationBatch, realShape, specNotificationExamples } from "./fixtures.ts";
 import {
   appId,
@@ -19,7 +19,6 @@ import {
 let server: KeyServer;
 let key: SigningKey;
 let token: string;
-const isGraphError = specValidator("#/components/schemas/odataError");
 
 beforeAll(async () => {
   key = await newSigningKey("handler-key");
@@ -56,15 +55,6 @@ function post(body: BodyInit | null, headers: Record<string, string> = {}): Requ
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
     body,
   });
-}
-
-async function expectGraphError(response: Response, status: number, code: string, message?: RegExp) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-  const body = await response.json();
-  expect(isGraphError(body)).toBe(true);
-  expect(body.error.code).toBe(code);
-  if (message) expect(body.error.message).toMatch(message);
 }
 
 describe("createNotificationHandler with Request objects", () => {

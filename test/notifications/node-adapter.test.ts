@@ -2,12 +2,11 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import type { ParsedNotification } from "../../src/notifications/notification.ts";
-import { specValidator } from "../../src/spec-validator.ts";
+import { expectGraphError } from "./expect-graph-error.ts";
 import { operationBatch, realShape, specNotificationExamples } from "./fixtures.ts";
 import { type RunningServer, serveHandler } from "./http-server.ts";
 import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "./key-server.ts";
 
-const isGraphError = specValidator("#/components/schemas/odataError");
 let keys: KeyServer;
 let http: RunningServer;
 let token: string;
@@ -42,13 +41,6 @@ function send(body: string, headers: Record<string, string> = {}, method = "POST
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
     ...(method === "GET" || method === "HEAD" ? {} : { body }),
   });
-}
-
-async function expectGraphError(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  const body = await response.json();
-  expect(isGraphError(body)).toBe(true);
-  expect(body.error.code).toBe(code);
 }
 
 /** Raw node:http request, for what fetch cannot send (odd methods, endless chunked bodies). */
