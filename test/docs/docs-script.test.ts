@@ -1,34 +1,15 @@
 /** `scripts/docs.ts` (`npm run docs`): its offline guarantee and its answers to bad flags. */
-import { execFile } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { assertSelfContained } from "../../scripts/docs.ts";
-import { copyProject } from "../support/project-copy.ts";
+import { copyProject, type ProjectCopy } from "../support/project-copy.ts";
+import { runScript } from "../support/run-script.ts";
 
-const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
 
-/** Runs the docs script with `args`; resolves with its exit code and output instead of throwing. */
-async function docsScript(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return docsScriptIn(root, ...args);
-}
-
-async function docsScriptIn(
-  dir: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(root, "node_modules/.bin/tsx"), ["scripts/docs.ts", ...args], {
-      cwd: dir,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** Runs the docs script in this checkout with `args`. */
+const docsScript = (...args: string[]) => runScript(root, "docs.ts", ...args);
 
 const inlinePage = `<html><head><style>body{margin:0}</style></head><body><div id="redoc"></div>
 <script type="module">function hydrate(){} hydrate(definition, options, document.getElementById('redoc'));</script></body></html>`;
@@ -85,14 +66,13 @@ describe("npm run docs flags", { timeout: 30_000 }, () => {
 });
 
 describe("npm run docs on a spec whose seed examples disagree", { timeout: 60_000 }, () => {
-  let dir = "";
+  let copy: ProjectCopy | undefined;
 
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => copy?.remove());
 
   it("refuses to build a walkthrough whose notification names another operation", async () => {
-    dir = (await copyProject("gck-docs-drift-")).dir;
+    copy = await copyProject("gck-docs-drift-");
+    const { dir } = copy;
     const specFile = join(dir, "spec/openapi.yaml");
     const spec = await readFile(specFile, "utf8");
     const seedResource =
@@ -100,7 +80,7 @@ describe("npm run docs on a spec whose seed examples disagree", { timeout: 60_00
     expect(spec).toContain(seedResource);
     await writeFile(specFile, spec.replace(seedResource, seedResource.replace("0FE0623F", "1FE0623F")));
 
-    const result = await docsScriptIn(dir, "--output", join(dir, "out/index.html"));
+    const result = await runScript(dir, "docs.ts", "--output", join(dir, "out/index.html"));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("the seed notification does not name the operation in the seed Location");
     expect(result.stderr).toContain("1fe0623f-d628-42ed-b4bd-8ac290072cc5");

@@ -1,35 +1,25 @@
-import { execFile } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyProject } from "../support/project-copy.ts";
+import { copyProject, type ProjectCopy } from "../support/project-copy.ts";
+import { runScript } from "../support/run-script.ts";
 
-const run = promisify(execFile);
-const root = resolve(import.meta.dirname, "../..");
-const tsx = join(root, "node_modules/.bin/tsx");
-
-/** Runs a project script in `dir`, returning its exit code and output instead of throwing. */
+/** Runs a project script in `dir`: its exit code, and stdout and stderr as one text. */
 async function script(dir: string, name: string): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, [join(dir, "scripts", name)], { cwd: dir });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: failed.stdout + failed.stderr };
-  }
+  const { code, stdout, stderr } = await runScript(dir, name);
+  return { code, output: stdout + stderr };
 }
 
 describe("check:generated catches a spec edited without regenerating", () => {
+  let copy: ProjectCopy;
   let dir = "";
 
   beforeAll(async () => {
-    dir = (await copyProject("gck-drift-")).dir;
+    copy = await copyProject("gck-drift-");
+    dir = copy.dir;
   });
 
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => copy.remove());
 
   it("passes on the committed state", async () => {
     const result = await script(dir, "check-generated.ts");
