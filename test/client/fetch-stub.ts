@@ -39,8 +39,7 @@ export function stubFetch(...answers: StubAnswer[]): FetchLike & { requests: See
 
 export const seedLocation =
   "https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0fe0623f-d628-42ed-b4bd-8ac290072cc5";
-export const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
-export const operationId = "0fe0623f-d628-42ed-b4bd-8ac290072cc5";
+export { callId, operationId } from "../support/seed-ids.ts";
 
 /** A 202 with the seed's Location and no body. */
 export function accepted(location: string = seedLocation): Response {

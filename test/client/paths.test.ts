@@ -3,12 +3,12 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import openapi from "../../generated/openapi.json" with { type: "json" };
 import { createCallsClient } from "../../src/index.ts";
+import { appId } from "../support/seed-ids.ts";
 
 const examples = openapi.components.examples;
 const seedLocation = examples.seedLocation.value;
 const currentLocation = examples.currentLocation.value;
 const currentOperation = examples.currentOperation.value;
-const appId = "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f";
 const callId = "57DAB8B1894C409AB240BD8BEAE78896";
 const expectedIds = {
   callId: "57dab8b1-894c-409a-b240-bd8beae78896",

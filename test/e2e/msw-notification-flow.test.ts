@@ -23,9 +23,9 @@ import {
   sign,
   startKeyServer,
 } from "../notifications/key-server.ts";
+import { callId } from "../support/seed-ids.ts";
 
 const baseUrl = "https://graph.microsoft.com/beta";
-const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
 const paths: CallsPath[] = [
   "/app/calls/{callId}/cancelMediaProcessing",
   "/applications/{appId}/calls/{callId}/cancelMediaProcessing",

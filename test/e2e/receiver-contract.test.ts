@@ -7,6 +7,7 @@ import { followRefs } from "../../src/json-pointer.ts";
 import { createNotificationHandler } from "../../src/notifications/index.ts";
 import { describeErrors, openapiDocument, specValidator } from "../../src/spec-validator.ts";
 import seedNotification from "../fixtures/seed-notification.json" with { type: "json" };
+import { appId } from "../support/seed-ids.ts";
 
 const declared = openapiDocument.webhooks.commsNotifications.post.responses as Record<string, unknown>;
 
@@ -25,7 +26,7 @@ function declaredSchema(status: number): string | undefined {
 
 const handler = (onNotification: () => void = () => {}) =>
   createNotificationHandler({
-    appId: "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f",
+    appId,
     auth: false,
     maxBodyBytes: 4096,
     onNotification,
@@ -72,7 +73,7 @@ describe("the receiver's answers are the ones the spec declares", () => {
 
   it("401 for a missing token, when auth is on", async () => {
     const secured = createNotificationHandler({
-      appId: "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f",
+      appId,
       auth: { openIdConfigurationUrl: "http://127.0.0.1:9/none", fetchTimeoutMs: 200 },
       onNotification: () => {},
     });

@@ -2,11 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createGraphHandlers } from "../../mocks/index.ts";
 import { specOperations } from "../../mocks/spec-operations.ts";
 import { parseOperationPath } from "../../src/operation-path.ts";
+import { appId, callId } from "../support/seed-ids.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
-
-const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
-const appId = "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f";
 
 function concrete(path: string): string {
   return path.replace("{callId}", callId).replace("{appId}", appId);

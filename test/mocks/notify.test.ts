@@ -13,9 +13,9 @@ import { specOperations } from "../../mocks/spec-operations.ts";
 import { parseOperationPath } from "../../src/operation-path.ts";
 import { describeErrors, specValidator } from "../../src/spec-validator.ts";
 import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
+import { callId } from "../support/seed-ids.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 
-const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
 const validateBatch = specValidator("#/components/schemas/commsNotifications");
 
 function expectValid(batch: CommsNotifications): void {

@@ -1,11 +1,9 @@
 /** Notification bodies for the notification tests: the spec's examples plus real shapes from REFERENCE.md. */
 import type { OperationStatus } from "../../src/notifications/notification.ts";
 import { openapiDocument } from "../../src/spec-validator.ts";
+import { callId, operationId, upperCallId, upperOperationId } from "../support/seed-ids.ts";
 
-export const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
-export const operationId = "0fe0623f-d628-42ed-b4bd-8ac290072cc5";
-export const upperCallId = "57DAB8B1894C409AB240BD8BEAE78896";
-export const upperOperationId = "0FE0623FD62842EDB4BD8AC290072CC5";
+export { callId, operationId, upperCallId, upperOperationId };
 
 type Examples = Record<string, { value: unknown }>;
 const examples = openapiDocument.components.examples as unknown as Examples;

@@ -5,8 +5,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import { appId } from "../support/seed-ids.ts";
 
-export const appId = "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f";
+export { appId };
 export const tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
 export interface SigningKey {

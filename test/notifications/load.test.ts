@@ -10,12 +10,12 @@ import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import type { OperationNotification } from "../../src/notifications/notification.ts";
 import { OperationFailedError } from "../../src/notifications/operation-failed-error.ts";
 import { createOperationTracker, type HandleResult } from "../../src/notifications/tracker.ts";
+import { callId } from "../support/seed-ids.ts";
 import { operationBatch } from "./fixtures.ts";
 import { type RunningServer, serveHandler } from "./http-server.ts";
 import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "./key-server.ts";
 
 const total = 5_000;
-const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const tracker = createOperationTracker({ timeoutMs: 60_000 });
 const results = new Map<string, HandleResult[]>();

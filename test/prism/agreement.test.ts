@@ -4,9 +4,9 @@ import { createGraphHandlers } from "../../mocks/index.ts";
 import { type SpecOperation, specOperations } from "../../mocks/spec-operations.ts";
 import { parseOperationPath } from "../../src/operation-path.ts";
 import { readResponse, responseProblems, type WireResponse } from "../mocks/support/spec-response.ts";
+import { callId } from "../support/seed-ids.ts";
 
 const prismUrl = inject("prismUrl");
-const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
 const token = { authorization: "Bearer agreement-token" };
 
 interface Case {

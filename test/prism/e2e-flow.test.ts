@@ -13,8 +13,8 @@ import {
   type OperationTracker,
 } from "../../src/notifications/index.ts";
 import { type RunningServer, serveHandler } from "../notifications/http-server.ts";
+import { appId, callId } from "../support/seed-ids.ts";
 
-const callId = "57dab8b1-894c-409a-b240-bd8beae78896";
 const warnings: string[] = [];
 let prism: RunningPrism;
 let bot: RunningServer;
@@ -27,7 +27,7 @@ beforeEach(() => {
 
 beforeAll(async () => {
   const handle = createNotificationHandler({
-    appId: "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f",
+    appId,
     auth: false,
     onNotification: (notification) => tracker.handle(notification),
     logger: { warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) },
