@@ -1,8 +1,8 @@
 /** Starts a node:http server for a notification handler on 127.0.0.1, port 0; `close()` stops it. */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { NotificationHandler } from "../../src/notifications/handler.ts";
 import { toNodeListener } from "../../src/notifications/node-adapter.ts";
+import { listenLocal } from "../support/listen-local.ts";
 
 export interface RunningServer {
   url: string;
@@ -13,16 +13,6 @@ export interface RunningServer {
 
 export async function serveHandler(handler: NotificationHandler): Promise<RunningServer> {
   const server = createServer(toNodeListener(handler));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/api/calls`,
-    port,
-    server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const { origin, port, close } = await listenLocal(server);
+  return { url: `${origin}/api/calls`, port, server, close };
 }

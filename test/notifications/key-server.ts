@@ -5,6 +5,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import { listenLocal } from "../support/listen-local.ts";
 import { appId } from "../support/seed-ids.ts";
 
 export { appId };
@@ -77,18 +78,10 @@ export async function startKeyServer(keys: SigningKey[]): Promise<KeyServer> {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  let closed: Promise<void> | undefined;
-  const { port } = server.address() as AddressInfo;
+  const { origin, close } = await listenLocal(server);
   return Object.assign(state, {
-    openIdConfigurationUrl: `http://127.0.0.1:${port}/v1/.well-known/OpenIdConfiguration`,
+    openIdConfigurationUrl: `${origin}/v1/.well-known/OpenIdConfiguration`,
     /** Stops the server; calling it again (a test that closed it early, then afterEach) is a no-op. */
-    close: () => {
-      closed ??= new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
-      return closed;
-    },
+    close,
   });
 }

@@ -3,7 +3,7 @@
  * (client tests) and for a bot's callback endpoint (Prism tests). `close()` stops it.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenLocal } from "./listen-local.ts";
 
 /** One request the server received, body read to the end. */
 export interface RecordedHttpRequest {
@@ -54,13 +54,9 @@ export async function startRecordingServer(options: RecordingServerOptions = {})
       for (const wake of waiters) wake();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(wanted, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const { origin, port, close } = await listenLocal(server, wanted);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     port,
     received,
     waitFor(match, timeoutMs = 15_000) {
@@ -80,10 +76,6 @@ export async function startRecordingServer(options: RecordingServerOptions = {})
         check();
       });
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close,
   };
 }
