@@ -13,6 +13,8 @@ import { createNotificationHandler } from "../src/notifications/handler.ts";
 import type { ParsedNotification } from "../src/notifications/notification.ts";
 import { parseCommsNotifications } from "../src/notifications/parse.ts";
 import { createOperationTracker } from "../src/notifications/tracker.ts";
+import { dashedGuid } from "../src/operation-id.ts";
+import { openapiDocument } from "../src/spec-validator.ts";
 import { median } from "./stats.ts";
 
 const distinctBodies = 2_000;
@@ -23,70 +25,61 @@ function guid(i: number, salt: number): string {
   return `${salt.toString(16).padStart(8, "0")}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
 }
 
-/** Bodies shaped like Graph's: the 2018 and current operation notifications and a call state change. */
+const examples = openapiDocument.components.examples;
+/** The spec's two operation notifications (2018 and current), as JSON text. */
+const exampleTexts = [examples.seedNotification.value, examples.currentNotification.value].map((value) =>
+  JSON.stringify(value),
+);
+
+/**
+ * An example with its call and operation ids replaced by `call` and `op`, in each spelling the
+ * example uses: 32 uppercase hex digits in the paths (as the spec's examples spell them), dashed
+ * lowercase in `id`.
+ */
+function withIds(text: string, call: string, op: string): string {
+  const found = /\/calls\/([0-9A-F]{32})\/operations\/([0-9A-F]{32})/.exec(text);
+  if (!found?.[1] || !found[2]) throw new Error("bench: a notification example names no operation");
+  const upper = (id: string) => id.replaceAll("-", "").toUpperCase();
+  return text
+    .replaceAll(found[1], upper(call))
+    .replaceAll(found[2], upper(op))
+    .replaceAll(dashedGuid(found[1]), call)
+    .replaceAll(dashedGuid(found[2]), op);
+}
+
+/**
+ * Distinct bodies, a third of each kind: the spec's 2018 and current operation notifications with
+ * fresh ids, and a call state change (the spec has no example of one; shaped as REFERENCE.md's).
+ */
 function bodies(): string[] {
   return Array.from({ length: distinctBodies }, (_, i) => {
     const call = guid(i, 1);
     const op = guid(i, 2);
-    switch (i % 3) {
-      case 0:
-        return JSON.stringify({
-          value: [
-            {
-              changeType: "deleted",
-              resource: `/app/calls/${call.replaceAll("-", "").toUpperCase()}/operations/${op.replaceAll("-", "").toUpperCase()}`,
-              resourceData: {
-                "@odata.type": "#microsoft.graph.commsOperation",
-                "@odata.id": `/app/calls/${call}/operations/${op}`,
-                "@odata.etag": 'W/"54451"',
-                clientContext: "d45324c1-fcb5-430a-902c-f20af696537c",
-                status: "completed",
-              },
-            },
-          ],
-        });
-      case 1:
-        return JSON.stringify({
-          "@odata.type": "#microsoft.graph.commsNotifications",
-          value: [
-            {
-              "@odata.type": "#microsoft.graph.commsNotification",
-              changeType: "deleted",
-              resourceUrl: `/communications/calls/${call}/operations/${op}`,
-              resourceData: {
-                "@odata.type": "#microsoft.graph.recordOperation",
-                "@odata.id": `/communications/calls/${call}/operations/${op}`,
-                "@odata.etag": 'W/"54451"',
-                id: op,
-                clientContext: "d45324c1-fcb5-430a-902c-f20af696537c",
-                status: "failed",
-                resultInfo: {
-                  code: 400,
-                  subcode: 8508,
-                  message: "Action failed, the operation was cancelled.",
-                },
-                recordingLocation: "",
-                recordingAccessToken: "",
-                completionReason: "operationCanceled",
-              },
-            },
-          ],
-        });
-      default:
-        return JSON.stringify({
-          value: [
-            {
-              changeType: "updated",
-              resourceUrl: `/communications/calls/${call}`,
-              resourceData: { "@odata.type": "#microsoft.graph.call", state: "established" },
-            },
-          ],
-        });
-    }
+    const example = exampleTexts[i % 3];
+    if (example !== undefined) return withIds(example, call, op);
+    return JSON.stringify({
+      value: [
+        {
+          changeType: "updated",
+          resourceUrl: `/communications/calls/${call}`,
+          resourceData: { "@odata.type": "#microsoft.graph.call", state: "established" },
+        },
+      ],
+    });
   });
 }
 
 const texts = bodies();
+// Each operation body must name its own operation, or the tracker would see duplicates the bench did not mean.
+const operations = new Set(
+  texts.flatMap((text) =>
+    parseCommsNotifications(text).flatMap((n) =>
+      n.kind === "operation" ? [`${n.callId}/${n.operationId}`] : [],
+    ),
+  ),
+);
+if (operations.size !== Math.ceil((distinctBodies * 2) / 3))
+  throw new Error(`bench: ${operations.size} distinct operations`);
 const notificationsPerPass = texts.length; // one notification per body
 let sink = 0;
 
