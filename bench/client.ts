@@ -7,12 +7,11 @@
  */
 import { measureHttp } from "./client-http.ts";
 import { measureInProcess } from "./client-inprocess.ts";
-import { measureSizes } from "./client-size.ts";
+import { clientEntryBudgetBytes, measureSizes } from "./client-size.ts";
 import { row } from "./stats.ts";
 
 const calls = Number(process.env.BENCH_CALLS ?? 100);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
-const sizeBudgetBytes = 5 * 1024;
 
 function verdict(ok: boolean): string {
   return ok ? "PASS" : "FAIL";
@@ -70,5 +69,5 @@ for (const s of sizes) {
 }
 const oursSize = sizes[0]?.gzippedBytes ?? Number.POSITIVE_INFINITY;
 console.log(
-  `budget: client entry <= 5 kB min+gz: ${(oursSize / 1024).toFixed(2)} kB ${verdict(oursSize <= sizeBudgetBytes)}`,
+  `budget: client entry <= 5 kB min+gz: ${(oursSize / 1024).toFixed(2)} kB ${verdict(oursSize <= clientEntryBudgetBytes)}`,
 );
