@@ -1,3 +1,4 @@
+import { isJsonMediaType } from "../src/json-media-type.ts";
 import { describeErrors, specValidator } from "../src/spec-validator.ts";
 import type { SpecOperation } from "./spec-operations.ts";
 
@@ -20,12 +21,6 @@ function authorizationProblem(header: string | null): string | null | undefined 
     return 'The Authorization header must be "Bearer <access token>".';
   }
   return undefined;
-}
-
-function isJsonMediaType(contentType: string | null): boolean {
-  if (contentType === null) return false;
-  const essence = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  return essence === "application/json" || /^application\/[\w.+-]+\+json$/.test(essence);
 }
 
 /**

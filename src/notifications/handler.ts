@@ -1,4 +1,5 @@
 import type { JWTPayload } from "jose";
+import { isJsonMediaType } from "../json-media-type.ts";
 import {
   createNotificationVerifier,
   type NotificationAuthOptions,
@@ -53,8 +54,6 @@ export interface NotificationHandlerOptions {
 
 /** A Fetch-API request handler: works with any server that speaks `Request`/`Response`. */
 export type NotificationHandler = (request: Request) => Promise<Response>;
-
-const jsonType = /^application\/(?:[\w.+-]+\+)?json$/;
 
 /**
  * Creates the handler for Graph's notification POSTs. It answers
@@ -157,10 +156,10 @@ async function handOver(
   return failed;
 }
 
+/** JSON, and UTF-8 when a charset is given (the parser decodes UTF-8 only). */
 function isJson(contentType: string | null): boolean {
-  if (contentType === null) return false;
-  const [type = "", ...parameters] = contentType.split(";");
-  if (!jsonType.test(type.trim().toLowerCase())) return false;
+  if (contentType === null || !isJsonMediaType(contentType)) return false;
+  const [, ...parameters] = contentType.split(";");
   return parameters.every((parameter) => {
     const [name = "", value = ""] = parameter.split("=");
     return name.trim().toLowerCase() !== "charset" || /^"?utf-8"?$/i.test(value.trim());
