@@ -1,5 +1,6 @@
 import type { components } from "../generated/schema.d.ts";
 import {
+  exampleNameOf,
   isSpecNode,
   resolveSpecRef,
   type SpecNode,
@@ -39,9 +40,8 @@ export function specErrorBody(path: GraphPath, status: number, options: ErrorBod
   const response = errorResponse(path, status);
   const media = resolveSpecRef((response.content as SpecNode)["application/json"]);
   const first = Object.values(media.examples as SpecNode)[0];
-  const name = isSpecNode(first) && typeof first.$ref === "string" ? first.$ref.split("/").pop() : undefined;
-  if (!name) throw new Error(`spec: no error example for ${status} on ${path}`);
-  const body = specExampleObject(name) as unknown as ODataError;
+  if (first === undefined) throw new Error(`spec: no error example for ${status} on ${path}`);
+  const body = specExampleObject(exampleNameOf(first)) as unknown as ODataError;
   if (options.message !== undefined) body.error.message = options.message;
   body.error.innerError = {
     "request-id": crypto.randomUUID(),

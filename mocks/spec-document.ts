@@ -1,4 +1,4 @@
-import { followRefs, readPointer } from "../src/json-pointer.ts";
+import { escapePointerKey, followRefs, readPointer } from "../src/json-pointer.ts";
 import { openapiDocument } from "../src/spec-validator.ts";
 
 /** A JSON object of the bundled spec, read without a compile-time shape (the spec is data here). */
@@ -10,6 +10,28 @@ export const specDocument: SpecNode = openapiDocument as unknown as SpecNode;
 /** True for a non-null, non-array object. */
 export function isSpecNode(value: unknown): value is SpecNode {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The `$ref` of a named `components.examples` entry, the name escaped as a JSON pointer needs. */
+function exampleRef(name: string): string {
+  return `#/components/examples/${escapePointerKey(name)}`;
+}
+
+/**
+ * The `components.examples` name a `{ $ref }` node points at (whatever characters the name holds).
+ *
+ * @example
+ * exampleNameOf({ $ref: "#/components/examples/currentRequest" }); // "currentRequest"
+ */
+export function exampleNameOf(node: unknown, document: SpecNode = specDocument): string {
+  const ref = isSpecNode(node) ? node.$ref : undefined;
+  const examples = (document.components as SpecNode | undefined)?.examples;
+  const name = isSpecNode(examples)
+    ? Object.keys(examples).find((key) => exampleRef(key) === ref)
+    : undefined;
+  if (name === undefined)
+    throw new Error(`spec: expected a $ref to components.examples, got ${JSON.stringify(node)}`);
+  return name;
 }
 
 /**
@@ -45,7 +67,7 @@ export function pointerGet(document: SpecNode, pointer: string): unknown {
  * specExample("currentOperation"); // { "@odata.type": "#microsoft.graph.cancelMediaProcessingOperation", ... }
  */
 export function specExample(name: string): unknown {
-  const example = resolveSpecRef({ $ref: `#/components/examples/${name}` });
+  const example = resolveSpecRef({ $ref: exampleRef(name) });
   return structuredClone(example.value);
 }
 

@@ -1,5 +1,6 @@
 import type { paths } from "../generated/schema.d.ts";
 import {
+  exampleNameOf,
   isSpecNode,
   resolveSpecRef,
   type SpecNode,
@@ -44,14 +45,6 @@ export interface SpecOperation {
 
 const jsonType = "application/json";
 
-function exampleRefName(node: unknown): string {
-  if (isSpecNode(node) && typeof node.$ref === "string") {
-    const name = node.$ref.split("/").pop();
-    if (name) return name;
-  }
-  throw new Error(`spec: expected a $ref to components.examples, got ${JSON.stringify(node)}`);
-}
-
 function schemaPointer(media: SpecNode): string {
   const schema = media.schema;
   if (isSpecNode(schema) && typeof schema.$ref === "string") return schema.$ref;
@@ -62,7 +55,7 @@ function firstExampleName(media: SpecNode): string | undefined {
   const examples = media.examples;
   if (!isSpecNode(examples)) return undefined;
   const first = Object.values(examples)[0];
-  return first === undefined ? undefined : exampleRefName(first);
+  return first === undefined ? undefined : exampleNameOf(first);
 }
 
 function notificationExampleName(flavour: ContractFlavour): string {
@@ -72,7 +65,7 @@ function notificationExampleName(flavour: ContractFlavour): string {
   const body = resolveSpecRef(resolveSpecRef(webhook.post).requestBody);
   const media = resolveSpecRef((body.content as SpecNode)[jsonType]);
   const examples = media.examples as SpecNode;
-  return exampleRefName(examples[flavour]);
+  return exampleNameOf(examples[flavour]);
 }
 
 function resourcePrefixOf(notificationExample: string): string {
