@@ -1,6 +1,6 @@
 import type { components } from "../generated/schema.d.ts";
 import type { CommsNotifications } from "../src/notifications/notification.ts";
-import { normalizeId } from "../src/operation-id.ts";
+import { isGuid, normalizeId } from "../src/operation-id.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
 import { MockOptionError } from "./mock-option-error.ts";
 import { type SpecNode, specExampleObject } from "./spec-document.ts";
@@ -36,8 +36,7 @@ const statuses: readonly NotifiedStatus[] = ["running", "completed", "failed"];
 
 function spellId(id: string, spelling: IdSpelling): string {
   const canonical = normalizeId(id);
-  const isGuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(canonical);
-  if (spelling === "location" || !isGuid) return encodeURIComponent(canonical);
+  if (spelling === "location" || !isGuid(canonical)) return encodeURIComponent(canonical);
   return canonical.replaceAll("-", "").toUpperCase();
 }
 
@@ -45,7 +44,7 @@ function failedResultInfo(): components["schemas"]["resultInfo"] {
   // The spec's current notification example reports exactly this outcome: a cancelled operation.
   const batch = specExampleObject("currentNotification") as unknown as CommsNotifications;
   const data = batch.value[0]?.resourceData as SpecNode | undefined;
-  return structuredClone(data?.resultInfo ?? {}) as components["schemas"]["resultInfo"];
+  return (data?.resultInfo ?? {}) as components["schemas"]["resultInfo"]; // specExampleObject gave a fresh copy
 }
 
 function checkContent(content: NotificationContent): void {

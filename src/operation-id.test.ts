@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeId } from "./operation-id.ts";
+import { isGuid, normalizeId } from "./operation-id.ts";
 
 describe("normalizeId", () => {
   const canonical = "0fe0623f-d628-42ed-b4bd-8ac290072cc5";
@@ -19,5 +19,18 @@ describe("normalizeId", () => {
     expect(normalizeId("421f0b00-0000")).toBe("421f0b00-0000");
     expect(normalizeId("Abc")).not.toBe(normalizeId("abc"));
     expect(normalizeId("0FE0623FD62842EDB4BD8AC290072CC")).toBe("0FE0623FD62842EDB4BD8AC290072CC");
+  });
+});
+
+describe("isGuid", () => {
+  it.each([
+    ["0fe0623f-d628-42ed-b4bd-8ac290072cc5", true],
+    ["0FE0623FD62842EDB4BD8AC290072CC5", true],
+    ["{0FE0623F-D628-42ED-B4BD-8AC290072CC5}", true],
+    ["op-1", false],
+    ["0fe0623f-d628-42ed-b4bd-8ac290072cc", false],
+    ["", false],
+  ])("%j: %s", (id, guid) => {
+    expect(isGuid(id)).toBe(guid);
   });
 });

@@ -28,6 +28,17 @@ export function normalizeId(id: string): string {
 }
 
 /**
+ * Whether an id is a GUID, in any spelling {@link normalizeId} accepts.
+ *
+ * @example
+ * isGuid("0FE0623FD62842EDB4BD8AC290072CC5"); // true
+ * isGuid("op-1"); // false
+ */
+export function isGuid(id: string): boolean {
+  return canonicalGuid.test(normalizeId(id));
+}
+
+/**
  * The canonical spelling of a GUID written as 32 hex digits (any case, already checked):
  * lowercase, dashed 8-4-4-4-12. {@link normalizeId} for ids that may be anything.
  *
