@@ -2,6 +2,7 @@
  * Local JSON pointers (RFC 6901) in the `#/a/b~1c` form that OpenAPI `$ref`s use: one reader and
  * one escaper for the spec tooling, the mocks and the error messages.
  */
+import { percentDecode } from "./percent-decode.ts";
 
 /**
  * Escapes one key for use as a pointer segment (`~` → `~0`, `/` → `~1`).
@@ -37,15 +38,7 @@ export function readPointer(document: unknown, pointer: string): unknown {
 }
 
 function unescapeSegment(raw: string): string | undefined {
-  let segment = raw;
-  if (raw.includes("%")) {
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      return undefined;
-    }
-  }
-  return segment.replaceAll("~1", "/").replaceAll("~0", "~");
+  return percentDecode(raw)?.replaceAll("~1", "/").replaceAll("~0", "~");
 }
 
 /**

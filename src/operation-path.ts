@@ -1,4 +1,5 @@
 import { dashedGuid, normalizeId } from "./operation-id.ts";
+import { percentDecode } from "./percent-decode.ts";
 
 /** A call's operation, as named by a `Location` header or a notification's resource path. */
 export interface OperationPath {
@@ -64,13 +65,6 @@ function canonical(guid: string): string {
 
 /** A path segment as an id: percent-decoded and normalised; `undefined` when blank or badly encoded. */
 function segmentId(segment: string): string | undefined {
-  let decoded = segment;
-  if (segment.includes("%")) {
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return undefined;
-    }
-  }
-  return decoded.trim() === "" ? undefined : normalizeId(decoded);
+  const decoded = percentDecode(segment);
+  return decoded === undefined || decoded.trim() === "" ? undefined : normalizeId(decoded);
 }
