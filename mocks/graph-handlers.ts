@@ -295,7 +295,8 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       ...(params.appId === undefined ? {} : { appId: params.appId }),
       operationId,
       location,
-      ...(requestBody?.clientContext === undefined ? {} : { clientContext: requestBody.clientContext }),
+      // `null` is Graph's "not set" (Microsoft's SDKs send it), like an absent clientContext.
+      ...(requestBody?.clientContext == null ? {} : { clientContext: requestBody.clientContext }),
       resourcePrefix: spec.resourcePrefix,
     };
     operations.push(issued);
@@ -316,7 +317,10 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
           const outcome = await answer(app, base, request, params);
           if (outcome === "networkError") return response.untyped(HttpResponse.error());
           if (outcome.kind === "failure") return response.untyped(outcome.response);
-          return response(202).empty({ headers: successHeaders(outcome.location, request) });
+          // Present-day beta answers 200 with the operation here (the 2018 page said 202, no body);
+          // the spec lists both and the mock answers its lowest 2xx, as Prism does.
+          if (outcome.body === undefined) throw new Error("spec: /app success has a body");
+          return response(200).json(outcome.body, { headers: successHeaders(outcome.location, request) });
         }),
       );
     }

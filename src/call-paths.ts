@@ -1,5 +1,5 @@
 import { requestBodyFields } from "../generated/constraints.ts";
-import type { components, paths } from "../generated/schema.d.ts";
+import type { paths } from "../generated/schema.d.ts";
 
 /** A cancelMediaProcessing path of the spec, such as `"/app/calls/{callId}/cancelMediaProcessing"`. */
 export type CallsPath = keyof paths;
@@ -22,9 +22,6 @@ export type OperationBody<P extends CallsPath> = Post<P>["responses"] extends {
 }
   ? Body
   : never;
-
-/** An operation's status, from the spec. */
-export type OperationStatus = components["schemas"]["operationStatus"];
 
 /** The path the client uses when the `path` option is not given. */
 export const defaultCallsPath: DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";

@@ -6,6 +6,7 @@ import { type CallsClientOptions, resolveOptions } from "./client-options.ts";
 import { graphErrorFromResponse } from "./graph-error-from-response.ts";
 import { operationUnder, parseLocation } from "./location.ts";
 import type { OperationRef } from "./operation-ref.ts";
+import { normalizeOperationStatus } from "./operation-status.ts";
 import { checkPathSegment } from "./path-segment.ts";
 import { checkBody } from "./request-body.ts";
 import { send } from "./send.ts";
@@ -126,8 +127,9 @@ function operationRef<P extends CallsPath>(
   if (requestId) ref.requestId = requestId;
   if (operation) {
     ref.operation = operation as NonNullable<OperationRef["operation"]>;
-    if (typeof operation.status === "string")
-      ref.status = operation.status as NonNullable<OperationRef["status"]>;
+    // Graph may spell the status in PascalCase ("Completed"): hand out the documented spelling.
+    const status = normalizeOperationStatus(operation.status);
+    if (status !== undefined) ref.status = status as NonNullable<OperationRef["status"]>;
   }
   return ref as OperationRef<P>;
 }

@@ -12,7 +12,6 @@ export type {
   CallsPath,
   CancelMediaProcessingBody,
   DefaultCallsPath,
-  OperationStatus,
 } from "./call-paths.ts";
 export type { CallOptions, CallsClient } from "./client.ts";
 export { createCallsClient } from "./client.ts";
@@ -29,4 +28,5 @@ export { normalizeId } from "./operation-id.ts";
 export type { OperationPath } from "./operation-path.ts";
 export { parseOperationPath } from "./operation-path.ts";
 export type { OperationRef } from "./operation-ref.ts";
+export type { OperationStatus } from "./operation-status.ts";
 export { defaultRetryPolicy, parseRetryAfter, type RetryOptions } from "./retry.ts";

@@ -25,6 +25,8 @@ export function checkBody(body: unknown, path: CallsPath): Record<string, unknow
 }
 
 function checkField(argument: string, value: unknown, rule: BodyFieldRule): unknown {
+  // Graph's metadata makes these fields nullable, and Microsoft's SDKs send `null` for "not set".
+  if (value === null && rule.nullable) return null;
   checkType(argument, value, rule.type);
   const { maxLength } = rule;
   if (maxLength !== undefined && (value as string).length > maxLength) {

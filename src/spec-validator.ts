@@ -22,7 +22,14 @@ type Mode = "describing" | "quick";
 function specAjv(mode: Mode): Ajv2020 {
   const ajv =
     mode === "describing"
-      ? new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false })
+      ? // verbose: errors carry their schema, which describeErrors reads (anyOf branches, if/then).
+        new Ajv2020({
+          allErrors: true,
+          verbose: true,
+          strict: true,
+          allowUnionTypes: true,
+          validateSchema: false,
+        })
       : new Ajv2020({
           allErrors: false,
           // Lengths in UTF-16 units (string.length), not code points: ajv counts code points with a
@@ -110,27 +117,71 @@ const maxReported = 10;
 
 /**
  * One readable sentence from ajv errors, naming each failing field by its JSON path. Reads the
- * spec's rules the way a person would: an `anyOf` of types is "must be object or array", and the
- * `if`/`then` rule of `commsNotification` is "must have resource or resourceUrl". At most ten
- * problems are listed, then how many more there are.
+ * spec's rules the way a person would: an `anyOf` of types is "must be object or array", an `anyOf`
+ * of enums (a status in either casing, or null) lists every allowed value, a nullable field
+ * (`anyOf: [X, {type: "null"}]`) is described by X's own problems, and the `if`/`then` rule of
+ * `commsNotification` is "must have resource or resourceUrl". At most ten problems are listed, then
+ * how many more there are. Needs the errors of a validator from {@link specValidator} (verbose).
  *
  * @example
  * describeErrors(validate.errors); // "body/clientContext must NOT have more than 256 characters"
  */
 export function describeErrors(errors: readonly ErrorObject[] | null | undefined, root = "body"): string {
   if (!errors || errors.length === 0) return `${root} is invalid`;
-  const anyOfPaths = errors.filter((e) => e.keyword === "anyOf").map((e) => `${e.schemaPath}/`);
+  const skipped = anyOfBranchErrors(errors);
   const messages = new Set<string>();
-  for (const e of errors) {
-    if (e.keyword === "if" || anyOfPaths.some((path) => e.schemaPath.startsWith(path))) continue;
-    messages.add(describeError(e, errors, root));
+  for (let index = 0; index < errors.length; index++) {
+    const e = errors[index] as ErrorObject;
+    if (e.keyword === "if" || skipped.has(index)) continue;
+    messages.add(describeError(e, errors[index + 1], root));
   }
   const listed = [...messages];
   const more = listed.length > maxReported ? ` (and ${listed.length - maxReported} more)` : "";
   return listed.slice(0, maxReported).join("; ") + more;
 }
 
-function describeError(e: ErrorObject, all: readonly ErrorObject[], root: string): string {
+type SchemaNode = Record<string, unknown>;
+
+/** An anyOf branch with its `$ref` followed (the spec's refs point into `components`). */
+function branchSchema(branch: unknown): SchemaNode {
+  const ref = (branch as SchemaNode | null)?.$ref;
+  const node = typeof ref === "string" ? readPointer(openapi, ref) : branch;
+  return typeof node === "object" && node !== null ? (node as SchemaNode) : {};
+}
+
+function isNullOnly(schema: SchemaNode): boolean {
+  return schema.type === "null";
+}
+
+/**
+ * The indexes of errors that an `anyOf` error sums up. ajv reports a failed anyOf's branch errors
+ * just before the anyOf error itself, at its instance path or below, so a walk back over that run
+ * finds them (each walk stops at the first error elsewhere: linear in the number of errors). For a
+ * nullable field the anyOf and its `null` branch are skipped instead, so the field's own problems
+ * are what the message says.
+ */
+function anyOfBranchErrors(errors: readonly ErrorObject[]): Set<number> {
+  const skipped = new Set<number>();
+  for (let index = 0; index < errors.length; index++) {
+    const e = errors[index] as ErrorObject;
+    if (e.keyword !== "anyOf" || !Array.isArray(e.schema)) continue;
+    const branches = e.schema.map(branchSchema);
+    const nullable = branches.length === 2 && branches.some(isNullOnly);
+    if (nullable) skipped.add(index);
+    const below = `${e.instancePath}/`;
+    for (let back = index - 1; back >= 0; back--) {
+      const branchError = errors[back] as ErrorObject;
+      const at = branchError.instancePath;
+      if (at !== e.instancePath && !at.startsWith(below)) break;
+      const isNullBranch =
+        at === e.instancePath && branchError.keyword === "type" && branchError.params.type === "null";
+      if (!nullable || isNullBranch) skipped.add(back);
+    }
+  }
+  return skipped;
+}
+
+function describeError(e: ErrorObject, next: ErrorObject | undefined, root: string): string {
   const where = `${root}${e.instancePath}`;
   switch (e.keyword) {
     case "additionalProperties":
@@ -138,34 +189,44 @@ function describeError(e: ErrorObject, all: readonly ErrorObject[], root: string
     case "enum":
       return `${where} must be one of ${JSON.stringify(e.params.allowedValues)}`;
     case "required": {
-      const alternative = e.schemaPath.endsWith("/then/required") ? ifNotRequired(e.schemaPath) : undefined;
+      // A `then: {required: [y]}` whose `if` is `not: {required: [x]}` reads "x, or else y". ajv
+      // reports the `if` error right after the `then` one, with the `if` schema (verbose).
+      const alternative =
+        next?.keyword === "if" && next.instancePath === e.instancePath
+          ? ifNotRequired(next.schema)
+          : undefined;
       const missing = String(e.params.missingProperty);
       return alternative
         ? `${where} must have "${alternative}" or "${missing}"`
         : `${where} must have required property "${missing}"`;
     }
     case "anyOf": {
-      const types = all
-        .filter(
-          (s) =>
-            s.keyword === "type" &&
-            s.instancePath === e.instancePath &&
-            s.schemaPath.startsWith(`${e.schemaPath}/`),
-        )
-        .map((s) => String(s.params.type));
+      const branches = Array.isArray(e.schema) ? e.schema.map(branchSchema) : [];
+      const allowed = branches.flatMap((branch) => (Array.isArray(branch.enum) ? branch.enum : []));
+      const types = branches.flatMap((branch) => (branch.enum === undefined ? typeNames(branch.type) : []));
+      if (allowed.length > 0) {
+        return `${where} must be one of ${JSON.stringify([...new Set([...allowed, ...(types.includes("null") ? [null] : [])])])}`;
+      }
       return types.length > 0
         ? `${where} must be ${[...new Set(types)].join(" or ")}`
         : `${where} must match one of its allowed shapes`;
     }
+    case "type":
+      return `${where} must be ${typeNames(e.params.type).join(" or ")}`;
     default:
       return `${where} ${e.message ?? "is invalid"}`;
   }
 }
 
-/** For a `then: {required}` rule whose `if` is `not: {required: [x]}` ("x, or else this"), returns x. */
-function ifNotRequired(schemaPath: string): string | undefined {
-  const ifPath = schemaPath.replace(/\/then\/required$/, "/if/not/required");
-  if (!ifPath.startsWith("#/")) return undefined;
-  const node = readPointer(openapi, ifPath);
-  return Array.isArray(node) && node.length === 1 && typeof node[0] === "string" ? node[0] : undefined;
+/** ajv's `type` parameter (one name, or several for an OpenAPI 3.1 type array such as `[string, "null"]`) as a list. */
+function typeNames(type: unknown): string[] {
+  return Array.isArray(type) ? type.map(String) : [String(type)];
+}
+
+/** For an `if` schema `not: {required: [x]}` ("x, or else the `then` rule"), returns x. */
+function ifNotRequired(ifSchema: unknown): string | undefined {
+  const required = (((ifSchema as SchemaNode | null)?.not ?? {}) as SchemaNode).required;
+  return Array.isArray(required) && required.length === 1 && typeof required[0] === "string"
+    ? required[0]
+    : undefined;
 }

@@ -1,9 +1,11 @@
 import { normalizeId } from "../operation-id.ts";
 import { type OperationPath, parseCallId, parseOperationPath } from "../operation-path.ts";
+import { lowerFirst, normalizeOperationStatus } from "../operation-status.ts";
 import { describeErrors, quickSpecValidator, specValidator } from "../spec-validator.ts";
 import { findForbiddenKey, hasForbiddenKey } from "./forbidden-keys.ts";
 import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type {
+  ChangeType,
   CommsNotification,
   CommsNotifications,
   CommsOperation,
@@ -110,7 +112,7 @@ function parseOne(notification: CommsNotification, index: number): ParsedNotific
   if (path) return operationNotification(notification, resourceUrl, path, index);
   const parsed: ResourceNotification = {
     kind: "resource",
-    changeType: notification.changeType,
+    changeType: changeTypeOf(notification),
     resourceUrl,
     raw: notification,
   };
@@ -167,18 +169,25 @@ function operationNotification(
   }
   const parsed: OperationNotification = {
     kind: "operation",
-    changeType: notification.changeType,
+    changeType: changeTypeOf(notification),
     resourceUrl,
     raw: notification,
     callId: path.callId,
     operationId: path.operationId,
-    status: operation.status,
     operation,
   };
+  // Validated already: a status is one of the spec's spellings, or null/absent ("not known yet").
+  const status = normalizeOperationStatus(operation.status);
+  if (status !== undefined) parsed.status = status;
   if (notification["@odata.type"] !== undefined) parsed.odataType = notification["@odata.type"];
   if (operation["@odata.type"] !== undefined) parsed.operationType = operation["@odata.type"];
-  if (operation.clientContext !== undefined) parsed.clientContext = operation.clientContext;
+  if (typeof operation.clientContext === "string") parsed.clientContext = operation.clientContext;
   const resultInfo = normaliseResultInfo(operation.resultInfo ?? operation.errorInfo);
   if (resultInfo !== undefined) parsed.resultInfo = resultInfo;
   return parsed;
+}
+
+/** The validated `changeType` in its documented camelCase spelling (the 2018 metadata spells it PascalCase). */
+function changeTypeOf(notification: CommsNotification): ChangeType {
+  return lowerFirst(notification.changeType) as ChangeType;
 }

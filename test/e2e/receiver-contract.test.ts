@@ -44,7 +44,7 @@ describe("the receiver's answers are the ones the spec declares", () => {
   it.each([
     ["202, accepted", 202, () => handler()(post(JSON.stringify(seedNotification)))],
     ["400, not JSON", 400, () => handler()(post("{"))],
-    ["400, not a batch", 400, () => handler()(post(JSON.stringify({ value: [] })))],
+    ["400, not a batch", 400, () => handler()(post(JSON.stringify({ value: {} })))],
     ["413, too large", 413, () => handler()(post(JSON.stringify({ value: ["x".repeat(5000)] })))],
     ["415, not JSON", 415, () => handler()(post("value", "text/plain"))],
     [
