@@ -1,5 +1,5 @@
 import { errors, type JWTPayload, jwtVerify } from "jose";
-import { normalizeId } from "../operation-id.ts";
+import { normalizeId } from "../core/operation-id.ts";
 import { NotificationAuthError } from "./notification-auth-error.ts";
 import { createSigningKeys } from "./signing-keys.ts";
 

@@ -1,5 +1,5 @@
 import type { JWTPayload } from "jose";
-import { isJsonMediaType } from "../json-media-type.ts";
+import { isJsonMediaType } from "../core/json-media-type.ts";
 import {
   createNotificationVerifier,
   type NotificationAuthOptions,

@@ -1,6 +1,6 @@
-import { normalizeId } from "../operation-id.ts";
-import { type OperationPath, parseCallId, parseOperationPath } from "../operation-path.ts";
-import { describeErrors, quickSpecValidator, specValidator } from "../spec-validator.ts";
+import { normalizeId } from "../core/operation-id.ts";
+import { type OperationPath, parseCallId, parseOperationPath } from "../core/operation-path.ts";
+import { describeErrors, quickSpecValidator, specValidator } from "../core/spec-validator.ts";
 import { findForbiddenKey, hasForbiddenKey } from "./forbidden-keys.ts";
 import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type {

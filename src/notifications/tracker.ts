@@ -1,5 +1,5 @@
-import { maxTimerMs } from "../check.ts";
-import { normalizeId } from "../operation-id.ts";
+import { maxTimerMs } from "../core/check.ts";
+import { normalizeId } from "../core/operation-id.ts";
 import type { OperationNotification, ParsedNotification } from "./notification.ts";
 import { OperationFailedError } from "./operation-failed-error.ts";
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import openapi from "../../generated/openapi.json" with { type: "json" };
-import { CallsClientError, createCallsClient, GraphError, NetworkError } from "../../src/index.ts";
+import { CallsClientError, createCallsClient, GraphError, NetworkError } from "../../src/client/index.ts";
 import { callId, graphError, stubFetch } from "./fetch-stub.ts";
 
 async function graphErrorFor(...responses: Response[]): Promise<GraphError> {

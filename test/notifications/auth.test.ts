@@ -11,7 +11,7 @@ import {
   sign,
   startKeyServer,
   tenantId,
-} from "./key-server.ts";
+} from "../support/key-server.ts";
 
 let server: KeyServer;
 let key: SigningKey;
