@@ -1,4 +1,4 @@
-import { TimeoutError } from "./errors/timeout-error.ts";
+import { TimeoutError } from "./errors.ts";
 
 /**
  * One signal for a call, and the function that releases its timer and listener afterwards: aborted

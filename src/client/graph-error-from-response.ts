@@ -1,6 +1,6 @@
 import type { components } from "../../generated/schema.d.ts";
 import { typeOf } from "../core/check.ts";
-import { GraphError } from "./errors/graph-error.ts";
+import { GraphError } from "./errors.ts";
 import { parseRetryAfter } from "./retry.ts";
 
 type MainError = components["schemas"]["mainError"];

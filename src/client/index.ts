@@ -22,10 +22,12 @@ export type { CallOptions, CallsClient, OperationRef } from "./client.ts";
 export { createCallsClient } from "./client.ts";
 export type { CallsClientOptions, FetchLike, TokenSource } from "./client-options.ts";
 export { defaultBaseUrl } from "./client-options.ts";
-export { CallsClientError } from "./errors/calls-client-error.ts";
-export { GraphError } from "./errors/graph-error.ts";
-export { LocationError } from "./errors/location-error.ts";
-export { NetworkError } from "./errors/network-error.ts";
-export { TimeoutError } from "./errors/timeout-error.ts";
-export { TokenError } from "./errors/token-error.ts";
+export {
+  CallsClientError,
+  GraphError,
+  LocationError,
+  NetworkError,
+  TimeoutError,
+  TokenError,
+} from "./errors.ts";
 export { defaultRetryPolicy, parseRetryAfter, type RetryOptions } from "./retry.ts";

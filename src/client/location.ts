@@ -1,6 +1,6 @@
 import { normalizeId } from "../core/operation-id.ts";
 import { type OperationPath, parseOperationPath } from "../core/operation-path.ts";
-import { LocationError } from "./errors/location-error.ts";
+import { LocationError } from "./errors.ts";
 
 /** Where an operation is: its absolute URI and its normalised ids. */
 export interface OperationLocation extends OperationPath {

@@ -1,8 +1,7 @@
 import { maxTimerMs } from "../core/check.ts";
 import { sleep, untilAborted } from "./abort.ts";
 import { bareToken, type FetchLike, type TokenSource } from "./client-options.ts";
-import { NetworkError } from "./errors/network-error.ts";
-import { TokenError } from "./errors/token-error.ts";
+import { NetworkError, TokenError } from "./errors.ts";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.ts";
 
 /** What {@link send} needs from the client's options. */

@@ -1,4 +1,4 @@
-import { CallsClientError } from "../client/errors/calls-client-error.ts";
+/** The error every entry throws for a bad argument or option. */
 
 /**
  * A bad argument or option, found before any request was sent: an empty call id, a
@@ -11,7 +11,9 @@ import { CallsClientError } from "../client/errors/calls-client-error.ts";
  *   if (error instanceof InvalidArgumentError) console.log(error.argument); // "callId"
  * }
  */
-export class InvalidArgumentError extends CallsClientError {
+export class InvalidArgumentError extends TypeError {
+  // A literal name so that minifiers, which rename classes, keep it.
+  override readonly name = "InvalidArgumentError";
   /** Which argument or option is wrong, as a path: `callId`, `body.clientContext`, `options.baseUrl`... */
   readonly argument: string;
 

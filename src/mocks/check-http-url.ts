@@ -1,4 +1,4 @@
-import { MockOptionError } from "./mock-option-error.ts";
+import { MockOptionError } from "./errors.ts";
 
 /**
  * Checks an absolute http(s) URL given as option `option`. Throws {@link MockOptionError} naming

@@ -6,8 +6,8 @@ import { normalizeId } from "../core/operation-id.ts";
 import { parseOperationPath } from "../core/operation-path.ts";
 import { specExampleObject } from "../core/spec-document.ts";
 import { checkHttpUrl } from "./check-http-url.ts";
+import { MockOptionError, UnknownOperationError } from "./errors.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
-import { MockOptionError } from "./mock-option-error.ts";
 import {
   buildCommsNotifications,
   type CommsNotifications,
@@ -29,7 +29,6 @@ import {
   scenarioStatus,
 } from "./scenarios.ts";
 import { type GraphPath, type SpecOperation, specOperation, specOperations } from "./spec-operations.ts";
-import { UnknownOperationError } from "./unknown-operation-error.ts";
 
 /** Options of {@link createGraphHandlers}; every one is optional. */
 export interface GraphHandlersOptions {

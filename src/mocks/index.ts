@@ -3,6 +3,8 @@
  * by the spec, failure scenarios, and the commsNotifications sender. Runs wherever MSW does (Node,
  * browsers); the Prism mock server (Node only) is in `graph-comms-kit/mocks/prism`.
  */
+
+export { MockOptionError, NotificationDeliveryError, UnknownOperationError } from "./errors.ts";
 export {
   createGraphHandlers,
   type GraphHandlersOptions,
@@ -12,7 +14,6 @@ export {
   type RecordedRequest,
 } from "./graph-handlers.ts";
 export type { IssuedOperation } from "./issued-operation.ts";
-export { MockOptionError } from "./mock-option-error.ts";
 export {
   buildCommsNotifications,
   type CommsNotifications,
@@ -26,7 +27,6 @@ export {
   type NotificationDelivery,
   type NotificationSink,
 } from "./notification-delivery.ts";
-export { NotificationDeliveryError } from "./notification-delivery-error.ts";
 export type { ODataError } from "./odata-error.ts";
 export type {
   RetryScenarioOptions,
@@ -36,4 +36,3 @@ export type {
   ScenarioOptionsByName,
 } from "./scenarios.ts";
 export type { ContractFlavour, GraphPath } from "./spec-operations.ts";
-export { UnknownOperationError } from "./unknown-operation-error.ts";

@@ -1,8 +1,8 @@
 import type { components } from "../../generated/schema.d.ts";
 import { isGuid, normalizeId } from "../core/operation-id.ts";
 import { type SpecNode, specExampleObject } from "../core/spec-document.ts";
+import { MockOptionError } from "./errors.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
-import { MockOptionError } from "./mock-option-error.ts";
 import { specOperation } from "./spec-operations.ts";
 
 /** The `commsNotifications` batch Graph POSTs to a bot (the spec's schema; the mocks import no receiver code). */

@@ -1,8 +1,7 @@
 import { bypass } from "msw";
 import { checkHttpUrl } from "./check-http-url.ts";
-import { MockOptionError } from "./mock-option-error.ts";
+import { MockOptionError, NotificationDeliveryError } from "./errors.ts";
 import type { CommsNotifications } from "./notification-builder.ts";
-import { NotificationDeliveryError } from "./notification-delivery-error.ts";
 
 /** An in-process receiver of notifications: gets the batch and the headers Graph would send. */
 export type NotificationSink = (

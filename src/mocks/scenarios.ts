@@ -1,5 +1,5 @@
 import { normalizeId } from "../core/operation-id.ts";
-import { MockOptionError } from "./mock-option-error.ts";
+import { MockOptionError } from "./errors.ts";
 import type { GraphPath } from "./spec-operations.ts";
 
 /** The failures the handlers can be told to produce, each answered as the spec documents it. */

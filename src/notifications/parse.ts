@@ -1,8 +1,8 @@
 import { normalizeId } from "../core/operation-id.ts";
 import { type OperationPath, parseCallId, parseOperationPath } from "../core/operation-path.ts";
 import { describeErrors, quickSpecValidator, specValidator } from "../core/spec-validator.ts";
+import { InvalidNotificationError } from "./errors.ts";
 import { findForbiddenKey, hasForbiddenKey } from "./forbidden-keys.ts";
-import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type {
   CommsNotification,
   CommsNotifications,

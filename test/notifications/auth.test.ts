@@ -1,7 +1,7 @@
 import { base64url, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
-import { NotificationAuthError } from "../../src/notifications/notification-auth-error.ts";
+import { NotificationAuthError } from "../../src/notifications/errors.ts";
 import {
   appId,
   graphClaims,

@@ -6,9 +6,9 @@
  */
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OperationFailedError } from "../../src/notifications/errors.ts";
 import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import type { OperationNotification } from "../../src/notifications/notification.ts";
-import { OperationFailedError } from "../../src/notifications/operation-failed-error.ts";
 import { createOperationTracker, type HandleResult } from "../../src/notifications/tracker.ts";
 import { type RunningServer, serveHandler } from "../support/http-server.ts";
 import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "../support/key-server.ts";

@@ -3,7 +3,8 @@
  * `npm start` and the `graph-comms-mock` command.
  */
 
-export { MockOptionError } from "../mock-option-error.ts";
+export { MockOptionError } from "../errors.ts";
+export { PrismNotInstalledError, PrismStartError } from "./errors.ts";
 export { exampleCurl, type MockCliSettings, mockCliUsage, parseMockCliArgs, runMockCli } from "./mock-cli.ts";
 export {
   type PrismLaunchOptions,
@@ -11,7 +12,5 @@ export {
   type RunningPrism,
   startPrism,
 } from "./prism-launch.ts";
-export { PrismNotInstalledError } from "./prism-not-installed-error.ts";
 export { resolvePrismEntry } from "./prism-resolve.ts";
 export { type PrismSpecOptions, preparePrismSpec } from "./prism-spec.ts";
-export { PrismStartError } from "./prism-start-error.ts";

@@ -1,10 +1,9 @@
 import { parseArgs } from "node:util";
 import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
 import { checkHttpUrl } from "../check-http-url.ts";
-import { MockOptionError } from "../mock-option-error.ts";
+import { MockOptionError } from "../errors.ts";
+import { PrismNotInstalledError, PrismStartError } from "./errors.ts";
 import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPrism } from "./prism-launch.ts";
-import { PrismNotInstalledError } from "./prism-not-installed-error.ts";
-import { PrismStartError } from "./prism-start-error.ts";
 
 /** The settings of the mock server command, after flags and environment are read. */
 export interface MockCliSettings {

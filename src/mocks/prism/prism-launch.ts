@@ -4,11 +4,11 @@ import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkHttpUrl } from "../check-http-url.ts";
-import { MockOptionError } from "../mock-option-error.ts";
+import { MockOptionError } from "../errors.ts";
+import { PrismStartError } from "./errors.ts";
 import { freePort, portIsFree } from "./free-port.ts";
 import { resolvePrismEntry } from "./prism-resolve.ts";
 import { preparePrismSpec } from "./prism-spec.ts";
-import { PrismStartError } from "./prism-start-error.ts";
 
 /** The defaults of the Prism mock server. */
 export const prismDefaults = {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PrismNotInstalledError } from "./prism-not-installed-error.ts";
+import { PrismNotInstalledError } from "./errors.ts";
 
 /** The directories Prism is looked for from by default: this package's, then the current directory. */
 export function defaultPrismSearchDirs(): string[] {

@@ -4,11 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MockOptionError } from "../../../src/mocks/index.ts";
+import { PrismNotInstalledError, PrismStartError } from "../../../src/mocks/prism/errors.ts";
 import { exampleCurl, parseMockCliArgs, runMockCli } from "../../../src/mocks/prism/mock-cli.ts";
 import { startPrism } from "../../../src/mocks/prism/prism-launch.ts";
-import { PrismNotInstalledError } from "../../../src/mocks/prism/prism-not-installed-error.ts";
 import { resolvePrismEntry } from "../../../src/mocks/prism/prism-resolve.ts";
-import { PrismStartError } from "../../../src/mocks/prism/prism-start-error.ts";
 
 function captured() {
   const out: string[] = [];
