@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
-import { followRefs } from "../src/json-pointer.ts";
+import { followRefs } from "../src/core/json-pointer.ts";
 import { projectRoot, redocly, specPath } from "./project-paths.ts";
 
 const run = promisify(execFile);

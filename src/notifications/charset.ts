@@ -1,5 +1,5 @@
 import { parse } from "content-type";
-import { isJsonMediaType } from "../json-media-type.ts";
+import { isJsonMediaType } from "../core/json-media-type.ts";
 
 /**
  * The charsets a notification body may be in, by their WHATWG encoding names. UTF-8 is what Graph

@@ -4,12 +4,10 @@ import {
   type NotificationAuthOptions,
   type NotificationVerifier,
 } from "./auth.ts";
-import { BodyTooLargeError } from "./body-too-large-error.ts";
 import { type BodyEncoding, bodyMediaType, decodeBody } from "./charset.ts";
+import { BodyTooLargeError, InvalidNotificationError, NotificationAuthError } from "./errors.ts";
 import { graphErrorResponse } from "./graph-error-response.ts";
-import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type { ParsedNotification } from "./notification.ts";
-import { NotificationAuthError } from "./notification-auth-error.ts";
 import { parseCommsNotifications, warmUpParser } from "./parse.ts";
 import { readLimitedBytes } from "./read-body.ts";
 

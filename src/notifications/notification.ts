@@ -1,5 +1,5 @@
 import type { components } from "../../generated/schema.d.ts";
-import type { OperationStatus } from "../operation-status.ts";
+import type { OperationStatus } from "../core/operation-status.ts";
 
 export type { OperationStatus };
 

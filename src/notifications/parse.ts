@@ -1,9 +1,9 @@
-import { normalizeId } from "../operation-id.ts";
-import { type OperationPath, parseCallId, parseOperationPath } from "../operation-path.ts";
-import { lowerFirst, normalizeOperationStatus } from "../operation-status.ts";
-import { describeErrors, quickSpecValidator, specValidator } from "../spec-validator.ts";
+import { normalizeId } from "../core/operation-id.ts";
+import { type OperationPath, parseCallId, parseOperationPath } from "../core/operation-path.ts";
+import { lowerFirst, normalizeOperationStatus } from "../core/operation-status.ts";
+import { describeErrors, quickSpecValidator, specValidator } from "../core/spec-validator.ts";
+import { InvalidNotificationError } from "./errors.ts";
 import { findForbiddenKey, hasForbiddenKey } from "./forbidden-keys.ts";
-import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type {
   ChangeType,
   CommsNotification,

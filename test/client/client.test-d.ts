@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "../../generated/schema.d.ts";
-import { type CallsClient, createCallsClient, type OperationRef } from "../../src/index.ts";
+import { type CallsClient, createCallsClient, type OperationRef } from "../../src/client/index.ts";
 
 type Schemas = components["schemas"];
 declare const callId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createCallsClient, InvalidArgumentError } from "../../src/index.ts";
+import { createCallsClient, InvalidArgumentError } from "../../src/client/index.ts";
 import { clientContextMaxLength } from "../support/contract.ts";
 import { accepted, callId, stubFetch } from "./fetch-stub.ts";
 

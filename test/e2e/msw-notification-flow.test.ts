@@ -5,8 +5,8 @@
  */
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createGraphHandlers, UnknownOperationError } from "../../mocks/index.ts";
-import { type CallsPath, createCallsClient, GraphError } from "../../src/index.ts";
+import { type CallsPath, createCallsClient, GraphError } from "../../src/client/index.ts";
+import { createGraphHandlers, UnknownOperationError } from "../../src/mocks/index.ts";
 import {
   createNotificationHandler,
   createOperationTracker,
@@ -14,7 +14,7 @@ import {
   OperationTimeoutError,
   type OperationTracker,
 } from "../../src/notifications/index.ts";
-import { type RunningServer, serveHandler } from "../notifications/http-server.ts";
+import { type RunningServer, serveHandler } from "../support/http-server.ts";
 import {
   appId,
   type KeyServer,
@@ -22,7 +22,7 @@ import {
   type SigningKey,
   sign,
   startKeyServer,
-} from "../notifications/key-server.ts";
+} from "../support/key-server.ts";
 import { callId } from "../support/seed-ids.ts";
 
 const baseUrl = "https://graph.microsoft.com/beta";

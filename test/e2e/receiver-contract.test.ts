@@ -3,9 +3,10 @@
  * the declared body: each answer is checked against `webhooks.commsNotifications.post.responses`.
  */
 import { describe, expect, it } from "vitest";
-import { followRefs } from "../../src/json-pointer.ts";
+import { followRefs } from "../../src/core/json-pointer.ts";
+import { openapiDocument } from "../../src/core/spec-document.ts";
+import { describeErrors, specValidator } from "../../src/core/spec-validator.ts";
 import { createNotificationHandler } from "../../src/notifications/index.ts";
-import { describeErrors, openapiDocument, specValidator } from "../../src/spec-validator.ts";
 import seedNotification from "../fixtures/seed-notification.json" with { type: "json" };
 import { appId } from "../support/seed-ids.ts";
 

@@ -4,8 +4,6 @@ import {
   type NotificationHandlerOptions,
 } from "../../src/notifications/handler.ts";
 import type { ParsedNotification } from "../../src/notifications/notification.ts";
-import { expectGraphError } from "./expect-graph-error.ts";
-import { operationBatch, realShape, specNotificationExamples } from "./fixtures.ts";
 import {
   appId,
   type KeyServer,
@@ -14,7 +12,9 @@ import {
   sign,
   startKeyServer,
   tenantId,
-} from "./key-server.ts";
+} from "../support/key-server.ts";
+import { expectGraphError } from "./expect-graph-error.ts";
+import { operationBatch, realShape, specNotificationExamples } from "./fixtures.ts";
 
 let server: KeyServer;
 let key: SigningKey;

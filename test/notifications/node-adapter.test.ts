@@ -2,10 +2,10 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import type { ParsedNotification } from "../../src/notifications/notification.ts";
+import { type RunningServer, serveHandler } from "../support/http-server.ts";
+import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "../support/key-server.ts";
 import { expectGraphError } from "./expect-graph-error.ts";
 import { operationBatch, realShape, specNotificationExamples } from "./fixtures.ts";
-import { type RunningServer, serveHandler } from "./http-server.ts";
-import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "./key-server.ts";
 
 let keys: KeyServer;
 let http: RunningServer;

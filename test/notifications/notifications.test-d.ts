@@ -1,6 +1,7 @@
 import type { RequestListener } from "node:http";
 import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "../../generated/schema.d.ts";
+import type { OperationRef } from "../../src/client/client.ts";
 import {
   createNotificationHandler,
   createOperationTracker,
@@ -14,7 +15,6 @@ import {
   type ResultInfo,
   toNodeListener,
 } from "../../src/notifications/index.ts";
-import type { OperationRef } from "../../src/operation-ref.ts";
 
 describe("graph-comms-kit/notifications types", () => {
   it("derives notification types from the generated schema", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidNotificationError } from "../../src/notifications/invalid-notification-error.ts";
+import { InvalidNotificationError } from "../../src/notifications/errors.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
 import {
   callId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeErrors, openapiDocument, specValidator } from "../../src/spec-validator.ts";
+import { openapiDocument } from "../../src/core/spec-document.ts";
+import { describeErrors, specValidator } from "../../src/core/spec-validator.ts";
 import { collectExamples, type SpecExample } from "./collect-examples.ts";
 
 const doc = openapiDocument as unknown as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openapiDocument } from "../../src/spec-validator.ts";
+import { openapiDocument } from "../../src/core/spec-document.ts";
 import seedNotification from "../fixtures/seed-notification.json" with { type: "json" };
 import seedRequest from "../fixtures/seed-request.json" with { type: "json" };
 import seedResponse from "../fixtures/seed-response.json" with { type: "json" };
