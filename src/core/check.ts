@@ -35,10 +35,11 @@ export function checkType<T>(argument: string, value: unknown, type: string): T 
 
 /**
  * Checks that `value` is a plain object (not null, not an array) with no keys but `allowed` (to
- * catch misspelt options and fields), and returns it.
+ * catch misspelt options and fields), and returns it. An unknown key's message names the nearest
+ * allowed key (`timeoutMS` → `timeoutMs`) when one is close.
  *
  * @example
- * checkRecord("options", { tokne: "x" }, ["token"]); // throws "options.tokne is not allowed; allowed: token"
+ * checkRecord("options", { tokne: "x" }, ["token"]); // throws 'options.tokne is not allowed (did you mean "token"?); allowed: token'
  */
 export function checkRecord(
   argument: string,
@@ -48,8 +49,13 @@ export function checkRecord(
 ): Record<string, unknown> {
   const record = checkType<Record<string, unknown>>(argument, value, "object");
   for (const key of Object.keys(record)) {
-    if (!allowed.includes(key))
-      fail(`${argument}.${key}`, `is not allowed${hint(key)}; allowed: ${allowed.join(", ")}`);
+    if (!allowed.includes(key)) {
+      const near = nearestKey(key, allowed);
+      fail(
+        `${argument}.${key}`,
+        `is not allowed${hint(key)}${near ? ` (did you mean "${near}"?)` : ""}; allowed: ${allowed.join(", ")}`,
+      );
+    }
   }
   return record;
 }
@@ -89,4 +95,37 @@ export function checkTimeout(argument: string, value: unknown): number | undefin
   if (value === Number.POSITIVE_INFINITY) return undefined;
   const ms = checkNumber(argument, value, 1);
   return ms > maxTimerMs ? undefined : ms;
+}
+
+/**
+ * The allowed key closest to a misspelt one (case ignored): at most 1 edit away for keys under 4
+ * characters, 2 under 8, else 3; `undefined` when none is that close (or the key is empty).
+ */
+function nearestKey(key: string, allowed: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.min(4, 2 + (key.length >> 2));
+  for (const candidate of allowed) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/**
+ * Levenshtein distance in one row. Written here rather than taken from a library: `leven` put the
+ * client entry over its 5 kB (min+gzip) budget, and option keys are a few dozen characters.
+ */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j] as number;
+      row[j] = Math.min(up + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = up;
+    }
+  }
+  return row[b.length] as number;
 }

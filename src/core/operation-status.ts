@@ -28,7 +28,5 @@ export function normalizeOperationStatus(value: unknown): OperationStatus | unde
  * lowerFirst("NotStarted"); // "notStarted"
  */
 export function lowerFirst(value: string): string {
-  const first = value.charAt(0);
-  const lower = first.toLowerCase();
-  return first === lower ? value : lower + value.slice(1);
+  return value.charAt(0).toLowerCase() + value.slice(1);
 }

@@ -48,7 +48,12 @@ describe("input checks, before any request is sent", () => {
       "must be a string, got number",
     ],
     ["`all` that is not a boolean", { all: "yes" }, "body.all", "must be a boolean, got string"],
-    ["an unknown field", { al: true }, "body.al", "is not allowed; allowed: all, clientContext"],
+    [
+      "an unknown field",
+      { al: true },
+      "body.al",
+      'is not allowed (did you mean "all"?); allowed: all, clientContext',
+    ],
     ["a body that is an array", [], "body", "must be an object, got array"],
     ["a body that is null", null, "body", "must be an object, got null"],
     ["a body that is a string", '{"all":true}', "body", "must be an object, got string"],
