@@ -167,8 +167,11 @@ export interface components {
             /** @description The operation's resource path. */
             "@odata.id"?: string;
             "@odata.etag"?: string;
-            /** @description The operation id. */
-            id?: string;
+            /**
+             * @description The operation id. The docs print `null` in one invite example (`participant-invite.md`); the
+             *     resource path names the operation then.
+             */
+            id?: string | null;
             status?: components["schemas"]["receivedOperationStatus"];
             clientContext?: components["schemas"]["clientContext"];
             /**

@@ -109,7 +109,11 @@ function parseJson(text: string): unknown {
 function parseOne(notification: CommsNotification, index: number): ParsedNotification {
   const resourceUrl = (notification.resourceUrl ?? notification.resource) as string;
   const path = operationNamed(notification, index);
-  if (path) return operationNotification(notification, resourceUrl, path, index);
+  // A list under an operation path is not an operation: Graph's participant-invite page prints a
+  // roster update at `…/operations/participants` with an array of participants as its data.
+  if (path && !Array.isArray(notification.resourceData)) {
+    return operationNotification(notification, resourceUrl, path, index);
+  }
   const parsed: ResourceNotification = {
     kind: "resource",
     changeType: changeTypeOf(notification),
@@ -159,7 +163,7 @@ function operationNotification(
   }
   const operation = resourceData as CommsOperation;
   if (
-    operation.id !== undefined &&
+    typeof operation.id === "string" &&
     operation.id !== path.operationId &&
     normalizeId(operation.id) !== path.operationId
   ) {

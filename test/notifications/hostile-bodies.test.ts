@@ -108,7 +108,9 @@ const breakOperation: fc.Arbitrary<(n: Json) => Json> = fc.oneof(
   fc
     .oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null))
     .map((v) => (n: Json) => ({ ...n, resourceData: v })),
-  fc.constant((n: Json) => ({ ...n, resourceData: [n.resourceData] })),
+  // A list of objects under an operation path is a roster (Graph's invite page prints one); a list of
+  // anything else is not resource data at all.
+  fc.constant((n: Json) => ({ ...n, resourceData: [n.resourceData, 5] })),
   // Either documented casing is accepted; any other casing is not (the enums stay closed).
   fc.constant((n: Json) => ({ ...n, resourceData: { status: "COMPLETED" } })),
   fc
