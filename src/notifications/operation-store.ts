@@ -118,7 +118,7 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
         bytes -= existing.bytes;
         existing.notification = undefined;
       }
-      const size = estimateBytes(key, notification);
+      const size = estimateBytes(key, notification, maxBytes);
       if (size > maxBytes) return true;
       const entry: Entry = { key, notification, expiresAt: now + ttlMs, bytes: size, newer: undefined };
       entries.set(key, entry);
@@ -150,19 +150,24 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
 
 /**
  * The memory a notification kept under `key` takes, estimated high (see
- * {@link MemoryOperationStoreOptions.maxBytes}). Iterative, and each object is counted once (the
- * parser's `operation` is also `raw.resourceData`), so any value is measured in time linear in its size.
+ * {@link MemoryOperationStoreOptions.maxBytes}); it stops counting once past `limit`. Iterative. A
+ * shared object is counted once per path to it, except the parser's `operation`, which is also
+ * `raw.resourceData` (no set of seen objects: this runs once per final notification); any value,
+ * cyclic ones included, is measured in time bounded by its size and by `limit`.
  */
-function estimateBytes(key: string, notification: OperationNotification): number {
-  let total = 2 * key.length;
-  const seen = new Set<object>();
-  const pending: unknown[] = [notification];
-  while (pending.length > 0) {
+function estimateBytes(key: string, notification: OperationNotification, limit: number): number {
+  let total = 2 * key.length + 16;
+  const pending: unknown[] = [];
+  for (const member of Object.keys(notification)) {
+    total += 16 + 2 * member.length;
+    const value = notification[member as keyof OperationNotification];
+    if (member !== "operation" || value !== notification.raw?.resourceData) pending.push(value);
+  }
+  while (pending.length > 0 && total <= limit) {
     const value = pending.pop();
     total += 16;
     if (typeof value === "string") total += 2 * value.length;
-    if (typeof value !== "object" || value === null || seen.has(value)) continue;
-    seen.add(value);
+    if (typeof value !== "object" || value === null) continue;
     if (Array.isArray(value)) {
       for (const item of value) pending.push(item);
       continue;

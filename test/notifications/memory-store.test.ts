@@ -99,6 +99,14 @@ describe("createMemoryOperationStore: memory", () => {
     expect(store.size).toBe(1);
   });
 
+  it("measures a cyclic notification (from a custom caller) without hanging, and does not keep it", () => {
+    const store = createMemoryOperationStore({ maxBytes: 100_000 });
+    const cyclic = notification(1, {});
+    (cyclic.operation as Record<string, unknown>).self = cyclic.operation;
+    expect(store.add("cyclic", cyclic)).toBe(true);
+    expect(store.size).toBe(0);
+  });
+
   it("accounts bytes exactly as entries come and go, also when the clock goes back", () => {
     vi.useFakeTimers();
     vi.setSystemTime(10_000);
