@@ -47,20 +47,21 @@ const maxListed = 10;
  */
 export function parseCommsNotifications(body: unknown): ParsedNotification[] {
   const text = body instanceof Uint8Array ? decodeUtf8(body) : body;
-  let value: unknown;
-  let shapeProblem: ShapeProblem | undefined;
-  if (typeof text === "string") {
-    value = parseJson(text);
-    // A fresh JSON.parse tree has no cycles: a quick walk first, the path only when there is a problem.
-    if (hasForbiddenShape(value)) shapeProblem = findForbiddenShape(value);
-  } else {
-    value = text;
-    shapeProblem = findForbiddenShape(value);
-  }
+  const value = typeof text === "string" ? parseJson(text) : text;
+  const valid = quickSpecValidator(batchSchema)(value);
+  // A batch over the length limit is refused before the walk below visits each of its notifications.
+  if (!valid && isOverLong(value)) throw invalidBody(describeBatch(value));
+  // A fresh JSON.parse tree has no cycles: a quick walk first, the path only when there is a problem.
+  const shapeProblem =
+    typeof text !== "string"
+      ? findForbiddenShape(value)
+      : hasForbiddenShape(value)
+        ? findForbiddenShape(value)
+        : undefined;
   if (shapeProblem !== undefined) throw shapeError(shapeProblem);
-  if (!quickSpecValidator(batchSchema)(value)) {
+  if (!valid) {
     const problems = describeBatch(value);
-    if (problems !== undefined) throw new InvalidNotificationError(`Invalid notification body: ${problems}`);
+    if (problems !== undefined) throw invalidBody(problems);
   }
   const notifications = (value as CommsNotifications).value;
   const parsed: ParsedNotification[] = [];
@@ -68,6 +69,16 @@ export function parseCommsNotifications(body: unknown): ParsedNotification[] {
     parsed.push(parseOne(notifications[index] as CommsNotification, index));
   }
   return parsed;
+}
+
+function invalidBody(problems: string | undefined): InvalidNotificationError {
+  return new InvalidNotificationError(`Invalid notification body: ${problems ?? "body is invalid"}`);
+}
+
+/** True for a batch whose `value` holds more notifications than the spec allows. */
+function isOverLong(batch: unknown): boolean {
+  const notifications = (batch as { value?: unknown } | null)?.value;
+  return Array.isArray(notifications) && notifications.length > maxNotifications;
 }
 
 function shapeError({ at, problem }: ShapeProblem): InvalidNotificationError {
@@ -101,7 +112,7 @@ function describeBatch(batch: unknown): string | undefined {
   const notifications = (batch as { value?: unknown } | null)?.value;
   if (!Array.isArray(notifications)) return listed(describeValue(batchSchema, batch, "body"));
   const problems = describeValue(batchSchema, { ...(batch as object), value: [] }, "body");
-  if (notifications.length > maxNotifications) {
+  if (isOverLong(batch)) {
     problems.push(`body/value must NOT have more than ${maxNotifications} items`);
     return listed(problems);
   }
@@ -197,7 +208,7 @@ function operationNotification(
   }
   if (!quickSpecValidator(operationSchema)(resourceData)) {
     const problems = listed(describeValue(operationSchema, resourceData, `body/value/${index}/resourceData`));
-    if (problems !== undefined) throw new InvalidNotificationError(`Invalid notification body: ${problems}`);
+    if (problems !== undefined) throw invalidBody(problems);
   }
   const operation = resourceData as CommsOperation;
   if (
