@@ -67,7 +67,8 @@ interface Entry {
  * each notification whole, so `wait()` resolves with the notification `onNotification` saw whether
  * it arrived before or after the call. An evicted or expired notification is forgotten: a `wait()`
  * started later times out, and a repeat is delivered again. Adding, finding and evicting take
- * constant time whatever the number of entries (measuring a notification takes time in its size).
+ * constant time whatever the number of entries (amortised: each entry leaves the queue once;
+ * measuring a notification takes time in its size).
  *
  * @example
  * const tracker = createOperationTracker({ store: createMemoryOperationStore({ ttlMs: 60_000, maxEntries: 1_000 }) });
