@@ -7,7 +7,7 @@ import {
   type CommsNotifications,
   createGraphHandlers,
   type GraphMock,
-  MockOptionError,
+  InvalidArgumentError,
   NotificationDeliveryError,
   UnknownOperationError,
 } from "../../src/mocks/index.ts";
@@ -134,10 +134,13 @@ describe("buildNotification", () => {
     ).toThrow(UnknownOperationError);
     const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
     expect(() => graph.buildNotification(issued, { status: "notStarted" as never })).toThrow(
-      /status must be one of running, completed, failed/,
+      /content.status must be one of running, completed, failed/,
     );
     expect(() => graph.buildNotification(issued, { status: "failed", idSpelling: "upper" as never })).toThrow(
-      MockOptionError,
+      InvalidArgumentError,
+    );
+    expect(() => graph.buildNotification(issued, { status: "failed", resultinfo: {} } as never)).toThrow(
+      /content.resultinfo is not allowed \(did you mean "resultInfo"\?\)/,
     );
   });
 });
@@ -208,15 +211,24 @@ describe("notify", () => {
 
   it("needs a destination and a sane token", async () => {
     const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
-    await expect(graph.notify(issued, { status: "completed" })).rejects.toThrow(
-      /notify\(\) needs a destination/,
-    );
+    const before = bot.received.length;
+    await expect(graph.notify(issued, { status: "completed" })).rejects.toThrow(/options.to is required/);
     await expect(graph.notify(issued, { status: "completed", to: bot.url, token: "a\nb" })).rejects.toThrow(
-      /token must be a non-empty string/,
+      /options.token must be a non-empty string of visible ASCII characters without spaces/,
+    );
+    await expect(graph.notify(issued, { status: "completed", to: bot.url, token: "a b c" })).rejects.toThrow(
+      InvalidArgumentError,
     );
     await expect(graph.notify(issued, { status: "completed", to: "mailto:bot@example.com" })).rejects.toThrow(
-      MockOptionError,
+      InvalidArgumentError,
     );
+    await expect(
+      graph.notify(issued, { status: "completed", to: bot.url, timeoutMS: 5 } as never),
+    ).rejects.toThrow(/options.timeoutMS is not allowed \(did you mean "timeoutMs"\?\)/);
+    await expect(
+      graph.notify(issued, { status: "completed", to: bot.url, token: "t", signer: { mint: async () => "x" } }),
+    ).rejects.toThrow(/options.signer cannot be combined with a token/);
+    expect(bot.received).toHaveLength(before); // nothing was sent
   });
 });
 
