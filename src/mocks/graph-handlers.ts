@@ -35,8 +35,8 @@ import {
   type ScenarioOptionsByName,
   scenarioStatus,
 } from "./scenarios.ts";
-import { type GraphPath, type SpecOperation, specOperation, specOperations } from "./spec-operations.ts";
 import { type ServedBase, servedBases, unmatchedSegment } from "./served-bases.ts";
+import { type GraphPath, type SpecOperation, specOperation, specOperations } from "./spec-operations.ts";
 
 /** Options of {@link createGraphHandlers}; every one is optional. */
 export interface GraphHandlersOptions {

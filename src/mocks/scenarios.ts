@@ -1,5 +1,5 @@
-import { normalizeId } from "../core/operation-id.ts";
 import { checkRecord, fail } from "../core/check.ts";
+import { normalizeId } from "../core/operation-id.ts";
 import { type GraphPath, specOperations } from "./spec-operations.ts";
 
 /** The failures the handlers can be told to produce, each answered as the spec documents it. */

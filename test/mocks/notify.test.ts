@@ -226,7 +226,12 @@ describe("notify", () => {
       graph.notify(issued, { status: "completed", to: bot.url, timeoutMS: 5 } as never),
     ).rejects.toThrow(/options.timeoutMS is not allowed \(did you mean "timeoutMs"\?\)/);
     await expect(
-      graph.notify(issued, { status: "completed", to: bot.url, token: "t", signer: { mint: async () => "x" } }),
+      graph.notify(issued, {
+        status: "completed",
+        to: bot.url,
+        token: "t",
+        signer: { mint: async () => "x" },
+      }),
     ).rejects.toThrow(/options.signer cannot be combined with a token/);
     expect(bot.received).toHaveLength(before); // nothing was sent
   });

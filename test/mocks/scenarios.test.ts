@@ -102,8 +102,18 @@ describe("scenarios", () => {
     ["an unknown name", "slow", {}, /^name must be a scenario: one of throttled.*got "slow"/],
     ["times 0", "throttled", { times: 0 }, /options.times must be a whole number of at least 1/],
     ["fractional times", "serverError", { times: 1.5 }, /options.times must be a whole number/],
-    ["a negative retryAfter", "throttled", { retryAfter: -1 }, /options.retryAfter must be a number of seconds/],
-    ["a retryAfter with a line break", "throttled", { retryAfter: "1\r\nx: y" }, /options.retryAfter must be/],
+    [
+      "a negative retryAfter",
+      "throttled",
+      { retryAfter: -1 },
+      /options.retryAfter must be a number of seconds/,
+    ],
+    [
+      "a retryAfter with a line break",
+      "throttled",
+      { retryAfter: "1\r\nx: y" },
+      /options.retryAfter must be/,
+    ],
     [
       "retryAfter on notFound",
       "notFound",
@@ -111,9 +121,19 @@ describe("scenarios", () => {
       /options.retryAfter is not allowed \(only throttled and serviceUnavailable answer with Retry-After\)/,
     ],
     ["a misspelt option", "throttled", { time: 2 }, /options.time is not allowed \(did you mean "times"\?\)/],
-    ["a misspelt path key", "notFound", { pathh: "/x" }, /options.pathh is not allowed \(did you mean "path"\?\)/],
+    [
+      "a misspelt path key",
+      "notFound",
+      { pathh: "/x" },
+      /options.pathh is not allowed \(did you mean "path"\?\)/,
+    ],
     ["an empty callId", "notFound", { callId: " " }, /options.callId must be a non-empty string/],
-    ["a path the spec lacks", "notFound", { path: "/calls/{callId}" }, /options.path must be a path template of the spec/],
+    [
+      "a path the spec lacks",
+      "notFound",
+      { path: "/calls/{callId}" },
+      /options.path must be a path template of the spec/,
+    ],
   ])("rejects %s with InvalidArgumentError", (_, name, options, message) => {
     expect(() => graph.scenario(name as "throttled", options as never)).toThrow(InvalidArgumentError);
     expect(() => graph.scenario(name as "throttled", options as never)).toThrow(message);

@@ -1,8 +1,12 @@
 import { parseArgs } from "node:util";
-import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
 import { checkRecord } from "../../core/check.ts";
 import { InvalidArgumentError } from "../../core/errors.ts";
-import { checkCallbackUrl, checkNotificationStatus, type PrismNotificationStatus } from "./callback-options.ts";
+import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
+import {
+  checkCallbackUrl,
+  checkNotificationStatus,
+  type PrismNotificationStatus,
+} from "./callback-options.ts";
 import { PrismNotInstalledError, PrismStartError } from "./errors.ts";
 import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPrism } from "./prism-launch.ts";
 
@@ -57,7 +61,8 @@ function flagError(error: unknown): InvalidArgumentError {
     try {
       checkRecord("flags", { [name]: true }, flags);
     } catch (hint) {
-      const near = hint instanceof Error ? / \(did you mean "([^"]+)"\?\)/.exec(hint.message)?.[1] : undefined;
+      const near =
+        hint instanceof Error ? / \(did you mean "([^"]+)"\?\)/.exec(hint.message)?.[1] : undefined;
       return new InvalidArgumentError(
         `${dashes}${name}`,
         `is not a flag of ${command}${near ? ` (did you mean --${near}?)` : ""}; flags: ${flags.map((f) => `--${f}`).join(", ")}`,
@@ -68,7 +73,10 @@ function flagError(error: unknown): InvalidArgumentError {
   if (missing?.[1]) return new InvalidArgumentError(missing[1], "needs a value");
   const positional = /Unexpected argument '([^']*)'/.exec(message);
   if (positional) {
-    return new InvalidArgumentError("arguments", `take no positional value, got ${JSON.stringify(positional[1])}`);
+    return new InvalidArgumentError(
+      "arguments",
+      `take no positional value, got ${JSON.stringify(positional[1])}`,
+    );
   }
   const flag = /'(--[\w-]+)/.exec(message)?.[1];
   return new InvalidArgumentError(flag ?? "arguments", message.replace(/^Option '[^']*' /, ""));

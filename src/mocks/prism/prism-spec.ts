@@ -1,11 +1,21 @@
 import { checkRecord } from "../../core/check.ts";
 import { parseOperationPath } from "../../core/operation-path.ts";
-import { isSpecNode, resolveSpecRef, type SpecNode, specDocument, specExample } from "../../core/spec-document.ts";
+import {
+  isSpecNode,
+  resolveSpecRef,
+  type SpecNode,
+  specDocument,
+  specExample,
+} from "../../core/spec-document.ts";
 import type { IssuedOperation } from "../issued-operation.ts";
 import { buildChecked } from "../notification-builder.ts";
 import { specVersions } from "../served-bases.ts";
 import { type SpecOperation, specOperations } from "../spec-operations.ts";
-import { checkCallbackUrl, checkNotificationStatus, type PrismNotificationStatus } from "./callback-options.ts";
+import {
+  checkCallbackUrl,
+  checkNotificationStatus,
+  type PrismNotificationStatus,
+} from "./callback-options.ts";
 
 /** Options of {@link preparePrismSpec}. */
 export interface PrismSpecOptions {
@@ -120,7 +130,10 @@ export function preparePrismSpec(options: PrismSpecOptions): SpecNode {
       const post = pathItem.post as SpecNode;
       // A path's servers would be prefixed to it again; operation ids must stay unique.
       const { servers: _servers, ...rest } = pathItem;
-      paths[`${version}${path}`] = { ...rest, post: { ...post, operationId: `${post.operationId}_${version.slice(1)}` } };
+      paths[`${version}${path}`] = {
+        ...rest,
+        post: { ...post, operationId: `${post.operationId}_${version.slice(1)}` },
+      };
     }
   }
   const components = document.components as SpecNode;
