@@ -35,7 +35,7 @@ import {
   type ScenarioOptionsByName,
   scenarioStatus,
 } from "./scenarios.ts";
-import { type ServedBase, servedBases, unmatchedSegment } from "./served-bases.ts";
+import { type ServedBase, servedBases, unservedRequest } from "./served-bases.ts";
 import { type GraphPath, type SpecOperation, specOperation, specOperations } from "./spec-operations.ts";
 
 /** Options of {@link createGraphHandlers}; every one is optional. */
@@ -419,26 +419,29 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   const bases = servedBases(baseUrls);
 
   /**
-   * Answers, before the typed handlers, a request to a served path whose ids are not valid
-   * percent-encoding (`%E0%A4%A`): MSW's own path matching would throw on it and answer 500 with
-   * a stack trace. Graph answers 400; the request is recorded like any other.
+   * Answers, before the typed handlers, what they cannot: a request whose ids are not valid
+   * percent-encoding (`%E0%A4%A`; MSW's own path matching throws on it and answers 500 with a stack
+   * trace), and a spec path under a version Graph lacks it in (`/v1.0/app/...`). Graph answers
+   * both with 400; the request is recorded like any other.
    */
-  const malformedPathHandler = http.post(
-    ({ request }) => unmatchedSegment(bases, request.url) !== undefined,
+  const unservedHandler = http.post(
+    ({ request }) => unservedRequest(bases, request.url) !== undefined,
     async ({ request }) => {
-      const found = unmatchedSegment(bases, request.url);
+      const found = unservedRequest(bases, request.url);
       if (!found) return undefined; // matched by the predicate: cannot happen
       const spec = specOperation(found.path);
       const record = recordOf(spec, request, { callId: found.callId, appId: found.appId });
       record.body = (await checkRequest(spec, request)).body;
       record.status = 400;
-      return errorResponse(spec.path, 400, request, {
-        message: `Invalid request: the URL path segment ${JSON.stringify(found.segment)} is not valid percent-encoding.`,
-      });
+      const message =
+        found.problem === "malformed"
+          ? `Invalid request: the URL path segment ${JSON.stringify(found.segment)} is not valid percent-encoding.`
+          : `Resource not found for the segment '${found.segment}'. (${found.path} is not served under this API version.)`;
+      return errorResponse(spec.path, 400, request, { message });
     },
   );
   const handlers: HttpHandler[] = [
-    malformedPathHandler,
+    unservedHandler,
     ...bases.flatMap((served: ServedBase) => handlersAt(served.base, served.paths)),
   ];
 

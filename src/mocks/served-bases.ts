@@ -6,6 +6,8 @@ export interface ServedBase {
   base: string;
   /** The spec path templates served under it. */
   paths: GraphPath[];
+  /** The spec's other paths: Graph has none of them under this version (`/app` under `/v1.0`). */
+  absent: GraphPath[];
 }
 
 /**
@@ -60,13 +62,21 @@ export function servedBases(baseUrls: readonly string[] | undefined): ServedBase
       for (const [version, paths] of versions) add(`${base}${version}`, paths);
     }
   }
-  return [...served].map(([base, paths]) => ({ base, paths: [...paths] }));
+  return [...served].map(([base, paths]) => ({
+    base,
+    paths: [...paths],
+    absent: all.filter((path) => !paths.has(path)),
+  }));
 }
 
-/** A request to a served path with a segment that is not valid percent-encoding. */
-export interface MalformedSegment {
+/**
+ * A request the typed handlers cannot answer: an id segment that is not valid percent-encoding
+ * (`malformed`), or a spec path under a version Graph does not serve it in (`absent`).
+ */
+export interface UnservedRequest {
+  problem: "malformed" | "absent";
   path: GraphPath;
-  /** The first segment that does not decode, as sent. */
+  /** The segment at fault, as sent: the one that does not decode, or the path's first (`app`). */
   segment: string;
   /** The call id segment, as sent. */
   callId: string;
@@ -84,22 +94,23 @@ function decodes(segment: string): boolean {
 }
 
 /**
- * The served path a URL names when one of its id segments is not valid percent-encoding
- * (`%E0%A4%A`), else `undefined`. MSW's path matching throws on such a segment.
+ * What is wrong with a request the typed handlers cannot answer, else `undefined`: an id segment
+ * that is not valid percent-encoding (MSW's path matching throws on `%E0%A4%A`), or a spec path
+ * under a version that lacks it.
  *
  * @example
- * unmatchedSegment(servedBases(undefined), "https://graph.microsoft.com/beta/app/calls/%E0%A4%A/cancelMediaProcessing");
- * // { path: "/app/calls/{callId}/cancelMediaProcessing", segment: "%E0%A4%A", callId: "%E0%A4%A" }
+ * unservedRequest(servedBases(undefined), "https://graph.microsoft.com/beta/app/calls/%E0%A4%A/cancelMediaProcessing");
+ * // { problem: "malformed", path: "/app/calls/{callId}/cancelMediaProcessing", segment: "%E0%A4%A", callId: "%E0%A4%A" }
  */
-export function unmatchedSegment(bases: readonly ServedBase[], url: string): MalformedSegment | undefined {
+export function unservedRequest(bases: readonly ServedBase[], url: string): UnservedRequest | undefined {
   const target = URL.parse(url);
   if (target === null) return undefined;
-  for (const { base, paths } of bases) {
+  for (const { base, paths, absent } of bases) {
     const root = new URL(base);
     const prefix = root.pathname.replace(/\/+$/, "");
     if (root.origin !== target.origin || !target.pathname.startsWith(`${prefix}/`)) continue;
     const segments = target.pathname.slice(prefix.length).split("/");
-    for (const path of paths) {
+    for (const path of [...paths, ...absent]) {
       const template = path.split("/");
       if (template.length !== segments.length) continue;
       const params: Record<string, string> = {};
@@ -111,11 +122,14 @@ export function unmatchedSegment(bases: readonly ServedBase[], url: string): Mal
         }
         return part.toLowerCase() === sent.toLowerCase();
       });
+      if (!fits) continue;
       const bad = Object.values(params).find((segment) => !decodes(segment));
-      if (fits && bad !== undefined) {
+      const isAbsent = absent.includes(path);
+      if (bad !== undefined || isAbsent) {
         return {
+          problem: bad === undefined ? "absent" : "malformed",
           path,
-          segment: bad,
+          segment: bad ?? segments[1] ?? "",
           callId: params.callId ?? "",
           ...(params.appId === undefined ? {} : { appId: params.appId }),
         };
