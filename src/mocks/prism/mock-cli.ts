@@ -233,9 +233,9 @@ export async function runMockCli(
     [
       "",
       `Mock Microsoft Graph (Prism) is listening on ${prism.url}`,
+      `  (every path also under ${prism.url}/beta and ${prism.url}/v1.0, as Graph serves it)`,
       "Try it:",
       `  ${exampleCurl(prism.url)}`,
-      `  (every path also under ${prism.url}/beta and ${prism.url}/v1.0, as Graph serves it)`,
       `Notifications (the commsNotifications callback) are POSTed to ${prism.callbackUrl}`,
       `  Each reports "${prism.notificationStatus}" for the operation in the Location Prism answers (the spec's`,
       "  example ids, whatever call id you sent). Prism sends no Authorization header, and it sends a",

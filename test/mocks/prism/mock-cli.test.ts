@@ -23,6 +23,7 @@ describe("parseMockCliArgs", () => {
       host: "127.0.0.1",
       port: 4010,
       callbackUrl: "http://127.0.0.1:3978/api/calls",
+      notificationStatus: "completed",
     });
   });
 
@@ -113,7 +114,7 @@ describe("runMockCli failures that need no Prism", () => {
     await expect(startPrism({ port: 1.5 })).rejects.toThrow(/port must be a whole number/);
     await expect(startPrism({ host: "a b" })).rejects.toThrow(/host must be an IP address/);
     await expect(startPrism({ callbackUrl: "nope" })).rejects.toThrow(/callbackUrl must be an absolute/);
-    await expect(startPrism({ readyTimeoutMs: 0 })).rejects.toThrow(/readyTimeoutMs must be a positive/);
+    await expect(startPrism({ readyTimeoutMs: 0 })).rejects.toThrow(/options.readyTimeoutMs must be a number >= 1/);
   });
 });
 
