@@ -114,7 +114,9 @@ describe("runMockCli failures that need no Prism", () => {
     await expect(startPrism({ port: 1.5 })).rejects.toThrow(/port must be a whole number/);
     await expect(startPrism({ host: "a b" })).rejects.toThrow(/host must be an IP address/);
     await expect(startPrism({ callbackUrl: "nope" })).rejects.toThrow(/callbackUrl must be an absolute/);
-    await expect(startPrism({ readyTimeoutMs: 0 })).rejects.toThrow(/options.readyTimeoutMs must be a number >= 1/);
+    await expect(startPrism({ readyTimeoutMs: 0 })).rejects.toThrow(
+      /options.readyTimeoutMs must be a number >= 1/,
+    );
   });
 });
 
