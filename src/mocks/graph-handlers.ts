@@ -36,7 +36,7 @@ import {
   scenarioStatus,
 } from "./scenarios.ts";
 import { type ServedBase, servedBases, unservedRequest } from "./served-bases.ts";
-import { type GraphPath, type SpecOperation, specOperation, specOperations } from "./spec-operations.ts";
+import { type GraphPath, type SpecOperation, specOperation } from "./spec-operations.ts";
 
 /** Options of {@link createGraphHandlers}; every one is optional. */
 export interface GraphHandlersOptions {

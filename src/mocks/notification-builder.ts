@@ -19,15 +19,19 @@ export interface NotificationContent {
   /** The operation's status. */
   status: NotifiedStatus;
   /**
-   * The outcome details. Default for `failed`: the spec's example (`400` / `8508`, "the operation
-   * was cancelled"); for `running` and `completed`: none.
+   * The outcome details.
+   * @default for `failed` the spec's example (`400` / `8508`, "the operation was cancelled"); for `running` and `completed` none
    */
   resultInfo?: components["schemas"]["resultInfo"];
-  /** Default: the `clientContext` of the request that created the operation (none when it had none). */
+  /**
+   * The client context the notification echoes.
+   * @default the `clientContext` of the request that created the operation (none when it had none)
+   */
   clientContext?: string;
   /**
-   * `notification` (default): ids as the seed's notification spells them, uppercase 32 hex digits
-   * without dashes; `location`: as in the `Location` header, lowercase dashed.
+   * `notification`: ids as the seed's notification spells them, uppercase 32 hex digits without
+   * dashes; `location`: as in the `Location` header, lowercase dashed.
+   * @default "notification"
    */
   idSpelling?: IdSpelling;
 }

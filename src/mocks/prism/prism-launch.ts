@@ -174,7 +174,7 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
   }
   if (options.searchDirs !== undefined) {
     const dirs = checkType<unknown[]>("options.searchDirs", options.searchDirs, "array");
-    dirs.forEach((dir, i) => checkType(`options.searchDirs[${i}]`, dir, "string"));
+    for (const [i, dir] of dirs.entries()) checkType(`options.searchDirs[${i}]`, dir, "string");
   }
   if (callback.warning)
     (options.onWarning ?? ((m: string) => console.warn(m)))(`warning: ${callback.warning}`);
