@@ -6,6 +6,7 @@ import { describeErrors, specValidator } from "../../src/core/spec-validator.ts"
 import {
   type CommsNotifications,
   createGraphHandlers,
+  deliverNotifications,
   type GraphMock,
   InvalidArgumentError,
   NotificationDeliveryError,
@@ -188,6 +189,27 @@ describe("notify", () => {
     });
     expect(delivery.returned).toBe("handled");
     expect(seen).toEqual([delivery.batch, "Bearer default-token"]);
+  });
+
+  it("deliverNotifications: a misspelt option is an InvalidArgumentError naming the nearest key; a signer mints per delivery", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    const batch = graph.buildNotification(issued, { status: "completed" });
+    await expect(deliverNotifications(batch, { to: () => 1, tokn: "x" } as never)).rejects.toThrow(
+      /options.tokn is not allowed \(did you mean "token"\?\)/,
+    );
+    await expect(deliverNotifications(batch, { to: () => 1, signer: {} as never })).rejects.toThrow(
+      /options.signer must be an object with a mint\(\) method/,
+    );
+    let minted = 0;
+    const signer = { mint: async () => `jwt-${++minted}` };
+    const headers: (string | undefined)[] = [];
+    for (let i = 0; i < 2; i++) {
+      await deliverNotifications(batch, {
+        to: (_, request) => headers.push(request.headers.authorization),
+        signer,
+      });
+    }
+    expect(headers).toEqual(["Bearer jwt-1", "Bearer jwt-2"]);
   });
 
   it("throws NotificationDeliveryError with the bot's status when it rejects the batch", async () => {
