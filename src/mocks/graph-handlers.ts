@@ -90,7 +90,7 @@ export interface RecordedRequest {
   specOperationId: string;
   /** The full request URL. */
   url: string;
-  /** The call id from the URL, as sent (percent-decoded). */
+  /** The call id from the URL, percent-decoded (as sent when it is not valid percent-encoding). */
   callId: string;
   /** The application id from the URL (`/applications/{appId}/...` only). */
   appId?: string;
@@ -242,8 +242,11 @@ function errorResponse(
 /**
  * Creates MSW handlers for every path of the spec, typed with the generated `paths`
  * (openapi-msw), that answer as Graph would: the spec's success response with a `Location`
- * naming the request's call id and a fresh operation id (`202`, no body, on the 2018 paths;
- * `200` with the operation, from the spec's example, on `/communications`). A request without a
+ * naming the request's call id and a fresh operation id (`202`, no body, on `/applications/...`;
+ * `200` with the operation, from the spec's example, on `/app/...` and `/communications/...`).
+ * A base URL without a version also serves each path under `/beta` and `/v1.0` as the spec lists
+ * it (what Microsoft's Graph SDK sends); ids that are not valid percent-encoding, and a path under
+ * a version that lacks it, get Graph's `400`. A request without a
  * bearer token gets `401`, an invalid body `400` (non-JSON `415`), in Graph's OData error shape
  * with a message naming the problem. Scenarios make the next requests fail as documented
  * (`429` + `Retry-After`, `503`, `404`, `403`, `500`, or a network error). `notify()` then sends
