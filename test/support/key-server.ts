@@ -57,18 +57,29 @@ export interface KeyServer {
   configDown: boolean;
   /** The JWKS endpoint drops connections. */
   jwksDown: boolean;
+  /** The `jwks_uri` the configuration names instead of this server's own JWKS endpoint. */
+  jwksUri: string | undefined;
   close(): Promise<void>;
 }
 
 export async function startKeyServer(keys: SigningKey[]): Promise<KeyServer> {
-  const state = { keys, configHits: 0, jwksHits: 0, configDown: false, jwksDown: false };
+  const state: Omit<KeyServer, "openIdConfigurationUrl" | "close"> = {
+    keys,
+    configHits: 0,
+    jwksHits: 0,
+    configDown: false,
+    jwksDown: false,
+    jwksUri: undefined,
+  };
   const server = createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (req.url === "/v1/.well-known/OpenIdConfiguration") {
       state.configHits++;
       if (state.configDown) return res.writeHead(503).end();
       res.writeHead(200, { "content-type": "application/json" });
-      return res.end(JSON.stringify({ issuer: "https://api.botframework.com", jwks_uri: `${base}/keys` }));
+      return res.end(
+        JSON.stringify({ issuer: "https://api.botframework.com", jwks_uri: state.jwksUri ?? `${base}/keys` }),
+      );
     }
     if (req.url === "/keys") {
       state.jwksHits++;
