@@ -2,10 +2,11 @@ import { base64url, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../src/core/errors.ts";
 import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
-import { NotificationAuthError } from "../../src/notifications/errors.ts";
+import type { NotificationAuthError } from "../../src/notifications/errors.ts";
 import { keysUnavailableMessage } from "../../src/notifications/signing-keys.ts";
 import {
   appId,
+  authFailure,
   graphClaims,
   type KeyServer,
   newSigningKey,
@@ -46,17 +47,6 @@ function verifier(options: NotificationAuthOptions = {}) {
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<NotificationAuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof NotificationAuthError)) {
-    throw new Error(`expected NotificationAuthError, got ${String(error)}`);
-  }
-  return error;
-}
-
 describe("createNotificationVerifier", () => {
   it("accepts a good token and returns its claims and tenant", async () => {
     const result = await verifier().verify(`Bearer ${await sign(key)}`);
@@ -79,13 +69,13 @@ describe("createNotificationVerifier", () => {
     ["Basic credentials", "Basic dXNlcjpwYXNz"],
     ["Bearer without a token", "Bearer "],
   ])("refuses %s as missing-token", async (_, header) => {
-    expect(await rejection(verifier().verify(header))).toMatchObject({ failure: "missing-token" });
+    expect(await authFailure(verifier().verify(header))).toMatchObject({ failure: "missing-token" });
   });
 
   it("refuses alg none", async () => {
     const header = base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }));
     const payload = base64url.encode(JSON.stringify(graphClaims()));
-    const error = await rejection(verifier().verify(`Bearer ${header}.${payload}.`));
+    const error = await authFailure(verifier().verify(`Bearer ${header}.${payload}.`));
     expect(error.failure).toBe("invalid-token");
   });
 
@@ -94,7 +84,7 @@ describe("createNotificationVerifier", () => {
     const token = await new SignJWT(graphClaims())
       .setProtectedHeader({ alg: "HS256", kid: key.kid })
       .sign(secret);
-    const error = await rejection(verifier().verify(`Bearer ${token}`));
+    const error = await authFailure(verifier().verify(`Bearer ${token}`));
     expect(error).toMatchObject({
       failure: "invalid-token",
       message: "token rejected: signature algorithm not allowed",
@@ -118,7 +108,7 @@ describe("createNotificationVerifier", () => {
     ["without a tenant claim", { tid: undefined }, /no tenant claim/],
     ["with an empty tenant claim", { tid: "" }, /no tenant claim/],
   ])("refuses a token %s", async (_, overrides, message) => {
-    const error = await rejection(verifier().verify(`Bearer ${await sign(key, graphClaims(overrides))}`));
+    const error = await authFailure(verifier().verify(`Bearer ${await sign(key, graphClaims(overrides))}`));
     expect(error.failure).toBe("invalid-token");
     expect(error.message).toMatch(message);
   });
@@ -127,7 +117,7 @@ describe("createNotificationVerifier", () => {
     const token = await sign(key, graphClaims({ exp: Math.floor(Date.now() / 1000) - 30 }));
     await expect(verifier().verify(`Bearer ${token}`)).resolves.toMatchObject({ tenantId });
     await expect(
-      rejection(verifier({ clockToleranceSeconds: 0 }).verify(`Bearer ${token}`)),
+      authFailure(verifier({ clockToleranceSeconds: 0 }).verify(`Bearer ${token}`)),
     ).resolves.toMatchObject({
       failure: "invalid-token",
     });
@@ -139,7 +129,7 @@ describe("createNotificationVerifier", () => {
     const forged = base64url.encode(
       JSON.stringify({ ...claims, tid: "00000000-0000-0000-0000-000000000000" }),
     );
-    const error = await rejection(verifier().verify(`Bearer ${head}.${forged}.${signature}`));
+    const error = await authFailure(verifier().verify(`Bearer ${head}.${forged}.${signature}`));
     expect(error).toMatchObject({
       failure: "invalid-token",
       message: "token rejected: signature verification failed",
@@ -147,19 +137,21 @@ describe("createNotificationVerifier", () => {
   });
 
   it("refuses a token signed by another key under a known kid", async () => {
-    const error = await rejection(verifier().verify(`Bearer ${await sign(stranger)}`));
+    const error = await authFailure(verifier().verify(`Bearer ${await sign(stranger)}`));
     expect(error.message).toBe("token rejected: signature verification failed");
   });
 
   it.each(["not-a-jwt", "a.b.c", "x".repeat(20_000)])("refuses the malformed token %#", async (token) => {
-    expect(await rejection(verifier().verify(`Bearer ${token}`))).toMatchObject({ failure: "invalid-token" });
+    expect(await authFailure(verifier().verify(`Bearer ${token}`))).toMatchObject({
+      failure: "invalid-token",
+    });
   });
 
   it("applies the tenant allow-list, in any spelling of the id", async () => {
     const allowed = verifier({ allowedTenants: [tenantId.toUpperCase().replaceAll("-", "")] });
     await expect(allowed.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
     const other = verifier({ allowedTenants: ["11111111-1111-1111-1111-111111111111"] });
-    expect((await rejection(other.verify(`Bearer ${await sign(key)}`))).message).toBe(
+    expect((await authFailure(other.verify(`Bearer ${await sign(key)}`))).message).toBe(
       "token rejected: tenant is not allowed",
     );
   });
@@ -267,7 +259,7 @@ describe("key rotation and unreachable endpoints", () => {
     await expect(v.verify(`Bearer ${await sign(rotated)}`)).resolves.toMatchObject({ tenantId });
     expect(local.jwksHits).toBe(2);
     const unknown = await newSigningKey("key-unknown");
-    const error = await rejection(v.verify(`Bearer ${await sign(unknown)}`));
+    const error = await authFailure(v.verify(`Bearer ${await sign(unknown)}`));
     expect(error).toMatchObject({
       failure: "invalid-token",
       message: "token rejected: no signing key matches the token's kid",
@@ -280,7 +272,7 @@ describe("key rotation and unreachable endpoints", () => {
     const v = createNotificationVerifier(appId, { openIdConfigurationUrl: local.openIdConfigurationUrl });
     await v.verify(`Bearer ${await sign(key)}`);
     const unknown = await newSigningKey("key-unknown");
-    for (let i = 0; i < 5; i++) await rejection(v.verify(`Bearer ${await sign(unknown)}`));
+    for (let i = 0; i < 5; i++) await authFailure(v.verify(`Bearer ${await sign(unknown)}`));
     expect(local.jwksHits).toBe(1);
   });
 
@@ -290,7 +282,7 @@ describe("key rotation and unreachable endpoints", () => {
       openIdConfigurationUrl: local.openIdConfigurationUrl,
       logger: quiet(),
     });
-    const error = await rejection(v.verify(`Bearer ${await sign(key)}`));
+    const error = await authFailure(v.verify(`Bearer ${await sign(key)}`));
     expect(error).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
     expect(detailOf(error)).toMatch(/JWKS http:\/\/127\.0\.0\.1:\d+\/keys: fetch failed/);
   });
@@ -302,7 +294,7 @@ describe("key rotation and unreachable endpoints", () => {
       openIdConfigurationUrl: local.openIdConfigurationUrl,
       logger: quiet(),
     });
-    const refused = await rejection(down.verify(token));
+    const refused = await authFailure(down.verify(token));
     expect(refused).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
     expect(refused.message).not.toMatch(/127\.0\.0\.1|HTTP|fetch/);
     expect(detailOf(refused)).toContain(`OpenID configuration ${local.openIdConfigurationUrl}: HTTP 503`);
@@ -310,7 +302,7 @@ describe("key rotation and unreachable endpoints", () => {
       openIdConfigurationUrl: `${new URL(local.openIdConfigurationUrl).origin}/keys`,
       logger: quiet(),
     });
-    const noUri = await rejection(invalid.verify(token));
+    const noUri = await authFailure(invalid.verify(token));
     expect(noUri).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
     expect(detailOf(noUri)).toMatch(/no valid jwks_uri/);
     await local.close();
@@ -318,7 +310,7 @@ describe("key rotation and unreachable endpoints", () => {
       openIdConfigurationUrl: local.openIdConfigurationUrl,
       logger: quiet(),
     });
-    const unreachable = await rejection(closed.verify(token));
+    const unreachable = await authFailure(closed.verify(token));
     expect(unreachable).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
     expect(detailOf(unreachable)).toMatch(/fetch failed \(/);
   });

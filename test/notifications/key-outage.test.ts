@@ -5,10 +5,10 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, type Mock, vi } from "vitest";
 import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
-import { NotificationAuthError } from "../../src/notifications/errors.ts";
 import { keysUnavailableMessage, maxBackoffMs, minBackoffMs } from "../../src/notifications/signing-keys.ts";
 import {
   appId,
+  authFailure,
   type KeyServer,
   newSigningKey,
   type SigningKey,
@@ -52,24 +52,14 @@ function junk(i: number): Promise<string> {
   return sign({ ...stranger, kid: `junk-${i}` }).then((token) => `Bearer ${token}`);
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<NotificationAuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof NotificationAuthError))
-    throw new Error(`expected NotificationAuthError, got ${error}`);
-  return error;
-}
-
 describe("key fetching during an outage", () => {
   it("lets 50 junk-token requests cause one configuration fetch while it is down, logged once", async () => {
     local.configDown = true;
     const v = verifier();
     const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => junk(i)));
     const sequential = [];
-    for (const token of tokens.slice(0, 25)) sequential.push(await failureOf(v.verify(token)));
-    const concurrent = await Promise.all(tokens.slice(25).map((token) => failureOf(v.verify(token))));
+    for (const token of tokens.slice(0, 25)) sequential.push(await authFailure(v.verify(token)));
+    const concurrent = await Promise.all(tokens.slice(25).map((token) => authFailure(v.verify(token))));
     for (const error of [...sequential, ...concurrent]) {
       expect(error).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
     }
@@ -85,7 +75,7 @@ describe("key fetching during an outage", () => {
     local.jwksDown = true;
     const v = verifier();
     const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => junk(i)));
-    await Promise.all(tokens.map((token) => failureOf(v.verify(token))));
+    await Promise.all(tokens.map((token) => authFailure(v.verify(token))));
     expect(local.configHits).toBe(1);
     expect(local.jwksHits).toBe(1);
   });
@@ -94,10 +84,10 @@ describe("key fetching during an outage", () => {
     local.configDown = true;
     const v = verifier();
     const good = `Bearer ${await sign(key)}`;
-    await failureOf(v.verify(good));
+    await authFailure(v.verify(good));
     local.configDown = false;
     // Still inside the first back-off: refused without a fetch.
-    expect(await failureOf(v.verify(good))).toMatchObject({ failure: "keys-unavailable" });
+    expect(await authFailure(v.verify(good))).toMatchObject({ failure: "keys-unavailable" });
     expect(local.configHits).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, minBackoffMs + 100));
     await expect(v.verify(good)).resolves.toMatchObject({ tenantId });
@@ -114,7 +104,7 @@ describe("key fetching during an outage", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const v = verifier({ logger: { warn } });
     const good = `Bearer ${await sign(key)}`;
-    await failureOf(v.verify(good));
+    await authFailure(v.verify(good));
     local.configDown = false;
     vi.setSystemTime(Date.now() + minBackoffMs);
     await expect(v.verify(good)).resolves.toMatchObject({ tenantId });
@@ -129,14 +119,14 @@ describe("key fetching during an outage", () => {
     const good = `Bearer ${await sign(key)}`;
     const waits: number[] = [];
     let wait = minBackoffMs;
-    await failureOf(v.verify(good));
+    await authFailure(v.verify(good));
     for (let failure = 1; failure <= 9; failure++) {
       const hits = local.configHits;
       vi.setSystemTime(Date.now() + wait - 1);
-      await failureOf(v.verify(good));
+      await authFailure(v.verify(good));
       expect(local.configHits).toBe(hits); // 1 ms early: no fetch
       vi.setSystemTime(Date.now() + 1);
-      await failureOf(v.verify(good));
+      await authFailure(v.verify(good));
       expect(local.configHits).toBe(hits + 1);
       waits.push(wait);
       wait = Math.min(maxBackoffMs, wait * 2);
@@ -154,7 +144,7 @@ describe("key fetching during an outage", () => {
     const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => junk(i)));
     for (const token of tokens) {
       // An unknown kid during an outage may be a rotated key: "retry later", not "invalid".
-      expect(await failureOf(v.verify(token))).toMatchObject({
+      expect(await authFailure(v.verify(token))).toMatchObject({
         failure: "keys-unavailable",
         message: keysUnavailableMessage,
       });
@@ -171,11 +161,11 @@ describe("key fetching during an outage", () => {
     const v = verifier({ keyRefetchCooldownMs: 0 });
     await v.verify(`Bearer ${await sign(key)}`);
     local.jwksDown = true;
-    await failureOf(v.verify(await junk(1)));
+    await authFailure(v.verify(await junk(1)));
     local.jwksDown = false;
     vi.setSystemTime(Date.now() + minBackoffMs);
     const hits = local.jwksHits;
-    expect(await failureOf(v.verify(await junk(2)))).toMatchObject({
+    expect(await authFailure(v.verify(await junk(2)))).toMatchObject({
       failure: "invalid-token",
       message: "token rejected: no signing key matches the token's kid",
     });
@@ -198,7 +188,7 @@ describe("https-only key URLs", () => {
         return fetch(url, init);
       },
     });
-    const error = await failureOf(v.verify(`Bearer ${await sign(key)}`));
+    const error = await authFailure(v.verify(`Bearer ${await sign(key)}`));
     expect(error).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
     expect(error.cause).toBeInstanceOf(Error);
     expect((error.cause as Error).message).toContain(`names jwks_uri ${jwksUri}, which is not https:`);

@@ -9,6 +9,7 @@ import { NotificationAuthError } from "../../src/notifications/errors.ts";
 import { createTokenCache } from "../../src/notifications/token-cache.ts";
 import {
   appId,
+  authFailure,
   graphClaims,
   type KeyServer,
   newSigningKey,
@@ -51,16 +52,6 @@ function verifier(options: NotificationAuthOptions = {}) {
   });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<NotificationAuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof NotificationAuthError))
-    throw new Error(`expected NotificationAuthError, got ${error}`);
-  return error;
-}
-
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe("the verified-token cache", () => {
@@ -93,7 +84,7 @@ describe("the verified-token cache", () => {
     vi.setSystemTime((exp + 59) * 1000); // inside the 60 s tolerance: still the cached result
     await expect(v.verify(token)).resolves.toBe(first);
     vi.setSystemTime((exp + 60) * 1000);
-    expect(await failureOf(v.verify(token))).toMatchObject({
+    expect(await authFailure(v.verify(token))).toMatchObject({
       failure: "invalid-token",
       message: 'token rejected: "exp" claim timestamp check failed',
     });
@@ -106,7 +97,7 @@ describe("the verified-token cache", () => {
     const v = verifier({ clockToleranceSeconds: 0 });
     await v.verify(token);
     vi.setSystemTime(exp * 1000);
-    expect(await failureOf(v.verify(token))).toMatchObject({ failure: "invalid-token" });
+    expect(await authFailure(v.verify(token))).toMatchObject({ failure: "invalid-token" });
   });
 
   it("refuses a cached token when the clock goes back before its nbf", async () => {
@@ -116,7 +107,7 @@ describe("the verified-token cache", () => {
     const v = verifier();
     await v.verify(token);
     vi.setSystemTime((nbf - 61) * 1000);
-    expect(await failureOf(v.verify(token))).toMatchObject({
+    expect(await authFailure(v.verify(token))).toMatchObject({
       failure: "invalid-token",
       message: 'token rejected: "nbf" claim timestamp check failed',
     });
@@ -132,7 +123,7 @@ describe("the verified-token cache", () => {
     await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
     await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
     await vi.waitFor(async () =>
-      expect(await failureOf(v.verify(token))).toMatchObject({
+      expect(await authFailure(v.verify(token))).toMatchObject({
         failure: "invalid-token",
         message: "token rejected: no signing key matches the token's kid",
       }),
@@ -147,7 +138,7 @@ describe("the verified-token cache", () => {
     local.keys = [impostor];
     await v.verify(token).catch(() => undefined);
     await vi.waitFor(async () =>
-      expect(await failureOf(v.verify(token))).toMatchObject({
+      expect(await authFailure(v.verify(token))).toMatchObject({
         message: "token rejected: signature verification failed",
       }),
     );
@@ -175,7 +166,7 @@ describe("the verified-token cache", () => {
     const flipped = signature[middle] === "A" ? "B" : "A";
     const forged = `${head}.${payload}.${signature.slice(0, middle)}${flipped}${signature.slice(middle + 1)}`;
     expect(forged).toHaveLength(token.length);
-    expect(await failureOf(v.verify(`Bearer ${forged}`))).toMatchObject({
+    expect(await authFailure(v.verify(`Bearer ${forged}`))).toMatchObject({
       failure: "invalid-token",
       message: "token rejected: signature verification failed",
     });
@@ -187,7 +178,7 @@ describe("the verified-token cache", () => {
     const nbf = nowSeconds() + 90; // beyond the 60 s tolerance
     const token = `Bearer ${await sign(key, graphClaims({ nbf }))}`;
     const v = verifier();
-    expect(await failureOf(v.verify(token))).toMatchObject({ failure: "invalid-token" });
+    expect(await authFailure(v.verify(token))).toMatchObject({ failure: "invalid-token" });
     vi.setSystemTime((nbf - 60) * 1000); // well inside the cache's maxAgeMs
     await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
   });
@@ -197,7 +188,7 @@ describe("the verified-token cache", () => {
     local.configDown = true;
     const token = `Bearer ${await sign(key)}`;
     const v = verifier();
-    expect(await failureOf(v.verify(token))).toMatchObject({ failure: "keys-unavailable" });
+    expect(await authFailure(v.verify(token))).toMatchObject({ failure: "keys-unavailable" });
     local.configDown = false;
     vi.setSystemTime(Date.now() + 1_000);
     await expect(v.verify(token)).resolves.toMatchObject({ tenantId });

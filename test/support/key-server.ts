@@ -5,6 +5,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import { NotificationAuthError } from "../../src/notifications/errors.ts";
 import { listenLocal } from "./listen-local.ts";
 import { appId } from "./seed-ids.ts";
 
@@ -95,4 +96,16 @@ export async function startKeyServer(keys: SigningKey[]): Promise<KeyServer> {
     /** Stops the server; calling it again (a test that closed it early, then afterEach) is a no-op. */
     close,
   });
+}
+
+/** The {@link NotificationAuthError} `promise` rejects with; anything else (or success) fails the test. */
+export async function authFailure(promise: Promise<unknown>): Promise<NotificationAuthError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof NotificationAuthError)) {
+    throw new Error(`expected NotificationAuthError, got ${String(error)}`);
+  }
+  return error;
 }
