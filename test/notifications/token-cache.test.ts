@@ -53,6 +53,8 @@ function verifier(options: NotificationAuthOptions = {}) {
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** How long to wait for a background refresh on a loaded machine. */
+const patience = { timeout: 5_000, interval: 50 };
 
 describe("the verified-token cache", () => {
   it("reuses a verification for the same token, and verifies afresh with the cache off", async () => {
@@ -121,12 +123,14 @@ describe("the verified-token cache", () => {
     // The request that finds the keys due for refresh is still served (last good keys, as
     // without a cache), and starts the refresh.
     await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
-    await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
-    await vi.waitFor(async () =>
-      expect(await authFailure(v.verify(token))).toMatchObject({
-        failure: "invalid-token",
-        message: "token rejected: no signing key matches the token's kid",
-      }),
+    await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2), patience);
+    await vi.waitFor(
+      async () =>
+        expect(await authFailure(v.verify(token))).toMatchObject({
+          failure: "invalid-token",
+          message: "token rejected: no signing key matches the token's kid",
+        }),
+      patience,
     );
     await expect(v.verify(`Bearer ${await sign(rotated)}`)).resolves.toMatchObject({ tenantId });
   });
@@ -137,10 +141,12 @@ describe("the verified-token cache", () => {
     await v.verify(token);
     local.keys = [impostor];
     await v.verify(token).catch(() => undefined);
-    await vi.waitFor(async () =>
-      expect(await authFailure(v.verify(token))).toMatchObject({
-        message: "token rejected: signature verification failed",
-      }),
+    await vi.waitFor(
+      async () =>
+        expect(await authFailure(v.verify(token))).toMatchObject({
+          message: "token rejected: signature verification failed",
+        }),
+      patience,
     );
   });
 
@@ -154,7 +160,7 @@ describe("the verified-token cache", () => {
       const outcome = await v.verify(token).catch((e: unknown) => e);
       expect(outcome).not.toBe(first);
       expect(outcome).toBeInstanceOf(NotificationAuthError);
-    });
+    }, patience);
   });
 
   it("does not hit for a forged token differing by one byte, and refuses it", async () => {
