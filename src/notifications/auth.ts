@@ -304,11 +304,17 @@ function readLogger(value: unknown): AuthLogger {
   return logger as unknown as AuthLogger;
 }
 
-/** Freezes a verified token's claims, nested values too: a cached result is shared by every request carrying the token. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+/**
+ * Freezes a verified token's claims, nested values too: a cached result is shared by every request
+ * carrying the token. Iterative, so no nesting depth can overflow the stack.
+ */
+function deepFreeze<T>(root: T): T {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== "object" || value === null || Object.isFrozen(value)) continue;
     Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+    for (const member of Object.values(value)) pending.push(member);
   }
-  return value;
+  return root;
 }

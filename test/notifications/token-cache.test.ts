@@ -77,6 +77,17 @@ describe("the verified-token cache", () => {
     }).toThrow(TypeError);
   });
 
+  it("freezes nested claims too", async () => {
+    const deep = JSON.parse(`${"[".repeat(100)}1${"]".repeat(100)}`);
+    const { claims } = await verifier().verify(
+      `Bearer ${await sign(key, graphClaims({ groups: ["a"], deep }))}`,
+    );
+    expect(Object.isFrozen(claims.groups)).toBe(true);
+    let inner: unknown = claims.deep;
+    while (Array.isArray(inner) && Array.isArray(inner[0])) inner = inner[0];
+    expect(Object.isFrozen(inner)).toBe(true);
+  });
+
   it("refuses a cached token once it is past exp (beyond the clock tolerance)", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const exp = nowSeconds() + 120;
