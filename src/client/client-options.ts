@@ -9,6 +9,7 @@ import {
   isCallsPath,
 } from "../core/call-paths.ts";
 import { checkNumber, checkRecord, checkTimeout, checkType, fail, typeOf } from "../core/check.ts";
+import { isHttpsOrLoopback } from "../core/secure-url.ts";
 import { checkPathSegment } from "./path-segment.ts";
 import { defaultRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.ts";
 
@@ -32,7 +33,7 @@ export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
   /**
    * Where Graph is. Default: the spec's server for `path` (`"https://graph.microsoft.com/beta"` for
    * all three paths today). Must be `https:`, except on a
-   * loopback host (`localhost`, `127.0.0.1`, `[::1]`) for mocks; no query, fragment or credentials.
+   * loopback host (`localhost`, `127.0.0.0/8`, `[::1]`) for mocks; no query, fragment or credentials.
    */
   baseUrl?: string;
   /**
@@ -62,7 +63,6 @@ export interface ResolvedOptions {
 }
 
 const knownOptions = ["token", "baseUrl", "path", "fetch", "retry", "timeoutMs"];
-const loopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
 /**
@@ -114,9 +114,7 @@ function checkBaseUrl(value: unknown): string {
   const text = checkType<string>(argument, value, "string");
   if (!URL.canParse(text)) fail(argument, "must be an absolute URL");
   const url = new URL(text);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopbackHosts.includes(url.hostname))) {
-    fail(argument, "must be https: (http: only on a loopback host)");
-  }
+  if (!isHttpsOrLoopback(url)) fail(argument, "must be https: (http: only on a loopback host)");
   if (/[?#]/.test(text) || url.username || url.password)
     fail(argument, "must have no query, fragment or credentials");
   return url.href.replace(/\/+$/, "");
