@@ -9,14 +9,22 @@ export interface OperationLocation extends OperationPath {
 
 /**
  * Reads the operation from a `Location` header. A relative reference is resolved against the
- * request URL (as HTTP allows); a missing header, a value that is not an http(s) URL, or a path
- * that is not `…/calls/{callId}/operations/{operationId}` throws {@link LocationError}.
+ * request URL (as HTTP allows). Throws {@link LocationError} when the header is missing, is not
+ * an http(s) URL, has a path that is not `…/calls/{callId}/operations/{operationId}`, or is not
+ * an operation of the call requested on the request's origin, without credentials: the
+ * operation's ids and URI are handed to the caller, who should not learn a call they did not ask
+ * about nor be pointed at another server.
  *
  * @example
- * parseLocation("https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0FE0623FD62842EDB4BD8AC290072CC5", requestUrl, 202);
+ * parseLocation("https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0FE0623FD62842EDB4BD8AC290072CC5", requestUrl, 202, "57dab8b1-894c-409a-b240-bd8beae78896");
  * // { location: "https://graph.microsoft.com/beta/app/calls/…", callId: "57dab8b1-…", operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5" }
  */
-export function parseLocation(header: string | null, requestUrl: string, status: number): OperationLocation {
+export function parseLocation(
+  header: string | null,
+  requestUrl: string,
+  status: number,
+  callId: string,
+): OperationLocation {
   const value = header?.trim();
   if (!value) throw new LocationError(status, undefined, "sent no Location header");
   let url: URL | undefined;
@@ -26,10 +34,16 @@ export function parseLocation(header: string | null, requestUrl: string, status:
     // not a URL: reported below
   }
   const ids = url && /^https?:$/.test(url.protocol) ? parseOperationPath(url.pathname) : undefined;
-  if (!url || !ids) {
-    throw new LocationError(status, header ?? undefined, `its Location "${header}" names no operation`);
-  }
-  return { location: url.href, ...ids };
+  const problem =
+    !url || !ids
+      ? "names no operation"
+      : ids.callId !== normalizeId(callId)
+        ? `names another call than ${callId}`
+        : url.username || url.password || !requestUrl.startsWith(`${url.origin}/`)
+          ? "is on another origin or carries credentials"
+          : "";
+  if (problem) throw new LocationError(status, header as string, `its Location "${header}" ${problem}`);
+  return { location: (url as URL).href, ...(ids as OperationPath) };
 }
 
 /**
