@@ -79,8 +79,9 @@ export class GraphError extends CallsClientError {
 
 /**
  * Graph answered with success but the response does not say which operation it created: the
- * `Location` header is missing (and there is no operation body to fall back on), is not a URL, or
- * does not end in `/calls/{callId}/operations/{operationId}`.
+ * `Location` header is missing (and there is no operation body to fall back on), is not a URL,
+ * does not end in `/calls/{callId}/operations/{operationId}`, names another call than the one
+ * requested, carries credentials, or is on another origin than `baseUrl`'s or Graph's.
  *
  * @example
  * try {

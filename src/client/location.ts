@@ -1,3 +1,4 @@
+import { defaultServerUrls } from "../../generated/constraints.ts";
 import { normalizeId } from "../core/operation-id.ts";
 import { type OperationPath, parseOperationPath } from "../core/operation-path.ts";
 import { LocationError } from "./errors.ts";
@@ -7,13 +8,16 @@ export interface OperationLocation extends OperationPath {
   location: string;
 }
 
+const graphServers = Object.values(defaultServerUrls);
+
 /**
  * Reads the operation from a `Location` header. A relative reference is resolved against the
  * request URL (as HTTP allows). Throws {@link LocationError} when the header is missing, is not
- * an http(s) URL, has a path that is not `…/calls/{callId}/operations/{operationId}`, or is not
- * an operation of the call requested on the request's origin, without credentials: the
- * operation's ids and URI are handed to the caller, who should not learn a call they did not ask
- * about nor be pointed at another server.
+ * an http(s) URL, has a path that is not `…/calls/{callId}/operations/{operationId}`, names
+ * another call than the one requested, carries credentials, or is on another origin than the
+ * request's or one of the spec's Graph servers (a mock or a proxy in front of Graph passes on
+ * Graph's own Location): the ids and URI go to the caller, who must not be handed another call's
+ * operation nor pointed at a server that neither they nor Graph named.
  *
  * @example
  * parseLocation("https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0FE0623FD62842EDB4BD8AC290072CC5", requestUrl, 202, "57dab8b1-894c-409a-b240-bd8beae78896");
@@ -39,8 +43,10 @@ export function parseLocation(
       ? "names no operation"
       : ids.callId !== normalizeId(callId)
         ? `names another call than ${callId}`
-        : url.username || url.password || !requestUrl.startsWith(`${url.origin}/`)
-          ? "is on another origin or carries credentials"
+        : url.username ||
+            url.password ||
+            ![requestUrl, ...graphServers].some((u) => u.startsWith(`${url.origin}/`))
+          ? "carries credentials or is on another origin than the request's or Graph's"
           : "";
   if (problem) throw new LocationError(status, header as string, `its Location "${header}" ${problem}`);
   return { location: (url as URL).href, ...(ids as OperationPath) };

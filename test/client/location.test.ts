@@ -103,10 +103,26 @@ describe("a Location that is not an operation of the call requested, on baseUrl'
       `https://graph.microsoft.com/beta/app/calls/11111111-2222-3333-4444-555555555555/operations/${operationId}`,
       `names another call than ${callId}`,
     ],
-    ["another host", `https://graph.microsoft.com.evil.example/beta${operationPath}`, "on another origin"],
-    ["another scheme", `http://graph.microsoft.com/beta${operationPath}`, "on another origin"],
-    ["another port", `https://graph.microsoft.com:8443/beta${operationPath}`, "on another origin"],
-    ["a protocol-relative URL to another host", `//evil.example/beta${operationPath}`, "on another origin"],
+    [
+      "another host",
+      `https://graph.microsoft.com.evil.example/beta${operationPath}`,
+      "on another origin than the request's or Graph's",
+    ],
+    [
+      "another scheme",
+      `http://graph.microsoft.com/beta${operationPath}`,
+      "on another origin than the request's or Graph's",
+    ],
+    [
+      "another port",
+      `https://graph.microsoft.com:8443/beta${operationPath}`,
+      "on another origin than the request's or Graph's",
+    ],
+    [
+      "a protocol-relative URL to another host",
+      `//evil.example/beta${operationPath}`,
+      "on another origin than the request's or Graph's",
+    ],
     [
       "user:pass credentials",
       `https://user:pass@graph.microsoft.com/beta${operationPath}`,
@@ -142,6 +158,17 @@ describe("a Location that is not an operation of the call requested, on baseUrl'
     ["an explicit default port", `https://graph.microsoft.com:443/beta${operationPath}`],
   ])("accepts %s", async (_, location) => {
     await expect(refFor(accepted(location))).resolves.toMatchObject({ callId, operationId });
+  });
+
+  it("accepts Graph's own origin from a mock or proxy at baseUrl, and no third origin", async () => {
+    const answers = [
+      `https://graph.microsoft.com/beta${operationPath}`,
+      `https://evil.example/beta${operationPath}`,
+    ];
+    const fetch = stubFetch(...answers.map((location) => accepted(location)));
+    const client = createCallsClient({ token: "t", fetch, baseUrl: "http://127.0.0.1:4010" });
+    await expect(client.cancelMediaProcessing(callId)).resolves.toMatchObject({ location: answers[0] });
+    await expect(client.cancelMediaProcessing(callId)).rejects.toBeInstanceOf(LocationError);
   });
 
   it("compares a call id that is not a GUID after percent-decoding, as requested", async () => {
