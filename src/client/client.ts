@@ -59,8 +59,9 @@ export interface CallsClient<P extends CallsPath = DefaultCallsPath> {
    * Cancels media processing (in-progress PlayPrompt and Record operations) on a call, and
    * returns the operation Graph created, to match its `commsNotifications` against. Throws
    * {@link GraphError} for an error status (after retrying 429/503/504), {@link LocationError} when
-   * a success names no operation, {@link NetworkError}, {@link TimeoutError}, {@link TokenError},
-   * and {@link InvalidArgumentError} (before sending anything) for a bad argument.
+   * a success names no operation of this call, {@link NetworkError}, {@link ResponseTooLargeError}
+   * for a body over 1 MiB, {@link TimeoutError}, {@link TokenError}, and {@link InvalidArgumentError}
+   * (before sending anything) for a bad argument; an aborted call rejects with the signal's reason.
    */
   cancelMediaProcessing(
     callId: string,
@@ -104,16 +105,16 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
     const payload = JSON.stringify(checkBody(body, path));
     const [callerSignal, timeoutMs] =
       callOptions == null ? [undefined, config.timeoutMs] : checkCallOptions(callOptions, config.timeoutMs);
-    callerSignal?.throwIfAborted();
-    // No timer, controller or listener unless a time limit is in effect.
-    const deadline = timeoutMs === undefined ? undefined : new Deadline(callerSignal, timeoutMs);
-    const signal = deadline?.signal ?? callerSignal;
     const url = createFinalURL(path, {
       baseUrl,
       params: { path: { ...pathParams, callId } },
       pathSerializer,
       querySerializer: noQuery,
     });
+    callerSignal?.throwIfAborted();
+    // No timer, controller or listener unless a time limit is in effect.
+    const deadline = timeoutMs === undefined ? undefined : new Deadline(callerSignal, timeoutMs);
+    const signal = deadline?.signal ?? callerSignal;
     try {
       const [response, attempts] = await send(config, url, payload, signal);
       const { ok, status } = response;

