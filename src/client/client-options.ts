@@ -25,8 +25,9 @@ export const defaultBaseUrl: string = defaultServerUrls[defaultCallsPath];
 export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
   /**
    * The app-only Graph token (client credentials), or a function returning it, called before
-   * every attempt (so a refreshed token is picked up by retries). With or without `Bearer `.
-   * It is sent only to `baseUrl`'s origin.
+   * every attempt (so a refreshed token is picked up by retries). With or without `Bearer `;
+   * visible ASCII only, as bearer tokens are (anything else fails before a request is sent). It
+   * is sent only to `baseUrl`'s origin.
    */
   token: TokenSource;
   /**

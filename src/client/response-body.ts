@@ -22,6 +22,8 @@ export async function readBody(response: Response, signal: AbortSignal | undefin
   let text = "";
   let size = 0;
   try {
+    // An abort before the listener was added would never cancel the read.
+    signal?.throwIfAborted();
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
       size += chunk.value.byteLength;
       if (size > maxResponseBytes) throw new ResponseTooLargeError(response.status);

@@ -4,7 +4,7 @@
  * turns every failure into one of its own errors.
  */
 import { createServer, type ServerResponse } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createCallsClient,
   type FetchLike,
@@ -107,6 +107,35 @@ describe(`bodies the client reads are capped at ${maxResponseBytes} bytes (1 MiB
     expect((error as ResponseTooLargeError).status).toBe(status);
     expect(seen.pulled).toBeLessThanOrEqual(maxResponseBytes + chunkBytes);
     expect(seen.cancelled).toBe(true);
+  });
+});
+
+describe("an abort while a body is read", () => {
+  it("cancels the body and rejects with the signal's reason, even when the stream would never answer", async () => {
+    let cancelled = false;
+    let pulls = 0;
+    const stalled = new ReadableStream<Uint8Array>(
+      {
+        pull: () => {
+          pulls++;
+          return new Promise<void>(() => {});
+        },
+        cancel: () => {
+          cancelled = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const fetch = answering(new Response(stalled, { status: 500 }));
+    const controller = new AbortController();
+    const outcome = clientFor(fetch)
+      .cancelMediaProcessing(callId, {}, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(pulls).toBe(1));
+    const reason = new Error("shutting down");
+    controller.abort(reason);
+    expect(await outcome).toBe(reason);
+    expect(cancelled).toBe(true);
   });
 });
 
