@@ -26,8 +26,9 @@ export const defaultBaseUrl: string = defaultServerUrls[defaultCallsPath];
 export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
   /**
    * The app-only Graph token (client credentials), or a function returning it, called before
-   * every attempt (so a refreshed token is picked up by retries). With or without `Bearer `.
-   * It is sent only to `baseUrl`'s origin.
+   * every attempt (so a refreshed token is picked up by retries). With or without `Bearer `;
+   * visible ASCII only, as bearer tokens are (anything else fails before a request is sent). It
+   * is sent only to `baseUrl`'s origin.
    */
   token: TokenSource;
   /**
@@ -93,20 +94,23 @@ export function resolveOptions(input: unknown): ResolvedOptions {
 }
 
 /**
- * A token without any `Bearer ` prefix, or `undefined` when it is empty or would break the header.
+ * A token without any `Bearer ` prefix, or `undefined` when it is empty or has a character
+ * outside visible ASCII: a space, CR/LF or another control character, or non-ASCII text, which
+ * a header cannot carry (fetch would refuse it only when sending, looking like a network error)
+ * and a bearer token never has (RFC 6750's `b64token` is narrower still).
  *
  * @example
  * bareToken("Bearer eyJ0..."); // "eyJ0..."
- * bareToken("  "); // undefined
+ * bareToken("t\x01"); // undefined
  */
 export function bareToken(value: string): string | undefined {
   const token = value.replace(/^\s*bearer\s+/i, "").trim();
-  return token === "" || /[\s\0]/.test(token) ? undefined : token;
+  return /^[!-~]+$/.test(token) ? token : undefined;
 }
 
 function checkTokenText(argument: string, value: unknown): void {
   if (typeof value !== "string") fail(argument, `must be a string or a function, got ${typeOf(value)}`);
-  if (bareToken(value) === undefined) fail(argument, "is empty or contains whitespace");
+  if (bareToken(value) === undefined) fail(argument, "is empty or has a character a header cannot carry");
 }
 
 function checkBaseUrl(value: unknown): string {
