@@ -118,5 +118,8 @@ function toResponse(res: IncomingMessage, body: Buffer): Response {
   for (const [name, value] of Object.entries(res.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  return new Response(body.byteLength === 0 ? null : new Uint8Array(body), { status: res.statusCode ?? 0, headers });
+  return new Response(body.byteLength === 0 ? null : new Uint8Array(body), {
+    status: res.statusCode ?? 0,
+    headers,
+  });
 }
