@@ -40,7 +40,16 @@ async function serve(config: ServerConfig): Promise<void> {
     process.send?.({ port: (server.address() as AddressInfo).port });
   });
   process.on("message", (message) => {
-    if (message === "rss") process.send?.({ rss: process.memoryUsage().rss });
+    if (message === "rss") {
+      // Collected first, so the figure is what is held, not garbage not yet collected.
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send?.({ rss, heap: heapUsed });
+    }
+    if (message === "cpu") {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpu: user + system });
+    }
   });
   process.on("disconnect", () => process.exit(0));
 }
@@ -85,12 +94,24 @@ async function createServerFor(config: ServerConfig) {
 interface Running {
   child: ChildProcess;
   url: string;
-  rss(): Promise<number>;
+  /** RSS and heap used in bytes, after a full garbage collection. */
+  memory(): Promise<{ rss: number; heap: number }>;
+  /** CPU time used so far (user + system), in µs. */
+  cpu(): Promise<number>;
+}
+
+/** Asks a child for its figures. */
+function ask(child: ChildProcess, question: "rss" | "cpu"): Promise<Record<string, number>> {
+  return new Promise((done) => {
+    child.once("message", (m: Record<string, number>) => done(m));
+    child.send(question);
+  });
 }
 
 function start(config: ServerConfig): Promise<Running> {
   const child = fork(fileURLToPath(import.meta.url), ["serve", JSON.stringify(config)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: [...process.execArgv, "--expose-gc"],
   });
   return new Promise((resolve, reject) => {
     child.once("error", reject);
@@ -99,11 +120,11 @@ function start(config: ServerConfig): Promise<Running> {
       resolve({
         child,
         url: `http://127.0.0.1:${message.port}${path}`,
-        rss: () =>
-          new Promise((done) => {
-            child.once("message", (m: { rss: number }) => done(m.rss));
-            child.send("rss");
-          }),
+        memory: async () => {
+          const { rss = Number.NaN, heap = Number.NaN } = await ask(child, "rss");
+          return { rss, heap };
+        },
+        cpu: async () => (await ask(child, "cpu")).cpu ?? Number.NaN,
       }),
     );
   });
@@ -122,6 +143,8 @@ interface Load {
 
 interface Measured {
   rps: number;
+  /** The server's CPU time per answered request, in µs: steadier than req/s on a loaded machine. */
+  cpuUs: number;
   p50: number;
   p99: number;
   bad: number;
@@ -129,7 +152,8 @@ interface Measured {
 
 let sequence = 0;
 
-async function load(options: Load): Promise<Measured> {
+async function load(options: Load, server?: Running): Promise<Measured> {
+  const cpuBefore = server ? await server.cpu() : 0;
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const perRequest = options.tokens !== undefined || options.uniqueIds === true;
@@ -160,8 +184,10 @@ async function load(options: Load): Promise<Measured> {
         }
       : {}),
   });
+  const cpuUs = server ? (await server.cpu()) - cpuBefore : Number.NaN;
   return {
     rps: result.requests.average,
+    cpuUs: cpuUs / Math.max(1, result.requests.total),
     p50: result.latency.p50,
     p99: result.latency.p99,
     bad: result.non2xx + result.errors + result.timeouts,
@@ -228,13 +254,20 @@ async function main(quick: boolean): Promise<void> {
       for (const i of rotate([...contenders.keys()], round)) {
         const contender = contenders[i];
         if (!contender) continue;
-        results[i]?.push(await load({ url: servers[i]?.url ?? "", duration, ...contender.load }));
+        const server = servers[i];
+        if (server) results[i]?.push(await load({ url: server.url, duration, ...contender.load }, server));
       }
     }
     const bareRps = median((results[0] ?? []).map((r) => r.rps));
     const bareP99 = median((results[0] ?? []).map((r) => r.p99));
-    const widths = [38, 9, 8, 8, 14, 9];
-    console.log(row(["server", "req/s", "p50 ms", "p99 ms", "ratio to bare", "non-2xx"], widths));
+    const bareCpu = median((results[0] ?? []).map((r) => r.cpuUs));
+    const widths = [38, 7, 7, 7, 18, 11, 13, 7];
+    console.log(
+      row(
+        ["server", "req/s", "p50 ms", "p99 ms", "ratio to bare", "CPU µs/req", "CPU vs bare", "non-2xx"],
+        widths,
+      ),
+    );
     for (const [i, contender] of contenders.entries()) {
       const runs = results[i] ?? [];
       const rps = median(runs.map((r) => r.rps));
@@ -248,13 +281,18 @@ async function main(quick: boolean): Promise<void> {
             median(runs.map((r) => r.p50)),
             median(runs.map((r) => r.p99)),
             `${(rps / bareRps).toFixed(2)}x (${range})`,
+            Math.round(median(runs.map((r) => r.cpuUs))),
+            `${(bareCpu / median(runs.map((r) => r.cpuUs))).toFixed(2)}x`,
             runs.reduce((sum, r) => sum + r.bad, 0),
           ],
           widths,
         ),
       );
     }
-    console.log(`bare p99: ${bareP99} ms`);
+    console.log(
+      `bare p99: ${bareP99} ms. "CPU vs bare": bare's CPU time per request over this one's, the req/s ratio ` +
+        "a quiet machine would give if the server process is the bottleneck.",
+    );
   } finally {
     for (const server of servers) server.child.disconnect();
   }
@@ -265,16 +303,17 @@ async function main(quick: boolean): Promise<void> {
     for (const uniqueIds of [false, true]) {
       const memory = await start({ kind: "node", auth: keys.openIdConfigurationUrl });
       try {
-        const before = await memory.rss();
+        const before = await memory.memory();
         const first = await load({ url: memory.url, token, uniqueIds, amount: 10_000 });
-        const after10k = await memory.rss();
+        const after10k = await memory.memory();
         const rest = await load({ url: memory.url, token, uniqueIds, amount: quick ? 40_000 : 90_000 });
-        const afterAll = await memory.rss();
+        const afterAll = await memory.memory();
         const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+        const at = (m: { rss: number; heap: number }) => `${mb(m.rss)} MB (heap ${mb(m.heap)})`;
         console.log(
           `RSS, Node path, auth on, tracker, ${uniqueIds ? "a new operation id each request" : "the same notification"}: ` +
-            `${mb(before)} MB at start, ${mb(after10k)} MB after 10k requests, ${mb(afterAll)} MB after ` +
-            `${quick ? "50k" : "100k"} (+${mb(afterAll - after10k)} MB); non-2xx ${first.bad + rest.bad}`,
+            `${at(before)} at start, ${at(after10k)} after 10k requests, ${at(afterAll)} after ` +
+            `${quick ? "50k" : "100k"}: ${mb(afterAll.rss - after10k.rss)} MB more; non-2xx ${first.bad + rest.bad}`,
         );
       } finally {
         memory.child.disconnect();
