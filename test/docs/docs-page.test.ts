@@ -5,7 +5,7 @@
  * the TypeScript API reference it links to.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -306,6 +306,14 @@ describe("docs page as a reader meets it (on load, in wide and narrow windows)",
 });
 
 describe("the TypeScript API reference the page links to", { timeout: 90_000 }, () => {
+  it("is what the README's links into docs/ point at (npm run docs builds docs/index.html and docs/api/)", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const links = [...readme.matchAll(/\]\((docs\/[^)#]+)\)/g)].map((match) => match[1] ?? "");
+    expect(links).toContain("docs/api/index.html");
+    const missing = links.filter((link) => !existsSync(join(workDir, link.slice("docs/".length))));
+    expect(missing, "README links to files a docs build does not write").toEqual([]);
+  });
+
   it("is linked from the page, exists beside it, and loads offline with every package entry", async () => {
     await docs.page.setViewportSize({ width: 1400, height: 1000 });
     await docs.page.goto(docs.url);
