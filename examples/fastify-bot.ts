@@ -6,19 +6,10 @@
  * Run: `APP_ID=<your app id> PORT=3978 npx tsx examples/fastify-bot.ts`
  */
 import Fastify from "fastify";
-import { createNotificationHandler, createOperationTracker } from "graph-comms-kit/notifications";
-import { type BotOptions, maxBodyBytes, type RunningBot } from "./bot.ts";
+import { type BotOptions, createReceiver, maxBodyBytes, type RunningBot, runFromCommandLine } from "./bot.ts";
 
 export async function startFastifyBot(options: BotOptions): Promise<RunningBot> {
-  const tracker = createOperationTracker();
-  const handle = createNotificationHandler({
-    appId: options.appId,
-    auth: options.auth ?? {},
-    maxBodyBytes,
-    onNotification: tracker.handle,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
-
+  const { handle, tracker } = createReceiver(options);
   const app = Fastify({ bodyLimit: maxBodyBytes });
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) =>
@@ -30,9 +21,8 @@ export async function startFastifyBot(options: BotOptions): Promise<RunningBot> 
       if (typeof value === "string") headers.set(name, value);
     }
     const body = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : null;
-    const answer = await handle(
-      new Request(`http://${request.host}${request.url}`, { method: "POST", headers, body }),
-    );
+    const url = `http://${request.host}${request.url}`;
+    const answer = await handle(new Request(url, { method: "POST", headers, body }));
     return reply
       .code(answer.status)
       .headers(Object.fromEntries(answer.headers))
@@ -45,10 +35,4 @@ export async function startFastifyBot(options: BotOptions): Promise<RunningBot> 
   return { callbackUrl: `http://127.0.0.1:${port}/api/calls`, tracker, close: () => app.close() };
 }
 
-if (process.argv[1] === import.meta.filename) {
-  const bot = await startFastifyBot({
-    appId: process.env.APP_ID ?? "",
-    port: Number(process.env.PORT ?? 3978),
-  });
-  console.log(`Fastify bot listening: ${bot.callbackUrl}`);
-}
+if (process.argv[1] === import.meta.filename) await runFromCommandLine("Fastify", startFastifyBot);
