@@ -51,6 +51,7 @@ describe("assertSelfContained", () => {
 describe("patchRedocScript", () => {
   // The three spots of Redoc 3.0.1's inlined script the page changes, as @redocly/cli 2.77.0 writes them.
   const redocSpots =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Redoc's own minified code, a template literal inside it.
     "function Hde(e,t){return pF(e,t)?`${e.slice(0,t)}...`:e}" +
     "n.push({type:`group`,label:d,link:i,routeSlug:i,items:f,...iV(u)})" +
     "src:e?`https://cdn.redoc.ly/redoc/logo-mini-full.svg`:`https://cdn.redoc.ly/redoc/logo-mini.svg`";
