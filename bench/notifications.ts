@@ -28,7 +28,7 @@ function guid(i: number, salt: number): string {
 
 const examples = openapiDocument.components.examples;
 /** The spec's two operation notifications (2018 and current), as JSON text. */
-const exampleTexts = [examples.seedNotification.value, examples.currentNotification.value].map((value) =>
+const exampleTexts = [examples.beta2018Notification.value, examples.currentNotification.value].map((value) =>
   JSON.stringify(value),
 );
 

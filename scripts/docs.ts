@@ -121,11 +121,14 @@ function seedWalkthrough(spec: Json): string {
   const path = defaultCallsPath; // the seed's path
   const server = atString(spec, `#/paths/${escapePointerKey(path)}/servers/0/url`);
   const callId = atString(spec, "#/components/parameters/callId/example");
-  const request = at(spec, "#/components/examples/seedRequest/value");
-  const location = atString(spec, "#/components/examples/seedLocation/value");
-  const notification = at(spec, "#/components/examples/seedNotification/value");
-  const resource = atString(spec, "#/components/examples/seedNotification/value/value/0/resource");
-  const status = atString(spec, "#/components/examples/seedNotification/value/value/0/resourceData/status");
+  const request = at(spec, "#/components/examples/beta2018Request/value");
+  const location = atString(spec, "#/components/examples/beta2018Location/value");
+  const notification = at(spec, "#/components/examples/beta2018Notification/value");
+  const resource = atString(spec, "#/components/examples/beta2018Notification/value/value/0/resource");
+  const status = atString(
+    spec,
+    "#/components/examples/beta2018Notification/value/value/0/resourceData/status",
+  );
   const maxLength = at(spec, "#/components/schemas/clientContext/maxLength");
 
   const started = parseOperationPath(location);

@@ -6,6 +6,7 @@ import type {
   OperationBody,
 } from "../core/call-paths.ts";
 import { checkRecord, checkTimeout, fail, typeOf } from "../core/check.ts";
+import type { OperationIds } from "../core/operation-path.ts";
 import { normalizeOperationStatus, type OperationStatus } from "../core/operation-status.ts";
 import { Deadline } from "./abort.ts";
 import { type CallsClientOptions, resolveOptions } from "./client-options.ts";
@@ -29,7 +30,7 @@ export interface CallOptions {
  * The operation Graph created for a cancelMediaProcessing request: what to match its
  * `commsNotifications` against (by `callId` and `operationId`, both normalised with `normalizeId`).
  */
-export interface OperationRef<P extends CallsPath = CallsPath> {
+export interface OperationRef<P extends CallsPath = CallsPath> extends OperationIds {
   /** The call id, from `Location` (or the request, when Graph gave only an operation body), normalised. */
   callId: string;
   /** The operation id, from `Location` (or the operation body's `id`), normalised. */

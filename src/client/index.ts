@@ -8,16 +8,14 @@
  * const op = await client.cancelMediaProcessing(callId, { all: true, clientContext: "ctx-1" });
  */
 
-export type {
-  CallsPath,
-  CancelMediaProcessingBody,
-  DefaultCallsPath,
-} from "../core/call-paths.ts";
+// ── Types from the spec, and operation ids ─────────────────────────────────────────────────
+export type { CallsPath, CancelMediaProcessingBody, DefaultCallsPath } from "../core/call-paths.ts";
+// ── Errors ─────────────────────────────────────────────────────────────────────────────────
 export { InvalidArgumentError } from "../core/errors.ts";
 export { normalizeId } from "../core/operation-id.ts";
-export type { OperationPath } from "../core/operation-path.ts";
-export { parseOperationPath } from "../core/operation-path.ts";
+export { type OperationIds, parseOperationPath } from "../core/operation-path.ts";
 export type { OperationStatus } from "../core/operation-status.ts";
+// ── The client ─────────────────────────────────────────────────────────────────────────────
 export type { CallOptions, CallsClient, OperationRef } from "./client.ts";
 export { createCallsClient } from "./client.ts";
 export type { CallsClientOptions, FetchLike, TokenSource } from "./client-options.ts";
@@ -31,4 +29,4 @@ export {
   TimeoutError,
   TokenError,
 } from "./errors.ts";
-export { defaultRetryPolicy, parseRetryAfter, type RetryOptions } from "./retry.ts";
+export { defaultRetryPolicy, type RetryOptions } from "./retry.ts";

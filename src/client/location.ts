@@ -1,12 +1,7 @@
 import { defaultServerUrls } from "../../generated/constraints.ts";
 import { normalizeId } from "../core/operation-id.ts";
-import { type OperationPath, parseOperationPath } from "../core/operation-path.ts";
+import { type OperationIds, parseOperationPath } from "../core/operation-path.ts";
 import { LocationError } from "./errors.ts";
-
-/** Where an operation is: its absolute URI and its normalised ids. */
-export interface OperationLocation extends OperationPath {
-  location: string;
-}
 
 const graphServers = Object.values(defaultServerUrls);
 
@@ -28,7 +23,7 @@ export function parseLocation(
   requestUrl: string,
   status: number,
   callId: string,
-): OperationLocation {
+): OperationIds & { location: string } {
   const value = header?.trim();
   if (!value) throw new LocationError(status, undefined, "sent no Location header");
   let url: URL | undefined;
@@ -49,7 +44,7 @@ export function parseLocation(
           ? "carries credentials or is on another origin than the request's or Graph's"
           : "";
   if (problem) throw new LocationError(status, header as string, `its Location "${header}" ${problem}`);
-  return { location: (url as URL).href, ...(ids as OperationPath) };
+  return { location: (url as URL).href, ...(ids as OperationIds) };
 }
 
 /**
@@ -60,7 +55,11 @@ export function parseLocation(
  * operationUnder("https://graph.microsoft.com/v1.0/communications/calls/c-1/cancelMediaProcessing", "c-1", "op-1");
  * // { location: "https://graph.microsoft.com/v1.0/communications/calls/c-1/operations/op-1", callId: "c-1", operationId: "op-1" }
  */
-export function operationUnder(requestUrl: string, callId: string, operationId: string): OperationLocation {
+export function operationUnder(
+  requestUrl: string,
+  callId: string,
+  operationId: string,
+): OperationIds & { location: string } {
   return {
     location: `${requestUrl.replace(/\/cancelMediaProcessing$/, "")}/operations/${encodeURIComponent(operationId)}`,
     callId: normalizeId(callId),

@@ -2,7 +2,7 @@ import { dashedGuid, normalizeId } from "./operation-id.ts";
 import { percentDecode } from "./percent-decode.ts";
 
 /** A call's operation, as named by a `Location` header or a notification's resource path. */
-export interface OperationPath {
+export interface OperationIds {
   /** The call id, normalised with {@link normalizeId}. */
   callId: string;
   /** The operation id, normalised with {@link normalizeId}. */
@@ -27,7 +27,7 @@ const guidOperationPath =
  * parseOperationPath("/app/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5");
  * // { callId: "57dab8b1-894c-409a-b240-bd8beae78896", operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5" }
  */
-export function parseOperationPath(pathOrUrl: string): OperationPath | undefined {
+export function parseOperationPath(pathOrUrl: string): OperationIds | undefined {
   // Most notifications that name no operation (call state, participants) are settled here, cheaply.
   if (!pathOrUrl.includes("/operations/")) return undefined;
   const guids = guidOperationPath.exec(pathOrUrl);

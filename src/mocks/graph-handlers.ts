@@ -4,6 +4,7 @@ import type { components, paths } from "../../generated/schema.d.ts";
 import type { CancelMediaProcessingBody } from "../core/call-paths.ts";
 import { checkRecord, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
+import type { OperationIds } from "../core/operation-path.ts";
 import { parseOperationPath } from "../core/operation-path.ts";
 import { specExampleObject } from "../core/spec-document.ts";
 import { checkHttpUrl } from "./check-http-url.ts";
@@ -36,7 +37,7 @@ import {
   scenarioStatus,
 } from "./scenarios.ts";
 import { type ServedBase, servedBases, unservedRequest } from "./served-bases.ts";
-import { type GraphPath, type SpecOperation, specOperation } from "./spec-operations.ts";
+import { type CallsPath, type SpecOperation, specOperation } from "./spec-operations.ts";
 
 /** Options of {@link createGraphHandlers}; every one is optional. */
 export interface GraphHandlersOptions {
@@ -85,7 +86,7 @@ const notifyOptionKeys = [...notificationContentKeys, ...deliveryOptionKeys] as 
 /** One request the handlers received, valid or not, and how they answered it. */
 export interface RecordedRequest {
   /** The spec path template it matched. */
-  path: GraphPath;
+  path: CallsPath;
   /** The spec's operationId for that path. */
   specOperationId: string;
   /** The full request URL. */
@@ -135,15 +136,6 @@ export interface NotifyOptions extends NotificationContent {
   signal?: AbortSignal;
 }
 
-/**
- * Names an operation the mock issued: the operation itself, the client's `OperationRef` (anything
- * with `callId` and `operationId`), its `Location`, or its id in any spelling.
- */
-export type OperationReference =
-  | IssuedOperation
-  | string
-  | { readonly callId: string; readonly operationId: string };
-
 /** The mock of Graph's cancelMediaProcessing returned by {@link createGraphHandlers}. */
 export interface GraphMock {
   /** The MSW handlers: `server.use(...graph.handlers)` or `setupServer(...graph.handlers)`. */
@@ -162,8 +154,12 @@ export interface GraphMock {
   resetScenarios(): void;
   /** Takes every scenario out of force and forgets the requests and operations recorded. */
   reset(): void;
-  /** Builds the commsNotifications batch for an issued operation, without delivering it. */
-  buildNotification(operation: OperationReference, content: NotificationContent): CommsNotifications;
+  /**
+   * Builds the commsNotifications batch for an issued operation, without delivering it. `operation`
+   * names it by its ids (the issued operation, or the client's `OperationRef`), its `Location`, or its
+   * id in any spelling.
+   */
+  buildNotification(operation: OperationIds | string, content: NotificationContent): CommsNotifications;
   /**
    * Builds the commsNotifications batch for an issued operation and delivers it: an HTTP POST
    * (bypassing MSW, so the bot's real listener gets it) or a call of an in-process function.
@@ -171,7 +167,7 @@ export interface GraphMock {
    * (With two MSW servers listening at once and `onUnhandledRequest: "error"`, MSW refuses the
    * bypassed request: use one server per test file.)
    */
-  notify(operation: OperationReference, options: NotifyOptions): Promise<NotificationDelivery>;
+  notify(operation: OperationIds | string, options: NotifyOptions): Promise<NotificationDelivery>;
 }
 
 type Outcome =
@@ -223,7 +219,7 @@ function successBody(
 }
 
 function errorResponse(
-  path: GraphPath,
+  path: CallsPath,
   status: number,
   request: Request,
   options: { message?: string | undefined; retryAfter?: string | undefined },
@@ -351,11 +347,11 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       throw error;
     }
     const location = `${base}${spec.resourcePrefix}/calls/${encodeURIComponent(callId)}/operations/${encodeURIComponent(operationId)}`;
-    const requestBody = verdict.body as CancelMediaProcessingBody<GraphPath> | undefined;
+    const requestBody = verdict.body as CancelMediaProcessingBody<CallsPath> | undefined;
     const issued: IssuedOperation = {
       path: spec.path,
       specOperationId: spec.operationId,
-      flavour: spec.flavour,
+      contract: spec.contract,
       callId,
       ...(params.appId === undefined ? {} : { appId: params.appId }),
       operationId,
@@ -370,7 +366,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     return { kind: "success", location, body: successBody(spec, issued) };
   }
 
-  function handlersAt(base: string, only: readonly GraphPath[]): HttpHandler[] {
+  function handlersAt(base: string, only: readonly CallsPath[]): HttpHandler[] {
     const api = createOpenApiHttp<paths>({ baseUrl: base });
     const handlers: HttpHandler[] = [];
     const app = specOperation("/app/calls/{callId}/cancelMediaProcessing");
@@ -448,7 +444,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     ...bases.flatMap((served: ServedBase) => handlersAt(served.base, served.paths)),
   ];
 
-  function findOperation(reference: OperationReference): IssuedOperation {
+  function findOperation(reference: OperationIds | string): IssuedOperation {
     const issued = operations.find((op) => op === reference);
     if (issued) return issued;
     const text = typeof reference === "string" ? reference : String(reference?.operationId);

@@ -4,17 +4,22 @@
  * browsers); the Prism mock server (Node only) is in `graph-comms-kit/mocks/prism`.
  */
 
+// ── Types from the spec ────────────────────────────────────────────────────────────────────
+export type { CallsPath } from "../core/call-paths.ts";
+// ── Errors ─────────────────────────────────────────────────────────────────────────────────
 export { InvalidArgumentError } from "../core/errors.ts";
+export type { OperationIds } from "../core/operation-path.ts";
 export { MocksError, NotificationDeliveryError, UnknownOperationError } from "./errors.ts";
+// ── MSW handlers ───────────────────────────────────────────────────────────────────────────
 export {
   createGraphHandlers,
   type GraphHandlersOptions,
   type GraphMock,
   type NotifyOptions,
-  type OperationReference,
   type RecordedRequest,
 } from "./graph-handlers.ts";
 export type { IssuedOperation } from "./issued-operation.ts";
+// ── Notifications the mock sends ───────────────────────────────────────────────────────────
 export {
   buildCommsNotifications,
   type CommsNotifications,
@@ -37,4 +42,4 @@ export type {
   ScenarioOptions,
   ScenarioOptionsByName,
 } from "./scenarios.ts";
-export type { ContractFlavour, GraphPath } from "./spec-operations.ts";
+export type { Contract } from "./spec-operations.ts";

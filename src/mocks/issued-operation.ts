@@ -1,13 +1,14 @@
-import type { ContractFlavour, GraphPath } from "./spec-operations.ts";
+import type { OperationIds } from "../core/operation-path.ts";
+import type { CallsPath, Contract } from "./spec-operations.ts";
 
 /** An operation the mock handlers created in answer to a successful request. */
-export interface IssuedOperation {
+export interface IssuedOperation extends OperationIds {
   /** The spec path template the request was sent to. */
-  path: GraphPath;
+  path: CallsPath;
   /** The spec's operationId for that path, such as `cancelMediaProcessing`. */
   specOperationId: string;
-  /** `seed` (2018 contract, `/app/...`) or `current` (`/communications/...`). */
-  flavour: ContractFlavour;
+  /** `2018-beta` (2018 contract, `/app/...`) or `current` (`/communications/...`). */
+  contract: Contract;
   /** The call id from the request path, as a lowercase dashed GUID when it is a GUID. */
   callId: string;
   /** The application id from the request path (`/applications/{appId}/...` only). */

@@ -7,7 +7,7 @@ import {
   specDocument,
   specExampleObject,
 } from "../core/spec-document.ts";
-import type { GraphPath } from "./spec-operations.ts";
+import type { CallsPath } from "./spec-operations.ts";
 
 /** Graph's error body (OData v4), as the spec defines it. */
 export type ODataError = components["schemas"]["odataError"];
@@ -20,7 +20,7 @@ export interface ErrorBodyOptions {
   clientRequestId?: string | undefined;
 }
 
-function errorResponse(path: GraphPath, status: number): SpecNode {
+function errorResponse(path: CallsPath, status: number): SpecNode {
   const paths = specDocument.paths as SpecNode;
   const post = resolveSpecRef(resolveSpecRef(paths[path]).post);
   const responses = post.responses as SpecNode;
@@ -36,7 +36,7 @@ function errorResponse(path: GraphPath, status: number): SpecNode {
  * specErrorBody("/communications/calls/{callId}/cancelMediaProcessing", 400, { message: "Invalid request body: ..." });
  * // { error: { code: "BadRequest", message: "Invalid request body: ...", innerError: { "request-id": "…", date: "…" } } }
  */
-export function specErrorBody(path: GraphPath, status: number, options: ErrorBodyOptions = {}): ODataError {
+export function specErrorBody(path: CallsPath, status: number, options: ErrorBodyOptions = {}): ODataError {
   const response = errorResponse(path, status);
   const media = resolveSpecRef((response.content as SpecNode)["application/json"]);
   const first = Object.values(media.examples as SpecNode)[0];
@@ -58,7 +58,7 @@ export function specErrorBody(path: GraphPath, status: number, options: ErrorBod
  * @example
  * specHeaderExample("/communications/calls/{callId}/cancelMediaProcessing", 429, "Retry-After"); // "2.128"
  */
-export function specHeaderExample(path: GraphPath, status: number, header: string): string | undefined {
+export function specHeaderExample(path: CallsPath, status: number, header: string): string | undefined {
   const headers = errorResponse(path, status).headers;
   if (!isSpecNode(headers) || headers[header] === undefined) return undefined;
   const resolved = resolveSpecRef(headers[header]);

@@ -1,6 +1,6 @@
 import { checkRecord, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
-import { type GraphPath, specOperations } from "./spec-operations.ts";
+import { type CallsPath, specOperations } from "./spec-operations.ts";
 
 /** The failures the handlers can be told to produce, each answered as the spec documents it. */
 export type ScenarioName =
@@ -27,7 +27,7 @@ export interface ScenarioOptions {
    * Only requests to this path template.
    * @default undefined (every path)
    */
-  path?: GraphPath;
+  path?: CallsPath;
 }
 
 /** Options of the scenarios whose response carries `Retry-After`. */
@@ -81,7 +81,7 @@ interface ActiveScenario {
   remaining: number;
   used: number;
   callId: string | undefined;
-  path: GraphPath | undefined;
+  path: CallsPath | undefined;
   retryAfter: string | undefined;
 }
 
@@ -168,7 +168,7 @@ export class ScenarioBook {
   }
 
   /** The scenario that answers a request for `callId` on `path`, if any; counts one use. */
-  take(request: { path: GraphPath; callId: string }): ScenarioHit | undefined {
+  take(request: { path: CallsPath; callId: string }): ScenarioHit | undefined {
     const callId = normalizeId(request.callId);
     const scenario = this.#active.find(
       (s) =>

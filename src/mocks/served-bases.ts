@@ -1,13 +1,13 @@
-import { type GraphPath, specOperations } from "./spec-operations.ts";
+import { type CallsPath, specOperations } from "./spec-operations.ts";
 
 /** One base URL the MSW handlers answer on, with the spec paths served under it. */
 export interface ServedBase {
   /** The base URL without a trailing slash, such as `http://127.0.0.1:4010/beta`. */
   base: string;
   /** The spec path templates served under it. */
-  paths: GraphPath[];
+  paths: CallsPath[];
   /** The spec's other paths: Graph has none of them under this version (`/app` under `/v1.0`). */
-  absent: GraphPath[];
+  absent: CallsPath[];
 }
 
 /**
@@ -17,8 +17,8 @@ export interface ServedBase {
  * @example
  * specVersions().get("/v1.0"); // ["/communications/calls/{callId}/cancelMediaProcessing"]
  */
-export function specVersions(): Map<string, GraphPath[]> {
-  const versions = new Map<string, GraphPath[]>();
+export function specVersions(): Map<string, CallsPath[]> {
+  const versions = new Map<string, CallsPath[]>();
   for (const op of specOperations()) {
     for (const server of op.servers) {
       const version = new URL(server).pathname.replace(/\/+$/, "");
@@ -42,9 +42,9 @@ export function specVersions(): Map<string, GraphPath[]> {
  * // ["http://127.0.0.1:4010", "http://127.0.0.1:4010/beta", "http://127.0.0.1:4010/v1.0"]
  */
 export function servedBases(baseUrls: readonly string[] | undefined): ServedBase[] {
-  const served = new Map<string, Set<GraphPath>>();
-  const add = (base: string, paths: readonly GraphPath[]) => {
-    const set = served.get(base) ?? new Set<GraphPath>();
+  const served = new Map<string, Set<CallsPath>>();
+  const add = (base: string, paths: readonly CallsPath[]) => {
+    const set = served.get(base) ?? new Set<CallsPath>();
     for (const path of paths) set.add(path);
     served.set(base, set);
   };
@@ -75,7 +75,7 @@ export function servedBases(baseUrls: readonly string[] | undefined): ServedBase
  */
 export interface UnservedRequest {
   problem: "malformed" | "absent";
-  path: GraphPath;
+  path: CallsPath;
   /** The segment at fault, as sent: the one that does not decode, or the path's first (`app`). */
   segment: string;
   /** The call id segment, as sent. */

@@ -1,4 +1,4 @@
-import type { paths } from "../../generated/schema.d.ts";
+import type { CallsPath } from "../core/call-paths.ts";
 import {
   exampleNameOf,
   isSpecNode,
@@ -8,25 +8,24 @@ import {
   specExampleObject,
 } from "../core/spec-document.ts";
 
-/** A path of the spec that accepts `POST cancelMediaProcessing`. */
-export type GraphPath = keyof paths;
+export type { CallsPath };
 
 /**
- * Which contract an operation follows, named as the spec names its examples: `seed` (2018: `202`,
- * no body, `/app/...` resources) or `current` (`200` with the operation body, `/communications/...`).
+ * Which contract an operation follows, named as the spec names its examples: `2018-beta` (the 2018
+ * beta page: `/app/...` resources, the `all` flag) or `current` (`/communications/...`, 2019 onwards).
  */
-export type ContractFlavour = "seed" | "current";
+export type Contract = "2018-beta" | "current";
 
 /** What the mocks need to know about one operation of the spec, all read from `generated/openapi.json`. */
 export interface SpecOperation {
   /** The path template, such as `/communications/calls/{callId}/cancelMediaProcessing`. */
-  path: GraphPath;
+  path: CallsPath;
   /** The spec's operationId, such as `cancelMediaProcessing`. */
   operationId: string;
   /** The server URLs the spec lists for this path (path-level servers first, else the global ones). */
   servers: string[];
   /** The contract this operation follows (the name of its request body's example). */
-  flavour: ContractFlavour;
+  contract: Contract;
   /** JSON pointer of the request body schema. */
   requestSchema: string;
   /** Whether the spec requires a request body. */
@@ -39,7 +38,7 @@ export interface SpecOperation {
   successBodyExample: string | undefined;
   /** The resource prefix before `/calls/...` in Location and notifications (`/app`, `/communications`). */
   resourcePrefix: string;
-  /** Name of the `components.examples` entry holding this flavour's notification batch. */
+  /** Name of the `components.examples` entry holding this contract's notification batch. */
   notificationExample: string;
 }
 
@@ -58,14 +57,14 @@ function firstExampleName(media: SpecNode): string | undefined {
   return first === undefined ? undefined : exampleNameOf(first);
 }
 
-function notificationExampleName(flavour: ContractFlavour): string {
+function notificationExampleName(contract: Contract): string {
   const webhook = resolveSpecRef(
     specDocument.webhooks && (specDocument.webhooks as SpecNode).commsNotifications,
   );
   const body = resolveSpecRef(resolveSpecRef(webhook.post).requestBody);
   const media = resolveSpecRef((body.content as SpecNode)[jsonType]);
   const examples = media.examples as SpecNode;
-  return exampleNameOf(examples[flavour]);
+  return exampleNameOf(examples[contract]);
 }
 
 function resourcePrefixOf(notificationExample: string): string {
@@ -87,9 +86,9 @@ function readOperation(path: string, pathItem: SpecNode): SpecOperation {
   const post = resolveSpecRef(pathItem.post);
   const requestBody = resolveSpecRef(post.requestBody);
   const requestMedia = resolveSpecRef((requestBody.content as SpecNode)[jsonType]);
-  const flavour = requestExampleKey(requestMedia);
-  if (flavour !== "seed" && flavour !== "current") {
-    throw new Error(`spec: ${path} request body example should be named "seed" or "current"`);
+  const contract = requestExampleKey(requestMedia);
+  if (contract !== "2018-beta" && contract !== "current") {
+    throw new Error(`spec: ${path} request body example should be named "2018-beta" or "current"`);
   }
   const responses = post.responses as SpecNode;
   const successStatus = Object.keys(responses)
@@ -99,12 +98,12 @@ function readOperation(path: string, pathItem: SpecNode): SpecOperation {
   if (successStatus === undefined) throw new Error(`spec: ${path} has no 2xx response`);
   const success = resolveSpecRef(responses[String(successStatus)]);
   const successMedia = isSpecNode(success.content) ? success.content[jsonType] : undefined;
-  const notificationExample = notificationExampleName(flavour);
+  const notificationExample = notificationExampleName(contract);
   return {
-    path: path as GraphPath,
+    path: path as CallsPath,
     operationId: String(post.operationId),
     servers: serverUrls(pathItem),
-    flavour,
+    contract,
     requestSchema: schemaPointer(requestMedia),
     requestBodyRequired: requestBody.required === true,
     successStatus,
@@ -142,7 +141,7 @@ export function specOperations(): readonly SpecOperation[] {
  * @example
  * specOperation("/communications/calls/{callId}/cancelMediaProcessing").successStatus; // 200
  */
-export function specOperation(path: GraphPath): SpecOperation {
+export function specOperation(path: CallsPath): SpecOperation {
   const found = specOperations().find((op) => op.path === path);
   if (!found) throw new Error(`spec: no POST operation at ${path}`);
   return found;

@@ -1,5 +1,5 @@
 import { normalizeId } from "../core/operation-id.ts";
-import { type OperationPath, parseCallId, parseOperationPath } from "../core/operation-path.ts";
+import { type OperationIds, parseCallId, parseOperationPath } from "../core/operation-path.ts";
 import { lowerFirst, normalizeOperationStatus } from "../core/operation-status.ts";
 import { openapiDocument } from "../core/spec-document.ts";
 import { describeValue, joinProblems, quickSpecValidator, specValidator } from "../core/spec-validator.ts";
@@ -14,7 +14,7 @@ import type {
   ParsedNotification,
   ResourceNotification,
 } from "./notification.ts";
-import { normaliseResultInfo } from "./result-info.ts";
+import { normalizeResultInfo } from "./result-info.ts";
 
 const batchSchema = "#/components/schemas/commsNotifications";
 const notificationSchema = "#/components/schemas/commsNotification";
@@ -180,7 +180,7 @@ function parseOne(notification: CommsNotification, index: number): ParsedNotific
 }
 
 /** The operation the notification names, checking that `resource` and `resourceUrl` agree. */
-function operationNamed(notification: CommsNotification, index: number): OperationPath | undefined {
+function operationNamed(notification: CommsNotification, index: number): OperationIds | undefined {
   const { resource, resourceUrl } = notification;
   if (resourceUrl === undefined) return resource === undefined ? undefined : parseOperationPath(resource);
   const fromUrl = parseOperationPath(resourceUrl);
@@ -201,7 +201,7 @@ function operationNamed(notification: CommsNotification, index: number): Operati
 function operationNotification(
   notification: CommsNotification,
   resourceUrl: string,
-  path: OperationPath,
+  path: OperationIds,
   index: number,
 ): OperationNotification {
   const { resourceData } = notification;
@@ -239,7 +239,7 @@ function operationNotification(
   if (notification["@odata.type"] !== undefined) parsed.odataType = notification["@odata.type"];
   if (operation["@odata.type"] !== undefined) parsed.operationType = operation["@odata.type"];
   if (typeof operation.clientContext === "string") parsed.clientContext = operation.clientContext;
-  const resultInfo = normaliseResultInfo(operation.resultInfo ?? operation.errorInfo);
+  const resultInfo = normalizeResultInfo(operation.resultInfo ?? operation.errorInfo);
   if (resultInfo !== undefined) parsed.resultInfo = resultInfo;
   return parsed;
 }

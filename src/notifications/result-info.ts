@@ -10,9 +10,9 @@ const decimal = /^-?\d{1,15}$/;
  * and codes written as decimal strings become integers; other strings are kept as they are.
  *
  * @example
- * normaliseResultInfo({ code: "400", subCode: "8508" }); // { code: 400, subcode: 8508 }
+ * normalizeResultInfo({ code: "400", subCode: "8508" }); // { code: 400, subcode: 8508 }
  */
-export function normaliseResultInfo(raw: RawResultInfo | null | undefined): ResultInfo | undefined {
+export function normalizeResultInfo(raw: RawResultInfo | null | undefined): ResultInfo | undefined {
   // `resultInfo: null` is printed in Graph's v1.0 docs (call-record.md): no outcome details.
   if (raw === undefined || raw === null) return undefined;
   const info: ResultInfo = {};

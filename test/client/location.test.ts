@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCallsClient, LocationError } from "../../src/client/index.ts";
-import { accepted, callId, operationId, seedLocation, stubFetch } from "./fetch-stub.ts";
+import { accepted, beta2018Location, callId, operationId, stubFetch } from "./fetch-stub.ts";
 
 const communications = "/communications/calls/{callId}/cancelMediaProcessing" as const;
 
@@ -28,13 +28,13 @@ describe("Location parsing", () => {
 
   it("resolves a relative Location against the request URL", async () => {
     const ref = await refFor(accepted(`/beta/app/calls/${callId}/operations/${operationId}`));
-    expect(ref).toEqual({ callId, operationId, location: seedLocation, httpStatus: 202 });
+    expect(ref).toEqual({ callId, operationId, location: beta2018Location, httpStatus: 202 });
   });
 
   it("keeps the request-id header", async () => {
     const response = new Response(null, {
       status: 202,
-      headers: { Location: seedLocation, "request-id": "r-1" },
+      headers: { Location: beta2018Location, "request-id": "r-1" },
     });
     expect((await refFor(response)).requestId).toBe("r-1");
   });
@@ -86,10 +86,13 @@ describe("Location parsing", () => {
   });
 
   it("on a 200 whose body is not JSON, still returns the operation named by Location", async () => {
-    const response = new Response("<html>oops</html>", { status: 200, headers: { Location: seedLocation } });
+    const response = new Response("<html>oops</html>", {
+      status: 200,
+      headers: { Location: beta2018Location },
+    });
     const client = createCallsClient({ token: "t", path: communications, fetch: stubFetch(response) });
     const ref = await client.cancelMediaProcessing(callId);
-    expect(ref).toEqual({ callId, operationId, location: seedLocation, httpStatus: 200 });
+    expect(ref).toEqual({ callId, operationId, location: beta2018Location, httpStatus: 200 });
   });
 });
 

@@ -6,7 +6,7 @@ import { createCallsClient } from "../../src/client/index.ts";
 import { appId } from "../support/seed-ids.ts";
 
 const examples = openapi.components.examples;
-const seedLocation = examples.seedLocation.value;
+const beta2018Location = examples.beta2018Location.value;
 const currentLocation = examples.currentLocation.value;
 const currentOperation = examples.currentOperation.value;
 const callId = "57DAB8B1894C409AB240BD8BEAE78896";
@@ -37,14 +37,14 @@ const server = setupServer(
     "https://graph.microsoft.com/beta/app/calls/:callId/cancelMediaProcessing",
     async ({ request }) => {
       await record(request);
-      return new HttpResponse(null, { status: 202, headers: { Location: seedLocation } });
+      return new HttpResponse(null, { status: 202, headers: { Location: beta2018Location } });
     },
   ),
   http.post(
     "https://graph.microsoft.com/beta/applications/:appId/calls/:callId/cancelMediaProcessing",
     async ({ request }) => {
       await record(request);
-      return new HttpResponse(null, { status: 202, headers: { Location: seedLocation } });
+      return new HttpResponse(null, { status: 202, headers: { Location: beta2018Location } });
     },
   ),
   http.post(
@@ -65,9 +65,9 @@ afterAll(() => server.close());
 describe("cancelMediaProcessing on each path of the spec (MSW)", () => {
   it("defaults to the seed's /app/calls/{callId} path on Graph beta, answered 202 + Location", async () => {
     const client = createCallsClient({ token: () => "app-token" });
-    const op = await client.cancelMediaProcessing(callId, examples.seedRequest.value);
+    const op = await client.cancelMediaProcessing(callId, examples.beta2018Request.value);
 
-    expect(op).toEqual({ ...expectedIds, location: seedLocation, httpStatus: 202 });
+    expect(op).toEqual({ ...expectedIds, location: beta2018Location, httpStatus: 202 });
     expect(seen).toEqual([
       {
         url: `https://graph.microsoft.com/beta/app/calls/${callId}/cancelMediaProcessing`,
@@ -86,7 +86,7 @@ describe("cancelMediaProcessing on each path of the spec (MSW)", () => {
     });
     const op = await client.cancelMediaProcessing(callId, { all: false });
 
-    expect(op).toEqual({ ...expectedIds, location: seedLocation, httpStatus: 202 });
+    expect(op).toEqual({ ...expectedIds, location: beta2018Location, httpStatus: 202 });
     expect(seen.map((s) => [s.url, s.body])).toEqual([
       [
         `https://graph.microsoft.com/beta/applications/${appId}/calls/${callId}/cancelMediaProcessing`,

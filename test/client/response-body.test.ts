@@ -13,7 +13,7 @@ import {
 } from "../../src/client/index.ts";
 import { maxResponseBytes } from "../../src/client/response-body.ts";
 import { listenLocal } from "../support/listen-local.ts";
-import { callId, operationId, seedLocation } from "./fetch-stub.ts";
+import { beta2018Location, callId, operationId } from "./fetch-stub.ts";
 
 const communications = "/communications/calls/{callId}/cancelMediaProcessing" as const;
 const chunkBytes = 64 * 1024;
@@ -55,7 +55,7 @@ function clientFor(fetch: FetchLike, path?: typeof communications) {
 describe("bodies the client does not use are cancelled, not read", () => {
   it("a 202's body, however long", async () => {
     const { stream, seen } = countingBody();
-    const fetch = answering(new Response(stream, { status: 202, headers: { Location: seedLocation } }));
+    const fetch = answering(new Response(stream, { status: 202, headers: { Location: beta2018Location } }));
     await expect(clientFor(fetch).cancelMediaProcessing(callId)).resolves.toMatchObject({ operationId });
     expect(seen).toEqual({ pulled: 0, cancelled: true });
   });
@@ -64,7 +64,7 @@ describe("bodies the client does not use are cancelled, not read", () => {
     const { stream, seen } = countingBody();
     const fetch = answering(
       new Response(stream, { status: 429, headers: { "Retry-After": "0" } }),
-      new Response(null, { status: 202, headers: { Location: seedLocation } }),
+      new Response(null, { status: 202, headers: { Location: beta2018Location } }),
     );
     await expect(clientFor(fetch).cancelMediaProcessing(callId)).resolves.toMatchObject({ operationId });
     expect(seen).toEqual({ pulled: 0, cancelled: true });
@@ -76,14 +76,14 @@ describe(`bodies the client reads are capped at ${maxResponseBytes} bytes (1 MiB
     const head = `{"id":"${operationId}","status":"completed","padding":"`;
     const text = `${head}${"a".repeat(maxResponseBytes - head.length - 2)}"}`;
     expect(new TextEncoder().encode(text).byteLength).toBe(maxResponseBytes);
-    const fetch = answering(new Response(text, { status: 200, headers: { Location: seedLocation } }));
+    const fetch = answering(new Response(text, { status: 200, headers: { Location: beta2018Location } }));
     const ref = await clientFor(fetch, communications).cancelMediaProcessing(callId);
     expect(ref).toMatchObject({ operationId, status: "completed" });
   });
 
   it("refuses a 200 body one byte over, with ResponseTooLargeError", async () => {
     const { stream, seen } = countingBody(maxResponseBytes + 1);
-    const fetch = answering(new Response(stream, { status: 200, headers: { Location: seedLocation } }));
+    const fetch = answering(new Response(stream, { status: 200, headers: { Location: beta2018Location } }));
     const error = await clientFor(fetch, communications)
       .cancelMediaProcessing(callId)
       .catch((e: unknown) => e);
@@ -99,7 +99,7 @@ describe(`bodies the client reads are capped at ${maxResponseBytes} bytes (1 MiB
     [500, undefined],
   ] as const)("stops reading an endless %i body at the limit and cancels it", async (status, path) => {
     const { stream, seen } = countingBody();
-    const fetch = answering(new Response(stream, { status, headers: { Location: seedLocation } }));
+    const fetch = answering(new Response(stream, { status, headers: { Location: beta2018Location } }));
     const error = await clientFor(fetch, path)
       .cancelMediaProcessing(callId)
       .catch((e: unknown) => e);

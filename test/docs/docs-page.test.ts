@@ -93,7 +93,7 @@ describe("docs page (Redoc, offline, in Chromium)", { timeout: 60_000 }, () => {
     );
     expect(text).toContain('"clientContext": "clientContext-value"');
     expect(text).toContain(
-      `HTTP/1.1 202 Accepted Location: ${openapi.components.examples.seedLocation.value}`,
+      `HTTP/1.1 202 Accepted Location: ${openapi.components.examples.beta2018Location.value}`,
     );
     expect(text).toContain(
       "/app/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5",
@@ -129,7 +129,7 @@ describe("docs page (Redoc, offline, in Chromium)", { timeout: 60_000 }, () => {
     const header = operation.locator('[id="calls/appcancelmediaprocessing/t=response&c=202&path=location"]');
     await header.scrollIntoViewIfNeeded();
     expect(await visibleText(header)).toContain("Location string, (uri) required");
-    expect(await visibleText(operation)).toContain(openapi.components.examples.seedLocation.value);
+    expect(await visibleText(operation)).toContain(openapi.components.examples.beta2018Location.value);
     await screenshot("operation-202-location");
   });
 

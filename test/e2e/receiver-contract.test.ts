@@ -7,7 +7,7 @@ import { followRefs } from "../../src/core/json-pointer.ts";
 import { openapiDocument } from "../../src/core/spec-document.ts";
 import { describeErrors, specValidator } from "../../src/core/spec-validator.ts";
 import { createNotificationHandler } from "../../src/notifications/index.ts";
-import seedNotification from "../fixtures/seed-notification.json" with { type: "json" };
+import beta2018Notification from "../fixtures/seed-notification.json" with { type: "json" };
 import { appId } from "../support/seed-ids.ts";
 
 const declared = openapiDocument.webhooks.commsNotifications.post.responses as Record<string, unknown>;
@@ -43,7 +43,7 @@ const post = (body: string, contentType = "application/json") =>
 
 describe("the receiver's answers are the ones the spec declares", () => {
   it.each([
-    ["202, accepted", 202, () => handler()(post(JSON.stringify(seedNotification)))],
+    ["202, accepted", 202, () => handler()(post(JSON.stringify(beta2018Notification)))],
     ["400, not JSON", 400, () => handler()(post("{"))],
     ["400, not a batch", 400, () => handler()(post(JSON.stringify({ value: {} })))],
     ["413, too large", 413, () => handler()(post(JSON.stringify({ value: ["x".repeat(5000)] })))],
@@ -54,7 +54,7 @@ describe("the receiver's answers are the ones the spec declares", () => {
       () =>
         handler(() => {
           throw new Error("bot bug");
-        })(post(JSON.stringify(seedNotification))),
+        })(post(JSON.stringify(beta2018Notification))),
     ],
   ] as const)("%s", async (_, status, send) => {
     const response = await send();
@@ -78,7 +78,7 @@ describe("the receiver's answers are the ones the spec declares", () => {
       auth: { openIdConfigurationUrl: "http://127.0.0.1:9/none", fetchTimeoutMs: 200 },
       onNotification: () => {},
     });
-    const response = await secured(post(JSON.stringify(seedNotification)));
+    const response = await secured(post(JSON.stringify(beta2018Notification)));
     expect(response.status).toBe(401);
     const validate = specValidator(declaredSchema(401) ?? "missing");
     expect(validate(await response.json()), describeErrors(validate.errors)).toBe(true);

@@ -22,8 +22,8 @@ import {
   startKeyServer,
 } from "../support/key-server.ts";
 
-const seedNotification = openapi.components.examples.seedNotification.value;
-const seedOperation = parseOperationPath(openapi.components.examples.seedLocation.value);
+const beta2018Notification = openapi.components.examples.beta2018Notification.value;
+const seedOperation = parseOperationPath(openapi.components.examples.beta2018Location.value);
 
 let key: SigningKey;
 let keys: KeyServer;
@@ -59,7 +59,7 @@ describe.each(bots)("the %s example bot, auth on", (_name, start) => {
   it("accepts Graph's signed notification and its tracker learns the operation completed", async () => {
     expect(seedOperation).toBeDefined();
     const outcome = bot.tracker.wait(seedOperation ?? { callId: "", operationId: "" }, { timeoutMs: 10_000 });
-    const answer = await post(JSON.stringify(seedNotification), {
+    const answer = await post(JSON.stringify(beta2018Notification), {
       authorization: `Bearer ${await sign(key)}`,
       "content-type": "application/json",
     });
@@ -69,7 +69,7 @@ describe.each(bots)("the %s example bot, auth on", (_name, start) => {
   });
 
   it("answers 401 to a token signed for another app, and hands nothing over", async () => {
-    const answer = await post(JSON.stringify(seedNotification), {
+    const answer = await post(JSON.stringify(beta2018Notification), {
       authorization: `Bearer ${await sign(key, graphClaims({ aud: "another-app" }))}`,
       "content-type": "application/json",
     });

@@ -4,7 +4,7 @@
  * trace, unrecorded, before this), and bearer values a header cannot mean.
  */
 import { describe, expect, it } from "vitest";
-import type { GraphPath } from "../../src/mocks/index.ts";
+import type { CallsPath } from "../../src/mocks/index.ts";
 import { callId } from "../support/seed-ids.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
@@ -14,7 +14,7 @@ const base = "http://127.0.0.1:4010";
 describe("malformed paths and bearer values", () => {
   const graph = useGraphMock({ baseUrl: base });
 
-  it.each<[GraphPath, string, string]>([
+  it.each<[CallsPath, string, string]>([
     [
       "/app/calls/{callId}/cancelMediaProcessing",
       `${base}/app/calls/%E0%A4%A/cancelMediaProcessing`,
@@ -52,7 +52,7 @@ describe("malformed paths and bearer values", () => {
     ["Bearer \ttoken\tmore", /malformed/],
     ["Token abc", /Bearer <access token>/],
   ])("answers %j with a Graph-shaped 401, recorded", async (authorization, message) => {
-    const path: GraphPath = "/communications/calls/{callId}/cancelMediaProcessing";
+    const path: CallsPath = "/communications/calls/{callId}/cancelMediaProcessing";
     const wire = await readResponse(
       await post(`${base}/communications/calls/${callId}/cancelMediaProcessing`, {}, { authorization }),
     );

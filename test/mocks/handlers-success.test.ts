@@ -18,7 +18,8 @@ describe("createGraphHandlers: the success response of each path", () => {
   const graph = useGraphMock();
 
   it.each(cases)("answers $url as the spec says", async ({ op, url }) => {
-    const body = op.flavour === "seed" ? { all: true, clientContext: "ctx-1" } : { clientContext: "ctx-1" };
+    const body =
+      op.contract === "2018-beta" ? { all: true, clientContext: "ctx-1" } : { clientContext: "ctx-1" };
     const wire = await readResponse(await post(url, body));
 
     expect(wire.status).toBe(op.successStatus);

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { specExampleObject } from "../../src/core/spec-document.ts";
-import type { GraphPath } from "../../src/mocks/index.ts";
+import type { CallsPath } from "../../src/mocks/index.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
 
-const seedPath: GraphPath = "/app/calls/{callId}/cancelMediaProcessing";
-const currentPath: GraphPath = "/communications/calls/{callId}/cancelMediaProcessing";
+const seedPath: CallsPath = "/app/calls/{callId}/cancelMediaProcessing";
+const currentPath: CallsPath = "/communications/calls/{callId}/cancelMediaProcessing";
 const seedUrl =
   "https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/cancelMediaProcessing";
 const currentUrl =
   "https://graph.microsoft.com/v1.0/communications/calls/57dab8b1-894c-409a-b240-bd8beae78896/cancelMediaProcessing";
 
-async function errorOf(response: Response, path: GraphPath) {
+async function errorOf(response: Response, path: CallsPath) {
   const wire = await readResponse(response);
   expect(responseProblems(path, wire)).toEqual([]);
   return { status: wire.status, error: JSON.parse(wire.text).error, headers: wire.headers };

@@ -64,7 +64,7 @@ describe("buildNotification", () => {
     const issued = await issue(
       graph,
       path,
-      op.flavour === "seed"
+      op.contract === "2018-beta"
         ? { all: true, clientContext: "ctx-9" }
         : {
             clientContext: "ctx-9",

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { resolveSpecRef } from "../../src/core/spec-document.ts";
-import { type GraphPath, InvalidArgumentError } from "../../src/mocks/index.ts";
+import { type CallsPath, InvalidArgumentError } from "../../src/mocks/index.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
 
-const path: GraphPath = "/communications/calls/{callId}/cancelMediaProcessing";
+const path: CallsPath = "/communications/calls/{callId}/cancelMediaProcessing";
 const callA = "57dab8b1-894c-409a-b240-bd8beae78896";
 const callB = "11111111-2222-3333-4444-555555555555";
 const urlFor = (callId: string) =>

@@ -1,9 +1,9 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "../../generated/schema.d.ts";
 import {
+  type CallsPath,
   type CommsNotifications,
   createGraphHandlers,
-  type GraphPath,
   type NotifyOptions,
   type ScenarioName,
 } from "../../src/mocks/index.ts";
@@ -12,7 +12,7 @@ describe("mocks types", () => {
   const graph = createGraphHandlers();
 
   it("types paths and notifications from the generated spec types", () => {
-    expectTypeOf<GraphPath>().toEqualTypeOf<
+    expectTypeOf<CallsPath>().toEqualTypeOf<
       | "/app/calls/{callId}/cancelMediaProcessing"
       | "/applications/{appId}/calls/{callId}/cancelMediaProcessing"
       | "/communications/calls/{callId}/cancelMediaProcessing"

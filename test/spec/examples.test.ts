@@ -34,13 +34,13 @@ describe("every example in the spec validates against its schema (ajv, draft 202
   });
 
   it("fails for a broken example, naming the field", () => {
-    const seed = examples.find((e) => e.ref === "#/components/examples/seedRequest");
+    const seed = examples.find((e) => e.ref === "#/components/examples/beta2018Request");
     expect(seed).toBeDefined();
     if (!seed) return;
     expect(problemsOf({ ...seed, value: { all: "yes", clientContext: "x".repeat(257), extra: 1 } })).toBe(
       'example has unknown property "extra"; example/all must be boolean or null; example/clientContext must NOT have more than 256 characters',
     );
-    const notification = examples.find((e) => e.ref === "#/components/examples/seedNotification");
+    const notification = examples.find((e) => e.ref === "#/components/examples/beta2018Notification");
     expect(
       notification && problemsOf({ ...notification, value: { value: [{ changeType: "moved" }] } }),
     ).toMatch(/example\/value\/0\/changeType must be one of/);

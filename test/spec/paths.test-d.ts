@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { components, paths, webhooks } from "../../generated/schema.d.ts";
-import type seedRequest from "../fixtures/seed-request.json";
+import type beta2018Request from "../fixtures/seed-request.json";
 
 type JsonBody<Op> = Op extends { requestBody: { content: { "application/json": infer Body } } }
   ? Body
@@ -12,8 +12,8 @@ type NotificationBody = JsonBody<webhooks["commsNotifications"]["post"]>;
 
 describe("generated paths", () => {
   it("accept the seed's request on the seed paths", () => {
-    expectTypeOf<typeof seedRequest>().toExtend<SeedBody>();
-    expectTypeOf<typeof seedRequest>().toExtend<ApplicationsBody>();
+    expectTypeOf<typeof beta2018Request>().toExtend<SeedBody>();
+    expectTypeOf<typeof beta2018Request>().toExtend<ApplicationsBody>();
     const body: SeedBody = { all: true, clientContext: "clientContext-value" };
     expectTypeOf(body).toEqualTypeOf<SeedBody>();
   });

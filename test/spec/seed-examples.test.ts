@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openapiDocument } from "../../src/core/spec-document.ts";
-import seedNotification from "../fixtures/seed-notification.json" with { type: "json" };
-import seedRequest from "../fixtures/seed-request.json" with { type: "json" };
+import beta2018Notification from "../fixtures/seed-notification.json" with { type: "json" };
+import beta2018Request from "../fixtures/seed-request.json" with { type: "json" };
 import seedResponse from "../fixtures/seed-response.json" with { type: "json" };
 
 const { components, paths } = openapiDocument;
@@ -12,14 +12,14 @@ const seedPaths = [
 
 describe("the seed page's three examples are in the spec verbatim", () => {
   it("request body", () => {
-    expect(components.examples.seedRequest.value).toEqual(seedRequest);
+    expect(components.examples.beta2018Request.value).toEqual(beta2018Request);
     expect(
-      components.requestBodies.cancelMediaProcessing.content["application/json"].examples.seed.$ref,
-    ).toBe("#/components/examples/seedRequest");
+      components.requestBodies.cancelMediaProcessing.content["application/json"].examples["2018-beta"].$ref,
+    ).toBe("#/components/examples/beta2018Request");
   });
 
   it("202 Accepted with Location and no body, on both seed paths", () => {
-    expect(components.examples.seedLocation.value).toBe(seedResponse.headers.Location);
+    expect(components.examples.beta2018Location.value).toBe(seedResponse.headers.Location);
     for (const path of seedPaths) {
       const responses = paths[path].post.responses as Record<string, { $ref?: string }>;
       expect(responses[String(seedResponse.status)]?.$ref).toBe("#/components/responses/Accepted");
@@ -31,14 +31,17 @@ describe("the seed page's three examples are in the spec verbatim", () => {
     expect(successes("/applications/{appId}/calls/{callId}/cancelMediaProcessing")).toEqual(["202"]);
     expect(components.responses.Accepted).not.toHaveProperty("content");
     expect(components.headers.Location.required).toBe(true);
-    expect(components.headers.Location.examples.seed.$ref).toBe("#/components/examples/seedLocation");
+    expect(components.headers.Location.examples["2018-beta"].$ref).toBe(
+      "#/components/examples/beta2018Location",
+    );
   });
 
   it("the operation-completed notification", () => {
-    expect(components.examples.seedNotification.value).toEqual(seedNotification);
+    expect(components.examples.beta2018Notification.value).toEqual(beta2018Notification);
     expect(
-      openapiDocument.webhooks.commsNotifications.post.requestBody.content["application/json"].examples.seed
-        .$ref,
-    ).toBe("#/components/examples/seedNotification");
+      openapiDocument.webhooks.commsNotifications.post.requestBody.content["application/json"].examples[
+        "2018-beta"
+      ].$ref,
+    ).toBe("#/components/examples/beta2018Notification");
   });
 });

@@ -3,16 +3,17 @@
  * `npm start` and the `graph-comms-mock` command.
  */
 
+// ── Errors ─────────────────────────────────────────────────────────────────────────────────
 export { InvalidArgumentError } from "../../core/errors.ts";
 export { MocksError } from "../errors.ts";
+// ── Start Prism ────────────────────────────────────────────────────────────────────────────
 export type { PrismNotificationStatus } from "./callback-options.ts";
 export { PrismNotInstalledError, PrismStartError } from "./errors.ts";
-export { exampleCurl, type MockCliSettings, mockCliUsage, parseMockCliArgs, runMockCli } from "./mock-cli.ts";
+export { type MockCliSettings, runMockCli } from "./mock-cli.ts";
 export {
   type PrismLaunchOptions,
   prismDefaults,
   type RunningPrism,
   startPrism,
 } from "./prism-launch.ts";
-export { resolvePrismEntry } from "./prism-resolve.ts";
 export { type PrismSpecOptions, preparePrismSpec } from "./prism-spec.ts";

@@ -31,12 +31,12 @@ export interface PrismSpecOptions {
 const jsonType = "application/json";
 
 /** The example value a header of a success response pins for a contract (`seed`, `current`). */
-function locationExample(response: SpecNode, flavour: string): string {
+function locationExample(response: SpecNode, contract: string): string {
   const headers = response.headers;
   const header = isSpecNode(headers) ? resolveSpecRef(headers.Location) : {};
-  const example = isSpecNode(header.examples) ? header.examples[flavour] : undefined;
+  const example = isSpecNode(header.examples) ? header.examples[contract] : undefined;
   const value = resolveSpecRef(example).value;
-  if (typeof value !== "string") throw new Error(`spec: no ${flavour} Location example`);
+  if (typeof value !== "string") throw new Error(`spec: no ${contract} Location example`);
   return value;
 }
 
@@ -52,7 +52,7 @@ function exampleOperation(operation: SpecOperation, location: string): IssuedOpe
   return {
     path: operation.path,
     specOperationId: operation.operationId,
-    flavour: operation.flavour,
+    contract: operation.contract,
     callId: ids.callId,
     operationId: ids.operationId,
     location,
@@ -73,14 +73,14 @@ function callbackPathItem(notification: unknown, status: string): SpecNode {
   return { post: { ...rest, requestBody: { ...requestBody, content: { ...content, [jsonType]: media } } } };
 }
 
-function pinLocationExample(response: SpecNode, flavour: string): SpecNode {
+function pinLocationExample(response: SpecNode, contract: string): SpecNode {
   if (!isSpecNode(response.headers)) return response;
   const headers: SpecNode = {};
   for (const [name, raw] of Object.entries(response.headers)) {
     const header = resolveSpecRef(raw);
     headers[name] =
-      isSpecNode(header.examples) && header.examples[flavour] !== undefined
-        ? { ...header, examples: { [flavour]: header.examples[flavour] } }
+      isSpecNode(header.examples) && header.examples[contract] !== undefined
+        ? { ...header, examples: { [contract]: header.examples[contract] } }
         : raw;
   }
   return { ...response, headers };
@@ -116,10 +116,10 @@ export function preparePrismSpec(options: PrismSpecOptions): SpecNode {
     const post = { ...(pathItem.post as SpecNode) };
     const responses = { ...(post.responses as SpecNode) };
     const success = String(operation.successStatus);
-    const response = pinLocationExample(resolveSpecRef(responses[success]), operation.flavour);
+    const response = pinLocationExample(resolveSpecRef(responses[success]), operation.contract);
     responses[success] = response;
     post.responses = responses;
-    const issued = exampleOperation(operation, locationExample(response, operation.flavour));
+    const issued = exampleOperation(operation, locationExample(response, operation.contract));
     const notification = buildChecked(issued, { status });
     post.callbacks = { commsNotifications: { [callbackUrl]: callbackPathItem(notification, status) } };
     paths[operation.path] = { ...pathItem, post };

@@ -21,7 +21,7 @@ describe("the Prism mock accepts the nulls Graph accepts", () => {
     expect(response.status).toBe(op.successStatus);
   });
 
-  it.each(specOperations().filter((op) => op.flavour !== "current"))(
+  it.each(specOperations().filter((op) => op.contract !== "current"))(
     "$operationId: all null is a success",
     async (op) => {
       const response = await send(op.path, { all: null, clientContext: null });
@@ -33,7 +33,7 @@ describe("the Prism mock accepts the nulls Graph accepts", () => {
   it.each(specOperations())(
     "$operationId: a string for all or a number for clientContext is still a 400",
     async (op) => {
-      const bad = op.flavour === "current" ? { clientContext: 5 } : { all: "yes" };
+      const bad = op.contract === "current" ? { clientContext: 5 } : { all: "yes" };
       const response = await send(op.path, bad);
       await response.text();
       expect(response.status).toBe(400);

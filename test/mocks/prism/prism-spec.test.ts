@@ -26,7 +26,7 @@ describe("preparePrismSpec", () => {
     expect(Object.keys(examples)).toHaveLength(1);
     const success = resolveIn(document, (post.responses as SpecNode)[String(op.successStatus)]);
     const location = resolveIn(document, (success.headers as SpecNode).Location);
-    const locationValue = String(resolveIn(document, (location.examples as SpecNode)[op.flavour]).value);
+    const locationValue = String(resolveIn(document, (location.examples as SpecNode)[op.contract]).value);
     const successBody = isBodyExample(document, success);
     return {
       batch: resolveIn(document, Object.values(examples)[0]).value as {
@@ -97,7 +97,7 @@ describe("preparePrismSpec", () => {
       (path) => ((prepared.paths as SpecNode)[path] as { post: { operationId: string } }).post.operationId,
     );
     expect(new Set(ids).size).toBe(ids.length);
-    const current = specOperations().find((op) => op.flavour === "current") as SpecOperation;
+    const current = specOperations().find((op) => op.contract === "current") as SpecOperation;
     expect(callbackNotification(prepared, current, `/v1.0${current.path}`).batch).toEqual(
       callbackNotification(prepared, current).batch,
     );
@@ -122,12 +122,12 @@ describe("preparePrismSpec", () => {
     expect(() => preparePrismSpec(options as never)).toThrow(message);
   });
 
-  it.each(specOperations())("keeps only the $flavour Location example on $operationId's success", (op) => {
+  it.each(specOperations())("keeps only the $contract Location example on $operationId's success", (op) => {
     const post = resolveIn(prepared, (prepared.paths as SpecNode)[op.path]).post as SpecNode;
     const success = resolveIn(prepared, (post.responses as SpecNode)[String(op.successStatus)]);
     const location = resolveIn(prepared, (success.headers as SpecNode).Location);
-    expect(Object.keys(location.examples as SpecNode)).toEqual([op.flavour]);
-    const value = String(resolveIn(prepared, (location.examples as SpecNode)[op.flavour]).value);
+    expect(Object.keys(location.examples as SpecNode)).toEqual([op.contract]);
+    const value = String(resolveIn(prepared, (location.examples as SpecNode)[op.contract]).value);
     expect(new URL(value).pathname).toContain(`${op.resourcePrefix}/calls/`);
   });
 
