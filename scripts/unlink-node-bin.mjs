@@ -19,6 +19,8 @@ if (stat?.isSymbolicLink()) {
   const target = resolve(join(root, "node_modules", ".bin"), await readlink(link));
   if (aliases.some((alias) => target.startsWith(join(root, "node_modules", alias) + "/"))) {
     await rm(link);
-    console.log(`prepare: removed node_modules/.bin/node (-> ${target}), so npm scripts keep the Node that runs npm`);
+    console.log(
+      `prepare: removed node_modules/.bin/node (-> ${target}), so npm scripts keep the Node that runs npm`,
+    );
   }
 }
