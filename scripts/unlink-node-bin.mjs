@@ -17,7 +17,7 @@ const link = join(root, "node_modules", ".bin", "node");
 const stat = await lstat(link).catch(() => undefined);
 if (stat?.isSymbolicLink()) {
   const target = resolve(join(root, "node_modules", ".bin"), await readlink(link));
-  if (aliases.some((alias) => target.startsWith(join(root, "node_modules", alias) + "/"))) {
+  if (aliases.some((alias) => target.startsWith(`${join(root, "node_modules", alias)}/`))) {
     await rm(link);
     console.log(
       `prepare: removed node_modules/.bin/node (-> ${target}), so npm scripts keep the Node that runs npm`,
