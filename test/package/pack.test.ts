@@ -74,6 +74,12 @@ describe("the npm package", () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
+  /** Runs `node <args>` in the consumer project (where graph-comms-kit is installed) for its output. */
+  async function nodeInConsumer(...args: string[]): Promise<string> {
+    const { stdout } = await run(process.execPath, args, { cwd: project });
+    return stdout;
+  }
+
   it("holds the built entries, the types they import, the bundled spec, LICENSE and CHANGELOG, and no sources or tests", () => {
     expect(packedFiles).toEqual(
       expect.arrayContaining([
@@ -97,14 +103,10 @@ describe("the npm package", () => {
   });
 
   it("exports the bundled spec as graph-comms-kit/openapi.json, the same document as generated/", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        'const m = await import("graph-comms-kit/openapi.json", { with: { type: "json" } }); console.log(JSON.stringify(m.default))',
-      ],
-      { cwd: project },
+    const stdout = await nodeInConsumer(
+      "--input-type=module",
+      "-e",
+      'const m = await import("graph-comms-kit/openapi.json", { with: { type: "json" } }); console.log(JSON.stringify(m.default))',
     );
     const generated: unknown = JSON.parse(await readFile(join(root, "generated/openapi.json"), "utf8"));
     expect(JSON.parse(stdout)).toEqual(generated);
@@ -197,26 +199,18 @@ describe("the npm package", () => {
   }, 60_000);
 
   it("loads with require() too (Node's require of ES modules, from 20.19 / 22.12)", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "-e",
-        'const entries = ["graph-comms-kit", "graph-comms-kit/notifications", "graph-comms-kit/mocks"].map((name) => require(name)); console.log(JSON.stringify([typeof entries[0].createCallsClient, typeof entries[1].createNotificationHandler, typeof entries[2].createGraphHandlers]))',
-      ],
-      { cwd: project },
+    const stdout = await nodeInConsumer(
+      "-e",
+      'const entries = ["graph-comms-kit", "graph-comms-kit/notifications", "graph-comms-kit/mocks"].map((name) => require(name)); console.log(JSON.stringify([typeof entries[0].createCallsClient, typeof entries[1].createNotificationHandler, typeof entries[2].createGraphHandlers]))',
     );
     expect(JSON.parse(stdout)).toEqual(["function", "function", "function"]);
   }, 30_000);
 
   it("exposes graph-comms-kit/mocks/prism (Node only) with startPrism", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        'const m = await import("graph-comms-kit/mocks/prism"); console.log(typeof m.startPrism)',
-      ],
-      { cwd: project },
+    const stdout = await nodeInConsumer(
+      "--input-type=module",
+      "-e",
+      'const m = await import("graph-comms-kit/mocks/prism"); console.log(typeof m.startPrism)',
     );
     expect(stdout.trim()).toBe("function");
   }, 30_000);
