@@ -14,18 +14,18 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["test/**/*.test.ts", "src/**/*.test.ts", "mocks/**/*.test.ts"],
-          exclude: ["test/prism/**", "**/node_modules/**"],
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/mocks/prism/**", "**/node_modules/**"],
         },
       },
       {
-        // Tests against the real Prism mock server: test/setup/prism.ts starts it once (only when a
+        // Tests against the real Prism mock server: test/mocks/prism/global-setup.ts starts it once (only when a
         // file of this project runs) and provides its URL and callback port to the tests.
         extends: true,
         test: {
           name: "prism",
-          include: ["test/prism/**/*.test.ts"],
-          globalSetup: ["test/setup/prism.ts"],
+          include: ["test/mocks/prism/**/*.test.ts"],
+          globalSetup: ["test/mocks/prism/global-setup.ts"],
           typecheck: { enabled: false },
         },
       },

@@ -9,12 +9,13 @@
  * baseline never follows a dispatching run or the full handler. The full handler (Request in, 202
  * out, auth off) is measured after all trials.
  */
+
+import { dashedGuid } from "../src/core/operation-id.ts";
+import { openapiDocument } from "../src/core/spec-document.ts";
 import { createNotificationHandler } from "../src/notifications/handler.ts";
 import type { ParsedNotification } from "../src/notifications/notification.ts";
 import { parseCommsNotifications } from "../src/notifications/parse.ts";
 import { createOperationTracker } from "../src/notifications/tracker.ts";
-import { dashedGuid } from "../src/operation-id.ts";
-import { openapiDocument } from "../src/spec-validator.ts";
 import { median } from "./stats.ts";
 
 const distinctBodies = 2_000;

@@ -19,7 +19,14 @@ export {
   type NotificationVerifier,
   type VerifiedToken,
 } from "./auth.ts";
-export { BodyTooLargeError } from "./body-too-large-error.ts";
+export {
+  BodyTooLargeError,
+  InvalidNotificationError,
+  NotificationAuthError,
+  type NotificationAuthFailure,
+  OperationFailedError,
+  OperationTimeoutError,
+} from "./errors.ts";
 export {
   createNotificationHandler,
   type NotificationCallback,
@@ -28,7 +35,6 @@ export {
   type NotificationHandlerOptions,
   type NotificationLogger,
 } from "./handler.ts";
-export { InvalidNotificationError } from "./invalid-notification-error.ts";
 export { toNodeListener } from "./node-adapter.ts";
 export type {
   ChangeType,
@@ -42,15 +48,12 @@ export type {
   ResourceNotification,
   ResultInfo,
 } from "./notification.ts";
-export { NotificationAuthError, type NotificationAuthFailure } from "./notification-auth-error.ts";
-export { OperationFailedError } from "./operation-failed-error.ts";
 export {
   createMemoryOperationStore,
   type MemoryOperationStore,
   type MemoryOperationStoreOptions,
   type OperationStore,
 } from "./operation-store.ts";
-export { OperationTimeoutError } from "./operation-timeout-error.ts";
 export { parseCommsNotifications, warmUpParser } from "./parse.ts";
 export {
   createOperationTracker,
