@@ -30,15 +30,20 @@ export interface ChromiumBrowser {
   args: string[];
 }
 
-/** Debian's Chromium when present, else the one `@sparticuz/chromium` ships (unpacked on first use). */
-export async function findChromium(): Promise<ChromiumBrowser> {
-  if (existsSync(debianChromiumPath)) {
+/** Debian's Chromium when present (at `debianPath`), else the one `@sparticuz/chromium` ships. */
+export async function findChromium(debianPath = debianChromiumPath): Promise<ChromiumBrowser> {
+  if (existsSync(debianPath)) {
     return {
       source: "debian",
-      executablePath: debianChromiumPath,
+      executablePath: debianPath,
       args: ["--headless", "--no-sandbox", "--disable-gpu", ...quietArgs],
     };
   }
+  return bundledChromium();
+}
+
+/** The Chromium that the `@sparticuz/chromium` dev dependency ships, unpacked on first use. */
+export async function bundledChromium(): Promise<ChromiumBrowser> {
   const { default: sparticuz } = await import("@sparticuz/chromium");
   return {
     source: "@sparticuz/chromium",
@@ -105,9 +110,12 @@ export interface OfflinePage {
   close(): Promise<void>;
 }
 
-/** Opens `file` in a fresh Chromium profile with all network requests except the file itself aborted. */
-export async function openOffline(file: string): Promise<OfflinePage> {
-  const browser = await findChromium();
+/**
+ * Opens `file` in a fresh Chromium profile (`browser`, default {@link findChromium}'s) with all
+ * network requests except the file itself aborted.
+ */
+export async function openOffline(file: string, browser?: ChromiumBrowser): Promise<OfflinePage> {
+  browser ??= await findChromium();
   const profile = await mkdtemp(join(tmpdir(), "gck-chromium-"));
   let context: BrowserContext | undefined;
   try {
