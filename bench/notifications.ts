@@ -181,3 +181,8 @@ row("parse + validate + dispatch to a callback", called, "informational");
 row("parse + validate, no dispatch", parsed, "informational");
 row("full handler, Request -> 202", full, "informational");
 if (sink < 0) console.log(sink);
+
+// The bounds on hostile input (refusal time, memory store eviction): bench/notification-bounds.ts.
+const bounds = await import("./notification-bounds.ts");
+bounds.hostileRefusals();
+bounds.memoryStoreAdds();
