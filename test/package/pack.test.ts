@@ -121,7 +121,7 @@ describe("the npm package", () => {
     expect(ranges.filter((range) => !/^\^\d+\.\d+\.\d+$/.test(range))).toEqual([]);
     expect(
       Object.values(manifest.devDependencies).filter(
-        (range) => !/^(npm:[\w@/.-]+@)?\d+\.\d+\.\d+$/.test(range),
+        (range) => !/^(npm:[\w@/.-]+@)?\d+\.\d+\.\d+(-[\w.]+)?$/.test(range),
       ),
     ).toEqual([]);
   });
