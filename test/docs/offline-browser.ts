@@ -1,27 +1,97 @@
 /**
- * Opens a local HTML file in Debian's Chromium (driven by playwright-core) with every network
- * request blocked: only the file itself may load. Blocked requests are recorded, so a test can
- * say what the page tried to fetch.
+ * Opens a local HTML file in Chromium (driven by playwright-core) with every network request
+ * blocked: only the file itself may load. Blocked requests are recorded, so a test can say what
+ * the page tried to fetch. The browser is Debian's `chromium` when installed, else the Chromium
+ * that the `@sparticuz/chromium` dev dependency ships, so `npm ci` is all a machine needs.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 
-export const chromiumPath = "/usr/bin/chromium";
+/** Where Debian's `chromium` package puts the browser. */
+export const debianChromiumPath = "/usr/bin/chromium";
 
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
+/** Flags that keep the browser from reaching out on its own (updates, sync, first-run pages). */
+const quietArgs = [
   "--disable-quic",
   "--no-first-run",
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** A Chromium to launch: its executable and the command-line flags it needs. */
+export interface ChromiumBrowser {
+  source: "debian" | "@sparticuz/chromium";
+  executablePath: string;
+  args: string[];
+}
+
+/** Debian's Chromium when present (at `debianPath`), else the one `@sparticuz/chromium` ships. */
+export async function findChromium(debianPath = debianChromiumPath): Promise<ChromiumBrowser> {
+  if (existsSync(debianPath)) {
+    return {
+      source: "debian",
+      executablePath: debianPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", ...quietArgs],
+    };
+  }
+  return bundledChromium();
+}
+
+/** The Chromium that the `@sparticuz/chromium` dev dependency ships, unpacked on first use. */
+export async function bundledChromium(): Promise<ChromiumBrowser> {
+  const { default: sparticuz } = await import("@sparticuz/chromium");
+  return {
+    source: "@sparticuz/chromium",
+    executablePath: await unpackSparticuz(sparticuz),
+    args: [...sparticuz.args, ...quietArgs],
+  };
+}
+
+/**
+ * Unpacks @sparticuz/chromium's browser once per version into `<tmp>/gck-sparticuz-chromium-<version>/`
+ * and returns its executable.
+ *
+ * Why not `executablePath()` as is: it unpacks into the temp folder itself (`<tmp>/chromium`, its
+ * libraries beside it) and reuses whatever `<tmp>/chromium` it finds there, whichever version or
+ * half-written copy another run left. So it unpacks into a fresh folder (it reads the temp folder
+ * from `TMPDIR` when called, before its first await) that is renamed into place when complete.
+ */
+async function unpackSparticuz(sparticuz: { executablePath(): Promise<string> }): Promise<string> {
+  // The package's `exports` hide its package.json, so it is read from node_modules directly.
+  const manifest = join(import.meta.dirname, "../../node_modules/@sparticuz/chromium/package.json");
+  const { version } = JSON.parse(await readFile(manifest, "utf8")) as { version: string };
+  const home = join(tmpdir(), `gck-sparticuz-chromium-${version}`);
+  const executable = join(home, "chromium");
+  if (existsSync(executable)) return executable;
+
+  const staging = await mkdtemp(join(tmpdir(), "gck-sparticuz-unpack-"));
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = staging;
+  let unpacking: Promise<string>;
+  try {
+    unpacking = sparticuz.executablePath();
+  } finally {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+  }
+  try {
+    const unpacked = await unpacking;
+    if (unpacked !== join(staging, "chromium")) {
+      throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, not into ${staging}`);
+    }
+    await rename(staging, home);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    // Another run finished unpacking first: its complete copy is as good as ours.
+    if (!existsSync(executable)) throw error;
+  }
+  return executable;
+}
 
 /** A request the page made and the test aborted. */
 export interface BlockedRequest {
@@ -40,25 +110,18 @@ export interface OfflinePage {
   close(): Promise<void>;
 }
 
-/** Fails with the install command when Debian's Chromium is missing. */
-export function assertChromiumInstalled(): void {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium not found at ${chromiumPath}. Install Debian's chromium: apt-get install -y chromium ` +
-        "(CI's .ci/run does this when it is missing).",
-    );
-  }
-}
-
-/** Opens `file` in a fresh Chromium profile with all network requests except the file itself aborted. */
-export async function openOffline(file: string): Promise<OfflinePage> {
-  assertChromiumInstalled();
+/**
+ * Opens `file` in a fresh Chromium profile (`browser`, default {@link findChromium}'s) with all
+ * network requests except the file itself aborted.
+ */
+export async function openOffline(file: string, browser?: ChromiumBrowser): Promise<OfflinePage> {
+  browser ??= await findChromium();
   const profile = await mkdtemp(join(tmpdir(), "gck-chromium-"));
   let context: BrowserContext | undefined;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      args: chromiumArgs,
+      executablePath: browser.executablePath,
+      args: browser.args,
       viewport: { width: 1400, height: 1000 },
       offline: true,
     });

@@ -9,9 +9,13 @@ import { extractTsSamples, formatProblems, typecheckSamples } from "./markdown-s
 
 const root = resolve(import.meta.dirname, "../..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
-const scripts = (
-  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
-).scripts;
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+  repository: { url: string };
+};
+const scripts = manifest.scripts;
+/** `https://github.com/owner/name`, from package.json's `git+https://….git` repository URL. */
+const repository = manifest.repository.url.replace(/^git\+/, "").replace(/\.git$/, "");
 
 describe("README.md", () => {
   it("every ts sample compiles against the package (graph-comms-kit, /notifications, /mocks)", {
@@ -43,6 +47,7 @@ describe("README.md", () => {
         "Use the MSW handlers in your own tests",
         "Run the Prism mock for a bot",
         "Read the docs",
+        "Compatibility",
       ]),
     );
   });
@@ -57,13 +62,26 @@ describe("README.md", () => {
     expect([...named].filter((name) => scripts[name] === undefined)).toEqual([]);
   });
 
-  it("links only to files that exist", () => {
-    const links = [...readme.matchAll(/\]\(([^)#]+)\)/g)]
-      .map((match) => match[1] ?? "")
-      .filter((target) => !/^[a-z]+:/i.test(target))
-      // docs/ is what `npm run docs` builds (git-ignored): test/docs/docs-page.test.ts checks those links in a build.
-      .filter((target) => !target.startsWith("docs/"));
-    expect(links.length).toBeGreaterThan(0);
-    expect(links.filter((target) => !existsSync(join(root, target)))).toEqual([]);
+  it("links to files through the repository (it is read on the npm page too), files that exist", () => {
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] ?? "");
+    const files = links
+      .filter((target) => target.startsWith(`${repository}/blob/main/`))
+      .map((target) => target.slice(`${repository}/blob/main/`.length).split("#")[0] ?? "");
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((file) => !existsSync(join(root, file)))).toEqual([]);
+    const relative = links.filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith("#"));
+    expect(relative, "relative links, which break on the npm page").toEqual([]);
+  });
+
+  it("links within itself only to headings it has", () => {
+    const slugs = [...readme.matchAll(/^#+ (.+)$/gm)].map((match) =>
+      (match[1] ?? "")
+        .toLowerCase()
+        .replace(/[^\w\s-]/g, "")
+        .replace(/\s/g, "-"),
+    );
+    const anchors = [...readme.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]);
+    expect(anchors.length).toBeGreaterThan(0);
+    expect(anchors.filter((anchor) => !slugs.includes(anchor ?? ""))).toEqual([]);
   });
 });

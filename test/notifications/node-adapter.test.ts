@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import type { ParsedNotification } from "../../src/notifications/notification.ts";
@@ -43,39 +44,60 @@ function send(body: string, headers: Record<string, string> = {}, method = "POST
   });
 }
 
-/** Raw node:http request, for what fetch cannot send (odd methods, endless chunked bodies). */
+interface RawResponse {
+  status: number;
+  body: string;
+  headers: Record<string, unknown>;
+  /** An error after the whole response had arrived (the server closing while the client wrote). */
+  lateError: string | undefined;
+}
+
+/**
+ * Raw node:http request, for what fetch cannot send (odd methods, endless chunked bodies). It stops
+ * writing once the response starts and settles when the connection is closed. Like a client that
+ * reads early responses (curl), it keeps a response it got whole even if writing then fails
+ * (`lateError`), and fails only when the connection breaks before the response is complete.
+ */
 function rawRequest(options: {
   method: string;
   headers?: Record<string, string>;
   chunks?: () => Buffer | undefined;
 }) {
-  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>(
-    (resolve, reject) => {
-      const req = httpRequest(http.url, { method: options.method, headers: options.headers ?? {} }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          body += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-        res.on("error", reject);
+  return new Promise<RawResponse>((resolve, reject) => {
+    let response: Omit<RawResponse, "lateError"> | undefined;
+    let lateError: string | undefined;
+    const req = httpRequest(http.url, { method: options.method, headers: options.headers ?? {} }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        body += c;
       });
-      req.on("error", reject);
-      if (!options.chunks) return req.end();
-      let answered = false;
-      req.on("response", () => {
-        answered = true;
+      res.on("end", () => {
+        response = { status: res.statusCode ?? 0, body, headers: res.headers };
       });
-      const pump = () => {
-        if (answered || req.destroyed) return;
-        const chunk = options.chunks?.();
-        if (!chunk) return req.end();
-        if (req.write(chunk)) setImmediate(pump);
-        else req.once("drain", pump);
-      };
-      pump();
-    },
-  );
+    });
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (response) lateError = error.code ?? error.message;
+      else reject(error);
+    });
+    req.on("close", () => {
+      if (response) resolve({ ...response, lateError });
+      else reject(new Error("connection closed before the response was complete"));
+    });
+    if (!options.chunks) return req.end();
+    let answered = false;
+    req.on("response", () => {
+      answered = true;
+    });
+    const pump = () => {
+      if (answered || req.destroyed) return;
+      const chunk = options.chunks?.();
+      if (!chunk) return req.end();
+      if (req.write(chunk)) setImmediate(pump);
+      else req.once("drain", pump);
+    };
+    pump();
+  });
 }
 
 describe("toNodeListener over real HTTP (127.0.0.1)", () => {
@@ -125,7 +147,7 @@ describe("toNodeListener over real HTTP (127.0.0.1)", () => {
     await expectGraphError(await send(" ".repeat(64 * 1024 + 1)), 413, "RequestEntityTooLarge");
   });
 
-  it("answers 413 to an endless chunked body while reading it, and closes that connection", async () => {
+  it("answers 413 to an endless chunked body while reading it, and closes that connection cleanly", async () => {
     let sent = 0;
     const raw = await rawRequest({
       method: "POST",
@@ -139,7 +161,48 @@ describe("toNodeListener over real HTTP (127.0.0.1)", () => {
     expect(raw.status).toBe(413);
     expect(JSON.parse(raw.body).error.code).toBe("RequestEntityTooLarge");
     expect(raw.headers.connection).toBe("close");
+    // Closed in stages (FIN, then the rest of the upload read and dropped), not reset under the
+    // client's writes, which can lose the response (write EPIPE before it is read).
+    expect(raw.lateError).toBeUndefined();
     expect(sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("after that 413, drops a client that uploads on once 16 MiB more have been thrown away", async () => {
+    // node:http's client stops uploading when the response ends, so this client is a bare socket,
+    // half-open: it goes on writing after the server's FIN.
+    const cap = 256 * 1024 * 1024;
+    let sent = 0;
+    const socket = connect({ port: http.port, host: "127.0.0.1", allowHalfOpen: true });
+    let received = "";
+    let error: string | undefined;
+    socket.setEncoding("utf8");
+    socket.on("data", (text: string) => {
+      received += text;
+    });
+    socket.on("error", (e: NodeJS.ErrnoException) => {
+      error = e.code;
+    });
+    const closed = new Promise((resolve) => socket.once("close", resolve));
+    const chunk = Buffer.concat([Buffer.from("10000\r\n"), Buffer.alloc(0x10000, 32), Buffer.from("\r\n")]);
+    socket.write(
+      `POST /api/calls HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    const pump = () => {
+      if (socket.destroyed) return;
+      if (sent > cap) return socket.end(); // a safety net: the server must hang up long before this
+      sent += chunk.byteLength;
+      if (socket.write(chunk)) setImmediate(pump);
+      else socket.once("drain", pump);
+    };
+    pump();
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(received).toMatch(/\r\nconnection: close\r\n/i);
+    expect(["EPIPE", "ECONNRESET"]).toContain(error);
+    expect(sent).toBeGreaterThan(16 * 1024 * 1024);
+    expect(sent).toBeLessThan(cap);
+    expect((await send(JSON.stringify(operationBatch("completed")))).status).toBe(202);
   });
 
   it("answers 500 when a callback throws, still hands over the rest, and keeps serving", async () => {

@@ -74,20 +74,64 @@ describe("the npm package", () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it("holds the built entries, the types they import and the bundled spec, and no sources or tests", () => {
+  /** Runs `node <args>` in the consumer project (where graph-comms-kit is installed) for its output. */
+  async function nodeInConsumer(...args: string[]): Promise<string> {
+    const { stdout } = await run(process.execPath, args, { cwd: project });
+    return stdout;
+  }
+
+  it("holds the built entries, the types they import, the bundled spec, LICENSE and CHANGELOG, and no sources or tests", () => {
     expect(packedFiles).toEqual(
       expect.arrayContaining([
         "package.json",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
         "dist/src/client/index.js",
         "dist/src/client/index.d.ts",
         "dist/generated/schema.d.ts",
         "dist/generated/constraints.js",
-        "generated/openapi.json",
       ]),
     );
+    // Once: the copy the validators load is the one graph-comms-kit/openapi.json exports.
+    expect(packedFiles.filter((f) => /(^|\/)openapi\.json$/.test(f))).toEqual([
+      "dist/generated/openapi.json",
+    ]);
     expect(
       packedFiles.filter((f) => /^(src|test|bench|scripts)\//.test(f) || /\.test(-d)?\.[jt]s$/.test(f)),
     ).toEqual([]);
+  });
+
+  it("exports the bundled spec as graph-comms-kit/openapi.json, the same document as generated/", async () => {
+    const stdout = await nodeInConsumer(
+      "--input-type=module",
+      "-e",
+      'const m = await import("graph-comms-kit/openapi.json", { with: { type: "json" } }); console.log(JSON.stringify(m.default))',
+    );
+    const generated: unknown = JSON.parse(await readFile(join(root, "generated/openapi.json"), "utf8"));
+    expect(JSON.parse(stdout)).toEqual(generated);
+  }, 30_000);
+
+  it("declares runtime dependencies as caret ranges (a consumer's compatible copy is shared), dev tools exact", async () => {
+    const manifest = JSON.parse(
+      await readFile(join(project, "node_modules", "graph-comms-kit", "package.json"), "utf8"),
+    ) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const ranges = Object.values(manifest.dependencies);
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(ranges.filter((range) => !/^\^\d+\.\d+\.\d+$/.test(range))).toEqual([]);
+    expect(
+      Object.values(manifest.devDependencies).filter(
+        (range) => !/^(npm:[\w@/.-]+@)?\d+\.\d+\.\d+(-[\w.]+)?$/.test(range),
+      ),
+    ).toEqual([]);
+  });
+
+  it("ships a README whose links work on the npm page: absolute, an anchor, or a file in the package", async () => {
+    const readme = await readFile(join(project, "node_modules", "graph-comms-kit", "README.md"), "utf8");
+    const relative = [...readme.matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((match) => match[1] ?? "")
+      .filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith("#"));
+    expect(relative.filter((target) => !packedFiles.includes(target.split("#")[0] ?? ""))).toEqual([]);
   });
 
   it("type-checks a consumer with tsc and runs it against an MSW handler", async () => {
@@ -113,6 +157,24 @@ describe("the npm package", () => {
     });
   }, 60_000);
 
+  it("type-checks the same consumer under node16 and bundler module resolution", async () => {
+    const tsc = join(project, "node_modules", "typescript", "bin", "tsc");
+    for (const [module, moduleResolution] of [
+      ["Node16", "Node16"],
+      ["ESNext", "Bundler"],
+    ] as const) {
+      await run(
+        process.execPath,
+        [tsc, "-p", project, "--noEmit", "--module", module, "--moduleResolution", moduleResolution],
+        { cwd: project },
+      ).catch((error: { stdout?: string }) => {
+        throw new Error(
+          `tsc (${moduleResolution}) failed on the consumer:\n${error.stdout ?? String(error)}`,
+        );
+      });
+    }
+  }, 60_000);
+
   it("ships the graph-comms-mock bin, which explains itself and says how to install the missing Prism", async () => {
     const manifest = JSON.parse(
       await readFile(join(project, "node_modules", "graph-comms-kit", "package.json"), "utf8"),
@@ -136,15 +198,19 @@ describe("the npm package", () => {
     expect(missing.stderr).toMatch(/@stoplight\/prism-cli/);
   }, 60_000);
 
+  it("loads with require() too (Node's require of ES modules, from 20.19 / 22.12)", async () => {
+    const stdout = await nodeInConsumer(
+      "-e",
+      'const entries = ["graph-comms-kit", "graph-comms-kit/notifications", "graph-comms-kit/mocks"].map((name) => require(name)); console.log(JSON.stringify([typeof entries[0].createCallsClient, typeof entries[1].createNotificationHandler, typeof entries[2].createGraphHandlers]))',
+    );
+    expect(JSON.parse(stdout)).toEqual(["function", "function", "function"]);
+  }, 30_000);
+
   it("exposes graph-comms-kit/mocks/prism (Node only) with startPrism", async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        'const m = await import("graph-comms-kit/mocks/prism"); console.log(typeof m.startPrism)',
-      ],
-      { cwd: project },
+    const stdout = await nodeInConsumer(
+      "--input-type=module",
+      "-e",
+      'const m = await import("graph-comms-kit/mocks/prism"); console.log(typeof m.startPrism)',
     );
     expect(stdout.trim()).toBe("function");
   }, 30_000);
