@@ -138,8 +138,12 @@ function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Receiver
   res.end(body);
 }
 
-/** How long, and how many more body bytes, a connection answered early is read before it is dropped. */
-const linger = { ms: 2_000, bytes: 256 * 1024 };
+/**
+ * How long, and how many more body bytes, a connection answered early is read before it is dropped.
+ * A loopback sender pushes several MiB before it reads the answer: with 256 KiB it was reset before
+ * it could read its 413; 16 MiB in at most 2 s bounds the work a hostile sender can cause.
+ */
+const linger = { ms: 2_000, bytes: 16 * 1024 * 1024 };
 
 /**
  * Node destroys a `connection: close` socket as soon as the answer is flushed; with request bytes
