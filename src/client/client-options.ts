@@ -82,8 +82,13 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   for (const name of names) pathParams[name] = checkPathSegment(`options.${name}`, options[name]);
   const { token, fetch = globalFetch } = options;
   if (typeof token !== "function") checkTokenText("options.token", token);
+  const baseUrl = checkBaseUrl(options.baseUrl ?? defaultServerUrls[path]);
+  // Graph v1.0 has no /app segment: every call would be a 400 "Resource not found for the segment 'app'".
+  if (path[1] === "a" && baseUrl.endsWith("/v1.0")) {
+    console.warn(`graph-comms-kit: ${path} exists on Graph beta only; with ${baseUrl} Graph answers 400`);
+  }
   return {
-    baseUrl: checkBaseUrl(options.baseUrl ?? defaultServerUrls[path]),
+    baseUrl,
     path,
     pathParams,
     token: typeof token === "function" ? (token as TokenSource) : (bareToken(token as string) as string),

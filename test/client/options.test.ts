@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createCallsClient, defaultBaseUrl, InvalidArgumentError } from "../../src/client/index.ts";
 import { accepted, callId, stubFetch } from "./fetch-stub.ts";
 
@@ -171,5 +171,27 @@ describe("createCallsClient options", () => {
       timeoutMs: Number.POSITIVE_INFINITY,
     });
     await expect(client.cancelMediaProcessing(callId)).resolves.toMatchObject({ httpStatus: 202 });
+  });
+});
+
+describe("a beta-only path with a v1.0 base URL", () => {
+  it("warns once at creation, naming the path and the base URL (Graph would answer 400)", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      createCallsClient({ token: "t", baseUrl: "https://graph.microsoft.com/v1.0" });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toBe(
+        "graph-comms-kit: /app/calls/{callId}/cancelMediaProcessing exists on Graph beta only; with https://graph.microsoft.com/v1.0 Graph answers 400",
+      );
+      createCallsClient({ token: "t" });
+      createCallsClient({
+        token: "t",
+        baseUrl: "https://graph.microsoft.com/v1.0",
+        path: "/communications/calls/{callId}/cancelMediaProcessing",
+      });
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -125,9 +125,9 @@ describe("cancelMediaProcessing on each path of the spec (MSW)", () => {
   });
 
   it("reports the client's base URL and path", () => {
-    const client = createCallsClient({ token: "t", baseUrl: "https://graph.microsoft.com/v1.0/" });
+    const client = createCallsClient({ token: "t", baseUrl: "https://graph.microsoft.com/beta/" });
     expect([client.baseUrl, client.path]).toEqual([
-      "https://graph.microsoft.com/v1.0",
+      "https://graph.microsoft.com/beta",
       "/app/calls/{callId}/cancelMediaProcessing",
     ]);
   });
