@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts", "src/**/*.test.ts", "mocks/**/*.test.ts"],
-          exclude: ["test/prism/**", "**/node_modules/**"],
+          exclude: ["test/prism/**", "test/redis/**", "**/node_modules/**"],
         },
       },
       {
@@ -26,6 +26,17 @@ export default defineConfig({
           name: "prism",
           include: ["test/prism/**/*.test.ts"],
           globalSetup: ["test/setup/prism.ts"],
+          typecheck: { enabled: false },
+        },
+      },
+      {
+        // Tests against a real redis-server: test/setup/redis.ts starts one (only when a file of this
+        // project runs) and provides its URL; the restart test runs its own.
+        extends: true,
+        test: {
+          name: "redis",
+          include: ["test/redis/**/*.test.ts"],
+          globalSetup: ["test/setup/redis.ts"],
           typecheck: { enabled: false },
         },
       },

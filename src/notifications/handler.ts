@@ -12,6 +12,11 @@ import type { ParsedNotification } from "./notification.ts";
 import { NotificationAuthError } from "./notification-auth-error.ts";
 import { parseCommsNotifications, warmUpParser } from "./parse.ts";
 import { readLimitedBytes } from "./read-body.ts";
+import { StoreUnavailableError } from "./store-unavailable-error.ts";
+import { isFinalOperation } from "./tracker.ts";
+
+/** Seconds a sender is asked to wait before delivering again while the operation store is unreachable. */
+const storeRetryAfterSeconds = 5;
 
 /** Where the handler reports what its callers should know about. Default: `console`. */
 export interface NotificationLogger {
@@ -63,7 +68,8 @@ export type NotificationHandler = (request: Request) => Promise<Response>;
  * `maxBodyBytes` (refused while reading); `415` for a content type that is not JSON (or a compressed body);
  * `500` when a callback threw: every other notification of the batch is still handed over, the
  * failure is logged, and the 500 lets the sender retry (so callbacks should be idempotent, as the
- * operation tracker is).
+ * operation tracker is); `503` with `Retry-After` when a callback threw `StoreUnavailableError`
+ * (the tracker's store is unreachable), logged once per outage.
  *
  * @example
  * const tracker = createOperationTracker();
@@ -77,6 +83,9 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     logger.warn("notification handler: auth is off (auth: false); requests are not authenticated");
   }
   warmUpParser();
+  // One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
+  // with a final operation notification (what a tracker stores) is accepted: the store is back.
+  const outage = { logged: false };
 
   return async (request) => {
     if (request.method !== "POST") {
@@ -107,7 +116,23 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     }
     const notifications = await readNotifications(request, maxBodyBytes);
     if (notifications instanceof Response) return notifications;
-    const failed = await handOver(notifications, { request, claims, tenantId }, onNotification, logger);
+    const { failed, unavailable } = await handOver(
+      notifications,
+      { request, claims, tenantId },
+      onNotification,
+      logger,
+      outage,
+    );
+    if (unavailable) {
+      return graphErrorResponse(
+        503,
+        "ServiceUnavailable",
+        `Notifications cannot be stored now: ${unavailable.message}`,
+        {
+          "retry-after": String(storeRetryAfterSeconds),
+        },
+      );
+    }
     if (failed > 0) {
       return graphErrorResponse(
         500,
@@ -115,6 +140,7 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
         `${failed} of ${notifications.length} notifications could not be processed`,
       );
     }
+    if (outage.logged && notifications.some(isFinalOperation)) outage.logged = false;
     return new Response(null, { status: 202 });
   };
 }
@@ -137,23 +163,38 @@ async function readNotifications(
   }
 }
 
-/** Calls back once per notification, in order, whatever earlier calls did; returns how many threw. */
+/**
+ * Calls back once per notification, in order, whatever earlier calls did; returns how many threw,
+ * and the first `StoreUnavailableError` (logged only when `outage` was not logged yet).
+ */
 async function handOver(
   notifications: readonly ParsedNotification[],
   context: NotificationContext,
   onNotification: NotificationCallback,
   logger: NotificationLogger,
-): Promise<number> {
+  outage: { logged: boolean },
+): Promise<{ failed: number; unavailable: StoreUnavailableError | undefined }> {
   let failed = 0;
+  let unavailable: StoreUnavailableError | undefined;
   for (const notification of notifications) {
     try {
       await onNotification(notification, context);
     } catch (error) {
       failed++;
+      if (error instanceof StoreUnavailableError) {
+        unavailable ??= error;
+        if (outage.logged) continue;
+        outage.logged = true;
+        logger.error(
+          "notification handler: the operation store is unavailable; answering 503 until it is back",
+          error,
+        );
+        continue;
+      }
       logger.error(`notification handler: onNotification threw for ${notification.resourceUrl}`, error);
     }
   }
-  return failed;
+  return { failed, unavailable };
 }
 
 /** JSON, and UTF-8 when a charset is given (the parser decodes UTF-8 only). */

@@ -49,9 +49,11 @@ export {
   type MemoryOperationStore,
   type MemoryOperationStoreOptions,
   type OperationStore,
+  type OperationStoreListener,
 } from "./operation-store.ts";
 export { OperationTimeoutError } from "./operation-timeout-error.ts";
 export { parseCommsNotifications, warmUpParser } from "./parse.ts";
+export { StoreUnavailableError } from "./store-unavailable-error.ts";
 export {
   createOperationTracker,
   type HandleResult,
