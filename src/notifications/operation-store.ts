@@ -29,15 +29,14 @@ export interface OperationStore {
  * What a shared {@link OperationStore} tells a subscribed tracker.
  *
  * @example
- * const unsubscribe = store.subscribe?.({ added: (key, read) => console.log(key, read().status), resync: () => {} });
+ * const unsubscribe = store.subscribe?.({ added: (key) => console.log("recorded:", key), resync: () => {} });
  */
 export interface OperationStoreListener {
   /**
-   * `key` was recorded, here or by another process. `read()` returns its notification, decoded when
-   * called (so a process that waits for nothing under `key` pays nothing), and throws when the
-   * announced value is not a valid notification.
+   * `key` was recorded, here or by another process: a tracker that waits for it reads it with
+   * `get`. Only the key travels, so every process can be told of every key cheaply.
    */
-  added(key: string, read: () => OperationNotification): void;
+  added(key: string): void;
   /**
    * Announcements may have been missed (the store's connection was lost and is back): look up
    * again, with `get`, every key still awaited.

@@ -92,17 +92,9 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
   // waits, so a tracker that is dropped leaves no listener behind in the store.
   let unsubscribe: (() => void) | undefined;
   const listener: OperationStoreListener = {
-    added(key, read) {
+    added(key) {
       const pending = waiters.get(key);
-      if (!pending) return;
-      let notification: OperationNotification;
-      try {
-        notification = read();
-      } catch (error) {
-        for (const waiter of pending) waiter.fail(error);
-        return;
-      }
-      for (const waiter of pending) waiter.settle(notification);
+      if (pending) lookUp(key, pending);
     },
     resync() {
       for (const [key, pending] of waiters) lookUp(key, pending);

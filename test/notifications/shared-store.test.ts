@@ -33,7 +33,7 @@ function sharedStore() {
       if (down) throw unavailable();
       if (entries.has(key)) return false;
       entries.set(key, n);
-      for (const listener of listeners) listener.added(key, () => n);
+      for (const listener of listeners) listener.added(key);
       return true;
     },
     async get(key) {
@@ -108,20 +108,31 @@ describe("the tracker over a shared store", () => {
     await expect(tracker.wait(op)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
-  it("rejects the waiters of a key whose announced value cannot be read, and no others", async () => {
+  it("reads an announced key only when it waits for it, and rejects its waiters if the value is bad", async () => {
     const shared = sharedStore();
-    const tracker = createOperationTracker({ store: shared.store });
+    const reads: string[] = [];
+    const store: OperationStore = {
+      ...shared.store,
+      get: (k) => {
+        reads.push(k);
+        if (k === key && reads.length > 2) throw new Error("corrupt value");
+        return undefined;
+      },
+    };
+    const tracker = createOperationTracker({ store });
     const waiting = tracker.wait(op).catch((error: unknown) => error);
     const other = tracker
-      .wait({ callId, operationId: "other" }, { timeoutMs: 50 })
+      .wait({ callId, operationId: "other" }, { timeoutMs: 100 })
       .catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(reads).toHaveLength(2);
     for (const listener of shared.listeners) {
-      listener.added(key, () => {
-        throw new Error("corrupt value");
-      });
+      listener.added("1:x:not-awaited");
+      listener.added(key);
     }
     expect(await waiting).toMatchObject({ message: "corrupt value" });
     expect(await other).toMatchObject({ name: "OperationTimeoutError" });
+    expect(reads).toEqual([key, expect.stringContaining(":other"), key]);
   });
 });
 

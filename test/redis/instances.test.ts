@@ -4,12 +4,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { inFlight } from "../support/in-flight.ts";
 import {
   type Ids,
   type Instance,
-  inFlight,
   type Outcome,
-  postNotification,
+  postNotifications,
   seededRandom,
   startInstance,
 } from "./support/instances.ts";
@@ -60,32 +60,35 @@ describe(`two receivers and a waiter in separate processes (seed ${seed})`, () =
         early: random() < 0.2,
       };
     });
+    // Graph batches notifications: each POST carries 1 to 8, all for the same receiver(s).
+    const batches = (list: Operation[]) => {
+      const grouped: Operation[][] = [];
+      for (const route of ["a", "b", "both"]) {
+        const routed = list.filter((operation) => operation.route === route);
+        for (let i = 0; i < routed.length; ) {
+          const size = 1 + Math.floor(random() * 8);
+          grouped.push(routed.slice(i, i + size));
+          i += size;
+        }
+      }
+      return grouped.sort(() => random() - 0.5);
+    };
     const statuses: number[] = [];
-    const deliver = async (operation: Operation) => {
-      const origins =
-        operation.route === "both" ? [a.origin, b.origin] : [operation.route === "a" ? a.origin : b.origin];
-      const answers = await Promise.all(
-        origins.map((origin) => postNotification(origin, operation, operation.status)),
-      );
+    const deliver = async (batch: Operation[]) => {
+      const route = batch[0]?.route;
+      const origins = route === "both" ? [a.origin, b.origin] : [route === "a" ? a.origin : b.origin];
+      const answers = await Promise.all(origins.map((origin) => postNotifications(origin, batch)));
       statuses.push(...answers.map((answer) => answer.status));
     };
 
-    await inFlight(
-      operations.filter((operation) => operation.early),
-      32,
-      deliver,
-    );
+    await inFlight(batches(operations.filter((operation) => operation.early)), 16, deliver);
     waiter.send({
       type: "wait",
       operations: operations.map(({ callId, operationId }) => ({ callId, operationId })),
       timeoutMs: 45_000,
     });
     expect((await waiter.next("waiting")).count).toBe(operationCount);
-    await inFlight(
-      operations.filter((operation) => !operation.early),
-      32,
-      deliver,
-    );
+    await inFlight(batches(operations.filter((operation) => !operation.early)), 16, deliver);
     await expect
       .poll(() => waiter.outcomes.length, { timeout: 45_000, interval: 100 })
       .toBeGreaterThanOrEqual(operationCount);

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
 import { keyOf } from "../../src/notifications/tracker.ts";
 import { operationBatch } from "../notifications/fixtures.ts";
+import { inFlight } from "../support/in-flight.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
-import { type Ids, type Instance, inFlight, postNotification, startInstance } from "./support/instances.ts";
+import { type Ids, type Instance, postNotifications, startInstance } from "./support/instances.ts";
 
 interface Operation extends Ids {
   status: "completed" | "failed";
@@ -62,7 +63,7 @@ describe("Redis restarted and a subscriber killed in the middle of a run", () =>
     const refused = operations(100); // sent while Redis is down: 503, then delivered again
     const receivers = [a, b];
     const post = (operation: Operation, i: number) =>
-      postNotification((receivers[i % 2] as Instance).origin, operation, operation.status);
+      postNotifications((receivers[i % 2] as Instance).origin, [operation]);
     const deliver = async (list: Operation[]) => {
       const statuses: number[] = [];
       await inFlight(

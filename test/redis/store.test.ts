@@ -142,18 +142,35 @@ describe("createRedisOperationStore", () => {
     );
   });
 
-  it("rejects the waiters of a key announced with a foreign value on its channel, and ignores other channels' keys", async () => {
+  it("reads a key announced on its channel for its waiters: a foreign value there rejects them", async () => {
     const keyPrefix = prefix();
     const tracker = createOperationTracker({ store: await store({ keyPrefix }) });
     const { ids, key } = operation();
     const waiting = tracker.wait(ids, { timeoutMs: 5_000 }).catch((error: unknown) => error);
     await expect.poll(() => tracker.waiting).toBe(1);
-    await admin.publish(keyPrefix, `other:${key}\n{}`);
-    await admin.publish(keyPrefix, `${keyPrefix}${key}\n{"kind":"operation"}`);
+    await admin.set(keyPrefix + key, '{"kind":"operation"}');
+    await admin.publish(keyPrefix, keyPrefix + key);
     expect(await waiting).toMatchObject({
       name: "StoreValueError",
       message: expect.stringMatching(/holds JSON that is not an operation notification/),
     });
+  });
+
+  it("fails commands Redis leaves unanswered for commandTimeoutMs with StoreUnavailableError", async () => {
+    const created = await createRedisOperationStore({
+      client: await connect(),
+      keyPrefix: prefix(),
+      commandTimeoutMs: 200,
+    });
+    stores.push(created);
+    const { notification, key } = operation();
+    await admin.sendCommand(["CLIENT", "PAUSE", "800", "ALL"]);
+    const started = performance.now();
+    await expect(created.add(key, notification)).rejects.toThrow(
+      new StoreUnavailableError("Redis is unreachable: no answer for 200 ms"),
+    );
+    expect(performance.now() - started).toBeLessThan(700);
+    await admin.sendCommand(["CLIENT", "UNPAUSE"]);
   });
 
   it("rejects add and get with StoreUnavailableError while the client is disconnected", async () => {

@@ -71,33 +71,20 @@ export async function startInstance(
   };
 }
 
-/** The status of one POST of an operation's final notification, and its Retry-After. */
-export async function postNotification(
+/** The status and Retry-After of one POST of a batch with each operation's final notification. */
+export async function postNotifications(
   origin: string,
-  ids: Ids,
-  status: "completed" | "failed",
+  operations: ReadonlyArray<Ids & { status: "completed" | "failed" }>,
 ): Promise<{ status: number; retryAfter: string | null }> {
   const response = await fetch(`${origin}/api/calls`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(operationBatch(status, ids)),
+    body: JSON.stringify({
+      value: operations.flatMap((operation) => operationBatch(operation.status, operation).value),
+    }),
   });
   await response.arrayBuffer();
   return { status: response.status, retryAfter: response.headers.get("retry-after") };
-}
-
-/**
- * Runs `task` over `items` with at most `limit` in flight, in order of start.
- *
- * @example
- * await inFlight(operations, 32, (op) => postNotification(origin, op, "completed"));
- */
-export async function inFlight<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
