@@ -76,11 +76,13 @@ if (role === "receiver") {
 
 // Outcomes go to the parent in batches: one IPC message per settled wait would cost more than the wait.
 let outcomes: Outcome[] = [];
-let flush: ReturnType<typeof setTimeout> | undefined;
+let flushing = false;
 function settled(outcome: Outcome): void {
   outcomes.push(outcome);
-  flush ??= setTimeout(() => {
-    flush = undefined;
+  if (flushing) return;
+  flushing = true;
+  setTimeout(() => {
+    flushing = false;
     send({ type: "settled", outcomes });
     outcomes = [];
   }, 20);
