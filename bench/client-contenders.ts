@@ -5,7 +5,7 @@
 import { Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/schema.d.ts";
-import { createCallsClient } from "../src/index.ts";
+import { createCallsClient } from "../src/client/index.ts";
 
 /** One call of a contender; resolves to the Location it read. */
 export type Call = () => Promise<string>;

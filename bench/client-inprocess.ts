@@ -3,7 +3,7 @@
  * 202 + Location response per call), in interleaved rounds.
  */
 import { performance } from "node:perf_hooks";
-import { defaultBaseUrl } from "../src/client-options.ts";
+import { defaultBaseUrl } from "../src/client/client-options.ts";
 import {
   type AnyFetch,
   type Call,

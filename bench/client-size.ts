@@ -39,7 +39,7 @@ export async function bundle(
 
 export async function measureSizes(): Promise<SizeResult[]> {
   return [
-    await bundle("graph-comms-kit (client entry)", 'export * from "./src/index.ts";', "browser"),
+    await bundle("graph-comms-kit (client entry)", 'export * from "./src/client/index.ts";', "browser"),
     await bundle("openapi-fetch alone", 'export { default } from "openapi-fetch";', "browser"),
     await bundle(
       "openapi-fetch parts we use",

@@ -12,13 +12,13 @@
  * memory store under the same 32-in-flight driver; with the Redis commands one notification costs.
  */
 import { createClient } from "redis";
+import { dashedGuid } from "../src/core/operation-id.ts";
+import { openapiDocument } from "../src/core/spec-document.ts";
 import { createNotificationHandler } from "../src/notifications/handler.ts";
 import type { ParsedNotification } from "../src/notifications/notification.ts";
 import { parseCommsNotifications } from "../src/notifications/parse.ts";
 import { createOperationTracker } from "../src/notifications/tracker.ts";
-import { dashedGuid } from "../src/operation-id.ts";
 import { createRedisOperationStore, type RedisClientLike } from "../src/redis/index.ts";
-import { openapiDocument } from "../src/spec-validator.ts";
 import { inFlight } from "../test/support/in-flight.ts";
 import { redisServerMissing, startRedisServer } from "../test/support/redis-server.ts";
 import { median } from "./stats.ts";

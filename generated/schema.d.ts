@@ -13,9 +13,10 @@ export interface paths {
          * Cancel media processing (2018 beta, /app path)
          * @deprecated
          * @description Cancels media processing for any in-progress PlayPrompt or Record operations.
-         *     Answers `202 Accepted` with the `Location` of the created `commsOperation`; the outcome
-         *     arrives later as a `commsNotifications` callback. Deprecated by Graph in favour of
-         *     `/communications/calls/{id}/cancelMediaProcessing`.
+         *     The 2018 beta page answers `202 Accepted` with the `Location` of the created `commsOperation`
+         *     and no body; the present-day beta page documents `200 OK` with the same `Location` and the
+         *     operation as the body. Either way the outcome arrives later as a `commsNotifications`
+         *     callback. Deprecated by Graph in favour of `/communications/calls/{id}/cancelMediaProcessing`.
          */
         post: operations["appCancelMediaProcessing"];
         delete?: never;
@@ -35,8 +36,10 @@ export interface paths {
         put?: never;
         /**
          * Cancel media processing (2018 beta, /applications/{appId} path)
+         * @deprecated
          * @description The same action as `/app/calls/{callId}/cancelMediaProcessing`, addressed through the
          *     application id. Answers `202 Accepted` with the `Location` of the created `commsOperation`.
+         *     This path appears only in the 2018 beta page and in no Graph documentation or metadata since.
          */
         post: operations["applicationCancelMediaProcessing"];
         delete?: never;
@@ -99,37 +102,64 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
-        /** @description The 2018 request body. Neither field is required. */
+        /**
+         * @description The 2018 request body. Neither field is required. Both are nullable in Graph's metadata, and
+         *     Microsoft's SDKs send `null` for a field that is not set, so `null` is accepted and means "not set".
+         */
         cancelMediaProcessingRequest: {
             /** @description Whether to stop all operations (`true`) or only the current one. */
-            all?: boolean;
+            all?: boolean | null;
             clientContext?: components["schemas"]["clientContext"];
         };
-        /** @description The current request body (`all` was removed in 2019). */
+        /** @description The current request body (`all` was removed in 2019). `clientContext` may be `null` (not set). */
         cancelMediaProcessingCurrentRequest: {
             clientContext?: components["schemas"]["clientContext"];
         };
-        /** @description Opaque client context, echoed in the operation and its notifications. At most 256 characters. */
-        clientContext: string;
         /**
-         * @description `notStarted` and `running` mean more notifications will come; `completed` and `failed` are final.
+         * @description Opaque client context, echoed in the operation and its notifications. At most 256 characters.
+         *     Nullable in Graph's metadata: `null` means none was given.
+         */
+        clientContext: string | null;
+        /**
+         * @description An operation's status in the documented spelling, the one graph-comms-kit hands to your code.
+         *     `notStarted` and `running` mean more notifications will come; `completed` and `failed` are final.
          * @enum {string}
          */
         operationStatus: "notStarted" | "running" | "completed" | "failed";
         /**
-         * @description The outcome of an operation. `code` and `subcode` were strings in 2018 and are integers now;
-         *     the 2018 schema spelled `subcode` as `subCode`.
+         * @description An operation's status as Graph may send it. The docs print camelCase; Graph's metadata (and a
+         *     2018 payload from the live service) spell the members in PascalCase, and the docs team says either
+         *     casing may come. `null` (or no status at all) means the status is not known yet: not final.
+         *     graph-comms-kit normalises it to `operationStatus` (camelCase). Any other value is refused.
+         */
+        receivedOperationStatus: components["schemas"]["operationStatus"] | ("NotStarted" | "Running" | "Completed" | "Failed") | null;
+        /**
+         * @description What happened to the resource, in the documented spelling graph-comms-kit hands to your code.
+         * @enum {string}
+         */
+        changeType: "created" | "updated" | "deleted";
+        /**
+         * @description `changeType` as Graph may send it: camelCase as documented, or PascalCase as the 2018 beta metadata
+         *     names the members. graph-comms-kit normalises it to `changeType` (camelCase).
+         */
+        receivedChangeType: components["schemas"]["changeType"] | ("Created" | "Updated" | "Deleted");
+        /**
+         * @description The outcome of an operation. `code` and `subcode` were strings in 2018 (and still are in some
+         *     current examples) and are integers now; the 2018 schema spelled `subcode` as `subCode`.
          */
         resultInfo: {
             code?: number | string;
             subcode?: number | string;
             /** @description The 2018 spelling of `subcode`. */
             subCode?: number | string;
-            message?: string;
+            message?: string | null;
         };
         /**
-         * @description An asynchronous media operation on a call. Subtypes (playPromptOperation, recordOperation,
-         *     cancelMediaProcessingOperation, ...) add properties of their own.
+         * @description An asynchronous media operation on a call, as Graph sends it (in a notification or a `200`
+         *     body). Subtypes (playPromptOperation, recordOperation, cancelMediaProcessingOperation, ...) add
+         *     members of their own, so unknown members are accepted. `status` may be absent or `null`
+         *     (`commsoperation.md`: "notStarted, running or null"), and `resultInfo` may be `null` (v1.0
+         *     `call-record.md`).
          */
         commsOperation: {
             /** @description The OData type, such as `#microsoft.graph.commsOperation`. */
@@ -137,22 +167,26 @@ export interface components {
             /** @description The operation's resource path. */
             "@odata.id"?: string;
             "@odata.etag"?: string;
-            /** @description The operation id. */
-            id?: string;
-            status: components["schemas"]["operationStatus"];
+            /**
+             * @description The operation id. The docs print `null` in one invite example (`participant-invite.md`); the
+             *     resource path names the operation then.
+             */
+            id?: string | null;
+            status?: components["schemas"]["receivedOperationStatus"];
             clientContext?: components["schemas"]["clientContext"];
             /**
              * Format: date-time
              * @description 2018 schema only.
              */
-            createdDateTime?: string;
+            createdDateTime?: string | null;
             /**
              * Format: date-time
              * @description 2018 schema only.
              */
-            lastActionDateTime?: string;
-            errorInfo?: components["schemas"]["resultInfo"];
-            resultInfo?: components["schemas"]["resultInfo"];
+            lastActionDateTime?: string | null;
+            /** @description The 2018 name of `resultInfo`. */
+            errorInfo?: components["schemas"]["resultInfo"] | null;
+            resultInfo?: components["schemas"]["resultInfo"] | null;
         };
         /** @description The operation created by cancelMediaProcessing (current contract); adds nothing to commsOperation. */
         cancelMediaProcessingOperation: components["schemas"]["commsOperation"];
@@ -164,8 +198,7 @@ export interface components {
          */
         commsNotification: {
             "@odata.type"?: string;
-            /** @enum {string} */
-            changeType: "created" | "updated" | "deleted";
+            changeType: components["schemas"]["receivedChangeType"];
             /** @description The changed resource's path (2018 name), such as `/app/calls/{callId}/operations/{operationId}`. */
             resource?: string;
             /** @description The changed resource's path (current name), such as `/communications/calls/{callId}/operations/{operationId}`. */
@@ -177,7 +210,10 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
-        /** @description A batch of notifications, as Graph POSTs it to the bot's callback URL. */
+        /**
+         * @description A batch of notifications, as Graph POSTs it to the bot's callback URL. The batch may be empty
+         *     (Graph's metadata types it as a collection, which may have no members).
+         */
         commsNotifications: {
             "@odata.type"?: string;
             value: components["schemas"]["commsNotification"][];
@@ -189,14 +225,14 @@ export interface components {
         mainError: {
             code: string;
             message: string;
-            target?: string;
+            target?: string | null;
             details?: components["schemas"]["errorDetails"][];
             innerError?: components["schemas"]["innerError"];
         };
         errorDetails: {
             code: string;
             message: string;
-            target?: string;
+            target?: string | null;
         };
         /** @description Diagnostics for support requests. */
         innerError: {
@@ -414,6 +450,7 @@ export interface operations {
         };
         requestBody: components["requestBodies"]["cancelMediaProcessing"];
         responses: {
+            200: components["responses"]["OperationCreated"];
             202: components["responses"]["Accepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

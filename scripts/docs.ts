@@ -15,9 +15,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { defaultCallsPath } from "../src/call-paths.ts";
-import { escapePointerKey, readPointer } from "../src/json-pointer.ts";
-import { parseOperationPath } from "../src/operation-path.ts";
+import { defaultCallsPath } from "../src/core/call-paths.ts";
+import { escapePointerKey, readPointer } from "../src/core/json-pointer.ts";
+import { parseOperationPath } from "../src/core/operation-path.ts";
 import { DocsError } from "./docs-error.ts";
 import { projectRoot, redocly, specPath } from "./project-paths.ts";
 

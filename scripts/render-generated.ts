@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
-import { followRefs } from "../src/json-pointer.ts";
+import { followRefs } from "../src/core/json-pointer.ts";
 import { projectRoot, redocly, specPath } from "./project-paths.ts";
 
 const run = promisify(execFile);
@@ -40,10 +40,18 @@ function resolveRef(bundled: SpecNode, node: unknown): SpecNode {
 /** The JSON types the client can check before sending; any other body field type stops generation. */
 const checkableTypes = ["boolean", "number", "string"];
 
-/** A body field's rule as the client checks it: its JSON type, and `maxLength` for strings. */
+/** A body field's rule as the client checks it: its JSON type, whether `null` is allowed, and `maxLength` for strings. */
 interface BodyFieldRule {
   type: string;
+  nullable?: true;
   maxLength?: number;
+}
+
+/** A schema's `type` as one checkable type plus whether `null` is allowed (`[string, "null"]` in OpenAPI 3.1). */
+function fieldType(type: unknown): { type: unknown; nullable: boolean } {
+  if (!Array.isArray(type)) return { type, nullable: false };
+  const others = type.filter((member) => member !== "null");
+  return { type: others.length === 1 ? others[0] : type, nullable: others.length < type.length };
 }
 
 /** The JSON body fields each POST path of the spec accepts, in the spec's order, with their rules. */
@@ -57,13 +65,17 @@ function requestBodyFields(bundled: SpecNode): Record<string, Record<string, Bod
     const schema = resolveRef(bundled, media?.schema);
     const rules: Record<string, BodyFieldRule> = {};
     for (const [name, property] of Object.entries((schema.properties as SpecNode | undefined) ?? {})) {
-      const { type, maxLength } = resolveRef(bundled, property);
+      const resolved = resolveRef(bundled, property);
+      const { type, nullable } = fieldType(resolved.type);
       if (typeof type !== "string" || !checkableTypes.includes(type)) {
         throw new Error(
-          `spec: ${path} body field "${name}" has type ${JSON.stringify(type)}; the client checks only ${checkableTypes.join(", ")}`,
+          `spec: ${path} body field "${name}" has type ${JSON.stringify(resolved.type)}; the client checks only ${checkableTypes.join(", ")} (each optionally with "null")`,
         );
       }
-      rules[name] = typeof maxLength === "number" && type === "string" ? { type, maxLength } : { type };
+      const rule: BodyFieldRule = { type };
+      if (nullable) rule.nullable = true;
+      if (typeof resolved.maxLength === "number" && type === "string") rule.maxLength = resolved.maxLength;
+      rules[name] = rule;
     }
     fields[path] = rules;
   }
@@ -85,6 +97,16 @@ function defaultServerUrls(bundled: SpecNode): Record<string, string> {
   return urls;
 }
 
+/** The string members of a component schema's `enum`. */
+function enumMembers(bundled: SpecNode, name: string): string[] {
+  const schema = ((bundled.components as SpecNode).schemas as SpecNode)[name] as SpecNode | undefined;
+  const members = schema?.enum;
+  if (!Array.isArray(members) || !members.every((member) => typeof member === "string")) {
+    throw new Error(`spec: components.schemas.${name} must be an enum of strings`);
+  }
+  return members;
+}
+
 /**
  * What the client checks before sending, read from the bundled spec so it cannot drift from it:
  * each path's body fields with their types and length limits, and each path's default server. A small module of its own, so the
@@ -93,14 +115,18 @@ function defaultServerUrls(bundled: SpecNode): Record<string, string> {
 export function renderConstraints(bundled: SpecNode): string {
   return [
     banner,
-    "/** How the client checks a body field before sending: its JSON type, and `maxLength` (code points) for strings. */",
+    "/** How the client checks a body field before sending: its JSON type, whether `null` is allowed, and `maxLength` (code points) for strings. */",
     "export interface BodyFieldRule {",
     `  readonly type: ${checkableTypes.map((type) => JSON.stringify(type)).join(" | ")};`,
+    "  readonly nullable?: true;",
     "  readonly maxLength?: number;",
     "}",
     "",
     "/** The JSON body fields each path's `post` accepts (its request body schema's `properties`), with their rules. */",
     `export const requestBodyFields = ${JSON.stringify(requestBodyFields(bundled), null, 2)} as const satisfies Record<string, Record<string, BodyFieldRule>>;`,
+    "",
+    "/** The members of `operationStatus` in the documented (camelCase) spelling, in the spec's order. */",
+    `export const operationStatuses = ${JSON.stringify(enumMembers(bundled, "operationStatus"))} as const;`,
     "",
     "/** Where each path is served: the first `servers` entry of its path item or operation, else of the spec. */",
     `export const defaultServerUrls = ${JSON.stringify(defaultServerUrls(bundled), null, 2)} as const;`,

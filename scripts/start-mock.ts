@@ -3,6 +3,6 @@
  * --callback-url URL`, or PORT / HOST / CALLBACK_URL). Same command as the package's
  * `graph-comms-mock` bin.
  */
-import { runMockCli } from "../mocks/mock-cli.ts";
+import { runMockCli } from "../src/mocks/prism/mock-cli.ts";
 
 process.exitCode = await runMockCli(process.argv.slice(2), process.env);

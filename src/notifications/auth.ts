@@ -1,6 +1,6 @@
 import { errors, type JWTPayload, jwtVerify } from "jose";
-import { normalizeId } from "../operation-id.ts";
-import { NotificationAuthError } from "./notification-auth-error.ts";
+import { normalizeId } from "../core/operation-id.ts";
+import { NotificationAuthError } from "./errors.ts";
 import { createSigningKeys } from "./signing-keys.ts";
 
 /** Where Graph's notification signing keys are published. */

@@ -1,4 +1,4 @@
-import { escapePointerKey } from "../json-pointer.ts";
+import { escapePointerKey } from "../core/json-pointer.ts";
 
 /** Keys that can pollute prototypes when a parsed body is later merged or copied carelessly. */
 const forbidden = new Set(["__proto__", "constructor", "prototype"]);

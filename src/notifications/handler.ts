@@ -1,18 +1,20 @@
 import type { JWTPayload } from "jose";
-import { isJsonMediaType } from "../json-media-type.ts";
 import {
   createNotificationVerifier,
   type NotificationAuthOptions,
   type NotificationVerifier,
 } from "./auth.ts";
-import { BodyTooLargeError } from "./body-too-large-error.ts";
+import { type BodyEncoding, bodyMediaType, decodeBody } from "./charset.ts";
+import {
+  BodyTooLargeError,
+  InvalidNotificationError,
+  NotificationAuthError,
+  StoreUnavailableError,
+} from "./errors.ts";
 import { graphErrorResponse } from "./graph-error-response.ts";
-import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type { ParsedNotification } from "./notification.ts";
-import { NotificationAuthError } from "./notification-auth-error.ts";
 import { parseCommsNotifications, warmUpParser } from "./parse.ts";
 import { readLimitedBytes } from "./read-body.ts";
-import { StoreUnavailableError } from "./store-unavailable-error.ts";
 import { isFinalOperation } from "./tracker.ts";
 
 /** Seconds a sender is asked to wait before delivering again while the operation store is unreachable. */
@@ -102,19 +104,13 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
         return unauthorized(error, logger);
       }
     }
-    const contentType = request.headers.get("content-type");
-    if (!isJson(contentType)) {
-      return graphErrorResponse(
-        415,
-        "UnsupportedMediaType",
-        `Content-Type must be application/json, got ${contentType ?? "none"}`,
-      );
-    }
+    const mediaType = bodyMediaType(request.headers.get("content-type"));
+    if (!mediaType.ok) return graphErrorResponse(415, "UnsupportedMediaType", mediaType.problem);
     const encoding = request.headers.get("content-encoding");
     if (encoding !== null && encoding.trim().toLowerCase() !== "identity") {
       return graphErrorResponse(415, "UnsupportedMediaType", `Content-Encoding ${encoding} is not supported`);
     }
-    const notifications = await readNotifications(request, maxBodyBytes);
+    const notifications = await readNotifications(request, maxBodyBytes, mediaType.encoding);
     if (notifications instanceof Response) return notifications;
     const { failed, unavailable } = await handOver(
       notifications,
@@ -149,10 +145,11 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
 async function readNotifications(
   request: Request,
   maxBodyBytes: number,
+  encoding: BodyEncoding,
 ): Promise<ParsedNotification[] | Response> {
   try {
-    // The parser decodes the bytes, so invalid UTF-8 gets its precise 400.
-    return parseCommsNotifications(await readLimitedBytes(request, maxBodyBytes));
+    // The parser decodes UTF-8 bytes itself, so invalid UTF-8 gets its precise 400.
+    return parseCommsNotifications(decodeBody(await readLimitedBytes(request, maxBodyBytes), encoding));
   } catch (error) {
     if (error instanceof BodyTooLargeError)
       return graphErrorResponse(413, "RequestEntityTooLarge", error.message);
@@ -195,16 +192,6 @@ async function handOver(
     }
   }
   return { failed, unavailable };
-}
-
-/** JSON, and UTF-8 when a charset is given (the parser decodes UTF-8 only). */
-function isJson(contentType: string | null): boolean {
-  if (contentType === null || !isJsonMediaType(contentType)) return false;
-  const [, ...parameters] = contentType.split(";");
-  return parameters.every((parameter) => {
-    const [name = "", value = ""] = parameter.split("=");
-    return name.trim().toLowerCase() !== "charset" || /^"?utf-8"?$/i.test(value.trim());
-  });
 }
 
 function unauthorized(error: unknown, logger: NotificationLogger): Response {

@@ -19,7 +19,15 @@ export {
   type NotificationVerifier,
   type VerifiedToken,
 } from "./auth.ts";
-export { BodyTooLargeError } from "./body-too-large-error.ts";
+export {
+  BodyTooLargeError,
+  InvalidNotificationError,
+  NotificationAuthError,
+  type NotificationAuthFailure,
+  OperationFailedError,
+  OperationTimeoutError,
+  StoreUnavailableError,
+} from "./errors.ts";
 export {
   createNotificationHandler,
   type NotificationCallback,
@@ -28,7 +36,6 @@ export {
   type NotificationHandlerOptions,
   type NotificationLogger,
 } from "./handler.ts";
-export { InvalidNotificationError } from "./invalid-notification-error.ts";
 export { toNodeListener } from "./node-adapter.ts";
 export type {
   ChangeType,
@@ -42,8 +49,6 @@ export type {
   ResourceNotification,
   ResultInfo,
 } from "./notification.ts";
-export { NotificationAuthError, type NotificationAuthFailure } from "./notification-auth-error.ts";
-export { OperationFailedError } from "./operation-failed-error.ts";
 export {
   createMemoryOperationStore,
   type MemoryOperationStore,
@@ -51,9 +56,7 @@ export {
   type OperationStore,
   type OperationStoreListener,
 } from "./operation-store.ts";
-export { OperationTimeoutError } from "./operation-timeout-error.ts";
 export { parseCommsNotifications, warmUpParser } from "./parse.ts";
-export { StoreUnavailableError } from "./store-unavailable-error.ts";
 export {
   createOperationTracker,
   type HandleResult,

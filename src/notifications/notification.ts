@@ -1,4 +1,7 @@
 import type { components } from "../../generated/schema.d.ts";
+import type { OperationStatus } from "../core/operation-status.ts";
+
+export type { OperationStatus };
 
 /** A notification exactly as Graph sends it (`components.schemas.commsNotification`). */
 export type CommsNotification = components["schemas"]["commsNotification"];
@@ -6,27 +9,28 @@ export type CommsNotification = components["schemas"]["commsNotification"];
 export type CommsNotifications = components["schemas"]["commsNotifications"];
 /** An operation as Graph describes it (`components.schemas.commsOperation`); subtypes may add properties. */
 export type CommsOperation = components["schemas"]["commsOperation"] & { [property: string]: unknown };
-/** `notStarted | running | completed | failed`. */
-export type OperationStatus = components["schemas"]["operationStatus"];
-/** `created | updated | deleted`. */
-export type ChangeType = CommsNotification["changeType"];
+/** `created | updated | deleted`, in the documented spelling whatever casing Graph sent. */
+export type ChangeType = components["schemas"]["changeType"];
 /** The resource data of a notification that is not about an operation: open, shaped by the resource. */
 export type ResourceData = NonNullable<CommsNotification["resourceData"]>;
 
+type RawResultInfo = components["schemas"]["resultInfo"];
+
 /**
  * An operation's outcome, normalised from `resultInfo` (current) or `errorInfo` (2018): `subCode` is
- * read as `subcode`, and codes written as decimal strings (2018) become integers.
+ * read as `subcode`, codes written as decimal strings (2018) become integers, and a `null` member is
+ * left out.
  */
-export type ResultInfo = Pick<components["schemas"]["resultInfo"], "code" | "subcode" | "message">;
+export type ResultInfo = { [K in "code" | "subcode" | "message"]?: NonNullable<RawResultInfo[K]> };
 
 interface NotificationBase {
-  /** What happened to the resource. */
+  /** What happened to the resource, in camelCase whatever casing Graph sent (`"Deleted"` reads `"deleted"`). */
   changeType: ChangeType;
   /** The changed resource's path, from `resourceUrl` (current) or else `resource` (2018). */
   resourceUrl: string;
   /** The notification's `@odata.type`, when Graph sent one. */
   odataType?: string;
-  /** The notification as received, for anything this summary leaves out. */
+  /** The notification as received, spellings and nulls untouched, for anything this summary leaves out. */
   raw: CommsNotification;
 }
 
@@ -40,15 +44,18 @@ export interface OperationNotification extends NotificationBase {
   callId: string;
   /** The operation id, normalised (lowercase dashed GUID when it is a GUID). */
   operationId: string;
-  /** The operation's status; `completed` and `failed` are final. */
-  status: OperationStatus;
+  /**
+   * The operation's status in camelCase whatever casing Graph sent (`"Completed"` reads `"completed"`);
+   * `completed` and `failed` are final. Absent when Graph sent `null` or no status: not final.
+   */
+  status?: OperationStatus;
   /** The operation's `@odata.type`, such as `#microsoft.graph.recordOperation`, when present. */
   operationType?: string;
-  /** The client context the operation was started with, when Graph echoed it. */
+  /** The client context the operation was started with, when Graph echoed it (absent for `null`). */
   clientContext?: string;
-  /** The outcome details, when Graph sent them. */
+  /** The outcome details, when Graph sent them (absent for `resultInfo: null`). */
   resultInfo?: ResultInfo;
-  /** The operation as received (validated against `commsOperation`). */
+  /** The operation as received (validated against `commsOperation`), spellings and nulls untouched. */
   operation: CommsOperation;
 }
 

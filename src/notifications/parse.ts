@@ -1,9 +1,11 @@
-import { normalizeId } from "../operation-id.ts";
-import { type OperationPath, parseCallId, parseOperationPath } from "../operation-path.ts";
-import { describeErrors, quickSpecValidator, specValidator } from "../spec-validator.ts";
+import { normalizeId } from "../core/operation-id.ts";
+import { type OperationPath, parseCallId, parseOperationPath } from "../core/operation-path.ts";
+import { lowerFirst, normalizeOperationStatus } from "../core/operation-status.ts";
+import { describeErrors, quickSpecValidator, specValidator } from "../core/spec-validator.ts";
+import { InvalidNotificationError } from "./errors.ts";
 import { findForbiddenKey, hasForbiddenKey } from "./forbidden-keys.ts";
-import { InvalidNotificationError } from "./invalid-notification-error.ts";
 import type {
+  ChangeType,
   CommsNotification,
   CommsNotifications,
   CommsOperation,
@@ -107,10 +109,14 @@ function parseJson(text: string): unknown {
 function parseOne(notification: CommsNotification, index: number): ParsedNotification {
   const resourceUrl = (notification.resourceUrl ?? notification.resource) as string;
   const path = operationNamed(notification, index);
-  if (path) return operationNotification(notification, resourceUrl, path, index);
+  // A list under an operation path is not an operation: Graph's participant-invite page prints a
+  // roster update at `…/operations/participants` with an array of participants as its data.
+  if (path && !Array.isArray(notification.resourceData)) {
+    return operationNotification(notification, resourceUrl, path, index);
+  }
   const parsed: ResourceNotification = {
     kind: "resource",
-    changeType: notification.changeType,
+    changeType: changeTypeOf(notification),
     resourceUrl,
     raw: notification,
   };
@@ -157,7 +163,7 @@ function operationNotification(
   }
   const operation = resourceData as CommsOperation;
   if (
-    operation.id !== undefined &&
+    typeof operation.id === "string" &&
     operation.id !== path.operationId &&
     normalizeId(operation.id) !== path.operationId
   ) {
@@ -167,18 +173,25 @@ function operationNotification(
   }
   const parsed: OperationNotification = {
     kind: "operation",
-    changeType: notification.changeType,
+    changeType: changeTypeOf(notification),
     resourceUrl,
     raw: notification,
     callId: path.callId,
     operationId: path.operationId,
-    status: operation.status,
     operation,
   };
+  // Validated already: a status is one of the spec's spellings, or null/absent ("not known yet").
+  const status = normalizeOperationStatus(operation.status);
+  if (status !== undefined) parsed.status = status;
   if (notification["@odata.type"] !== undefined) parsed.odataType = notification["@odata.type"];
   if (operation["@odata.type"] !== undefined) parsed.operationType = operation["@odata.type"];
-  if (operation.clientContext !== undefined) parsed.clientContext = operation.clientContext;
+  if (typeof operation.clientContext === "string") parsed.clientContext = operation.clientContext;
   const resultInfo = normaliseResultInfo(operation.resultInfo ?? operation.errorInfo);
   if (resultInfo !== undefined) parsed.resultInfo = resultInfo;
   return parsed;
+}
+
+/** The validated `changeType` in its documented camelCase spelling (the 2018 metadata spells it PascalCase). */
+function changeTypeOf(notification: CommsNotification): ChangeType {
+  return lowerFirst(notification.changeType) as ChangeType;
 }

@@ -1,4 +1,4 @@
-import { BodyTooLargeError } from "./body-too-large-error.ts";
+import { BodyTooLargeError } from "./errors.ts";
 
 /**
  * Reads a request body's bytes, refusing it as soon as it passes `limitBytes`: a declared

@@ -12,14 +12,15 @@ const decimal = /^-?\d{1,15}$/;
  * @example
  * normaliseResultInfo({ code: "400", subCode: "8508" }); // { code: 400, subcode: 8508 }
  */
-export function normaliseResultInfo(raw: RawResultInfo | undefined): ResultInfo | undefined {
-  if (raw === undefined) return undefined;
+export function normaliseResultInfo(raw: RawResultInfo | null | undefined): ResultInfo | undefined {
+  // `resultInfo: null` is printed in Graph's v1.0 docs (call-record.md): no outcome details.
+  if (raw === undefined || raw === null) return undefined;
   const info: ResultInfo = {};
   const code = toCode(raw.code);
   const subcode = toCode(raw.subcode ?? raw.subCode);
   if (code !== undefined) info.code = code;
   if (subcode !== undefined) info.subcode = subcode;
-  if (raw.message !== undefined) info.message = raw.message;
+  if (raw.message !== undefined && raw.message !== null) info.message = raw.message;
   return info;
 }
 

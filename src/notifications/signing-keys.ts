@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey, type RemoteJWKSet } from "jose";
-import { NotificationAuthError } from "./notification-auth-error.ts";
+import { NotificationAuthError } from "./errors.ts";
 
 /** How the signing keys are found and cached. */
 export interface SigningKeysOptions {

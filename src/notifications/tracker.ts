@@ -1,15 +1,13 @@
-import { maxTimerMs } from "../check.ts";
-import { normalizeId } from "../operation-id.ts";
+import { maxTimerMs } from "../core/check.ts";
+import { normalizeId } from "../core/operation-id.ts";
+import { OperationFailedError, OperationTimeoutError, StoreUnavailableError } from "./errors.ts";
 import type { OperationNotification, ParsedNotification } from "./notification.ts";
-import { OperationFailedError } from "./operation-failed-error.ts";
 import {
   createMemoryOperationStore,
   type MemoryOperationStoreOptions,
   type OperationStore,
   type OperationStoreListener,
 } from "./operation-store.ts";
-import { OperationTimeoutError } from "./operation-timeout-error.ts";
-import { StoreUnavailableError } from "./store-unavailable-error.ts";
 
 /** Anything naming an operation, such as the client's OperationRef. Ids may be in any spelling. */
 export interface OperationRefLike {

@@ -8,7 +8,7 @@
  * try { await tracker.wait(op); } catch (e) { if (e instanceof StoreValueError) console.error(e.key, e.message); }
  */
 export class StoreValueError extends Error {
-  override name = "StoreValueError";
+  override readonly name = "StoreValueError";
   /** The Redis key (prefix included) whose value was refused. */
   readonly key: string;
 

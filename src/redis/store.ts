@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { ErrorReply } from "redis";
-import { checkNumber, checkRecord, checkType, fail } from "../check.ts";
+import { checkNumber, checkRecord, checkType, fail } from "../core/check.ts";
+import { StoreUnavailableError } from "../notifications/errors.ts";
 import type { OperationNotification } from "../notifications/notification.ts";
 import type { OperationStore, OperationStoreListener } from "../notifications/operation-store.ts";
 import { parseCommsNotifications } from "../notifications/parse.ts";
-import { StoreUnavailableError } from "../notifications/store-unavailable-error.ts";
 import { isFinalOperation, keyOf } from "../notifications/tracker.ts";
 import { StoreValueError } from "./errors.ts";
 

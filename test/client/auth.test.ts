@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCallsClient, GraphError, TokenError } from "../../src/index.ts";
+import { createCallsClient, GraphError, TokenError } from "../../src/client/index.ts";
 import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 import { accepted, callId, stubFetch } from "./fetch-stub.ts";
 

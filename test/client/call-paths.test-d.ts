@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { paths } from "../../generated/schema.d.ts";
-import type { CallsPath, CancelMediaProcessingBody, callsPaths } from "../../src/call-paths.ts";
+import type { CallsPath, CancelMediaProcessingBody, callsPaths } from "../../src/core/call-paths.ts";
 
 type Listed = keyof typeof callsPaths;
 type Fields<P extends CallsPath> = keyof (typeof callsPaths)[P];

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "../../generated/schema.d.ts";
-import { type CallsClient, createCallsClient, type OperationRef } from "../../src/index.ts";
+import { type CallsClient, createCallsClient, type OperationRef } from "../../src/client/index.ts";
 
 type Schemas = components["schemas"];
 declare const callId: string;
@@ -67,14 +67,25 @@ describe("options types", () => {
 });
 
 describe("result types are exact", () => {
-  it("on the seed paths: ids and Location, no operation body", async () => {
-    const op = await createCallsClient({ token: "t" }).cancelMediaProcessing(callId);
-    expectTypeOf(op).toEqualTypeOf<OperationRef<"/app/calls/{callId}/cancelMediaProcessing">>();
+  it("on the 2018-only /applications path: ids and Location, no operation body", async () => {
+    const op = await createCallsClient({
+      token: "t",
+      path: "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+      appId: "app",
+    }).cancelMediaProcessing(callId);
     expectTypeOf(op.callId).toEqualTypeOf<string>();
     expectTypeOf(op.operationId).toEqualTypeOf<string>();
     expectTypeOf(op.location).toEqualTypeOf<string>();
     expectTypeOf(op.operation).toEqualTypeOf<undefined>();
     expectTypeOf(op.status).toEqualTypeOf<undefined>();
+  });
+
+  it("on /app: 202 (2018) or 200 with the operation (present-day beta), so the body may be there", async () => {
+    const op = await createCallsClient({ token: "t" }).cancelMediaProcessing(callId);
+    expectTypeOf(op).toEqualTypeOf<OperationRef<"/app/calls/{callId}/cancelMediaProcessing">>();
+    expectTypeOf(op.operation).toEqualTypeOf<Schemas["cancelMediaProcessingOperation"] | undefined>();
+    // Normalised: the documented camelCase members only, whatever casing the body had.
+    expectTypeOf(op.status).toEqualTypeOf<Schemas["operationStatus"] | undefined>();
   });
 
   it("on /communications: the 200 body's operation and status, from the spec", async () => {

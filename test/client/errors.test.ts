@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import openapi from "../../generated/openapi.json" with { type: "json" };
-import { CallsClientError, createCallsClient, GraphError, NetworkError } from "../../src/index.ts";
+import {
+  CallsClientError,
+  createCallsClient,
+  GraphError,
+  InvalidArgumentError,
+  NetworkError,
+} from "../../src/client/index.ts";
 import { callId, graphError, stubFetch } from "./fetch-stub.ts";
 
 async function graphErrorFor(...responses: Response[]): Promise<GraphError> {
@@ -136,18 +142,21 @@ describe("error classes", () => {
           .cancelMediaProcessing(callId)
           .catch((e: unknown) => e),
     ],
-    [
-      "InvalidArgumentError",
-      () =>
-        createCallsClient({ token: "t" })
-          .cancelMediaProcessing("")
-          .catch((e: unknown) => e),
-    ],
   ])("%s is a CallsClientError and an Error, named after its class", async (name, make) => {
     const error = await make();
     expect(error).toBeInstanceOf(CallsClientError);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).name).toBe(name);
     expect(String(error)).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it("InvalidArgumentError, shared by every entry, is a TypeError and not a CallsClientError", async () => {
+    const error = await createCallsClient({ token: "t" })
+      .cancelMediaProcessing("")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).not.toBeInstanceOf(CallsClientError);
+    expect(String(error)).toMatch(/^InvalidArgumentError: callId /);
   });
 });

@@ -1,4 +1,4 @@
-import type { FetchLike } from "../../src/client-options.ts";
+import type { FetchLike } from "../../src/client/client-options.ts";
 
 /** One request the stub received, with its body read as text. */
 export interface SeenRequest {

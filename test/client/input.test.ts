@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createCallsClient, InvalidArgumentError } from "../../src/index.ts";
+import { createCallsClient, InvalidArgumentError } from "../../src/client/index.ts";
 import { clientContextMaxLength } from "../support/contract.ts";
 import { accepted, callId, stubFetch } from "./fetch-stub.ts";
 
@@ -48,7 +48,12 @@ describe("input checks, before any request is sent", () => {
       "must be a string, got number",
     ],
     ["`all` that is not a boolean", { all: "yes" }, "body.all", "must be a boolean, got string"],
-    ["an unknown field", { al: true }, "body.al", "is not allowed; allowed: all, clientContext"],
+    [
+      "an unknown field",
+      { al: true },
+      "body.al",
+      'is not allowed (did you mean "all"?); allowed: all, clientContext',
+    ],
     ["a body that is an array", [], "body", "must be an object, got array"],
     ["a body that is null", null, "body", "must be an object, got null"],
     ["a body that is a string", '{"all":true}', "body", "must be an object, got string"],

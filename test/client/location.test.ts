@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createCallsClient, LocationError } from "../../src/index.ts";
+import { createCallsClient, LocationError } from "../../src/client/index.ts";
 import { accepted, callId, operationId, seedLocation, stubFetch } from "./fetch-stub.ts";
 
 const communications = "/communications/calls/{callId}/cancelMediaProcessing" as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createCallsClient, defaultBaseUrl, InvalidArgumentError } from "../../src/index.ts";
+import { createCallsClient, defaultBaseUrl, InvalidArgumentError } from "../../src/client/index.ts";
 import { accepted, callId, stubFetch } from "./fetch-stub.ts";
 
 /** Creates a client with options an untyped JavaScript caller could pass. */

@@ -2,7 +2,7 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import openapi from "../../generated/openapi.json" with { type: "json" };
-import { createCallsClient } from "../../src/index.ts";
+import { createCallsClient } from "../../src/client/index.ts";
 import { appId } from "../support/seed-ids.ts";
 
 const examples = openapi.components.examples;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCallsClient } from "../../src/index.ts";
+import { createCallsClient } from "../../src/client/index.ts";
 import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 import { callId, operationId } from "./fetch-stub.ts";
 

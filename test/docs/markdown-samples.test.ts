@@ -53,9 +53,9 @@ describe("packageEntryPoints", () => {
   it("maps each export of package.json to its source file", () => {
     const entries = packageEntryPoints();
     expect(entries).toMatchObject({
-      "graph-comms-kit": "src/index.ts",
+      "graph-comms-kit": "src/client/index.ts",
       "graph-comms-kit/notifications": "src/notifications/index.ts",
-      "graph-comms-kit/mocks": "mocks/index.ts",
+      "graph-comms-kit/mocks": "src/mocks/index.ts",
     });
     const root = resolve(import.meta.dirname, "../..");
     expect(Object.values(entries).filter((file) => !existsSync(join(root, file)))).toEqual([]);

@@ -12,7 +12,7 @@ const root = resolve(import.meta.dirname, "../..");
 
 /**
  * The package's public entry points, by import specifier, as source files relative to the project
- * root: read from the `exports` map of package.json (`./dist/src/index.d.ts` → `src/index.ts`), so
+ * root: read from the `exports` map of package.json (`./dist/src/client/index.d.ts` → `src/client/index.ts`), so
  * a sample can import exactly what a user of the published package can.
  *
  * @example

@@ -3,9 +3,10 @@
  * the declared body: each answer is checked against `webhooks.commsNotifications.post.responses`.
  */
 import { describe, expect, it } from "vitest";
-import { followRefs } from "../../src/json-pointer.ts";
+import { followRefs } from "../../src/core/json-pointer.ts";
+import { openapiDocument } from "../../src/core/spec-document.ts";
+import { describeErrors, specValidator } from "../../src/core/spec-validator.ts";
 import { createNotificationHandler } from "../../src/notifications/index.ts";
-import { describeErrors, openapiDocument, specValidator } from "../../src/spec-validator.ts";
 import seedNotification from "../fixtures/seed-notification.json" with { type: "json" };
 import { appId } from "../support/seed-ids.ts";
 
@@ -44,7 +45,7 @@ describe("the receiver's answers are the ones the spec declares", () => {
   it.each([
     ["202, accepted", 202, () => handler()(post(JSON.stringify(seedNotification)))],
     ["400, not JSON", 400, () => handler()(post("{"))],
-    ["400, not a batch", 400, () => handler()(post(JSON.stringify({ value: [] })))],
+    ["400, not a batch", 400, () => handler()(post(JSON.stringify({ value: {} })))],
     ["413, too large", 413, () => handler()(post(JSON.stringify({ value: ["x".repeat(5000)] })))],
     ["415, not JSON", 415, () => handler()(post("value", "text/plain"))],
     [

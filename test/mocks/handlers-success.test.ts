@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createGraphHandlers } from "../../mocks/index.ts";
-import { specOperations } from "../../mocks/spec-operations.ts";
-import { parseOperationPath } from "../../src/operation-path.ts";
+import { parseOperationPath } from "../../src/core/operation-path.ts";
+import { createGraphHandlers } from "../../src/mocks/index.ts";
+import { specOperations } from "../../src/mocks/spec-operations.ts";
 import { appId, callId } from "../support/seed-ids.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GraphPath } from "../../mocks/index.ts";
-import { specExampleObject } from "../../mocks/spec-document.ts";
+import { specExampleObject } from "../../src/core/spec-document.ts";
+import type { GraphPath } from "../../src/mocks/index.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
 

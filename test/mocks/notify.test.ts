@@ -1,5 +1,8 @@
 import { type SetupServer, setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseOperationPath } from "../../src/core/operation-path.ts";
+import { specExampleObject } from "../../src/core/spec-document.ts";
+import { describeErrors, specValidator } from "../../src/core/spec-validator.ts";
 import {
   type CommsNotifications,
   createGraphHandlers,
@@ -7,11 +10,8 @@ import {
   MockOptionError,
   NotificationDeliveryError,
   UnknownOperationError,
-} from "../../mocks/index.ts";
-import { specExampleObject } from "../../mocks/spec-document.ts";
-import { specOperations } from "../../mocks/spec-operations.ts";
-import { parseOperationPath } from "../../src/operation-path.ts";
-import { describeErrors, specValidator } from "../../src/spec-validator.ts";
+} from "../../src/mocks/index.ts";
+import { specOperations } from "../../src/mocks/spec-operations.ts";
 import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 import { callId } from "../support/seed-ids.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type GraphPath, MockOptionError } from "../../mocks/index.ts";
-import { resolveSpecRef } from "../../mocks/spec-document.ts";
+import { resolveSpecRef } from "../../src/core/spec-document.ts";
+import { type GraphPath, MockOptionError } from "../../src/mocks/index.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
 

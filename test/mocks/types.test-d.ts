@@ -6,7 +6,7 @@ import {
   type GraphPath,
   type NotifyOptions,
   type ScenarioName,
-} from "../../mocks/index.ts";
+} from "../../src/mocks/index.ts";
 
 describe("mocks types", () => {
   const graph = createGraphHandlers();

@@ -1,7 +1,7 @@
 import { base64url, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
-import { NotificationAuthError } from "../../src/notifications/notification-auth-error.ts";
+import { NotificationAuthError } from "../../src/notifications/errors.ts";
 import {
   appId,
   graphClaims,
@@ -11,7 +11,7 @@ import {
   sign,
   startKeyServer,
   tenantId,
-} from "./key-server.ts";
+} from "../support/key-server.ts";
 
 let server: KeyServer;
 let key: SigningKey;

@@ -5,9 +5,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { quickSpecValidator, specValidator } from "../../src/core/spec-validator.ts";
 import { findForbiddenKey, hasForbiddenKey } from "../../src/notifications/forbidden-keys.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
-import { quickSpecValidator, specValidator } from "../../src/spec-validator.ts";
 import { operationBatch, realShape, realShapes, specNotificationExamples } from "./fixtures.ts";
 
 const forbiddenKeys = ["__proto__", "constructor", "prototype"] as const;

@@ -6,14 +6,14 @@
  */
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OperationFailedError } from "../../src/notifications/errors.ts";
 import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import type { OperationNotification } from "../../src/notifications/notification.ts";
-import { OperationFailedError } from "../../src/notifications/operation-failed-error.ts";
 import { createOperationTracker, type HandleResult } from "../../src/notifications/tracker.ts";
+import { type RunningServer, serveHandler } from "../support/http-server.ts";
+import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "../support/key-server.ts";
 import { callId } from "../support/seed-ids.ts";
 import { operationBatch } from "./fixtures.ts";
-import { type RunningServer, serveHandler } from "./http-server.ts";
-import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "./key-server.ts";
 
 const total = 5_000;
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });

@@ -2,10 +2,10 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import type { ParsedNotification } from "../../src/notifications/notification.ts";
+import { type RunningServer, serveHandler } from "../support/http-server.ts";
+import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "../support/key-server.ts";
 import { expectGraphError } from "./expect-graph-error.ts";
 import { operationBatch, realShape, specNotificationExamples } from "./fixtures.ts";
-import { type RunningServer, serveHandler } from "./http-server.ts";
-import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "./key-server.ts";
 
 let keys: KeyServer;
 let http: RunningServer;
@@ -90,7 +90,7 @@ describe("toNodeListener over real HTTP (127.0.0.1)", () => {
 
   it("answers 400 to invalid JSON and to a schema violation", async () => {
     await expectGraphError(await send("{"), 400, "BadRequest");
-    await expectGraphError(await send(JSON.stringify({ value: [] })), 400, "BadRequest");
+    await expectGraphError(await send(JSON.stringify({ value: {} })), 400, "BadRequest");
   });
 
   it("answers 401 without a token and with a bad one", async () => {

@@ -1,6 +1,7 @@
 import type { RequestListener } from "node:http";
 import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "../../generated/schema.d.ts";
+import type { OperationRef } from "../../src/client/client.ts";
 import {
   createNotificationHandler,
   createOperationTracker,
@@ -14,11 +15,17 @@ import {
   type ResultInfo,
   toNodeListener,
 } from "../../src/notifications/index.ts";
-import type { OperationRef } from "../../src/operation-ref.ts";
 
 describe("graph-comms-kit/notifications types", () => {
   it("derives notification types from the generated schema", () => {
-    expectTypeOf<OperationNotification["status"]>().toEqualTypeOf<components["schemas"]["operationStatus"]>();
+    // Normalised to the documented camelCase members; absent when Graph sent null or nothing.
+    expectTypeOf<OperationNotification["status"]>().toEqualTypeOf<
+      components["schemas"]["operationStatus"] | undefined
+    >();
+    expectTypeOf<NonNullable<OperationNotification["status"]>>().not.toEqualTypeOf<
+      NonNullable<OperationNotification["operation"]["status"]>
+    >();
+    expectTypeOf<ResultInfo["message"]>().toEqualTypeOf<string | undefined>();
     expectTypeOf<ParsedNotification["changeType"]>().toEqualTypeOf<"created" | "updated" | "deleted">();
     expectTypeOf<OperationNotification["raw"]>().toEqualTypeOf<components["schemas"]["commsNotification"]>();
     expectTypeOf<ResultInfo["code"]>().toEqualTypeOf<number | string | undefined>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidNotificationError } from "../../src/notifications/invalid-notification-error.ts";
+import { InvalidNotificationError } from "../../src/notifications/errors.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
 import {
   callId,
@@ -111,7 +111,6 @@ describe("parseCommsNotifications: rejected bodies name the wrong field", () => 
     ["an array", [], /body must be object/],
     ["no value", {}, /body must have required property "value"/],
     ["value not an array", { value: {} }, /body\/value must be array/],
-    ["empty batch", { value: [] }, /body\/value must NOT have fewer than 1 items/],
     ["notification not an object", { value: [5] }, /body\/value\/0 must be object/],
     [
       "no changeType",
@@ -121,7 +120,7 @@ describe("parseCommsNotifications: rejected bodies name the wrong field", () => 
     [
       "unknown changeType",
       { value: [{ changeType: "moved", resourceUrl: op }] },
-      /body\/value\/0\/changeType must be one of \["created","updated","deleted"\]/,
+      /body\/value\/0\/changeType must be one of \["created","updated","deleted","Created","Updated","Deleted"\]$/,
     ],
     [
       "neither resource nor resourceUrl",
@@ -149,14 +148,9 @@ describe("parseCommsNotifications: rejected bodies name the wrong field", () => 
       /body\/value\/0\/resourceData must be a commsOperation object/,
     ],
     [
-      "operation data without status",
-      { value: [{ changeType: "deleted", resourceUrl: op, resourceData: { id: operationId } }] },
-      /body\/value\/0\/resourceData must have required property "status"/,
-    ],
-    [
       "unknown status",
       operationBatch("completed", {}, { status: "done" }),
-      /body\/value\/0\/resourceData\/status must be one of \["notStarted","running","completed","failed"\]/,
+      /body\/value\/0\/resourceData\/status must be one of \["notStarted","running","completed","failed","NotStarted","Running","Completed","Failed",null\]$/,
     ],
     [
       "clientContext over 256 characters",
@@ -166,7 +160,7 @@ describe("parseCommsNotifications: rejected bodies name the wrong field", () => 
     [
       "resultInfo code of the wrong type",
       operationBatch("failed", {}, { resultInfo: { code: true } }),
-      /body\/value\/0\/resourceData\/resultInfo\/code must be integer,string/,
+      /body\/value\/0\/resourceData\/resultInfo\/code must be integer or string$/,
     ],
     [
       "operation id that disagrees with the path",

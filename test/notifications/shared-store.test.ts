@@ -3,11 +3,11 @@
  * receiver when a store is unreachable: what any shared store (Redis or another engine) relies on.
  */
 import { describe, expect, it } from "vitest";
+import { StoreUnavailableError } from "../../src/notifications/errors.ts";
 import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import type { OperationNotification } from "../../src/notifications/notification.ts";
 import type { OperationStore, OperationStoreListener } from "../../src/notifications/operation-store.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
-import { StoreUnavailableError } from "../../src/notifications/store-unavailable-error.ts";
 import { createOperationTracker } from "../../src/notifications/tracker.ts";
 import { callId, operationBatch, operationId, realShape } from "./fixtures.ts";
 

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { OperationFailedError, OperationTimeoutError } from "../../src/notifications/errors.ts";
 import type { OperationStatus } from "../../src/notifications/notification.ts";
-import { OperationFailedError } from "../../src/notifications/operation-failed-error.ts";
 import { createMemoryOperationStore, type OperationStore } from "../../src/notifications/operation-store.ts";
-import { OperationTimeoutError } from "../../src/notifications/operation-timeout-error.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
 import { createOperationTracker } from "../../src/notifications/tracker.ts";
 import { callId, operationBatch, operationId, realShape, upperCallId, upperOperationId } from "./fixtures.ts";

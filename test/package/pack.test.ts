@@ -78,8 +78,8 @@ describe("the npm package", () => {
     expect(packedFiles).toEqual(
       expect.arrayContaining([
         "package.json",
-        "dist/src/index.js",
-        "dist/src/index.d.ts",
+        "dist/src/client/index.js",
+        "dist/src/client/index.d.ts",
         "dist/generated/schema.d.ts",
         "dist/generated/constraints.js",
         "generated/openapi.json",

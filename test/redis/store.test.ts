@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { createClient, type RedisClientType } from "redis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.ts";
+import { InvalidArgumentError } from "../../src/core/errors.ts";
+import { StoreUnavailableError } from "../../src/notifications/errors.ts";
 import { createNotificationHandler } from "../../src/notifications/handler.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
-import { StoreUnavailableError } from "../../src/notifications/store-unavailable-error.ts";
 import { createOperationTracker, keyOf } from "../../src/notifications/tracker.ts";
 import {
   createRedisOperationStore,
@@ -207,7 +207,7 @@ describe("createRedisOperationStore", () => {
     await expect(createRedisOperationStore({ client, ttlMS: 5 } as never)).rejects.toThrow(
       new InvalidArgumentError(
         "options.ttlMS",
-        "is not allowed; allowed: client, keyPrefix, ttlMs, commandTimeoutMs",
+        'is not allowed (did you mean "ttlMs"?); allowed: client, keyPrefix, ttlMs, commandTimeoutMs',
       ),
     );
     await expect(createRedisOperationStore({ client, ttlMs: 0.5 })).rejects.toThrow(

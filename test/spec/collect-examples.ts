@@ -4,7 +4,7 @@
  * schema it must satisfy.
  */
 
-import { escapePointerKey, readPointer } from "../../src/json-pointer.ts";
+import { escapePointerKey, readPointer } from "../../src/core/json-pointer.ts";
 
 export interface SpecExample {
   /** JSON pointer of the object that carries the example. */

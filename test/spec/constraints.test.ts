@@ -16,8 +16,11 @@ function withCurrentBodyField(name: string, schema: Record<string, unknown>): Re
 describe("renderConstraints (the client's body rules, generated from the spec)", () => {
   it("carries each field's type and maxLength, following $refs", () => {
     const rendered = renderConstraints(openapi as unknown as Record<string, unknown>);
-    expect(rendered).toContain('"all": {\n      "type": "boolean"\n    }');
-    expect(rendered).toContain('"clientContext": {\n      "type": "string",\n      "maxLength": 256\n    }');
+    // Both are nullable in the spec (`type: [boolean, "null"]`): the rule says so.
+    expect(rendered).toContain('"all": {\n      "type": "boolean",\n      "nullable": true\n    }');
+    expect(rendered).toContain(
+      '"clientContext": {\n      "type": "string",\n      "nullable": true,\n      "maxLength": 256\n    }',
+    );
   });
 
   it("lists a field the spec adds, with its rule", () => {
@@ -27,7 +30,7 @@ describe("renderConstraints (the client's body rules, generated from the spec)",
 
   it("refuses a field type the client cannot check, naming the path and the field", () => {
     expect(() => renderConstraints(withCurrentBodyField("options", { type: "object" }))).toThrow(
-      'spec: /communications/calls/{callId}/cancelMediaProcessing body field "options" has type "object"; the client checks only boolean, number, string',
+      'spec: /communications/calls/{callId}/cancelMediaProcessing body field "options" has type "object"; the client checks only boolean, number, string (each optionally with "null")',
     );
   });
 

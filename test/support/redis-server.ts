@@ -7,7 +7,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { freePort } from "../../mocks/free-port.ts";
+import { freePort } from "../../src/mocks/prism/free-port.ts";
 
 /** A running (or stopped, restartable) `redis-server`. */
 export interface RedisServer {

@@ -1,6 +1,6 @@
-import { isSpecNode, resolveSpecRef, type SpecNode, specDocument } from "../../../mocks/spec-document.ts";
-import type { GraphPath } from "../../../mocks/spec-operations.ts";
-import { describeErrors, specValidator } from "../../../src/spec-validator.ts";
+import { isSpecNode, resolveSpecRef, type SpecNode, specDocument } from "../../../src/core/spec-document.ts";
+import { describeErrors, specValidator } from "../../../src/core/spec-validator.ts";
+import type { GraphPath } from "../../../src/mocks/spec-operations.ts";
 
 /** A response as read off the wire. */
 export interface WireResponse {

@@ -9,9 +9,9 @@
  */
 import { createServer } from "node:http";
 import { createClient } from "redis";
+import { OperationFailedError } from "../../../src/notifications/errors.ts";
 import { createNotificationHandler } from "../../../src/notifications/handler.ts";
 import { toNodeListener } from "../../../src/notifications/node-adapter.ts";
-import { OperationFailedError } from "../../../src/notifications/operation-failed-error.ts";
 import { createOperationTracker, type HandleResult } from "../../../src/notifications/tracker.ts";
 import { createRedisOperationStore } from "../../../src/redis/index.ts";
 
@@ -92,7 +92,7 @@ process.on("message", async (message: ToInstance) => {
   if (message.type === "wait") {
     for (const ids of message.operations) {
       tracker.wait(ids, { timeoutMs: message.timeoutMs }).then(
-        (notification) => settled({ ...ids, outcome: notification.status }),
+        (notification) => settled({ ...ids, outcome: notification.status ?? "no status" }),
         (error: unknown) =>
           settled({
             ...ids,

@@ -1,0 +1,59 @@
+import type { components } from "../../generated/schema.d.ts";
+import { typeOf } from "../core/check.ts";
+import { GraphError } from "./errors.ts";
+import { parseRetryAfter } from "./retry.ts";
+
+type MainError = components["schemas"]["mainError"];
+
+/**
+ * Builds the {@link GraphError} for a non-success response whose body was already read
+ * (`body`: parsed JSON, or the text when it was not JSON), sent to `url` in `attempts` attempts.
+ * `requestId`, `clientRequestId` and `date` come from `error.innerError`, else from the headers
+ * of the same names.
+ *
+ * @example
+ * const error = graphErrorFromResponse(response, { error: { code: "NotFound", message: "No call" } }, url, 1);
+ * error.code; // "NotFound"
+ */
+export function graphErrorFromResponse(
+  response: Response,
+  body: unknown,
+  url: string,
+  attempts: number,
+): GraphError {
+  const { status, statusText, headers } = response;
+  const mainError = readMainError(body);
+  const inner: Record<string, unknown> = isObject(mainError?.innerError) ? mainError.innerError : {};
+  const pick = (key: string) => {
+    const value = inner[key];
+    return typeof value === "string" && value ? value : (headers.get(key) ?? undefined);
+  };
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const detail = mainError
+    ? ` ${mainError.code}: ${mainError.message}`
+    : `${statusText ? ` ${statusText}` : ""}: ${text.length > 200 ? `${text.slice(0, 200)}…` : text || "(empty body)"}`;
+  return new GraphError({
+    status,
+    code: mainError?.code ?? `HttpError${status}`,
+    message: `Graph answered ${status}${detail}`,
+    url,
+    attempts,
+    body,
+    mainError,
+    requestId: pick("request-id"),
+    clientRequestId: pick("client-request-id"),
+    date: pick("date"),
+    retryAfterMs: parseRetryAfter(headers.get("retry-after")),
+  });
+}
+
+function readMainError(body: unknown): MainError | undefined {
+  const error = isObject(body) ? body.error : undefined;
+  return isObject(error) && typeof error.code === "string" && typeof error.message === "string"
+    ? (error as MainError)
+    : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeOf(value) === "object";
+}

@@ -1,0 +1,33 @@
+/**
+ * graph-comms-kit: a typed client for Microsoft Graph's `call: cancelMediaProcessing`, built on
+ * openapi-fetch's serializers and the spec's generated types.
+ *
+ * @example
+ * import { createCallsClient, GraphError } from "graph-comms-kit";
+ * const client = createCallsClient({ token: () => getAppToken() });
+ * const op = await client.cancelMediaProcessing(callId, { all: true, clientContext: "ctx-1" });
+ */
+
+export type {
+  CallsPath,
+  CancelMediaProcessingBody,
+  DefaultCallsPath,
+} from "../core/call-paths.ts";
+export { InvalidArgumentError } from "../core/errors.ts";
+export { normalizeId } from "../core/operation-id.ts";
+export type { OperationPath } from "../core/operation-path.ts";
+export { parseOperationPath } from "../core/operation-path.ts";
+export type { OperationStatus } from "../core/operation-status.ts";
+export type { CallOptions, CallsClient, OperationRef } from "./client.ts";
+export { createCallsClient } from "./client.ts";
+export type { CallsClientOptions, FetchLike, TokenSource } from "./client-options.ts";
+export { defaultBaseUrl } from "./client-options.ts";
+export {
+  CallsClientError,
+  GraphError,
+  LocationError,
+  NetworkError,
+  TimeoutError,
+  TokenError,
+} from "./errors.ts";
+export { defaultRetryPolicy, parseRetryAfter, type RetryOptions } from "./retry.ts";

@@ -1,0 +1,23 @@
+import { checkType, fail } from "../core/check.ts";
+
+/**
+ * Checks a value that becomes one path segment (a call id, an app id): a non-empty string that
+ * is not `.` or `..` (which URL parsing would turn into "go up a level") and that can be
+ * percent-encoded (no lone surrogate). Encoding itself is done by openapi-fetch
+ * (`encodeURIComponent`), so `/`, `?` and `#` inside an id never change the request path.
+ *
+ * @example
+ * checkPathSegment("callId", "57dab8b1-894c-409a-b240-bd8beae78896"); // the same string
+ * checkPathSegment("callId", ".."); // throws InvalidArgumentError
+ */
+export function checkPathSegment(argument: string, value: unknown): string {
+  const segment = checkType<string>(argument, value, "string");
+  if (segment.trim() === "") fail(argument, "must not be empty");
+  if (segment === "." || segment === "..") fail(argument, `must not be "${segment}"`);
+  try {
+    encodeURIComponent(segment);
+  } catch {
+    fail(argument, "contains a lone surrogate");
+  }
+  return segment;
+}

@@ -1,0 +1,71 @@
+import { maxTimerMs } from "../core/check.ts";
+import { sleep, untilAborted } from "./abort.ts";
+import { bareToken, type FetchLike, type TokenSource } from "./client-options.ts";
+import { NetworkError, TokenError } from "./errors.ts";
+import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.ts";
+
+/** What {@link send} needs from the client's options. */
+export interface SenderConfig {
+  token: TokenSource;
+  fetch: FetchLike;
+  retry: RetryPolicy;
+}
+
+/**
+ * POSTs the JSON `body` to `url` (built from `baseUrl`, so the token goes nowhere else) and
+ * returns the last response with the number of attempts made: adds `Authorization` per attempt,
+ * does not follow redirects, retries 429/503/504 per the {@link RetryPolicy} (re-sending the same
+ * body), and stops at once when `signal` aborts.
+ *
+ * @example
+ * const [response, attempts] = await send(config, `${baseUrl}/app/calls/c-1/cancelMediaProcessing`, "{}", signal);
+ */
+export async function send(
+  config: SenderConfig,
+  url: string,
+  body: string,
+  signal: AbortSignal | undefined,
+): Promise<[Response, number]> {
+  const { token, retry } = config;
+  let waited = 0;
+  for (let attempt = 1; ; attempt++) {
+    const bearer = typeof token === "string" ? token : await untilAborted(callToken(token), signal);
+    const init: RequestInit = {
+      method: "POST",
+      headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" },
+      body,
+      redirect: "manual",
+    };
+    if (signal) init.signal = signal;
+    let response: Response;
+    try {
+      response = await config.fetch(url, init);
+    } catch (error) {
+      throw signal?.aborted ? signal.reason : new NetworkError(url, error);
+    }
+    if (attempt >= retry.maxAttempts || !isRetryableStatus(response.status)) return [response, attempt];
+    const wait = parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(attempt, retry);
+    if (waited + wait > Math.min(retry.maxTotalDelayMs, maxTimerMs)) return [response, attempt];
+    // Free the connection; not awaited: cancelling a teed (cloned) body waits for its twin.
+    response.body?.cancel().catch(() => {});
+    await sleep(wait, signal);
+    waited += wait;
+  }
+}
+
+async function callToken(token: () => string | Promise<string>): Promise<string> {
+  let value: unknown;
+  try {
+    value = await token();
+  } catch (error) {
+    throw new TokenError(`options.token failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  const bare = typeof value === "string" ? bareToken(value) : undefined;
+  if (!bare)
+    throw new TokenError(
+      `options.token gave ${typeof value === "string" ? "an empty or malformed token" : typeof value}`,
+    );
+  return bare;
+}

@@ -1,0 +1,60 @@
+import { requestBodyFields } from "../../generated/constraints.ts";
+import type { paths } from "../../generated/schema.d.ts";
+
+/** A cancelMediaProcessing path of the spec, such as `"/app/calls/{callId}/cancelMediaProcessing"`. */
+export type CallsPath = keyof paths;
+
+/** The path used when the `path` option is not given: the seed contract's `/app/calls/{callId}`. */
+export type DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";
+
+type Post<P extends CallsPath> = paths[P]["post"];
+
+/** The request body of a path, from the spec (the `all` field exists only on the 2018 paths). */
+export type CancelMediaProcessingBody<P extends CallsPath> =
+  Post<P>["requestBody"]["content"]["application/json"];
+
+/** The path parameters of a path other than `callId` (such as `appId`): given once, as client options. */
+export type ClientPathParams<P extends CallsPath> = Omit<Post<P>["parameters"]["path"], "callId">;
+
+/** The operation a path answers with in its success body, or `never` when it answers with no body (`202`). */
+export type OperationBody<P extends CallsPath> = Post<P>["responses"] extends {
+  200: { content: { "application/json": infer Body } };
+}
+  ? Body
+  : never;
+
+/** The path the client uses when the `path` option is not given. */
+export const defaultCallsPath: DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";
+
+/**
+ * Every path of the spec, with the body fields it accepts and their rules, for the checks made
+ * before a request. The table is generated from the spec (`generated/constraints.ts`) and
+ * type-checked against the generated `paths`: a path or a body field missing here is a compile
+ * error (and the test-d file checks that it holds no field the types lack).
+ */
+export const callsPaths = requestBodyFields satisfies {
+  [P in CallsPath]: { readonly [F in keyof CancelMediaProcessingBody<P>]-?: unknown };
+};
+
+/**
+ * Whether a value is one of the spec's cancelMediaProcessing paths.
+ *
+ * @example
+ * isCallsPath("/communications/calls/{callId}/cancelMediaProcessing"); // true
+ * isCallsPath("/calls/{callId}"); // false
+ */
+export function isCallsPath(value: unknown): value is CallsPath {
+  return typeof value === "string" && Object.hasOwn(callsPaths, value);
+}
+
+/**
+ * The names of a path's parameters other than `callId`, in order.
+ *
+ * @example
+ * clientPathParamNames("/applications/{appId}/calls/{callId}/cancelMediaProcessing"); // ["appId"]
+ */
+export function clientPathParamNames(path: CallsPath): string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].flatMap((match) =>
+    match[1] && match[1] !== "callId" ? [match[1]] : [],
+  );
+}

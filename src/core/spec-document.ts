@@ -1,0 +1,82 @@
+import openapi from "../../generated/openapi.json" with { type: "json" };
+import { escapePointerKey, followRefs, readPointer } from "./json-pointer.ts";
+
+/** The bundled spec, `generated/openapi.json`, as written by `npm run generate`, typed by its JSON. */
+export const openapiDocument = openapi;
+
+/** A JSON object of the bundled spec, read without a compile-time shape (the spec is data here). */
+export type SpecNode = Record<string, unknown>;
+
+/** The bundled spec (`generated/openapi.json`) as plain JSON data. */
+export const specDocument: SpecNode = openapiDocument as unknown as SpecNode;
+
+/** True for a non-null, non-array object. */
+export function isSpecNode(value: unknown): value is SpecNode {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The `$ref` of a named `components.examples` entry, the name escaped as a JSON pointer needs. */
+function exampleRef(name: string): string {
+  return `#/components/examples/${escapePointerKey(name)}`;
+}
+
+/**
+ * The `components.examples` name a `{ $ref }` node points at (whatever characters the name holds).
+ *
+ * @example
+ * exampleNameOf({ $ref: "#/components/examples/currentRequest" }); // "currentRequest"
+ */
+export function exampleNameOf(node: unknown, document: SpecNode = specDocument): string {
+  const ref = isSpecNode(node) ? node.$ref : undefined;
+  const examples = (document.components as SpecNode | undefined)?.examples;
+  const name = isSpecNode(examples)
+    ? Object.keys(examples).find((key) => exampleRef(key) === ref)
+    : undefined;
+  if (name === undefined)
+    throw new Error(`spec: expected a $ref to components.examples, got ${JSON.stringify(node)}`);
+  return name;
+}
+
+/**
+ * Follows a local `$ref` chain (`#/components/...`) in the bundled spec until it reaches a node
+ * that is not a reference.
+ *
+ * @example
+ * resolveSpecRef({ $ref: "#/components/examples/currentRequest" }); // { summary, value: {...} }
+ */
+export function resolveSpecRef(node: unknown, document: SpecNode = specDocument): SpecNode {
+  const found = followRefs(document, node);
+  if (!isSpecNode(found)) throw new Error(`spec: expected an object, got ${JSON.stringify(found)}`);
+  return found;
+}
+
+/**
+ * Reads the node at a local JSON pointer (`#/a/b~1c`).
+ *
+ * @example
+ * pointerGet(specDocument, "#/components/schemas/odataError");
+ */
+export function pointerGet(document: SpecNode, pointer: string): unknown {
+  const found = readPointer(document, pointer);
+  if (found === undefined) throw new Error(`spec: nothing at ${pointer}`);
+  return found;
+}
+
+/**
+ * A fresh deep copy of a named example's value (`components.examples[name].value`), so callers may
+ * change it freely.
+ *
+ * @example
+ * specExample("currentOperation"); // { "@odata.type": "#microsoft.graph.cancelMediaProcessingOperation", ... }
+ */
+export function specExample(name: string): unknown {
+  const example = resolveSpecRef({ $ref: exampleRef(name) });
+  return structuredClone(example.value);
+}
+
+/** Same as {@link specExample}, for examples whose value is an object. */
+export function specExampleObject(name: string): SpecNode {
+  const value = specExample(name);
+  if (!isSpecNode(value)) throw new Error(`spec: example ${name} is not an object`);
+  return value;
+}

@@ -1,0 +1,229 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { readPointer } from "./json-pointer.ts";
+import { openapiDocument as openapi } from "./spec-document.ts";
+
+const documentId = "https://graph-comms-kit.invalid/openapi.json";
+
+/** One ajv instance per mode, each with its compiled validators cached by pointer. */
+interface SpecAjv {
+  ajv: Ajv2020 | undefined;
+  /** By pointer: ajv's own lookup normalises the URI on every call, too slow for a per-request path. */
+  validators: Map<string, ValidateFunction>;
+}
+const describing: SpecAjv = { ajv: undefined, validators: new Map() };
+const quick: SpecAjv = { ajv: undefined, validators: new Map() };
+
+type Mode = "describing" | "quick";
+
+function specAjv(mode: Mode): Ajv2020 {
+  const ajv =
+    mode === "describing"
+      ? // verbose: errors carry their schema, which describeErrors reads (anyOf branches, if/then).
+        new Ajv2020({
+          allErrors: true,
+          verbose: true,
+          strict: true,
+          allowUnionTypes: true,
+          validateSchema: false,
+        })
+      : new Ajv2020({
+          allErrors: false,
+          // Lengths in UTF-16 units (string.length), not code points: ajv counts code points with a
+          // loop over every character, the slowest part of a notification's check. A string's units
+          // are never fewer than its code points, so this can only refuse more (see quickSpecValidator).
+          unicode: !onlyTrivialMinLengths(openapi.components),
+          logger: { log: console.log, warn: warnUnlessUnicodeNotice, error: console.error },
+          strict: true,
+          allowUnionTypes: true,
+          validateSchema: false,
+        });
+  // OpenAPI words that are not JSON Schema; "components" holds the spec's schemas, reached by pointer.
+  for (const word of ["components", "example", "externalDocs", "xml", "discriminator"]) ajv.addKeyword(word);
+  addFormats.default(ajv);
+  ajv.addSchema({ $id: documentId, components: openapi.components }, undefined, undefined, false);
+  return ajv;
+}
+
+/** ajv flags the `unicode` option as deprecated (it prefers code points); we choose units on purpose. */
+function warnUnlessUnicodeNotice(...args: unknown[]): void {
+  if (typeof args[0] === "string" && args[0].startsWith("DEPRECATED: option unicode")) return;
+  console.warn(...args);
+}
+
+/**
+ * True when no schema asks for `minLength` above 1. Then measuring in UTF-16 units cannot accept a
+ * string that code points would refuse (`maxLength`: units >= code points; `minLength` 0 or 1: a
+ * string is empty in both measures or in neither).
+ */
+function onlyTrivialMinLengths(node: unknown): boolean {
+  if (typeof node !== "object" || node === null) return true;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "minLength" && typeof value === "number" && value > 1) return false;
+    if (!onlyTrivialMinLengths(value)) return false;
+  }
+  return true;
+}
+
+function compiled(cache: SpecAjv, pointer: string, mode: Mode): ValidateFunction {
+  const known = cache.validators.get(pointer);
+  if (known) return known;
+  const ref = `${documentId}${pointer}`;
+  cache.ajv ??= specAjv(mode);
+  const instance = cache.ajv;
+  let validate = instance.getSchema(ref);
+  if (!validate) {
+    instance.addSchema({ $id: `${ref}-root`, $ref: ref });
+    validate = instance.getSchema(`${ref}-root`);
+  }
+  if (!validate) throw new Error(`specValidator: no schema at ${pointer}`);
+  cache.validators.set(pointer, validate);
+  return validate;
+}
+
+/**
+ * Returns an ajv (JSON Schema 2020-12) validator for any schema of the bundled spec, by JSON
+ * pointer. It collects every problem (`allErrors`), for {@link describeErrors}. Validators are
+ * compiled once and cached.
+ *
+ * @example
+ * const validate = specValidator("#/components/schemas/commsNotifications");
+ * if (!validate(body)) console.log(describeErrors(validate.errors));
+ */
+export function specValidator(pointer: string): ValidateFunction {
+  return compiled(describing, pointer, "describing");
+}
+
+/**
+ * A faster check for hot paths, by the same spec schema as {@link specValidator}. `true` means
+ * valid (specValidator agrees). `false` means "ask specValidator", which has the last word: this
+ * one stops at the first problem and measures string lengths in UTF-16 units, so a string of
+ * emoji within `maxLength` code points but beyond as many units is refused here, accepted there.
+ *
+ * @example
+ * if (!quickSpecValidator(pointer)(body)) {
+ *   const validate = specValidator(pointer);
+ *   if (!validate(body)) throw new Error(describeErrors(validate.errors));
+ * }
+ */
+export function quickSpecValidator(pointer: string): (value: unknown) => boolean {
+  return compiled(quick, pointer, "quick");
+}
+
+const maxReported = 10;
+
+/**
+ * One readable sentence from ajv errors, naming each failing field by its JSON path. Reads the
+ * spec's rules the way a person would: an `anyOf` of types is "must be object or array", an `anyOf`
+ * of enums (a status in either casing, or null) lists every allowed value, a nullable field
+ * (`anyOf: [X, {type: "null"}]`) is described by X's own problems, and the `if`/`then` rule of
+ * `commsNotification` is "must have resource or resourceUrl". At most ten problems are listed, then
+ * how many more there are. Needs the errors of a validator from {@link specValidator} (verbose).
+ *
+ * @example
+ * describeErrors(validate.errors); // "body/clientContext must NOT have more than 256 characters"
+ */
+export function describeErrors(errors: readonly ErrorObject[] | null | undefined, root = "body"): string {
+  if (!errors || errors.length === 0) return `${root} is invalid`;
+  const skipped = anyOfBranchErrors(errors);
+  const messages = new Set<string>();
+  for (let index = 0; index < errors.length; index++) {
+    const e = errors[index] as ErrorObject;
+    if (e.keyword === "if" || skipped.has(index)) continue;
+    messages.add(describeError(e, errors[index + 1], root));
+  }
+  const listed = [...messages];
+  const more = listed.length > maxReported ? ` (and ${listed.length - maxReported} more)` : "";
+  return listed.slice(0, maxReported).join("; ") + more;
+}
+
+type SchemaNode = Record<string, unknown>;
+
+/** An anyOf branch with its `$ref` followed (the spec's refs point into `components`). */
+function branchSchema(branch: unknown): SchemaNode {
+  const ref = (branch as SchemaNode | null)?.$ref;
+  const node = typeof ref === "string" ? readPointer(openapi, ref) : branch;
+  return typeof node === "object" && node !== null ? (node as SchemaNode) : {};
+}
+
+function isNullOnly(schema: SchemaNode): boolean {
+  return schema.type === "null";
+}
+
+/**
+ * The indexes of errors that an `anyOf` error sums up. ajv reports a failed anyOf's branch errors
+ * just before the anyOf error itself, at its instance path or below, so a walk back over that run
+ * finds them (each walk stops at the first error elsewhere: linear in the number of errors). For a
+ * nullable field the anyOf and its `null` branch are skipped instead, so the field's own problems
+ * are what the message says.
+ */
+function anyOfBranchErrors(errors: readonly ErrorObject[]): Set<number> {
+  const skipped = new Set<number>();
+  for (let index = 0; index < errors.length; index++) {
+    const e = errors[index] as ErrorObject;
+    if (e.keyword !== "anyOf" || !Array.isArray(e.schema)) continue;
+    const branches = e.schema.map(branchSchema);
+    const nullable = branches.length === 2 && branches.some(isNullOnly);
+    if (nullable) skipped.add(index);
+    const below = `${e.instancePath}/`;
+    for (let back = index - 1; back >= 0; back--) {
+      const branchError = errors[back] as ErrorObject;
+      const at = branchError.instancePath;
+      if (at !== e.instancePath && !at.startsWith(below)) break;
+      const isNullBranch =
+        at === e.instancePath && branchError.keyword === "type" && branchError.params.type === "null";
+      if (!nullable || isNullBranch) skipped.add(back);
+    }
+  }
+  return skipped;
+}
+
+function describeError(e: ErrorObject, next: ErrorObject | undefined, root: string): string {
+  const where = `${root}${e.instancePath}`;
+  switch (e.keyword) {
+    case "additionalProperties":
+      return `${where} has unknown property "${String(e.params.additionalProperty)}"`;
+    case "enum":
+      return `${where} must be one of ${JSON.stringify(e.params.allowedValues)}`;
+    case "required": {
+      // A `then: {required: [y]}` whose `if` is `not: {required: [x]}` reads "x, or else y". ajv
+      // reports the `if` error right after the `then` one, with the `if` schema (verbose).
+      const alternative =
+        next?.keyword === "if" && next.instancePath === e.instancePath
+          ? ifNotRequired(next.schema)
+          : undefined;
+      const missing = String(e.params.missingProperty);
+      return alternative
+        ? `${where} must have "${alternative}" or "${missing}"`
+        : `${where} must have required property "${missing}"`;
+    }
+    case "anyOf": {
+      const branches = Array.isArray(e.schema) ? e.schema.map(branchSchema) : [];
+      const allowed = branches.flatMap((branch) => (Array.isArray(branch.enum) ? branch.enum : []));
+      const types = branches.flatMap((branch) => (branch.enum === undefined ? typeNames(branch.type) : []));
+      if (allowed.length > 0) {
+        return `${where} must be one of ${JSON.stringify([...new Set([...allowed, ...(types.includes("null") ? [null] : [])])])}`;
+      }
+      return types.length > 0
+        ? `${where} must be ${[...new Set(types)].join(" or ")}`
+        : `${where} must match one of its allowed shapes`;
+    }
+    case "type":
+      return `${where} must be ${typeNames(e.params.type).join(" or ")}`;
+    default:
+      return `${where} ${e.message ?? "is invalid"}`;
+  }
+}
+
+/** ajv's `type` parameter (one name, or several for an OpenAPI 3.1 type array such as `[string, "null"]`) as a list. */
+function typeNames(type: unknown): string[] {
+  return Array.isArray(type) ? type.map(String) : [String(type)];
+}
+
+/** For an `if` schema `not: {required: [x]}` ("x, or else the `then` rule"), returns x. */
+function ifNotRequired(ifSchema: unknown): string | undefined {
+  const required = (((ifSchema as SchemaNode | null)?.not ?? {}) as SchemaNode).required;
+  return Array.isArray(required) && required.length === 1 && typeof required[0] === "string"
+    ? required[0]
+    : undefined;
+}

@@ -1,0 +1,424 @@
+import { type HttpHandler, HttpResponse } from "msw";
+import { createOpenApiHttp } from "openapi-msw";
+import type { components, paths } from "../../generated/schema.d.ts";
+import type { CancelMediaProcessingBody } from "../core/call-paths.ts";
+import { normalizeId } from "../core/operation-id.ts";
+import { parseOperationPath } from "../core/operation-path.ts";
+import { specExampleObject } from "../core/spec-document.ts";
+import { checkHttpUrl } from "./check-http-url.ts";
+import { MockOptionError, UnknownOperationError } from "./errors.ts";
+import type { IssuedOperation } from "./issued-operation.ts";
+import {
+  buildCommsNotifications,
+  type CommsNotifications,
+  type NotificationContent,
+} from "./notification-builder.ts";
+import {
+  type DeliveryOptions,
+  deliverNotifications,
+  type NotificationDelivery,
+  type NotificationSink,
+} from "./notification-delivery.ts";
+import { specErrorBody, specHeaderExample } from "./odata-error.ts";
+import { checkRequest } from "./request-check.ts";
+import {
+  ScenarioBook,
+  type ScenarioHandle,
+  type ScenarioName,
+  type ScenarioOptionsByName,
+  scenarioStatus,
+} from "./scenarios.ts";
+import { type GraphPath, type SpecOperation, specOperation, specOperations } from "./spec-operations.ts";
+
+/** Options of {@link createGraphHandlers}; every one is optional. */
+export interface GraphHandlersOptions {
+  /**
+   * The Graph base URL(s) the code under test sends to, such as `https://graph.microsoft.com/v1.0`
+   * or a local `http://127.0.0.1:4010`. Default: the spec's servers for each path (beta for `/app`
+   * and `/applications`; beta and v1.0 for `/communications`).
+   */
+  baseUrl?: string | URL | readonly (string | URL)[];
+  /** Default destination of `notify()`: the bot's callback URL or an in-process function. Default: none. */
+  callbackUrl?: string | URL | NotificationSink;
+  /** Default bearer token `notify()` sends. Default: none (no Authorization header). */
+  notificationToken?: string;
+  /** Makes the id of each new operation. Default: `crypto.randomUUID()` (a fresh lowercase dashed GUID). */
+  operationId?: () => string;
+}
+
+/** One request the handlers received, valid or not, and how they answered it. */
+export interface RecordedRequest {
+  /** The spec path template it matched. */
+  path: GraphPath;
+  /** The spec's operationId for that path. */
+  specOperationId: string;
+  /** The full request URL. */
+  url: string;
+  /** The call id from the URL, as sent (percent-decoded). */
+  callId: string;
+  /** The application id from the URL (`/applications/{appId}/...` only). */
+  appId?: string;
+  /** The request headers, names in lowercase. */
+  headers: Record<string, string>;
+  /** The parsed JSON body; the raw text when it was not JSON; `undefined` when empty. */
+  body: unknown;
+  /** The status answered, or `"networkError"` when the request was made to fail. */
+  status: number | "networkError";
+  /** The scenario that answered it, if one did. */
+  scenario?: ScenarioName;
+  /** The operation created for it (successful requests only). */
+  operation?: IssuedOperation;
+}
+
+/** Options of `notify()`: what the notification says, and where it goes. */
+export interface NotifyOptions extends NotificationContent {
+  /** Where to deliver. Default: the `callbackUrl` given to {@link createGraphHandlers}. */
+  to?: DeliveryOptions["to"];
+  /** Bearer token to send. Default: the `notificationToken` given to {@link createGraphHandlers}. */
+  token?: string;
+  /** HTTP delivery timeout in milliseconds. Default: 10 000. */
+  timeoutMs?: number;
+  /** Aborts an HTTP delivery. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Names an operation the mock issued: the operation itself, the client's `OperationRef` (anything
+ * with `callId` and `operationId`), its `Location`, or its id in any spelling.
+ */
+export type OperationReference =
+  | IssuedOperation
+  | string
+  | { readonly callId: string; readonly operationId: string };
+
+/** The mock of Graph's cancelMediaProcessing returned by {@link createGraphHandlers}. */
+export interface GraphMock {
+  /** The MSW handlers: `server.use(...graph.handlers)` or `setupServer(...graph.handlers)`. */
+  readonly handlers: HttpHandler[];
+  /** Every request received so far, oldest first (a copy). */
+  readonly requests: readonly RecordedRequest[];
+  /** Every operation issued so far, oldest first (a copy). */
+  readonly operations: readonly IssuedOperation[];
+  /**
+   * Puts a failure scenario in force for the next matching requests (all of them until reset,
+   * unless `times` is given); returns a handle to reset it. A scenario answers before the token
+   * and body are checked (Graph throttles at its gateway); scenarios apply in the order added.
+   */
+  scenario<N extends ScenarioName>(name: N, options?: ScenarioOptionsByName[N]): ScenarioHandle;
+  /** Takes every scenario out of force. */
+  resetScenarios(): void;
+  /** Takes every scenario out of force and forgets the requests and operations recorded. */
+  reset(): void;
+  /** Builds the commsNotifications batch for an issued operation, without delivering it. */
+  buildNotification(operation: OperationReference, content: NotificationContent): CommsNotifications;
+  /**
+   * Builds the commsNotifications batch for an issued operation and delivers it: an HTTP POST
+   * (bypassing MSW, so the bot's real listener gets it) or a call of an in-process function.
+   * Rejects with NotificationDeliveryError when the bot cannot be reached or answers non-2xx.
+   * (With two MSW servers listening at once and `onUnhandledRequest: "error"`, MSW refuses the
+   * bypassed request: use one server per test file.)
+   */
+  notify(operation: OperationReference, options: NotifyOptions): Promise<NotificationDelivery>;
+}
+
+type Outcome =
+  | {
+      kind: "success";
+      location: string;
+      body: components["schemas"]["cancelMediaProcessingOperation"] | undefined;
+    }
+  | { kind: "failure"; response: Response };
+
+function checkBaseUrls(value: GraphHandlersOptions["baseUrl"]): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === "string" || value instanceof URL ? [value] : [...value];
+  if (list.length === 0) throw new MockOptionError("baseUrl", "baseUrl must name at least one URL");
+  return list.map((entry) => checkHttpUrl(entry, "baseUrl").href.replace(/\/+$/, ""));
+}
+
+function headerRecord(headers: Headers): Record<string, string> {
+  return Object.fromEntries([...headers].map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function successHeaders(location: string, request: Request): Headers {
+  const headers = new Headers({ Location: location, "request-id": crypto.randomUUID() });
+  const clientRequestId = request.headers.get("client-request-id");
+  if (clientRequestId) headers.set("client-request-id", clientRequestId);
+  return headers;
+}
+
+/** The spec's success body example (when the success response has a body), with the operation's own values. */
+function successBody(
+  spec: SpecOperation,
+  operation: IssuedOperation,
+): components["schemas"]["cancelMediaProcessingOperation"] | undefined {
+  if (spec.successBodyExample === undefined) return undefined;
+  const body = specExampleObject(
+    spec.successBodyExample,
+  ) as components["schemas"]["cancelMediaProcessingOperation"];
+  body.id = operation.operationId;
+  if (operation.clientContext === undefined) delete body.clientContext;
+  else body.clientContext = operation.clientContext;
+  return body;
+}
+
+function errorResponse(
+  path: GraphPath,
+  status: number,
+  request: Request,
+  options: { message?: string | undefined; retryAfter?: string | undefined },
+): Response {
+  const clientRequestId = request.headers.get("client-request-id") ?? undefined;
+  const body = specErrorBody(path, status, {
+    ...(options.message === undefined ? {} : { message: options.message }),
+    clientRequestId,
+  });
+  const headers = new Headers({ "request-id": body.error.innerError?.["request-id"] ?? crypto.randomUUID() });
+  if (clientRequestId) headers.set("client-request-id", clientRequestId);
+  if (options.retryAfter !== undefined) headers.set("retry-after", options.retryAfter);
+  return HttpResponse.json(body, { status, headers });
+}
+
+/**
+ * Creates MSW handlers for every path of the spec, typed with the generated `paths`
+ * (openapi-msw), that answer as Graph would: the spec's success response with a `Location`
+ * naming the request's call id and a fresh operation id (`202`, no body, on the 2018 paths;
+ * `200` with the operation, from the spec's example, on `/communications`). A request without a
+ * bearer token gets `401`, an invalid body `400` (non-JSON `415`), in Graph's OData error shape
+ * with a message naming the problem. Scenarios make the next requests fail as documented
+ * (`429` + `Retry-After`, `503`, `404`, `403`, `500`, or a network error). `notify()` then sends
+ * the `commsNotifications` batch for an issued operation to the bot.
+ *
+ * @example
+ * const graph = createGraphHandlers({ baseUrl: "https://graph.microsoft.com/v1.0" });
+ * const server = setupServer(...graph.handlers);
+ * server.listen();
+ * graph.scenario("throttled", { times: 2, retryAfter: 1 }); // two 429s, then success
+ * // ... code under test calls cancelMediaProcessing ...
+ * await graph.notify(graph.operations[0], { status: "completed", to: "http://127.0.0.1:3978/api/calls" });
+ */
+export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMock {
+  if (typeof options !== "object" || options === null) {
+    throw new MockOptionError("options", "createGraphHandlers options must be an object");
+  }
+  const baseUrls = checkBaseUrls(options.baseUrl);
+  if (options.callbackUrl !== undefined && typeof options.callbackUrl !== "function") {
+    checkHttpUrl(options.callbackUrl, "callbackUrl");
+  }
+  if (options.operationId !== undefined && typeof options.operationId !== "function") {
+    throw new MockOptionError("operationId", "operationId must be a function returning a new id");
+  }
+  const nextOperationId = options.operationId ?? (() => crypto.randomUUID());
+  const requests: RecordedRequest[] = [];
+  const operations: IssuedOperation[] = [];
+  const book = new ScenarioBook((name) =>
+    name === "throttled"
+      ? specHeaderExample(
+          "/communications/calls/{callId}/cancelMediaProcessing",
+          scenarioStatus.throttled,
+          "Retry-After",
+        )
+      : undefined,
+  );
+
+  function newOperationId(): string {
+    const id = nextOperationId();
+    if (typeof id !== "string" || id.trim() === "") {
+      throw new MockOptionError(
+        "operationId",
+        `operationId() must return a non-empty string, got ${String(id)}`,
+      );
+    }
+    const normalized = normalizeId(id);
+    if (operations.some((op) => op.operationId === normalized)) {
+      throw new MockOptionError(
+        "operationId",
+        `operationId() returned ${JSON.stringify(id)} twice; ids must be unique`,
+      );
+    }
+    return normalized;
+  }
+
+  async function answer(
+    spec: SpecOperation,
+    base: string,
+    request: Request,
+    params: { callId: string; appId?: string },
+  ): Promise<Outcome | "networkError"> {
+    const record: RecordedRequest = {
+      path: spec.path,
+      specOperationId: spec.operationId,
+      url: request.url,
+      callId: params.callId,
+      ...(params.appId === undefined ? {} : { appId: params.appId }),
+      headers: headerRecord(request.headers),
+      body: undefined,
+      status: 0,
+    };
+    requests.push(record);
+    const verdict = await checkRequest(spec, request);
+    record.body = verdict.body;
+    const hit = book.take({ path: spec.path, callId: params.callId });
+    if (hit) {
+      record.scenario = hit.name;
+      const status = scenarioStatus[hit.name];
+      record.status = status ?? "networkError";
+      if (status === undefined) return "networkError";
+      return {
+        kind: "failure",
+        response: errorResponse(spec.path, status, request, { retryAfter: hit.retryAfter }),
+      };
+    }
+    if (!verdict.ok) {
+      record.status = verdict.status;
+      return {
+        kind: "failure",
+        response: errorResponse(spec.path, verdict.status, request, { message: verdict.message }),
+      };
+    }
+    const callId = normalizeId(params.callId);
+    let operationId: string;
+    try {
+      operationId = newOperationId();
+    } catch (error) {
+      record.status = 500; // what MSW answers for a handler that throws
+      throw error;
+    }
+    const location = `${base}${spec.resourcePrefix}/calls/${encodeURIComponent(callId)}/operations/${encodeURIComponent(operationId)}`;
+    const requestBody = verdict.body as CancelMediaProcessingBody<GraphPath> | undefined;
+    const issued: IssuedOperation = {
+      path: spec.path,
+      specOperationId: spec.operationId,
+      flavour: spec.flavour,
+      callId,
+      ...(params.appId === undefined ? {} : { appId: params.appId }),
+      operationId,
+      location,
+      // `null` is Graph's "not set" (Microsoft's SDKs send it), like an absent clientContext.
+      ...(requestBody?.clientContext == null ? {} : { clientContext: requestBody.clientContext }),
+      resourcePrefix: spec.resourcePrefix,
+    };
+    operations.push(issued);
+    record.operation = issued;
+    record.status = spec.successStatus;
+    return { kind: "success", location, body: successBody(spec, issued) };
+  }
+
+  function handlersAt(base: string, only: readonly GraphPath[]): HttpHandler[] {
+    const http = createOpenApiHttp<paths>({ baseUrl: base });
+    const handlers: HttpHandler[] = [];
+    const app = specOperation("/app/calls/{callId}/cancelMediaProcessing");
+    const application = specOperation("/applications/{appId}/calls/{callId}/cancelMediaProcessing");
+    const current = specOperation("/communications/calls/{callId}/cancelMediaProcessing");
+    if (only.includes(app.path)) {
+      handlers.push(
+        http.post("/app/calls/{callId}/cancelMediaProcessing", async ({ params, request, response }) => {
+          const outcome = await answer(app, base, request, params);
+          if (outcome === "networkError") return response.untyped(HttpResponse.error());
+          if (outcome.kind === "failure") return response.untyped(outcome.response);
+          // Present-day beta answers 200 with the operation here (the 2018 page said 202, no body);
+          // the spec lists both and the mock answers its lowest 2xx, as Prism does.
+          if (outcome.body === undefined) throw new Error("spec: /app success has a body");
+          return response(200).json(outcome.body, { headers: successHeaders(outcome.location, request) });
+        }),
+      );
+    }
+    if (only.includes(application.path)) {
+      handlers.push(
+        http.post(
+          "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+          async ({ params, request, response }) => {
+            const outcome = await answer(application, base, request, params);
+            if (outcome === "networkError") return response.untyped(HttpResponse.error());
+            if (outcome.kind === "failure") return response.untyped(outcome.response);
+            return response(202).empty({ headers: successHeaders(outcome.location, request) });
+          },
+        ),
+      );
+    }
+    if (only.includes(current.path)) {
+      handlers.push(
+        http.post(
+          "/communications/calls/{callId}/cancelMediaProcessing",
+          async ({ params, request, response }) => {
+            const outcome = await answer(current, base, request, params);
+            if (outcome === "networkError") return response.untyped(HttpResponse.error());
+            if (outcome.kind === "failure") return response.untyped(outcome.response);
+            if (outcome.body === undefined) throw new Error("spec: /communications success has a body");
+            return response(200).json(outcome.body, { headers: successHeaders(outcome.location, request) });
+          },
+        ),
+      );
+    }
+    return handlers;
+  }
+
+  const handlers: HttpHandler[] = [];
+  if (baseUrls) {
+    const all = specOperations().map((op) => op.path);
+    for (const base of baseUrls) handlers.push(...handlersAt(base, all));
+  } else {
+    const bases = new Set(specOperations().flatMap((op) => op.servers));
+    for (const base of bases) {
+      const here = specOperations()
+        .filter((op) => op.servers.includes(base))
+        .map((op) => op.path);
+      handlers.push(...handlersAt(base.replace(/\/+$/, ""), here));
+    }
+  }
+
+  function findOperation(reference: OperationReference): IssuedOperation {
+    const issued = operations.find((op) => op === reference);
+    if (issued) return issued;
+    const text = typeof reference === "string" ? reference : String(reference?.operationId);
+    const parsed =
+      typeof reference === "string"
+        ? parseOperationPath(text)
+        : { callId: normalizeId(String(reference?.callId)), operationId: normalizeId(text) };
+    const wanted = parsed?.operationId ?? normalizeId(text);
+    const found = operations.find(
+      (op) => op.operationId === wanted && (parsed === undefined || parsed.callId === op.callId),
+    );
+    if (!found)
+      throw new UnknownOperationError(
+        text,
+        operations.map((op) => op.operationId),
+      );
+    return found;
+  }
+
+  return {
+    handlers,
+    get requests() {
+      return [...requests];
+    },
+    get operations() {
+      return [...operations];
+    },
+    scenario: (name, scenarioOptions) => book.add(name, scenarioOptions),
+    resetScenarios: () => book.reset(),
+    reset() {
+      book.reset();
+      requests.length = 0;
+      operations.length = 0;
+    },
+    buildNotification: (reference, content) => buildCommsNotifications(findOperation(reference), content),
+    async notify(reference, notifyOptions) {
+      const operation = findOperation(reference);
+      const batch = buildCommsNotifications(operation, notifyOptions);
+      const to = notifyOptions.to ?? options.callbackUrl;
+      if (to === undefined) {
+        throw new MockOptionError(
+          "to",
+          "notify() needs a destination: pass { to: callbackUrl } or give createGraphHandlers a callbackUrl",
+        );
+      }
+      return deliverNotifications(batch, {
+        to,
+        token: notifyOptions.token ?? options.notificationToken,
+        timeoutMs: notifyOptions.timeoutMs,
+        signal: notifyOptions.signal,
+      });
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { parseArgs } from "node:util";
+import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
+import { checkHttpUrl } from "../check-http-url.ts";
+import { MockOptionError } from "../errors.ts";
+import { PrismNotInstalledError, PrismStartError } from "./errors.ts";
+import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPrism } from "./prism-launch.ts";
+
+/** The settings of the mock server command, after flags and environment are read. */
+export interface MockCliSettings {
+  help: boolean;
+  host: string;
+  port: number;
+  callbackUrl: string;
+}
+
+/** Where the command writes; the process's streams by default. */
+export interface MockCliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Resolves when the command should stop (default: SIGINT, SIGTERM, SIGHUP, or the parent process exiting). */
+  stopSignal?: Promise<unknown>;
+  /** Extra options for {@link startPrism} (tests use it to choose where Prism is looked for). */
+  launch?: Pick<PrismLaunchOptions, "searchDirs" | "readyTimeoutMs">;
+}
+
+const command = "graph-comms-mock";
+
+/** The command's help text. */
+export const mockCliUsage = `Usage: ${command} [--host H] [--port N] [--callback-url URL]
+
+Runs Prism's mock of Microsoft Graph cancelMediaProcessing from graph-comms-kit's bundled spec.
+Each request is answered from the spec's examples, and the commsNotifications callback is POSTed
+to the callback URL.
+
+Options (flags win over environment variables):
+  --host H            address to listen on (env HOST; default ${prismDefaults.host})
+  --port N            port to listen on, 0 for any free port (env PORT; default ${prismDefaults.port})
+  --callback-url URL  where notifications go (env CALLBACK_URL; default ${prismDefaults.callbackUrl})
+  --help              show this help
+`;
+
+/**
+ * Reads the command's flags (`--host`, `--port`, `--callback-url`, `--help`) and environment
+ * (`HOST`, `PORT`, `CALLBACK_URL`). Throws {@link MockOptionError} naming the bad flag or variable.
+ *
+ * @example
+ * parseMockCliArgs(["--port", "4020"], {}); // { help: false, host: "127.0.0.1", port: 4020, callbackUrl: "http://127.0.0.1:3978/api/calls" }
+ */
+export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): MockCliSettings {
+  let values: { host?: string; port?: string; "callback-url"?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        "callback-url": { type: "string" },
+        help: { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    throw new MockOptionError("arguments", error instanceof Error ? error.message : String(error));
+  }
+  const pick = (flag: string | undefined, flagName: string, variable: string) => {
+    if (flag !== undefined) return { value: flag, name: flagName };
+    const fromEnv = env[variable];
+    return fromEnv === undefined || fromEnv === "" ? undefined : { value: fromEnv, name: variable };
+  };
+  const host = pick(values.host, "--host", "HOST");
+  const port = pick(values.port, "--port", "PORT");
+  const callback = pick(values["callback-url"], "--callback-url", "CALLBACK_URL");
+  return {
+    help: values.help === true,
+    host: host ? checkHost(host.value, host.name) : prismDefaults.host,
+    port: port ? checkPort(port.value, port.name) : prismDefaults.port,
+    callbackUrl: callback ? checkHttpUrl(callback.value, callback.name).href : prismDefaults.callbackUrl,
+  };
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * A ready-to-paste curl for the current path, with the spec's example call id and request body.
+ *
+ * @example
+ * exampleCurl("http://127.0.0.1:4010"); // "curl -i -X POST 'http://127.0.0.1:4010/communications/calls/57dab8b1-.../cancelMediaProcessing' ..."
+ */
+export function exampleCurl(baseUrl: string): string {
+  const callId = String(resolveSpecRef({ $ref: "#/components/parameters/callId" }).example);
+  const body = JSON.stringify(specExample("currentRequest"));
+  const url = `${baseUrl}/communications/calls/${encodeURIComponent(callId)}/cancelMediaProcessing`;
+  return [
+    `curl -i -X POST ${shellQuote(url)}`,
+    `-H ${shellQuote("Authorization: Bearer any-token")}`,
+    `-H ${shellQuote("Content-Type: application/json")}`,
+    `-d ${shellQuote(body)}`,
+  ].join(" \\\n    ");
+}
+
+const stopOn: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP, or when this process is orphaned (its parent,
+ * such as `npm start`, died without passing the signal on); `dispose` removes the listeners.
+ */
+function stopSignals(): { signal: Promise<string>; dispose: () => void } {
+  let on: (signal: string) => void = () => {};
+  const parent = process.ppid;
+  const orphanCheck = setInterval(() => {
+    if (process.ppid !== parent) on("parent exited");
+  }, 1_000);
+  orphanCheck.unref();
+  const dispose = () => {
+    clearInterval(orphanCheck);
+    for (const name of stopOn) process.off(name, on);
+  };
+  const signal = new Promise<string>((resolve) => {
+    on = (received) => {
+      dispose();
+      resolve(received);
+    };
+    for (const name of stopOn) process.on(name, on);
+  });
+  return { signal, dispose };
+}
+
+/**
+ * Runs the mock server command until Ctrl-C / SIGTERM / SIGHUP or the loss of its parent process
+ * (then stops Prism and exits 0), or until Prism exits on its own (its exit code). Bad flags exit 2 with the problem and the usage; a
+ * missing Prism or a taken port exit 1 with what to do.
+ *
+ * @example
+ * process.exitCode = await runMockCli(process.argv.slice(2), process.env);
+ */
+export async function runMockCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: MockCliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+): Promise<number> {
+  let settings: MockCliSettings;
+  try {
+    settings = parseMockCliArgs(argv, env);
+  } catch (error) {
+    if (!(error instanceof MockOptionError)) throw error;
+    io.err(`${command}: ${error.message}\n\n${mockCliUsage}`);
+    return 2;
+  }
+  if (settings.help) {
+    io.out(mockCliUsage);
+    return 0;
+  }
+  const signals = io.stopSignal === undefined ? stopSignals() : undefined;
+  const stop: Promise<unknown> = io.stopSignal ?? signals?.signal ?? new Promise(() => {});
+  let prism: Awaited<ReturnType<typeof startPrism>>;
+  try {
+    prism = await startPrism({
+      host: settings.host,
+      port: settings.port,
+      callbackUrl: settings.callbackUrl,
+      onOutput: (text) => io.out(text),
+      ...io.launch,
+    });
+  } catch (error) {
+    signals?.dispose();
+    if (error instanceof PrismNotInstalledError || error instanceof PrismStartError) {
+      io.err(`${command}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  io.out(
+    [
+      "",
+      `Mock Microsoft Graph (Prism) is listening on ${prism.url}`,
+      "Try it:",
+      `  ${exampleCurl(prism.url)}`,
+      `Notifications (the commsNotifications callback) are POSTed to ${prism.callbackUrl}`,
+      "  Each is the spec's example: its ids match the Location Prism answers (the spec's example ids,",
+      "  whatever call id you sent). Prism sends no Authorization header, and it sends a callback for",
+      "  every request, even one it answered with an error.",
+      "Press Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+  const outcome = await Promise.race([stop.then(() => "stop" as const), prism.exited]);
+  signals?.dispose();
+  if (outcome === "stop") {
+    await prism.stop();
+    io.out("Mock stopped.\n");
+    return 0;
+  }
+  await prism.stop();
+  io.err(`${command}: Prism exited unexpectedly (code ${outcome ?? "signal"})\n`);
+  return typeof outcome === "number" && outcome !== 0 ? outcome : 1;
+}

@@ -1,0 +1,186 @@
+import { normalizeId } from "../core/operation-id.ts";
+import { MockOptionError } from "./errors.ts";
+import type { GraphPath } from "./spec-operations.ts";
+
+/** The failures the handlers can be told to produce, each answered as the spec documents it. */
+export type ScenarioName =
+  | "throttled"
+  | "serviceUnavailable"
+  | "notFound"
+  | "forbidden"
+  | "serverError"
+  | "networkError";
+
+/** Options every scenario takes. */
+export interface ScenarioOptions {
+  /** How many matching requests get the failure before the handlers answer normally again. Default: every one, until reset. */
+  times?: number;
+  /** Only requests for this call (any spelling of the id). Default: every call. */
+  callId?: string;
+  /** Only requests to this path template. Default: every path. */
+  path?: GraphPath;
+}
+
+/** Options of the scenarios whose response carries `Retry-After`. */
+export interface RetryScenarioOptions extends ScenarioOptions {
+  /**
+   * The `Retry-After` value: seconds (may be fractional) or an HTTP date. Default for `throttled`:
+   * the spec's example (`2.128`); for `serviceUnavailable`: no header.
+   */
+  retryAfter?: number | string;
+}
+
+/** The options of each scenario. */
+export interface ScenarioOptionsByName {
+  throttled: RetryScenarioOptions;
+  serviceUnavailable: RetryScenarioOptions;
+  notFound: ScenarioOptions;
+  forbidden: ScenarioOptions;
+  serverError: ScenarioOptions;
+  networkError: ScenarioOptions;
+}
+
+/** The HTTP status each scenario answers with (`networkError` answers none: the request fails). */
+export const scenarioStatus = {
+  throttled: 429,
+  serviceUnavailable: 503,
+  notFound: 404,
+  forbidden: 403,
+  serverError: 500,
+  networkError: undefined,
+} as const satisfies Record<ScenarioName, number | undefined>;
+
+/** A scenario that is in force; returned by `graph.scenario(...)`. */
+export interface ScenarioHandle {
+  readonly name: ScenarioName;
+  /** Requests it will still answer (`Infinity` until reset when no `times` was given). */
+  readonly remaining: number;
+  /** Requests it has answered so far. */
+  readonly used: number;
+  /** Takes the scenario out of force at once. */
+  reset(): void;
+}
+
+/** A scenario picked for one request. */
+export interface ScenarioHit {
+  name: ScenarioName;
+  retryAfter: string | undefined;
+}
+
+interface ActiveScenario {
+  name: ScenarioName;
+  remaining: number;
+  used: number;
+  callId: string | undefined;
+  path: GraphPath | undefined;
+  retryAfter: string | undefined;
+}
+
+const known = Object.keys(scenarioStatus) as ScenarioName[];
+const optionNames = new Set(["times", "callId", "path", "retryAfter"]);
+
+function checkTimes(times: unknown): number {
+  if (times === undefined) return Number.POSITIVE_INFINITY;
+  if (times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && (times as number) >= 1)) {
+    return times as number;
+  }
+  throw new MockOptionError(
+    "times",
+    `times must be a whole number of at least 1 (or Infinity), got ${String(times)}`,
+  );
+}
+
+function checkRetryAfter(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return String(value);
+  if (typeof value === "string" && value.trim() !== "") return value.trim();
+  throw new MockOptionError(
+    "retryAfter",
+    `retryAfter must be a number of seconds (0 or more) or a non-empty HTTP date, got ${JSON.stringify(value)}`,
+  );
+}
+
+/**
+ * The scenarios in force for one set of handlers. The first scenario (in the order they were
+ * added) that matches a request answers it and counts one use; spent scenarios drop out.
+ *
+ * @example
+ * const book = new ScenarioBook(() => "2.128");
+ * book.add("throttled", { times: 2 });
+ * book.take({ path, callId }); // { name: "throttled", retryAfter: "2.128" }
+ */
+export class ScenarioBook {
+  readonly #active: ActiveScenario[] = [];
+
+  constructor(private readonly defaultRetryAfter: (name: ScenarioName) => string | undefined) {}
+
+  /** Puts a scenario in force; throws {@link MockOptionError} on an unknown name or a bad option. */
+  add<N extends ScenarioName>(name: N, options: ScenarioOptionsByName[N] = {}): ScenarioHandle {
+    if (!known.includes(name)) {
+      throw new MockOptionError(
+        "scenario",
+        `unknown scenario ${JSON.stringify(name)}; use one of ${known.join(", ")}`,
+      );
+    }
+    if (typeof options !== "object" || options === null) {
+      throw new MockOptionError("options", `scenario options must be an object, got ${String(options)}`);
+    }
+    for (const key of Object.keys(options)) {
+      const allowed =
+        key === "retryAfter" ? name === "throttled" || name === "serviceUnavailable" : optionNames.has(key);
+      if (!allowed) throw new MockOptionError(key, `scenario "${name}" has no option ${JSON.stringify(key)}`);
+    }
+    const { callId, path } = options;
+    if (callId !== undefined && (typeof callId !== "string" || callId.trim() === "")) {
+      throw new MockOptionError("callId", `callId must be a non-empty string, got ${JSON.stringify(callId)}`);
+    }
+    const retryAfter = "retryAfter" in options ? checkRetryAfter(options.retryAfter) : undefined;
+    const scenario: ActiveScenario = {
+      name,
+      remaining: checkTimes(options.times),
+      used: 0,
+      callId: callId === undefined ? undefined : normalizeId(callId),
+      path,
+      retryAfter: retryAfter ?? this.defaultRetryAfter(name),
+    };
+    this.#active.push(scenario);
+    return {
+      name,
+      get remaining() {
+        return scenario.remaining;
+      },
+      get used() {
+        return scenario.used;
+      },
+      reset: () => {
+        scenario.remaining = 0;
+        this.#drop(scenario);
+      },
+    };
+  }
+
+  /** The scenario that answers a request for `callId` on `path`, if any; counts one use. */
+  take(request: { path: GraphPath; callId: string }): ScenarioHit | undefined {
+    const callId = normalizeId(request.callId);
+    const scenario = this.#active.find(
+      (s) =>
+        (s.callId === undefined || s.callId === callId) && (s.path === undefined || s.path === request.path),
+    );
+    if (!scenario) return undefined;
+    scenario.remaining -= 1;
+    scenario.used += 1;
+    if (scenario.remaining <= 0) this.#drop(scenario);
+    return { name: scenario.name, retryAfter: scenario.retryAfter };
+  }
+
+  /** Takes every scenario out of force. */
+  reset(): void {
+    for (const scenario of this.#active) scenario.remaining = 0;
+    this.#active.length = 0;
+  }
+
+  #drop(scenario: ActiveScenario): void {
+    const at = this.#active.indexOf(scenario);
+    if (at >= 0) this.#active.splice(at, 1);
+  }
+}

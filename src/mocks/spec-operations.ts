@@ -1,0 +1,149 @@
+import type { paths } from "../../generated/schema.d.ts";
+import {
+  exampleNameOf,
+  isSpecNode,
+  resolveSpecRef,
+  type SpecNode,
+  specDocument,
+  specExampleObject,
+} from "../core/spec-document.ts";
+
+/** A path of the spec that accepts `POST cancelMediaProcessing`. */
+export type GraphPath = keyof paths;
+
+/**
+ * Which contract an operation follows, named as the spec names its examples: `seed` (2018: `202`,
+ * no body, `/app/...` resources) or `current` (`200` with the operation body, `/communications/...`).
+ */
+export type ContractFlavour = "seed" | "current";
+
+/** What the mocks need to know about one operation of the spec, all read from `generated/openapi.json`. */
+export interface SpecOperation {
+  /** The path template, such as `/communications/calls/{callId}/cancelMediaProcessing`. */
+  path: GraphPath;
+  /** The spec's operationId, such as `cancelMediaProcessing`. */
+  operationId: string;
+  /** The server URLs the spec lists for this path (path-level servers first, else the global ones). */
+  servers: string[];
+  /** The contract this operation follows (the name of its request body's example). */
+  flavour: ContractFlavour;
+  /** JSON pointer of the request body schema. */
+  requestSchema: string;
+  /** Whether the spec requires a request body. */
+  requestBodyRequired: boolean;
+  /** The success status (the lowest 2xx the spec lists). */
+  successStatus: number;
+  /** JSON pointer of the success body schema, when the success response has a body. */
+  successBodySchema: string | undefined;
+  /** Name of the success body's example in `components.examples`, when there is one. */
+  successBodyExample: string | undefined;
+  /** The resource prefix before `/calls/...` in Location and notifications (`/app`, `/communications`). */
+  resourcePrefix: string;
+  /** Name of the `components.examples` entry holding this flavour's notification batch. */
+  notificationExample: string;
+}
+
+const jsonType = "application/json";
+
+function schemaPointer(media: SpecNode): string {
+  const schema = media.schema;
+  if (isSpecNode(schema) && typeof schema.$ref === "string") return schema.$ref;
+  throw new Error("spec: media types of this spec are expected to $ref a component schema");
+}
+
+function firstExampleName(media: SpecNode): string | undefined {
+  const examples = media.examples;
+  if (!isSpecNode(examples)) return undefined;
+  const first = Object.values(examples)[0];
+  return first === undefined ? undefined : exampleNameOf(first);
+}
+
+function notificationExampleName(flavour: ContractFlavour): string {
+  const webhook = resolveSpecRef(
+    specDocument.webhooks && (specDocument.webhooks as SpecNode).commsNotifications,
+  );
+  const body = resolveSpecRef(resolveSpecRef(webhook.post).requestBody);
+  const media = resolveSpecRef((body.content as SpecNode)[jsonType]);
+  const examples = media.examples as SpecNode;
+  return exampleNameOf(examples[flavour]);
+}
+
+function resourcePrefixOf(notificationExample: string): string {
+  const batch = specExampleObject(notificationExample);
+  const first = (batch.value as SpecNode[])[0];
+  const resource = first?.resourceUrl ?? first?.resource;
+  if (typeof resource !== "string") throw new Error(`spec: example ${notificationExample} names no resource`);
+  const at = resource.indexOf("/calls/");
+  if (at < 0) throw new Error(`spec: example ${notificationExample} resource is not under /calls/`);
+  return resource.slice(0, at);
+}
+
+function serverUrls(pathItem: SpecNode): string[] {
+  const servers = (pathItem.servers ?? specDocument.servers) as SpecNode[];
+  return servers.map((server) => String(server.url));
+}
+
+function readOperation(path: string, pathItem: SpecNode): SpecOperation {
+  const post = resolveSpecRef(pathItem.post);
+  const requestBody = resolveSpecRef(post.requestBody);
+  const requestMedia = resolveSpecRef((requestBody.content as SpecNode)[jsonType]);
+  const flavour = requestExampleKey(requestMedia);
+  if (flavour !== "seed" && flavour !== "current") {
+    throw new Error(`spec: ${path} request body example should be named "seed" or "current"`);
+  }
+  const responses = post.responses as SpecNode;
+  const successStatus = Object.keys(responses)
+    .filter((code) => /^2\d\d$/.test(code))
+    .map(Number)
+    .sort((a, b) => a - b)[0];
+  if (successStatus === undefined) throw new Error(`spec: ${path} has no 2xx response`);
+  const success = resolveSpecRef(responses[String(successStatus)]);
+  const successMedia = isSpecNode(success.content) ? success.content[jsonType] : undefined;
+  const notificationExample = notificationExampleName(flavour);
+  return {
+    path: path as GraphPath,
+    operationId: String(post.operationId),
+    servers: serverUrls(pathItem),
+    flavour,
+    requestSchema: schemaPointer(requestMedia),
+    requestBodyRequired: requestBody.required === true,
+    successStatus,
+    successBodySchema: successMedia === undefined ? undefined : schemaPointer(resolveSpecRef(successMedia)),
+    successBodyExample:
+      successMedia === undefined ? undefined : firstExampleName(resolveSpecRef(successMedia)),
+    resourcePrefix: resourcePrefixOf(notificationExample),
+    notificationExample,
+  };
+}
+
+function requestExampleKey(media: SpecNode): string | undefined {
+  return isSpecNode(media.examples) ? Object.keys(media.examples)[0] : undefined;
+}
+
+let cached: SpecOperation[] | undefined;
+
+/**
+ * Every `POST` operation of the bundled spec, read once.
+ *
+ * @example
+ * specOperations().map((op) => op.path);
+ * // ["/app/calls/{callId}/cancelMediaProcessing", "/applications/{appId}/calls/{callId}/cancelMediaProcessing", ...]
+ */
+export function specOperations(): readonly SpecOperation[] {
+  cached ??= Object.entries(specDocument.paths as SpecNode)
+    .filter(([, item]) => isSpecNode(item) && isSpecNode(item.post))
+    .map(([path, item]) => readOperation(path, item as SpecNode));
+  return cached;
+}
+
+/**
+ * The operation of the spec at a path template.
+ *
+ * @example
+ * specOperation("/communications/calls/{callId}/cancelMediaProcessing").successStatus; // 200
+ */
+export function specOperation(path: GraphPath): SpecOperation {
+  const found = specOperations().find((op) => op.path === path);
+  if (!found) throw new Error(`spec: no POST operation at ${path}`);
+  return found;
+}
