@@ -25,7 +25,11 @@ export interface WaitOptions {
 
 /** Options of {@link createOperationTracker}. */
 export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
-  /** Where final notifications are kept. Default: an in-memory store built from `ttlMs` and `maxEntries`. */
+  /**
+   * Where final notifications are kept. Default: an in-memory store built from `ttlMs` and
+   * `maxEntries`. A shared store (`createRedisOperationStore` of `graph-comms-kit/redis`) lets several
+   * instances wait for notifications that any of them receives.
+   */
   store?: OperationStore;
   /** The default `wait()` timeout, in ms. Default 30 s (Graph's quick actions); use more for prompts and recordings. */
   timeoutMs?: number;

@@ -62,6 +62,7 @@ export interface RedisOperationStoreOptions {
 
 /** The Redis {@link OperationStore}: shared by every instance that uses the same Redis and prefix. */
 export interface RedisOperationStore extends OperationStore {
+  /** Tells `listener` of every key any instance records on this prefix, and of reconnections. */
   subscribe(listener: OperationStoreListener): () => void;
   /** Disconnects the store's subscriber (the client passed in stays open). Idempotent. */
   close(): Promise<void>;
