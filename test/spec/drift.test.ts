@@ -10,7 +10,9 @@ async function script(dir: string, name: string): Promise<{ code: number; output
   return { code, output: stdout + stderr };
 }
 
-describe("check:generated catches a spec edited without regenerating", () => {
+// Each test runs the generator or the check in a copy of the project (a few seconds each, more on a
+// loaded machine): bounded, but above the default 20 s per test.
+describe("check:generated catches a spec edited without regenerating", { timeout: 90_000 }, () => {
   let copy: ProjectCopy;
   let dir = "";
 
