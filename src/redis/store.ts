@@ -115,14 +115,29 @@ export async function createRedisOperationStore(
   // node-redis throws an `error` event that nobody listens to; the store's failures surface as
   // rejected `add`/`get` calls (logged once per outage by the receiver), so these are dropped.
   subscriber.on("error", () => {});
+  let deadline: ReturnType<typeof setTimeout> | undefined;
   try {
-    await subscriber.connect();
-    await subscriber.subscribe(keyPrefix, (message) => announce(message));
+    // node-redis retries a connection for ever: a Redis that goes away now would hang the caller.
+    const late = new Promise<never>((_, reject) => {
+      deadline = setTimeout(
+        () => reject(new Error(`no answer within ${commandTimeoutMs} ms`)),
+        commandTimeoutMs,
+      );
+    });
+    await Promise.race([
+      (async () => {
+        await subscriber.connect();
+        await subscriber.subscribe(keyPrefix, (message) => announce(message));
+      })(),
+      late,
+    ]);
   } catch (cause) {
     subscriber.destroy();
     throw new StoreUnavailableError(`could not subscribe to Redis channel ${keyPrefix}: ${why(cause)}`, {
       cause,
     });
+  } finally {
+    clearTimeout(deadline);
   }
   // Both connections are up now, so `ready` means "reconnected". node-redis subscribes again before
   // the subscriber says it: from then on nothing is missed, and what was missed is in Redis. The

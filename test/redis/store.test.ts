@@ -202,6 +202,31 @@ describe("createRedisOperationStore", () => {
     expect(errors).toHaveLength(1);
   });
 
+  it("gives up with StoreUnavailableError when its subscriber cannot connect within commandTimeoutMs", async () => {
+    let destroyed = false;
+    const stuck = {
+      isReady: true,
+      sendCommand: async () => null,
+      on: () => {},
+      off: () => {},
+      duplicate: () => ({
+        connect: () => new Promise(() => {}),
+        subscribe: async () => {},
+        on: () => {},
+        close: async () => {},
+        destroy: () => {
+          destroyed = true;
+        },
+      }),
+    };
+    await expect(createRedisOperationStore({ client: stuck, commandTimeoutMs: 100 })).rejects.toThrow(
+      new StoreUnavailableError(
+        "could not subscribe to Redis channel graph-comms-kit:operation:: no answer within 100 ms",
+      ),
+    );
+    expect(destroyed).toBe(true);
+  });
+
   it("refuses bad options with InvalidArgumentError", async () => {
     const client = await connect();
     await expect(createRedisOperationStore({ client, ttlMS: 5 } as never)).rejects.toThrow(
