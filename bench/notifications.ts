@@ -203,6 +203,11 @@ row("full handler, Request -> 202", full, "informational");
 await redisRow();
 if (sink < 0) console.log(sink);
 
+// The bounds on hostile input (refusal time, memory store eviction): bench/notification-bounds.ts.
+const bounds = await import("./notification-bounds.ts");
+bounds.hostileRefusals();
+bounds.memoryStoreAdds();
+
 /**
  * The tracker on the Redis store, 32 notifications in flight, against the memory store under the
  * same driver in the same trial. Redis is emptied before each run, as each memory run has a fresh

@@ -203,7 +203,14 @@ export interface components {
             resource?: string;
             /** @description The changed resource's path (current name), such as `/communications/calls/{callId}/operations/{operationId}`. */
             resourceUrl?: string;
-            /** @description The changed resource (open: its shape depends on the resource). */
+            /**
+             * @description The changed resource (open: its shape depends on the resource). graph-comms-kit's parser
+             *     refuses a body whose objects and arrays nest more than 32 levels deep (the batch itself is
+             *     level 1, resourceData level 4). The deepest body in Microsoft's docs reaches level 8 (a roster
+             *     update's participant identity, v1.0 `participant-invite.md`); values nested thousands deep
+             *     overflow the stack of code that copies or logs them recursively (`JSON.stringify`,
+             *     `structuredClone`).
+             */
             resourceData?: {
                 [key: string]: unknown;
             } | {
@@ -216,6 +223,12 @@ export interface components {
          */
         commsNotifications: {
             "@odata.type"?: string;
+            /**
+             * @description At most 1,000 notifications. Graph posts a call's events as they happen, a handful per batch
+             *     (every batch in Microsoft's docs and samples holds one or two), so no real batch comes near
+             *     this; the bound lets a receiver refuse a hostile batch (a 1 MiB body holds up to about
+             *     350,000 empty items) before it spends time on each item.
+             */
             value: components["schemas"]["commsNotification"][];
         };
         /** @description Graph's error body (OData v4). */

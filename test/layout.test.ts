@@ -22,6 +22,8 @@ const rules: readonly {
   { area: "src/core/", may: ["src/core/", "generated/"] },
   { area: "src/client/", may: ["src/client/", "src/core/", "generated/"] },
   { area: "src/notifications/", may: ["src/notifications/", "src/core/", "generated/"] },
+  // The testing kit (Node only): test signing keys; the mocks take them as a signer by shape, not by import.
+  { area: "src/testing/", may: ["src/testing/", "src/core/", "generated/"] },
   // The Redis store implements the notifications entry's store interface and throws its errors.
   { area: "src/redis/", may: ["src/redis/", "src/notifications/", "src/core/", "generated/"] },
   {

@@ -1,24 +1,20 @@
-import { MockOptionError } from "./errors.ts";
+import { fail } from "../core/check.ts";
 
 /**
- * Checks an absolute http(s) URL given as option `option`. Throws {@link MockOptionError} naming
+ * Checks an absolute http(s) URL given as option `option`. Throws `InvalidArgumentError` naming
  * the option otherwise.
  *
  * @example
  * checkHttpUrl("http://127.0.0.1:3978/api/calls", "--callback-url"); // URL
  */
-export function checkHttpUrl(value: string | URL, option: string): URL {
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw new MockOptionError(
-      option,
-      `${option} must be an absolute http(s) URL, got ${JSON.stringify(String(value))}`,
-    );
+export function checkHttpUrl(value: unknown, option: string): URL {
+  if (typeof value !== "string" && !(value instanceof URL)) {
+    fail(option, `must be an absolute http(s) URL, got ${value === null ? "null" : typeof value}`);
   }
+  const url = URL.parse(String(value));
+  if (url === null) fail(option, `must be an absolute http(s) URL, got ${JSON.stringify(String(value))}`);
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new MockOptionError(option, `${option} must use http or https, got ${url.protocol}`);
+    fail(option, `must use http or https, got ${url.protocol}`);
   }
   return url;
 }

@@ -2,12 +2,13 @@ import type { CommsNotifications } from "./notification-builder.ts";
 
 /**
  * The errors of the mocks (`graph-comms-kit/mocks` and `/mocks/prism`): {@link MocksError} for what
- * goes wrong at run time, and {@link MockOptionError}, a `TypeError`, for a bad option.
+ * goes wrong at run time. A bad option or CLI flag throws the package's one `InvalidArgumentError`
+ * (a `TypeError`, from `src/core/errors.ts`), which names the option by path.
  */
 
 /**
- * The base class of every error the mocks throw at run time (not a bad option: that is a
- * {@link MockOptionError}), so one `instanceof` check catches them all.
+ * The base class of every error the mocks throw at run time (not a bad option: that is an
+ * `InvalidArgumentError`), so one `instanceof` check catches them all.
  *
  * @example
  * await graph.notify(op, { status: "completed" }).catch((e) => { if (e instanceof MocksError) console.error(e.name); });
@@ -15,25 +16,6 @@ import type { CommsNotifications } from "./notification-builder.ts";
 export class MocksError extends Error {
   // Literal names so that minifiers, which rename classes, keep them.
   override readonly name: string = "MocksError";
-}
-
-/**
- * Thrown when an option given to the mocks (handler options, a scenario, `notify()`, a CLI flag)
- * is invalid. The message names the option, the value received and what is accepted.
- *
- * @example
- * try { graph.scenario("throttled", { times: 0 }); } catch (e) { if (e instanceof MockOptionError) console.log(e.option); }
- */
-export class MockOptionError extends TypeError {
-  override readonly name = "MockOptionError";
-
-  constructor(
-    /** The option's name, such as `times` or `--port`. */
-    readonly option: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**

@@ -1,22 +1,29 @@
-import { type HttpHandler, HttpResponse } from "msw";
+import { type HttpHandler, HttpResponse, http } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import type { components, paths } from "../../generated/schema.d.ts";
 import type { CancelMediaProcessingBody } from "../core/call-paths.ts";
+import { checkRecord, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
 import { parseOperationPath } from "../core/operation-path.ts";
 import { specExampleObject } from "../core/spec-document.ts";
 import { checkHttpUrl } from "./check-http-url.ts";
-import { MockOptionError, UnknownOperationError } from "./errors.ts";
+import { UnknownOperationError } from "./errors.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
 import {
+  buildChecked,
   buildCommsNotifications,
   type CommsNotifications,
+  checkContent,
   type NotificationContent,
+  notificationContentKeys,
 } from "./notification-builder.ts";
 import {
+  checkBearerToken,
   type DeliveryOptions,
-  deliverNotifications,
+  deliver,
+  deliveryOptionKeys,
   type NotificationDelivery,
+  type NotificationSigner,
   type NotificationSink,
 } from "./notification-delivery.ts";
 import { specErrorBody, specHeaderExample } from "./odata-error.ts";
@@ -28,23 +35,52 @@ import {
   type ScenarioOptionsByName,
   scenarioStatus,
 } from "./scenarios.ts";
-import { type GraphPath, type SpecOperation, specOperation, specOperations } from "./spec-operations.ts";
+import { type ServedBase, servedBases, unservedRequest } from "./served-bases.ts";
+import { type GraphPath, type SpecOperation, specOperation } from "./spec-operations.ts";
 
 /** Options of {@link createGraphHandlers}; every one is optional. */
 export interface GraphHandlersOptions {
   /**
    * The Graph base URL(s) the code under test sends to, such as `https://graph.microsoft.com/v1.0`
-   * or a local `http://127.0.0.1:4010`. Default: the spec's servers for each path (beta for `/app`
-   * and `/applications`; beta and v1.0 for `/communications`).
+   * or a local `http://127.0.0.1:4010`. Every path is served on each; a base without a version
+   * (`/beta`, `/v1.0`) also serves each path under the versions the spec lists for it, as Graph
+   * does (`{base}/beta/app/...`, `{base}/v1.0/communications/...`), which is what Microsoft's Graph
+   * SDK sends.
+   * @default the spec's servers for each path (beta for `/app` and `/applications`; beta and v1.0 for `/communications`)
    */
   baseUrl?: string | URL | readonly (string | URL)[];
-  /** Default destination of `notify()`: the bot's callback URL or an in-process function. Default: none. */
+  /**
+   * Default destination of `notify()`: the bot's callback URL or an in-process function.
+   * @default undefined (each `notify()` names its `to`)
+   */
   callbackUrl?: string | URL | NotificationSink;
-  /** Default bearer token `notify()` sends. Default: none (no Authorization header). */
+  /**
+   * Default bearer token `notify()` sends; not with `notificationSigner`.
+   * @default undefined (no Authorization header)
+   */
   notificationToken?: string;
-  /** Makes the id of each new operation. Default: `crypto.randomUUID()` (a fresh lowercase dashed GUID). */
+  /**
+   * Default signer of `notify()`: each notification gets a fresh token from it, such as the
+   * testing kit's keys (`createTestSigningKeys()` from `graph-comms-kit/testing`), so a bot with
+   * token checks on accepts it. Not with `notificationToken`.
+   * @default undefined (no Authorization header)
+   */
+  notificationSigner?: NotificationSigner;
+  /**
+   * Makes the id of each new operation.
+   * @default () => crypto.randomUUID() (a fresh lowercase dashed GUID)
+   */
   operationId?: () => string;
 }
+
+const handlerOptionKeys = [
+  "baseUrl",
+  "callbackUrl",
+  "notificationToken",
+  "notificationSigner",
+  "operationId",
+] as const;
+const notifyOptionKeys = [...notificationContentKeys, ...deliveryOptionKeys] as const;
 
 /** One request the handlers received, valid or not, and how they answered it. */
 export interface RecordedRequest {
@@ -54,7 +90,7 @@ export interface RecordedRequest {
   specOperationId: string;
   /** The full request URL. */
   url: string;
-  /** The call id from the URL, as sent (percent-decoded). */
+  /** The call id from the URL, percent-decoded (as sent when it is not valid percent-encoding). */
   callId: string;
   /** The application id from the URL (`/applications/{appId}/...` only). */
   appId?: string;
@@ -72,13 +108,30 @@ export interface RecordedRequest {
 
 /** Options of `notify()`: what the notification says, and where it goes. */
 export interface NotifyOptions extends NotificationContent {
-  /** Where to deliver. Default: the `callbackUrl` given to {@link createGraphHandlers}. */
+  /**
+   * Where to deliver.
+   * @default the `callbackUrl` given to {@link createGraphHandlers}
+   */
   to?: DeliveryOptions["to"];
-  /** Bearer token to send. Default: the `notificationToken` given to {@link createGraphHandlers}. */
+  /**
+   * Bearer token to send (not with `signer`).
+   * @default the `notificationToken` given to {@link createGraphHandlers}
+   */
   token?: string;
-  /** HTTP delivery timeout in milliseconds. Default: 10 000. */
+  /**
+   * Mints the bearer token to send (not with `token`), such as the testing kit's keys.
+   * @default the `notificationSigner` given to {@link createGraphHandlers}
+   */
+  signer?: NotificationSigner;
+  /**
+   * HTTP delivery timeout in milliseconds (`Infinity`: no limit).
+   * @default 10_000
+   */
   timeoutMs?: number;
-  /** Aborts an HTTP delivery. */
+  /**
+   * Aborts an HTTP delivery.
+   * @default undefined
+   */
   signal?: AbortSignal;
 }
 
@@ -129,11 +182,18 @@ type Outcome =
     }
   | { kind: "failure"; response: Response };
 
-function checkBaseUrls(value: GraphHandlersOptions["baseUrl"]): string[] | undefined {
+function checkBaseUrls(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = typeof value === "string" || value instanceof URL ? [value] : [...value];
-  if (list.length === 0) throw new MockOptionError("baseUrl", "baseUrl must name at least one URL");
-  return list.map((entry) => checkHttpUrl(entry, "baseUrl").href.replace(/\/+$/, ""));
+  const list: unknown[] = typeof value === "string" || value instanceof URL ? [value] : [];
+  if (Array.isArray(value)) list.push(...value);
+  else if (list.length === 0) fail("options.baseUrl", "must be a URL or a list of URLs");
+  if (list.length === 0) fail("options.baseUrl", "must name at least one URL");
+  return list.map(
+    (entry, index) =>
+      checkHttpUrl(entry, Array.isArray(value) ? `options.baseUrl[${index}]` : "options.baseUrl")
+        .href.split(/[?#]/)[0]
+        ?.replace(/\/+$/, "") ?? "",
+  );
 }
 
 function headerRecord(headers: Headers): Record<string, string> {
@@ -182,8 +242,11 @@ function errorResponse(
 /**
  * Creates MSW handlers for every path of the spec, typed with the generated `paths`
  * (openapi-msw), that answer as Graph would: the spec's success response with a `Location`
- * naming the request's call id and a fresh operation id (`202`, no body, on the 2018 paths;
- * `200` with the operation, from the spec's example, on `/communications`). A request without a
+ * naming the request's call id and a fresh operation id (`202`, no body, on `/applications/...`;
+ * `200` with the operation, from the spec's example, on `/app/...` and `/communications/...`).
+ * A base URL without a version also serves each path under `/beta` and `/v1.0` as the spec lists
+ * it (what Microsoft's Graph SDK sends); ids that are not valid percent-encoding, and a path under
+ * a version that lacks it, get Graph's `400`. A request without a
  * bearer token gets `401`, an invalid body `400` (non-JSON `415`), in Graph's OData error shape
  * with a message naming the problem. Scenarios make the next requests fail as documented
  * (`429` + `Retry-After`, `503`, `404`, `403`, `500`, or a network error). `notify()` then sends
@@ -198,15 +261,15 @@ function errorResponse(
  * await graph.notify(graph.operations[0], { status: "completed", to: "http://127.0.0.1:3978/api/calls" });
  */
 export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMock {
-  if (typeof options !== "object" || options === null) {
-    throw new MockOptionError("options", "createGraphHandlers options must be an object");
-  }
+  checkRecord("options", options, handlerOptionKeys);
   const baseUrls = checkBaseUrls(options.baseUrl);
   if (options.callbackUrl !== undefined && typeof options.callbackUrl !== "function") {
-    checkHttpUrl(options.callbackUrl, "callbackUrl");
+    checkHttpUrl(options.callbackUrl, "options.callbackUrl");
   }
-  if (options.operationId !== undefined && typeof options.operationId !== "function") {
-    throw new MockOptionError("operationId", "operationId must be a function returning a new id");
+  if (options.operationId !== undefined) checkType("options.operationId", options.operationId, "function");
+  checkBearerToken(options.notificationToken, "options.notificationToken");
+  if (options.notificationToken !== undefined && options.notificationSigner !== undefined) {
+    fail("options.notificationSigner", "cannot be combined with notificationToken: give one or the other");
   }
   const nextOperationId = options.operationId ?? (() => crypto.randomUUID());
   const requests: RecordedRequest[] = [];
@@ -224,27 +287,20 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   function newOperationId(): string {
     const id = nextOperationId();
     if (typeof id !== "string" || id.trim() === "") {
-      throw new MockOptionError(
-        "operationId",
-        `operationId() must return a non-empty string, got ${String(id)}`,
-      );
+      fail("options.operationId()", `must return a non-empty string, got ${String(id)}`);
     }
     const normalized = normalizeId(id);
     if (operations.some((op) => op.operationId === normalized)) {
-      throw new MockOptionError(
-        "operationId",
-        `operationId() returned ${JSON.stringify(id)} twice; ids must be unique`,
-      );
+      fail("options.operationId()", `returned ${JSON.stringify(id)} twice; ids must be unique`);
     }
     return normalized;
   }
 
-  async function answer(
+  function recordOf(
     spec: SpecOperation,
-    base: string,
     request: Request,
-    params: { callId: string; appId?: string },
-  ): Promise<Outcome | "networkError"> {
+    params: { callId: string; appId?: string | undefined },
+  ): RecordedRequest {
     const record: RecordedRequest = {
       path: spec.path,
       specOperationId: spec.operationId,
@@ -256,6 +312,16 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       status: 0,
     };
     requests.push(record);
+    return record;
+  }
+
+  async function answer(
+    spec: SpecOperation,
+    base: string,
+    request: Request,
+    params: { callId: string; appId?: string },
+  ): Promise<Outcome | "networkError"> {
+    const record = recordOf(spec, request, params);
     const verdict = await checkRequest(spec, request);
     record.body = verdict.body;
     const hit = book.take({ path: spec.path, callId: params.callId });
@@ -305,14 +371,14 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   }
 
   function handlersAt(base: string, only: readonly GraphPath[]): HttpHandler[] {
-    const http = createOpenApiHttp<paths>({ baseUrl: base });
+    const api = createOpenApiHttp<paths>({ baseUrl: base });
     const handlers: HttpHandler[] = [];
     const app = specOperation("/app/calls/{callId}/cancelMediaProcessing");
     const application = specOperation("/applications/{appId}/calls/{callId}/cancelMediaProcessing");
     const current = specOperation("/communications/calls/{callId}/cancelMediaProcessing");
     if (only.includes(app.path)) {
       handlers.push(
-        http.post("/app/calls/{callId}/cancelMediaProcessing", async ({ params, request, response }) => {
+        api.post("/app/calls/{callId}/cancelMediaProcessing", async ({ params, request, response }) => {
           const outcome = await answer(app, base, request, params);
           if (outcome === "networkError") return response.untyped(HttpResponse.error());
           if (outcome.kind === "failure") return response.untyped(outcome.response);
@@ -325,7 +391,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     }
     if (only.includes(application.path)) {
       handlers.push(
-        http.post(
+        api.post(
           "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
           async ({ params, request, response }) => {
             const outcome = await answer(application, base, request, params);
@@ -338,7 +404,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     }
     if (only.includes(current.path)) {
       handlers.push(
-        http.post(
+        api.post(
           "/communications/calls/{callId}/cancelMediaProcessing",
           async ({ params, request, response }) => {
             const outcome = await answer(current, base, request, params);
@@ -353,19 +419,34 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     return handlers;
   }
 
-  const handlers: HttpHandler[] = [];
-  if (baseUrls) {
-    const all = specOperations().map((op) => op.path);
-    for (const base of baseUrls) handlers.push(...handlersAt(base, all));
-  } else {
-    const bases = new Set(specOperations().flatMap((op) => op.servers));
-    for (const base of bases) {
-      const here = specOperations()
-        .filter((op) => op.servers.includes(base))
-        .map((op) => op.path);
-      handlers.push(...handlersAt(base.replace(/\/+$/, ""), here));
-    }
-  }
+  const bases = servedBases(baseUrls);
+
+  /**
+   * Answers, before the typed handlers, what they cannot: a request whose ids are not valid
+   * percent-encoding (`%E0%A4%A`; MSW's own path matching throws on it and answers 500 with a stack
+   * trace), and a spec path under a version Graph lacks it in (`/v1.0/app/...`). Graph answers
+   * both with 400; the request is recorded like any other.
+   */
+  const unservedHandler = http.post(
+    ({ request }) => unservedRequest(bases, request.url) !== undefined,
+    async ({ request }) => {
+      const found = unservedRequest(bases, request.url);
+      if (!found) return undefined; // matched by the predicate: cannot happen
+      const spec = specOperation(found.path);
+      const record = recordOf(spec, request, { callId: found.callId, appId: found.appId });
+      record.body = (await checkRequest(spec, request)).body;
+      record.status = 400;
+      const message =
+        found.problem === "malformed"
+          ? `Invalid request: the URL path segment ${JSON.stringify(found.segment)} is not valid percent-encoding.`
+          : `Resource not found for the segment '${found.segment}'. (${found.path} is not served under this API version.)`;
+      return errorResponse(spec.path, 400, request, { message });
+    },
+  );
+  const handlers: HttpHandler[] = [
+    unservedHandler,
+    ...bases.flatMap((served: ServedBase) => handlersAt(served.base, served.paths)),
+  ];
 
   function findOperation(reference: OperationReference): IssuedOperation {
     const issued = operations.find((op) => op === reference);
@@ -404,21 +485,26 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     },
     buildNotification: (reference, content) => buildCommsNotifications(findOperation(reference), content),
     async notify(reference, notifyOptions) {
+      checkContent(notifyOptions, "options", notifyOptionKeys);
       const operation = findOperation(reference);
-      const batch = buildCommsNotifications(operation, notifyOptions);
+      const batch = buildChecked(operation, notifyOptions);
       const to = notifyOptions.to ?? options.callbackUrl;
       if (to === undefined) {
-        throw new MockOptionError(
-          "to",
-          "notify() needs a destination: pass { to: callbackUrl } or give createGraphHandlers a callbackUrl",
-        );
+        fail("options.to", "is required: pass { to: callbackUrl } or give createGraphHandlers a callbackUrl");
       }
-      return deliverNotifications(batch, {
-        to,
-        token: notifyOptions.token ?? options.notificationToken,
-        timeoutMs: notifyOptions.timeoutMs,
-        signal: notifyOptions.signal,
-      });
+      // The call's own token or signer wins over the defaults given to createGraphHandlers.
+      const own = notifyOptions.token !== undefined || notifyOptions.signer !== undefined;
+      return deliver(
+        batch,
+        {
+          to,
+          token: own ? notifyOptions.token : options.notificationToken,
+          signer: own ? notifyOptions.signer : options.notificationSigner,
+          timeoutMs: notifyOptions.timeoutMs,
+          signal: notifyOptions.signal,
+        },
+        "options",
+      );
     },
   };
 }

@@ -4,7 +4,8 @@
  * browsers); the Prism mock server (Node only) is in `graph-comms-kit/mocks/prism`.
  */
 
-export { MockOptionError, NotificationDeliveryError, UnknownOperationError } from "./errors.ts";
+export { InvalidArgumentError } from "../core/errors.ts";
+export { MocksError, NotificationDeliveryError, UnknownOperationError } from "./errors.ts";
 export {
   createGraphHandlers,
   type GraphHandlersOptions,
@@ -25,6 +26,7 @@ export {
   type DeliveryOptions,
   deliverNotifications,
   type NotificationDelivery,
+  type NotificationSigner,
   type NotificationSink,
 } from "./notification-delivery.ts";
 export type { ODataError } from "./odata-error.ts";

@@ -1,7 +1,7 @@
 import type { components } from "../../generated/schema.d.ts";
+import { checkRecord, fail } from "../core/check.ts";
 import { isGuid, normalizeId } from "../core/operation-id.ts";
 import { type SpecNode, specExampleObject } from "../core/spec-document.ts";
-import { MockOptionError } from "./errors.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
 import { specOperation } from "./spec-operations.ts";
 
@@ -19,15 +19,19 @@ export interface NotificationContent {
   /** The operation's status. */
   status: NotifiedStatus;
   /**
-   * The outcome details. Default for `failed`: the spec's example (`400` / `8508`, "the operation
-   * was cancelled"); for `running` and `completed`: none.
+   * The outcome details.
+   * @default for `failed` the spec's example (`400` / `8508`, "the operation was cancelled"); for `running` and `completed` none
    */
   resultInfo?: components["schemas"]["resultInfo"];
-  /** Default: the `clientContext` of the request that created the operation (none when it had none). */
+  /**
+   * The client context the notification echoes.
+   * @default the `clientContext` of the request that created the operation (none when it had none)
+   */
   clientContext?: string;
   /**
-   * `notification` (default): ids as the seed's notification spells them, uppercase 32 hex digits
-   * without dashes; `location`: as in the `Location` header, lowercase dashed.
+   * `notification`: ids as the seed's notification spells them, uppercase 32 hex digits without
+   * dashes; `location`: as in the `Location` header, lowercase dashed.
+   * @default "notification"
    */
   idSpelling?: IdSpelling;
 }
@@ -47,25 +51,31 @@ function failedResultInfo(): components["schemas"]["resultInfo"] {
   return (data?.resultInfo ?? {}) as components["schemas"]["resultInfo"]; // specExampleObject gave a fresh copy
 }
 
-function checkContent(content: NotificationContent): void {
-  if (typeof content !== "object" || content === null) {
-    throw new MockOptionError("options", "notification options must be an object with a status");
-  }
+/** The keys of {@link NotificationContent}. */
+export const notificationContentKeys = ["status", "resultInfo", "clientContext", "idSpelling"] as const;
+
+/** Checks what a notification says; `path` names the options in errors, `allowed` their keys. */
+export function checkContent(
+  content: NotificationContent,
+  path = "content",
+  allowed: readonly string[] = notificationContentKeys,
+): void {
+  checkRecord(path, content, allowed);
   if (!statuses.includes(content.status)) {
-    throw new MockOptionError(
-      "status",
-      `status must be one of ${statuses.join(", ")}, got ${JSON.stringify(content.status)}`,
-    );
+    fail(`${path}.status`, `must be one of ${statuses.join(", ")}, got ${JSON.stringify(content.status)}`);
   }
   if (content.clientContext !== undefined && typeof content.clientContext !== "string") {
-    throw new MockOptionError("clientContext", "clientContext must be a string");
+    fail(`${path}.clientContext`, "must be a string");
+  }
+  if (
+    content.resultInfo !== undefined &&
+    (typeof content.resultInfo !== "object" || content.resultInfo === null)
+  ) {
+    fail(`${path}.resultInfo`, 'must be an object such as { code: 400, subcode: 8508, message: "..." }');
   }
   const spelling = content.idSpelling;
   if (spelling !== undefined && spelling !== "notification" && spelling !== "location") {
-    throw new MockOptionError(
-      "idSpelling",
-      `idSpelling must be "notification" or "location", got ${String(spelling)}`,
-    );
+    fail(`${path}.idSpelling`, `must be "notification" or "location", got ${JSON.stringify(spelling)}`);
   }
 }
 
@@ -86,6 +96,11 @@ export function buildCommsNotifications(
   content: NotificationContent,
 ): CommsNotifications {
   checkContent(content);
+  return buildChecked(operation, content);
+}
+
+/** {@link buildCommsNotifications} for content already checked. */
+export function buildChecked(operation: IssuedOperation, content: NotificationContent): CommsNotifications {
   const spec = specOperation(operation.path);
   const batch = specExampleObject(spec.notificationExample) as unknown as CommsNotifications;
   const template = batch.value[0];

@@ -1,6 +1,7 @@
 import { bypass } from "msw";
+import { checkRecord, checkTimeout, fail } from "../core/check.ts";
 import { checkHttpUrl } from "./check-http-url.ts";
-import { MockOptionError, NotificationDeliveryError } from "./errors.ts";
+import { NotificationDeliveryError } from "./errors.ts";
 import type { CommsNotifications } from "./notification-builder.ts";
 
 /** An in-process receiver of notifications: gets the batch and the headers Graph would send. */
@@ -9,15 +10,41 @@ export type NotificationSink = (
   request: { headers: Record<string, string> },
 ) => unknown | Promise<unknown>;
 
+/**
+ * Mints the bearer token each notification is sent with, as Graph signs its notifications: the
+ * testing kit's keys (`createTestSigningKeys()` from `graph-comms-kit/testing`) are one.
+ *
+ * @example
+ * const signer: NotificationSigner = { mint: async () => signMyTestJwt() };
+ */
+export interface NotificationSigner {
+  /** Resolves with a fresh signed JWT (called once per delivery, so each token is new). */
+  mint(): Promise<string>;
+}
+
 /** Where and how to deliver a notification batch. */
 export interface DeliveryOptions {
   /** The bot's callback URL (POSTed to over real HTTP), or an in-process function. */
   to: string | URL | NotificationSink;
-  /** Sent as `Authorization: Bearer <token>`. Default: no Authorization header (to test a bot's 401). */
+  /**
+   * Sent as `Authorization: Bearer <token>`; not with `signer`.
+   * @default undefined (no Authorization header, to test a bot's 401)
+   */
   token?: string | undefined;
-  /** Give up on an HTTP delivery after this many milliseconds. Default: 10 000. */
+  /**
+   * Mints the bearer token for this delivery (the testing kit's keys); not with `token`.
+   * @default undefined
+   */
+  signer?: NotificationSigner | undefined;
+  /**
+   * Give up on an HTTP delivery after this many milliseconds (`Infinity`: no limit).
+   * @default 10_000
+   */
   timeoutMs?: number | undefined;
-  /** Aborts an HTTP delivery. */
+  /**
+   * Aborts an HTTP delivery.
+   * @default undefined
+   */
   signal?: AbortSignal | undefined;
 }
 
@@ -25,7 +52,7 @@ export interface DeliveryOptions {
 export interface NotificationDelivery {
   /** The batch that was sent. */
   batch: CommsNotifications;
-  /** The bot's HTTP status (HTTP delivery only). */
+  /** The bot's HTTP status (HTTP delivery only): always 2xx, since any other status rejects. */
   status?: number;
   /** The bot's response body (HTTP delivery only). */
   responseBody?: string;
@@ -33,27 +60,39 @@ export interface NotificationDelivery {
   returned?: unknown;
 }
 
-function checkToken(token: unknown): string | undefined {
+/** The option keys of {@link deliverNotifications}. */
+export const deliveryOptionKeys = ["to", "token", "signer", "timeoutMs", "signal"] as const;
+
+/** Checks a bearer token: one token68-like value, which a header can carry. */
+export function checkBearerToken(token: unknown, option: string): string | undefined {
   if (token === undefined) return undefined;
-  if (typeof token !== "string" || token.trim() === "" || /[\r\n]/.test(token)) {
-    throw new MockOptionError("token", "token must be a non-empty string on one line");
+  if (typeof token !== "string" || !/^[\x21-\x7e]+$/.test(token.trim())) {
+    fail(option, "must be a non-empty string of visible ASCII characters without spaces");
   }
   return token.trim();
 }
 
-function checkTimeout(timeoutMs: unknown): number {
-  if (timeoutMs === undefined) return 10_000;
-  if (typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0) return timeoutMs;
-  throw new MockOptionError("timeoutMs", `timeoutMs must be a positive number, got ${String(timeoutMs)}`);
+/** The bearer token of one delivery: the given token, or a fresh one from the signer. */
+async function deliveryToken(options: DeliveryOptions, path: string): Promise<string | undefined> {
+  const token = checkBearerToken(options.token, `${path}.token`);
+  const signer = options.signer;
+  if (signer === undefined) return token;
+  if (token !== undefined) fail(`${path}.signer`, "cannot be combined with a token: give one or the other");
+  if (typeof signer !== "object" || signer === null || typeof signer.mint !== "function") {
+    fail(`${path}.signer`, "must be an object with a mint() method (such as the testing kit's keys)");
+  }
+  return checkBearerToken(await signer.mint(), `${path}.signer.mint()`);
 }
 
 /**
  * Delivers a notification batch as Graph does: a JSON POST with the bearer token to the callback
  * URL (real HTTP, bypassing any MSW interception), or a call of an in-process function. Throws
  * {@link NotificationDeliveryError} when the URL cannot be reached in time or the bot answers
- * with a non-2xx status.
+ * with a non-2xx status, so a resolved delivery's `status` is always 2xx. Bad options throw
+ * `InvalidArgumentError`.
  *
  * @example
+ * await deliverNotifications(batch, { to: "http://127.0.0.1:3978/api/calls", signer: keys }); // keys: graph-comms-kit/testing
  * await deliverNotifications(batch, { to: "http://127.0.0.1:3978/api/calls", token: signedJwt });
  * await deliverNotifications(batch, { to: (body, { headers }) => receiver.handle(body, headers) });
  */
@@ -61,15 +100,33 @@ export async function deliverNotifications(
   batch: CommsNotifications,
   options: DeliveryOptions,
 ): Promise<NotificationDelivery> {
-  const token = checkToken(options.token);
+  checkRecord("options", options, deliveryOptionKeys);
+  return deliver(batch, options, "options");
+}
+
+/** {@link deliverNotifications} once its options' keys are checked; `path` names them in errors. */
+export async function deliver(
+  batch: CommsNotifications,
+  options: DeliveryOptions,
+  path: string,
+): Promise<NotificationDelivery> {
+  if (options.to === undefined) fail(`${path}.to`, "is required: the bot's callback URL or a function");
+  const timeoutMs =
+    options.timeoutMs === undefined ? 10_000 : checkTimeout(`${path}.timeoutMs`, options.timeoutMs);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    fail(`${path}.signal`, "must be an AbortSignal");
+  }
+  const token = await deliveryToken(options, path);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   if (typeof options.to === "function") {
     return { batch, returned: await options.to(structuredClone(batch), { headers: { ...headers } }) };
   }
-  const url = checkHttpUrl(options.to, "to");
-  const timeoutMs = checkTimeout(options.timeoutMs);
-  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+  const url = checkHttpUrl(options.to, `${path}.to`);
+  const signals = [
+    ...(timeoutMs === undefined ? [] : [AbortSignal.timeout(timeoutMs)]),
+    ...(options.signal ? [options.signal] : []),
+  ];
   let response: Response;
   try {
     const request = new Request(url, { method: "POST", headers, body: JSON.stringify(batch) });

@@ -7,18 +7,22 @@ export type RequestVerdict =
   | { ok: true; body: unknown }
   | { ok: false; status: 400 | 401 | 415; message: string | undefined; body: unknown };
 
-const bearer = /^Bearer[ \t]+(\S.*)$/i;
+/** `Bearer` and one token of visible ASCII characters (RFC 6750's b64token is stricter still). */
+const bearer = /^Bearer[ \t]+[\x21-\x7e]+$/i;
 
 /**
  * Checks the bearer token named by the spec's security scheme. Returns a problem message, or
  * `undefined` when the header is acceptable; an empty or missing token gives the spec example's
- * own message (`null`).
+ * own message (`null`). A malformed value (`Bearer a b c`) is a 401, as Graph answers
+ * `InvalidAuthenticationToken` to a token it cannot read.
  */
 function authorizationProblem(header: string | null): string | null | undefined {
   if (header === null || header.trim() === "") return null;
   if (/^Bearer\s*$/i.test(header.trim())) return null;
   if (!bearer.test(header.trim())) {
-    return 'The Authorization header must be "Bearer <access token>".';
+    return /^Bearer\s/i.test(header.trim())
+      ? 'The access token is malformed: one token without spaces must follow "Bearer ".'
+      : 'The Authorization header must be "Bearer <access token>".';
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
+import { checkRecord, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
-import { MockOptionError } from "./errors.ts";
-import type { GraphPath } from "./spec-operations.ts";
+import { type GraphPath, specOperations } from "./spec-operations.ts";
 
 /** The failures the handlers can be told to produce, each answered as the spec documents it. */
 export type ScenarioName =
@@ -13,19 +13,28 @@ export type ScenarioName =
 
 /** Options every scenario takes. */
 export interface ScenarioOptions {
-  /** How many matching requests get the failure before the handlers answer normally again. Default: every one, until reset. */
+  /**
+   * How many matching requests get the failure before the handlers answer normally again.
+   * @default Infinity (every one, until reset)
+   */
   times?: number;
-  /** Only requests for this call (any spelling of the id). Default: every call. */
+  /**
+   * Only requests for this call (any spelling of the id).
+   * @default undefined (every call)
+   */
   callId?: string;
-  /** Only requests to this path template. Default: every path. */
+  /**
+   * Only requests to this path template.
+   * @default undefined (every path)
+   */
   path?: GraphPath;
 }
 
 /** Options of the scenarios whose response carries `Retry-After`. */
 export interface RetryScenarioOptions extends ScenarioOptions {
   /**
-   * The `Retry-After` value: seconds (may be fractional) or an HTTP date. Default for `throttled`:
-   * the spec's example (`2.128`); for `serviceUnavailable`: no header.
+   * The `Retry-After` value: seconds (may be fractional) or an HTTP date.
+   * @default the spec's example `"2.128"` for `throttled`; no header for `serviceUnavailable`
    */
   retryAfter?: number | string;
 }
@@ -77,26 +86,26 @@ interface ActiveScenario {
 }
 
 const known = Object.keys(scenarioStatus) as ScenarioName[];
-const optionNames = new Set(["times", "callId", "path", "retryAfter"]);
+const paths = specOperations().map((op) => op.path);
+const baseKeys = ["times", "callId", "path"] as const;
+const retryKeys = [...baseKeys, "retryAfter"] as const;
 
 function checkTimes(times: unknown): number {
   if (times === undefined) return Number.POSITIVE_INFINITY;
   if (times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && (times as number) >= 1)) {
     return times as number;
   }
-  throw new MockOptionError(
-    "times",
-    `times must be a whole number of at least 1 (or Infinity), got ${String(times)}`,
-  );
+  fail("options.times", `must be a whole number of at least 1 (or Infinity), got ${String(times)}`);
 }
 
 function checkRetryAfter(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return String(value);
-  if (typeof value === "string" && value.trim() !== "") return value.trim();
-  throw new MockOptionError(
-    "retryAfter",
-    `retryAfter must be a number of seconds (0 or more) or a non-empty HTTP date, got ${JSON.stringify(value)}`,
+  // A header value: visible characters and spaces only (an HTTP date has spaces).
+  if (typeof value === "string" && value.trim() !== "" && /^[\x20-\x7e]+$/.test(value)) return value.trim();
+  fail(
+    "options.retryAfter",
+    `must be a number of seconds (0 or more) or a non-empty HTTP date, got ${JSON.stringify(value)}`,
   );
 }
 
@@ -114,25 +123,24 @@ export class ScenarioBook {
 
   constructor(private readonly defaultRetryAfter: (name: ScenarioName) => string | undefined) {}
 
-  /** Puts a scenario in force; throws {@link MockOptionError} on an unknown name or a bad option. */
+  /** Puts a scenario in force; throws `InvalidArgumentError` on an unknown name or a bad option. */
   add<N extends ScenarioName>(name: N, options: ScenarioOptionsByName[N] = {}): ScenarioHandle {
     if (!known.includes(name)) {
-      throw new MockOptionError(
-        "scenario",
-        `unknown scenario ${JSON.stringify(name)}; use one of ${known.join(", ")}`,
-      );
+      fail("name", `must be a scenario: one of ${known.join(", ")}; got ${JSON.stringify(name)}`);
     }
-    if (typeof options !== "object" || options === null) {
-      throw new MockOptionError("options", `scenario options must be an object, got ${String(options)}`);
-    }
-    for (const key of Object.keys(options)) {
-      const allowed =
-        key === "retryAfter" ? name === "throttled" || name === "serviceUnavailable" : optionNames.has(key);
-      if (!allowed) throw new MockOptionError(key, `scenario "${name}" has no option ${JSON.stringify(key)}`);
-    }
+    const retries = name === "throttled" || name === "serviceUnavailable";
+    checkRecord("options", options, retries ? retryKeys : baseKeys, (key) =>
+      key === "retryAfter" ? ` (only throttled and serviceUnavailable answer with Retry-After)` : "",
+    );
     const { callId, path } = options;
     if (callId !== undefined && (typeof callId !== "string" || callId.trim() === "")) {
-      throw new MockOptionError("callId", `callId must be a non-empty string, got ${JSON.stringify(callId)}`);
+      fail("options.callId", `must be a non-empty string, got ${JSON.stringify(callId)}`);
+    }
+    if (path !== undefined && !paths.includes(path)) {
+      fail(
+        "options.path",
+        `must be a path template of the spec: one of ${paths.join(", ")}; got ${JSON.stringify(path)}`,
+      );
     }
     const retryAfter = "retryAfter" in options ? checkRetryAfter(options.retryAfter) : undefined;
     const scenario: ActiveScenario = {

@@ -1,9 +1,10 @@
 import { normalizeId } from "../core/operation-id.ts";
 import { type OperationPath, parseCallId, parseOperationPath } from "../core/operation-path.ts";
 import { lowerFirst, normalizeOperationStatus } from "../core/operation-status.ts";
-import { describeErrors, quickSpecValidator, specValidator } from "../core/spec-validator.ts";
+import { openapiDocument } from "../core/spec-document.ts";
+import { describeValue, joinProblems, quickSpecValidator, specValidator } from "../core/spec-validator.ts";
 import { InvalidNotificationError } from "./errors.ts";
-import { findForbiddenKey, hasForbiddenKey } from "./forbidden-keys.ts";
+import { findForbiddenShape, hasForbiddenShape, maxBodyDepth, type ShapeProblem } from "./forbidden-keys.ts";
 import type {
   ChangeType,
   CommsNotification,
@@ -16,7 +17,12 @@ import type {
 import { normaliseResultInfo } from "./result-info.ts";
 
 const batchSchema = "#/components/schemas/commsNotifications";
+const notificationSchema = "#/components/schemas/commsNotification";
 const operationSchema = "#/components/schemas/commsOperation";
+/** The spec's bound on a batch (`commsNotifications.value.maxItems`). */
+const maxNotifications = openapiDocument.components.schemas.commsNotifications.properties.value.maxItems;
+/** How many problems a refusal lists; it then says how many more it found. */
+const maxListed = 10;
 
 /**
  * Validates a `commsNotifications` batch against the spec and returns its notifications, typed and
@@ -27,35 +33,59 @@ const operationSchema = "#/components/schemas/commsOperation";
  * `commsOperation` and come back with normalised ids, status, clientContext and resultInfo; every
  * other notification of the call comes back as `kind: "resource"`, its data typed loosely.
  *
+ * The work per body is bounded: a body nested more than 32 levels deep (objects and arrays; the
+ * batch is level 1) or a batch of more than 1,000 notifications is refused before anything looks
+ * at its notifications, and a refusal describes at most ten problems, then says how many more
+ * there are, so a 1 MiB body of invalid notifications is refused in milliseconds.
+ *
  * @throws {InvalidNotificationError} naming the wrong field, for invalid JSON, a body that is not a
- * batch, keys such as `__proto__`, or an operation notification whose data is not a `commsOperation`.
+ * batch, keys such as `__proto__`, nesting deeper than 32 levels, more than 1,000 notifications,
+ * or an operation notification whose data is not a `commsOperation`.
  * @example
  * const [n] = parseCommsNotifications(await request.text());
  * if (n?.kind === "operation") console.log(n.operationId, n.status); // "0fe0623f-…", "completed"
  */
 export function parseCommsNotifications(body: unknown): ParsedNotification[] {
   const text = body instanceof Uint8Array ? decodeUtf8(body) : body;
-  let value: unknown;
-  let forbiddenKey: string | undefined;
-  if (typeof text === "string") {
-    value = parseJson(text);
-    // A fresh JSON.parse tree has no cycles: a quick walk first, the path only when there is one.
-    if (hasForbiddenKey(value)) forbiddenKey = findForbiddenKey(value);
-  } else {
-    value = text;
-    forbiddenKey = findForbiddenKey(value);
+  const value = typeof text === "string" ? parseJson(text) : text;
+  const valid = quickSpecValidator(batchSchema)(value);
+  // A batch over the length limit is refused before the walk below visits each of its notifications.
+  if (!valid && isOverLong(value)) throw invalidBody(describeBatch(value));
+  // A fresh JSON.parse tree has no cycles: a quick walk first, the path only when there is a problem.
+  const shapeProblem =
+    typeof text !== "string"
+      ? findForbiddenShape(value)
+      : hasForbiddenShape(value)
+        ? findForbiddenShape(value)
+        : undefined;
+  if (shapeProblem !== undefined) throw shapeError(shapeProblem);
+  if (!valid) {
+    const problems = describeBatch(value);
+    if (problems !== undefined) throw invalidBody(problems);
   }
-  if (forbiddenKey !== undefined) {
-    const where = forbiddenKey.length > 200 ? `…${forbiddenKey.slice(-200)}` : forbiddenKey;
-    throw new InvalidNotificationError(`Invalid notification body: body${where} is a forbidden key`);
-  }
-  if (!quickSpecValidator(batchSchema)(value)) checkSchema(batchSchema, value, "body");
   const notifications = (value as CommsNotifications).value;
   const parsed: ParsedNotification[] = [];
   for (let index = 0; index < notifications.length; index++) {
     parsed.push(parseOne(notifications[index] as CommsNotification, index));
   }
   return parsed;
+}
+
+function invalidBody(problems: string | undefined): InvalidNotificationError {
+  return new InvalidNotificationError(`Invalid notification body: ${problems ?? "body is invalid"}`);
+}
+
+/** True for a batch whose `value` holds more notifications than the spec allows. */
+function isOverLong(batch: unknown): boolean {
+  const notifications = (batch as { value?: unknown } | null)?.value;
+  return Array.isArray(notifications) && notifications.length > maxNotifications;
+}
+
+function shapeError({ at, problem }: ShapeProblem): InvalidNotificationError {
+  const where = at.length > 200 ? `…${at.slice(-200)}` : at;
+  const what =
+    problem === "forbidden key" ? "is a forbidden key" : `is nested more than ${maxBodyDepth} levels deep`;
+  return new InvalidNotificationError(`Invalid notification body: body${where} ${what}`);
 }
 
 /**
@@ -65,20 +95,42 @@ export function parseCommsNotifications(body: unknown): ParsedNotification[] {
  * warmUpParser(); // at startup
  */
 export function warmUpParser(): void {
-  for (const schema of [batchSchema, operationSchema]) {
+  for (const schema of [batchSchema, notificationSchema, operationSchema]) {
     quickSpecValidator(schema);
     specValidator(schema);
   }
 }
 
 /**
- * For a value the quick validator refused: the validator that lists every problem decides, and
- * says which fields are wrong. Most valid values never get here.
+ * For a batch the quick validator refused: what is wrong with it, or `undefined` if the describing
+ * validator (which has the last word) finds it valid. Bounded work: the batch's own fields are
+ * checked without its notifications, a batch over the limit is refused on its length alone, and
+ * then notifications are checked one at a time (the quick validator first), described until ten
+ * problems are listed and only counted after that.
  */
-function checkSchema(schema: string, value: unknown, root: string): void {
-  const validate = specValidator(schema);
-  if (validate(value)) return;
-  throw new InvalidNotificationError(`Invalid notification body: ${describeErrors(validate.errors, root)}`);
+function describeBatch(batch: unknown): string | undefined {
+  const notifications = (batch as { value?: unknown } | null)?.value;
+  if (!Array.isArray(notifications)) return listed(describeValue(batchSchema, batch, "body"));
+  const problems = describeValue(batchSchema, { ...(batch as object), value: [] }, "body");
+  if (isOverLong(batch)) {
+    problems.push(`body/value must NOT have more than ${maxNotifications} items`);
+    return listed(problems);
+  }
+  const quickCheck = quickSpecValidator(notificationSchema);
+  let more = 0;
+  for (let index = 0; index < notifications.length; index++) {
+    const notification: unknown = notifications[index];
+    if (quickCheck(notification)) continue;
+    if (problems.length >= maxListed) more++;
+    else problems.push(...describeValue(notificationSchema, notification, `body/value/${index}`));
+  }
+  return listed(problems, more);
+}
+
+/** The problems as one message (at most {@link maxListed}), or `undefined` when there are none. */
+function listed(problems: readonly string[], more = 0): string | undefined {
+  if (problems.length === 0) return undefined;
+  return joinProblems(problems.slice(0, maxListed), problems.length - maxListed + more);
 }
 
 /** Fatal: invalid UTF-8 throws instead of becoming U+FFFD. Stateless between calls (no `stream`). */
@@ -159,7 +211,8 @@ function operationNotification(
     );
   }
   if (!quickSpecValidator(operationSchema)(resourceData)) {
-    checkSchema(operationSchema, resourceData, `body/value/${index}/resourceData`);
+    const problems = listed(describeValue(operationSchema, resourceData, `body/value/${index}/resourceData`));
+    if (problems !== undefined) throw invalidBody(problems);
   }
   const operation = resourceData as CommsOperation;
   if (

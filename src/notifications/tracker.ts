@@ -26,9 +26,9 @@ export interface WaitOptions {
 /** Options of {@link createOperationTracker}. */
 export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
   /**
-   * Where final notifications are kept. Default: an in-memory store built from `ttlMs` and
-   * `maxEntries`. A shared store (`createRedisOperationStore` of `graph-comms-kit/redis`) lets several
-   * instances wait for notifications that any of them receives.
+   * Where final notifications are kept. Default: an in-memory store built from `ttlMs`,
+   * `maxEntries` and `maxBytes`. A shared store (`createRedisOperationStore` of
+   * `graph-comms-kit/redis`) lets several instances wait for notifications that any of them receives.
    */
   store?: OperationStore;
   /** The default `wait()` timeout, in ms. Default 30 s (Graph's quick actions); use more for prompts and recordings. */
@@ -87,6 +87,7 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
     createMemoryOperationStore({
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
       ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     });
   const waiters = new Map<string, Set<Waiter>>();
   let waiting = 0;

@@ -1,8 +1,14 @@
 /**
  * The whole flow a bot lives through, in process: the typed client calls the MSW mock of Graph,
  * the mock delivers a signed commsNotifications batch over real HTTP to the bot's notification
- * handler, and the operation tracker learns how the operation ended.
+ * handler, and the operation tracker learns how the operation ended. Also: the README's MSW
+ * sample, run as written (token checks on, keys from graph-comms-kit/testing).
  */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type CallsPath, createCallsClient, GraphError } from "../../src/client/index.ts";
@@ -14,6 +20,7 @@ import {
   OperationTimeoutError,
   type OperationTracker,
 } from "../../src/notifications/index.ts";
+import { extractTsSamples, packageEntryPoints } from "../docs/markdown-samples.ts";
 import { type RunningServer, serveHandler } from "../support/http-server.ts";
 import {
   appId,
@@ -179,5 +186,38 @@ describe("client → MSW mock → notify → notification handler → tracker", 
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphError);
     expect(error).toMatchObject({ status: 404, code: "NotFound" });
+  });
+});
+
+describe("the README's MSW sample", () => {
+  const root = resolve(import.meta.dirname, "../..");
+
+  it("runs as written: a receiver with token checks on accepts the mock's signed notification", {
+    timeout: 60_000,
+  }, async () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const sample = extractTsSamples(readme).find(
+      (s) => s.code.includes('from "graph-comms-kit/testing"') && s.code.includes("setupServer"),
+    );
+    expect(sample, "README has an MSW sample using the testing kit").toBeDefined();
+    // The package's entries by name, resolved to their sources as a user's install would resolve them.
+    let code = sample?.code ?? "";
+    for (const [specifier, file] of Object.entries(packageEntryPoints())) {
+      code = code.replaceAll(`from "${specifier}"`, `from ${JSON.stringify(join(root, file))}`);
+    }
+    // Inside node_modules so that msw and the other packages resolve from the sample as from a project.
+    await mkdir(join(root, "node_modules/.cache"), { recursive: true });
+    const dir = await mkdtemp(join(root, "node_modules/.cache/readme-msw-sample-"));
+    try {
+      const file = join(dir, "sample.mts");
+      await writeFile(file, code);
+      const { stdout } = await promisify(execFile)(join(root, "node_modules/.bin/tsx"), [file], {
+        cwd: root,
+        timeout: 45_000,
+      });
+      expect(stdout.trim().split("\n")).toEqual(["[ 429, 200 ]", "202", "completed"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

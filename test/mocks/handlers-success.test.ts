@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseOperationPath } from "../../src/core/operation-path.ts";
-import { createGraphHandlers } from "../../src/mocks/index.ts";
+import { createGraphHandlers, InvalidArgumentError } from "../../src/mocks/index.ts";
 import { specOperations } from "../../src/mocks/spec-operations.ts";
 import { appId, callId } from "../support/seed-ids.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
@@ -70,9 +70,11 @@ describe("createGraphHandlers: the success response of each path", () => {
     ]);
   });
 
-  it("serves the /app path only on the servers the spec lists for it", async () => {
+  it("serves the /app path only on the servers the spec lists for it (v1.0 answers Graph's 400)", async () => {
     const url = `https://graph.microsoft.com/v1.0${concrete("/app/calls/{callId}/cancelMediaProcessing")}`;
-    await expect(post(url, {})).rejects.toThrow();
+    const response = await post(url, {});
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toMatch(/Resource not found for the segment 'app'/);
   });
 
   it("normalises the call id of the Location to a lowercase dashed GUID", async () => {
@@ -112,12 +114,21 @@ describe("createGraphHandlers options", () => {
   });
 
   it.each([
-    [{ baseUrl: "graph.microsoft.com" }, /baseUrl must be an absolute http\(s\) URL/],
-    [{ baseUrl: "ftp://graph.example" }, /baseUrl must use http or https/],
+    [{ baseUrl: "graph.microsoft.com" }, /options.baseUrl must be an absolute http\(s\) URL/],
+    [{ baseUrl: "ftp://graph.example" }, /options.baseUrl must use http or https/],
+    [{ baseUrl: ["https://a.example", 42] }, /options.baseUrl\[1\] must be an absolute/],
     [{ baseUrl: [] }, /at least one URL/],
-    [{ callbackUrl: "not a url" }, /callbackUrl must be an absolute/],
-    [{ operationId: "fixed" }, /operationId must be a function/],
-  ])("rejects bad options %j", (options, message) => {
+    [{ callbackUrl: "not a url" }, /options.callbackUrl must be an absolute/],
+    [{ operationId: "fixed" }, /options.operationId must be a function/],
+    [{ notificationToken: "a b" }, /options.notificationToken must be a non-empty string/],
+    [
+      { notificationToken: "t", notificationSigner: { mint: async () => "x" } },
+      /options.notificationSigner cannot be combined with notificationToken/,
+    ],
+    [{ baseURL: "https://graph.example" }, /options.baseURL is not allowed \(did you mean "baseUrl"\?\)/],
+    [{ callbackURL: "http://127.0.0.1:1/" }, /did you mean "callbackUrl"\?/],
+  ])("rejects bad options %j with InvalidArgumentError", (options, message) => {
+    expect(() => createGraphHandlers(options as never)).toThrow(InvalidArgumentError);
     expect(() => createGraphHandlers(options as never)).toThrow(message);
   });
 });

@@ -6,8 +6,9 @@ import { describeErrors, specValidator } from "../../src/core/spec-validator.ts"
 import {
   type CommsNotifications,
   createGraphHandlers,
+  deliverNotifications,
   type GraphMock,
-  MockOptionError,
+  InvalidArgumentError,
   NotificationDeliveryError,
   UnknownOperationError,
 } from "../../src/mocks/index.ts";
@@ -134,10 +135,13 @@ describe("buildNotification", () => {
     ).toThrow(UnknownOperationError);
     const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
     expect(() => graph.buildNotification(issued, { status: "notStarted" as never })).toThrow(
-      /status must be one of running, completed, failed/,
+      /content.status must be one of running, completed, failed/,
     );
     expect(() => graph.buildNotification(issued, { status: "failed", idSpelling: "upper" as never })).toThrow(
-      MockOptionError,
+      InvalidArgumentError,
+    );
+    expect(() => graph.buildNotification(issued, { status: "failed", resultinfo: {} } as never)).toThrow(
+      /content.resultinfo is not allowed \(did you mean "resultInfo"\?\)/,
     );
   });
 });
@@ -187,6 +191,27 @@ describe("notify", () => {
     expect(seen).toEqual([delivery.batch, "Bearer default-token"]);
   });
 
+  it("deliverNotifications: a misspelt option is an InvalidArgumentError naming the nearest key; a signer mints per delivery", async () => {
+    const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
+    const batch = graph.buildNotification(issued, { status: "completed" });
+    await expect(deliverNotifications(batch, { to: () => 1, tokn: "x" } as never)).rejects.toThrow(
+      /options.tokn is not allowed \(did you mean "token"\?\)/,
+    );
+    await expect(deliverNotifications(batch, { to: () => 1, signer: {} as never })).rejects.toThrow(
+      /options.signer must be an object with a mint\(\) method/,
+    );
+    let minted = 0;
+    const signer = { mint: async () => `jwt-${++minted}` };
+    const headers: (string | undefined)[] = [];
+    for (let i = 0; i < 2; i++) {
+      await deliverNotifications(batch, {
+        to: (_, request) => headers.push(request.headers.authorization),
+        signer,
+      });
+    }
+    expect(headers).toEqual(["Bearer jwt-1", "Bearer jwt-2"]);
+  });
+
   it("throws NotificationDeliveryError with the bot's status when it rejects the batch", async () => {
     const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
     const attempt = graph.notify(issued, { status: "completed", to: rejecting.url });
@@ -208,15 +233,29 @@ describe("notify", () => {
 
   it("needs a destination and a sane token", async () => {
     const issued = await issue(graph, "/communications/calls/{callId}/cancelMediaProcessing");
-    await expect(graph.notify(issued, { status: "completed" })).rejects.toThrow(
-      /notify\(\) needs a destination/,
-    );
+    const before = bot.received.length;
+    await expect(graph.notify(issued, { status: "completed" })).rejects.toThrow(/options.to is required/);
     await expect(graph.notify(issued, { status: "completed", to: bot.url, token: "a\nb" })).rejects.toThrow(
-      /token must be a non-empty string/,
+      /options.token must be a non-empty string of visible ASCII characters without spaces/,
+    );
+    await expect(graph.notify(issued, { status: "completed", to: bot.url, token: "a b c" })).rejects.toThrow(
+      InvalidArgumentError,
     );
     await expect(graph.notify(issued, { status: "completed", to: "mailto:bot@example.com" })).rejects.toThrow(
-      MockOptionError,
+      InvalidArgumentError,
     );
+    await expect(
+      graph.notify(issued, { status: "completed", to: bot.url, timeoutMS: 5 } as never),
+    ).rejects.toThrow(/options.timeoutMS is not allowed \(did you mean "timeoutMs"\?\)/);
+    await expect(
+      graph.notify(issued, {
+        status: "completed",
+        to: bot.url,
+        token: "t",
+        signer: { mint: async () => "x" },
+      }),
+    ).rejects.toThrow(/options.signer cannot be combined with a token/);
+    expect(bot.received).toHaveLength(before); // nothing was sent
   });
 });
 

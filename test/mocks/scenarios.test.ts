@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveSpecRef } from "../../src/core/spec-document.ts";
-import { type GraphPath, MockOptionError } from "../../src/mocks/index.ts";
+import { type GraphPath, InvalidArgumentError } from "../../src/mocks/index.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
 
@@ -99,15 +99,43 @@ describe("scenarios", () => {
   });
 
   it.each([
-    ["an unknown name", "slow", {}, /unknown scenario "slow"; use one of throttled/],
-    ["times 0", "throttled", { times: 0 }, /times must be a whole number of at least 1/],
-    ["fractional times", "serverError", { times: 1.5 }, /times must be a whole number/],
-    ["a negative retryAfter", "throttled", { retryAfter: -1 }, /retryAfter must be a number of seconds/],
-    ["retryAfter on notFound", "notFound", { retryAfter: 1 }, /has no option "retryAfter"/],
-    ["an unknown option", "throttled", { time: 2 }, /has no option "time"/],
-    ["an empty callId", "notFound", { callId: " " }, /callId must be a non-empty string/],
-  ])("rejects %s with MockOptionError", (_, name, options, message) => {
-    expect(() => graph.scenario(name as "throttled", options as never)).toThrow(MockOptionError);
+    ["an unknown name", "slow", {}, /^name must be a scenario: one of throttled.*got "slow"/],
+    ["times 0", "throttled", { times: 0 }, /options.times must be a whole number of at least 1/],
+    ["fractional times", "serverError", { times: 1.5 }, /options.times must be a whole number/],
+    [
+      "a negative retryAfter",
+      "throttled",
+      { retryAfter: -1 },
+      /options.retryAfter must be a number of seconds/,
+    ],
+    [
+      "a retryAfter with a line break",
+      "throttled",
+      { retryAfter: "1\r\nx: y" },
+      /options.retryAfter must be/,
+    ],
+    [
+      "retryAfter on notFound",
+      "notFound",
+      { retryAfter: 1 },
+      /options.retryAfter is not allowed \(only throttled and serviceUnavailable answer with Retry-After\)/,
+    ],
+    ["a misspelt option", "throttled", { time: 2 }, /options.time is not allowed \(did you mean "times"\?\)/],
+    [
+      "a misspelt path key",
+      "notFound",
+      { pathh: "/x" },
+      /options.pathh is not allowed \(did you mean "path"\?\)/,
+    ],
+    ["an empty callId", "notFound", { callId: " " }, /options.callId must be a non-empty string/],
+    [
+      "a path the spec lacks",
+      "notFound",
+      { path: "/calls/{callId}" },
+      /options.path must be a path template of the spec/,
+    ],
+  ])("rejects %s with InvalidArgumentError", (_, name, options, message) => {
+    expect(() => graph.scenario(name as "throttled", options as never)).toThrow(InvalidArgumentError);
     expect(() => graph.scenario(name as "throttled", options as never)).toThrow(message);
   });
 });

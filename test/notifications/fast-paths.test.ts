@@ -1,12 +1,16 @@
 /**
  * The notification parser's fast paths must give the same answers as the thorough checks they stand
- * in for: the forbidden-key walk against `findForbiddenKey`, and the validators that stop at the
+ * in for: the forbidden-key and depth walk against `findForbiddenShape`, and the validators that stop at the
  * first problem against the ones that list every problem.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { quickSpecValidator, specValidator } from "../../src/core/spec-validator.ts";
-import { findForbiddenKey, hasForbiddenKey } from "../../src/notifications/forbidden-keys.ts";
+import {
+  findForbiddenShape,
+  hasForbiddenShape,
+  maxBodyDepth,
+} from "../../src/notifications/forbidden-keys.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
 import { operationBatch, realShape, realShapes, specNotificationExamples } from "./fixtures.ts";
 
@@ -28,8 +32,8 @@ function withKey(value: unknown, key: string, at: number): string {
   return JSON.stringify(value);
 }
 
-describe("hasForbiddenKey", () => {
-  it("agrees with findForbiddenKey on generated JSON, with and without a forbidden key", () => {
+describe("hasForbiddenShape", () => {
+  it("agrees with findForbiddenShape on generated JSON, with and without a forbidden key", () => {
     let found = 0;
     fc.assert(
       fc.property(
@@ -40,9 +44,9 @@ describe("hasForbiddenKey", () => {
           const parsed: unknown = JSON.parse(
             key === undefined ? JSON.stringify(value) : withKey(value, key, at),
           );
-          const expected = findForbiddenKey(parsed) !== undefined;
+          const expected = findForbiddenShape(parsed) !== undefined;
           if (expected) found++;
-          expect(hasForbiddenKey(parsed)).toBe(expected);
+          expect(hasForbiddenShape(parsed)).toBe(expected);
         },
       ),
       { numRuns: 3_000 },
@@ -51,33 +55,59 @@ describe("hasForbiddenKey", () => {
   });
 
   it.each(forbiddenKeys)("finds %s in an object inside arrays, and spelled with \\u escapes", (key) => {
-    expect(hasForbiddenKey(JSON.parse(`{"a":[1,[{"b":null,"${key}":0}]]}`))).toBe(true);
+    expect(hasForbiddenShape(JSON.parse(`{"a":[1,[{"b":null,"${key}":0}]]}`))).toBe(true);
     const escaped = [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
-    expect(hasForbiddenKey(JSON.parse(`[{"${escaped}":{}}]`))).toBe(true);
+    expect(hasForbiddenShape(JSON.parse(`[{"${escaped}":{}}]`))).toBe(true);
   });
 
   it("says no for real notification bodies and for keys that only resemble forbidden ones", () => {
     for (const [, body] of [...specNotificationExamples(), ...realShapes]) {
-      expect(hasForbiddenKey(JSON.parse(JSON.stringify(body)))).toBe(false);
+      expect(hasForbiddenShape(JSON.parse(JSON.stringify(body)))).toBe(false);
     }
-    expect(hasForbiddenKey(JSON.parse('{"proto":1,"Constructor":{"prototypes":[]},"x":"__proto__"}'))).toBe(
+    expect(hasForbiddenShape(JSON.parse('{"proto":1,"Constructor":{"prototypes":[]},"x":"__proto__"}'))).toBe(
       false,
     );
   });
 
-  it("walks 20,000 levels of nesting without overflowing the stack", () => {
+  it("refuses 20,000 levels of nesting without overflowing the stack, and finds where", () => {
     const depth = 20_000;
-    expect(hasForbiddenKey(JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`))).toBe(false);
+    const arrays = JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`);
+    expect(hasForbiddenShape(arrays)).toBe(true);
+    expect(findForbiddenShape(arrays)).toEqual({ at: "/0".repeat(maxBodyDepth), problem: "too deep" });
     const deep = JSON.parse(`${'{"a":'.repeat(depth)}{"__proto__":1}${"}".repeat(depth)}`);
-    expect(hasForbiddenKey(deep)).toBe(true);
+    expect(hasForbiddenShape(deep)).toBe(true);
+    expect(findForbiddenShape(deep)?.problem).toBe("too deep");
+  });
+
+  it("accepts exactly the limit of nesting and refuses one level more, in both walks", () => {
+    const nested = (levels: number) => JSON.parse(`${'{"a":['.repeat(levels / 2)}${"]}".repeat(levels / 2)}`);
+    expect(hasForbiddenShape(nested(maxBodyDepth))).toBe(false);
+    expect(findForbiddenShape(nested(maxBodyDepth))).toBeUndefined();
+    expect(hasForbiddenShape(nested(maxBodyDepth + 2))).toBe(true);
+    const scalarsAtTheLimit = JSON.parse(`${"[".repeat(maxBodyDepth)}1,"x",null${"]".repeat(maxBodyDepth)}`);
+    expect(hasForbiddenShape(scalarsAtTheLimit)).toBe(false);
+    const oneMore = JSON.parse(`${"[".repeat(maxBodyDepth + 1)}${"]".repeat(maxBodyDepth + 1)}`);
+    expect(hasForbiddenShape(oneMore)).toBe(true);
+    expect(findForbiddenShape(oneMore)).toEqual({ at: "/0".repeat(maxBodyDepth), problem: "too deep" });
+  });
+
+  it("ends on cycles and shared parts of values handed in directly", () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(findForbiddenShape(cycle)).toEqual({ at: "/self".repeat(maxBodyDepth), problem: "too deep" });
+    // 2^32 paths through 32 shared levels: each object is visited at most once per depth.
+    let shared: unknown = {};
+    for (let level = 0; level < maxBodyDepth - 1; level++) shared = [shared, shared];
+    expect(findForbiddenShape(shared)).toBeUndefined();
+    expect(findForbiddenShape([shared])).toMatchObject({ problem: "too deep" });
   });
 
   it("is not fooled (nor sent into a loop) when Object.prototype has been given enumerable keys", () => {
     const prototype = Object.prototype as Record<string, unknown>;
     prototype.inherited = { nested: {} };
     try {
-      expect(hasForbiddenKey(JSON.parse('{"a":{"b":[{}]}}'))).toBe(false);
-      expect(hasForbiddenKey(JSON.parse('{"a":{"b":[{"constructor":1}]}}'))).toBe(true);
+      expect(hasForbiddenShape(JSON.parse('{"a":{"b":[{}]}}'))).toBe(false);
+      expect(hasForbiddenShape(JSON.parse('{"a":{"b":[{"constructor":1}]}}'))).toBe(true);
     } finally {
       delete prototype.inherited;
     }

@@ -1,6 +1,6 @@
 /**
  * Property: whatever malformed or hostile body arrives (wrong types, missing fields, huge strings,
- * deep nesting, prototype-pollution keys, garbage text), the handler answers 400 or 413: never a
+ * deep nesting, too many notifications, prototype-pollution keys, garbage text), the handler answers 400 or 413: never a
  * crash, never a 2xx, never a callback. Every generated body is invalid by construction.
  */
 import fc from "fast-check";
@@ -209,6 +209,21 @@ const hostileBody: fc.Arbitrary<[string, string]> = fc.oneof(
     .tuple(fc.integer({ min: 100, max: 20_000 }))
     .map(([depth]): [string, string] => ["deep unclosed nesting", `{"value":${'[{"a":'.repeat(depth)}`]),
   hugeString.map((s): [string, string] => ["huge string", JSON.stringify({ value: s })]),
+  fc
+    .integer({ min: 1_001, max: 3_000 })
+    .map((count): [string, string] => [
+      "more than 1,000 notifications",
+      `{"value":[${Array(count).fill('{"changeType":"updated","resourceUrl":"/x"}').join(",")}]}`,
+    ]),
+  fc
+    .tuple(callNotification, fc.integer({ min: 30, max: 200 }), fc.constantFrom("[", '{"a":'))
+    .map(([notification, levels, open]): [string, string] => {
+      // resourceData is level 4: 30 levels starting there reach level 33, one beyond the limit of 32.
+      const close = open === "[" ? "]" : "}";
+      const deep = `${open.repeat(levels)}${open === "[" ? "" : "1"}${close.repeat(levels)}`;
+      const text = JSON.stringify({ value: [{ ...notification, resourceData: "DEEP" }] });
+      return ["nested just beyond the limit", text.replace('"DEEP"', deep)];
+    }),
 );
 
 describe("hostile and malformed bodies", () => {
@@ -234,7 +249,7 @@ describe("hostile and malformed bodies", () => {
       { numRuns: 10_000 },
     );
     expect(seenStatuses).toEqual(new Set([400, 413]));
-    expect(seenKinds.size).toBe(12); // every kind of bad body was tried
+    expect(seenKinds.size).toBe(14); // every kind of bad body was tried
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   }, 120_000);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { specValidator } from "../../src/core/spec-validator.ts";
 import { InvalidNotificationError } from "../../src/notifications/errors.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
 import {
@@ -237,12 +238,128 @@ describe("parseCommsNotifications: rejected bodies name the wrong field", () => 
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it("survives cyclic values handed in directly", () => {
+  it("refuses cyclic values handed in directly as nested without end, without hanging", () => {
     const data: Record<string, unknown> = {};
     data.self = data;
-    const parsed = parseCommsNotifications({
-      value: [{ changeType: "updated", resourceUrl: "/x", resourceData: data }],
+    expect(() =>
+      parseCommsNotifications({ value: [{ changeType: "updated", resourceUrl: "/x", resourceData: data }] }),
+    ).toThrow(
+      /^Invalid notification body: body\/value\/0\/resourceData(\/self)+ is nested more than 32 levels deep$/,
+    );
+  });
+});
+
+/** The message of the InvalidNotificationError that parsing `body` throws. */
+function refusal(body: unknown): string {
+  try {
+    parseCommsNotifications(body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidNotificationError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a refusal");
+}
+
+/** Problems a refusal lists (they are `; `-separated; none of these contains one). */
+function listedProblems(message: string): string[] {
+  return message
+    .replace(/^Invalid notification body: /, "")
+    .replace(/ \(and \d+ more\)$/, "")
+    .split("; ");
+}
+
+const batchSchema = "#/components/schemas/commsNotifications";
+const notificationSchema = "#/components/schemas/commsNotification";
+
+/**
+ * How many errors the validators that list every problem gathered in their last run. ajv keeps a
+ * validator's errors until its next run; the runs on valid values first make the count this test's.
+ */
+function gatheredErrors(run: () => void): number {
+  const validators = [specValidator(batchSchema), specValidator(notificationSchema)];
+  const valid = operationBatch("completed");
+  expect([validators[0]?.(valid), validators[1]?.(valid.value[0])]).toEqual([true, true]);
+  run();
+  return validators.reduce((sum, validate) => sum + (validate.errors?.length ?? 0), 0);
+}
+
+describe("parseCommsNotifications: bounded work on hostile bodies", () => {
+  const notification = operationBatch("completed").value[0];
+
+  it("accepts 1,000 notifications and refuses 1,001 on the batch's length alone", () => {
+    expect(parseCommsNotifications({ value: Array(1_000).fill(notification) })).toHaveLength(1_000);
+    const errors = gatheredErrors(() =>
+      expect(refusal({ value: Array(1_001).fill(notification) })).toBe(
+        "Invalid notification body: body/value must NOT have more than 1000 items",
+      ),
+    );
+    expect(errors).toBe(0);
+  });
+
+  it("refuses 349,000 empty notifications (1 MiB) on length, with the batch's own problems", () => {
+    const text = `{"@odata.type":5,"value":[${Array(349_000).fill("{}").join(",")}]}`;
+    expect(text.length).toBeGreaterThan(1_000_000);
+    const errors = gatheredErrors(() =>
+      expect(refusal(text)).toBe(
+        "Invalid notification body: body/@odata.type must be string; body/value must NOT have more than 1000 items",
+      ),
+    );
+    expect(errors).toBeLessThanOrEqual(1);
+  });
+
+  it("describes the first invalid notifications up to ten problems and counts the others", () => {
+    const body = { value: Array.from({ length: 1_000 }, () => ({ resourceData: 1 })) };
+    let message = "";
+    const errors = gatheredErrors(() => {
+      message = refusal(body);
     });
-    expect(parsed[0]).toMatchObject({ kind: "resource", resourceData: data });
+    // Three problems each: four notifications described (12 problems, 10 listed), 996 counted.
+    expect(listedProblems(message)).toEqual([
+      'body/value/0 must have "resource" or "resourceUrl"',
+      'body/value/0 must have required property "changeType"',
+      "body/value/0/resourceData must be object or array",
+      'body/value/1 must have "resource" or "resourceUrl"',
+      'body/value/1 must have required property "changeType"',
+      "body/value/1/resourceData must be object or array",
+      'body/value/2 must have "resource" or "resourceUrl"',
+      'body/value/2 must have required property "changeType"',
+      "body/value/2/resourceData must be object or array",
+      'body/value/3 must have "resource" or "resourceUrl"',
+    ]);
+    expect(message).toMatch(/ \(and 998 more\)$/);
+    // One notification's errors at a time, never the batch's: the batch validator gathered none.
+    expect(errors).toBeLessThanOrEqual(10);
+  });
+
+  it("names the first problem of a notification too large to list every problem of", () => {
+    const text = `{"value":[{"changeType":"updated","resourceUrl":"/x","resourceData":[${Array(300_000).fill("1").join(",")}]}]}`;
+    let message = "";
+    const errors = gatheredErrors(() => {
+      message = refusal(text);
+    });
+    expect(message).toBe("Invalid notification body: body/value/0/resourceData must be object or array");
+    expect(errors).toBe(0);
+  });
+
+  it.each([100_000, 450_000])("refuses %i levels of nesting inside resourceData, naming where", (depth) => {
+    const text = `{"value":[{"changeType":"updated","resourceUrl":"/communications/calls/a","resourceData":${"[".repeat(depth)}${"]".repeat(depth)}}]}`;
+    // resourceData is level 4, so the first array beyond level 32 is 29 arrays below it.
+    expect(refusal(text)).toBe(
+      `Invalid notification body: body/value/0/resourceData${"/0".repeat(29)} is nested more than 32 levels deep`,
+    );
+  });
+
+  it("refuses deep nesting in values handed in directly, and accepts Graph's deepest shapes", () => {
+    let deep: unknown = {};
+    for (let level = 0; level < 100_000; level++) deep = { a: deep };
+    expect(refusal({ value: [{ changeType: "updated", resourceUrl: "/x", resourceData: deep }] })).toMatch(
+      /^Invalid notification body: body\/value\/0\/resourceData(\/a){29} is nested more than 32 levels deep$/,
+    );
+    // A roster update's participant identity (v1.0 participant-invite.md) reaches level 8.
+    const participant = { info: { identity: { user: { id: "u" } } }, mediaStreams: [{ sourceId: "1" }] };
+    const roster = {
+      value: [{ changeType: "updated", resourceUrl: "/x/participants", resourceData: [participant] }],
+    };
+    expect(parseCommsNotifications(JSON.stringify(roster))).toHaveLength(1);
   });
 });

@@ -3,7 +3,9 @@
  * `npm start` and the `graph-comms-mock` command.
  */
 
-export { MockOptionError } from "../errors.ts";
+export { InvalidArgumentError } from "../../core/errors.ts";
+export { MocksError } from "../errors.ts";
+export type { PrismNotificationStatus } from "./callback-options.ts";
 export { PrismNotInstalledError, PrismStartError } from "./errors.ts";
 export { exampleCurl, type MockCliSettings, mockCliUsage, parseMockCliArgs, runMockCli } from "./mock-cli.ts";
 export {

@@ -1,7 +1,12 @@
 import { parseArgs } from "node:util";
+import { checkRecord } from "../../core/check.ts";
+import { InvalidArgumentError } from "../../core/errors.ts";
 import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
-import { checkHttpUrl } from "../check-http-url.ts";
-import { MockOptionError } from "../errors.ts";
+import {
+  checkCallbackUrl,
+  checkNotificationStatus,
+  type PrismNotificationStatus,
+} from "./callback-options.ts";
 import { PrismNotInstalledError, PrismStartError } from "./errors.ts";
 import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPrism } from "./prism-launch.ts";
 
@@ -11,6 +16,10 @@ export interface MockCliSettings {
   host: string;
   port: number;
   callbackUrl: string;
+  /** The status every notification reports. */
+  notificationStatus: PrismNotificationStatus;
+  /** A warning about the settings (a callback host that is not loopback), to print. */
+  warning?: string;
 }
 
 /** Where the command writes; the process's streams by default. */
@@ -26,28 +35,69 @@ export interface MockCliIo {
 const command = "graph-comms-mock";
 
 /** The command's help text. */
-export const mockCliUsage = `Usage: ${command} [--host H] [--port N] [--callback-url URL]
+export const mockCliUsage = `Usage: ${command} [--host H] [--port N] [--callback-url URL] [--notification-status S]
 
 Runs Prism's mock of Microsoft Graph cancelMediaProcessing from graph-comms-kit's bundled spec.
-Each request is answered from the spec's examples, and the commsNotifications callback is POSTed
-to the callback URL.
+Each request is answered from the spec's examples (every path also under /beta and /v1.0, as
+Graph serves it), and the commsNotifications callback is POSTed to the callback URL.
 
 Options (flags win over environment variables):
-  --host H            address to listen on (env HOST; default ${prismDefaults.host})
-  --port N            port to listen on, 0 for any free port (env PORT; default ${prismDefaults.port})
-  --callback-url URL  where notifications go (env CALLBACK_URL; default ${prismDefaults.callbackUrl})
-  --help              show this help
+  --host H                 address to listen on (env HOST; default ${prismDefaults.host})
+  --port N                 port to listen on, 0 for any free port (env PORT; default ${prismDefaults.port})
+  --callback-url URL       where notifications go, no { or } (env CALLBACK_URL; default ${prismDefaults.callbackUrl})
+  --notification-status S  what every notification reports: completed or failed
+                           (env NOTIFICATION_STATUS; default completed)
+  --help                   show this help
 `;
+
+const flags = ["host", "port", "callback-url", "notification-status", "help"];
+
+/** A parseArgs error, said in this command's words (with the nearest flag for a misspelt one). */
+function flagError(error: unknown): InvalidArgumentError {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '(-{1,2})([^']*)'/.exec(message);
+  if (unknown) {
+    const [, dashes = "--", name = ""] = unknown;
+    try {
+      checkRecord("flags", { [name]: true }, flags);
+    } catch (hint) {
+      const near =
+        hint instanceof Error ? / \(did you mean "([^"]+)"\?\)/.exec(hint.message)?.[1] : undefined;
+      return new InvalidArgumentError(
+        `${dashes}${name}`,
+        `is not a flag of ${command}${near ? ` (did you mean --${near}?)` : ""}; flags: ${flags.map((f) => `--${f}`).join(", ")}`,
+      );
+    }
+  }
+  const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(message);
+  if (missing?.[1]) return new InvalidArgumentError(missing[1], "needs a value");
+  const positional = /Unexpected argument '([^']*)'/.exec(message);
+  if (positional) {
+    return new InvalidArgumentError(
+      "arguments",
+      `take no positional value, got ${JSON.stringify(positional[1])}`,
+    );
+  }
+  const flag = /'(--[\w-]+)/.exec(message)?.[1];
+  return new InvalidArgumentError(flag ?? "arguments", message.replace(/^Option '[^']*' /, ""));
+}
 
 /**
  * Reads the command's flags (`--host`, `--port`, `--callback-url`, `--help`) and environment
- * (`HOST`, `PORT`, `CALLBACK_URL`). Throws {@link MockOptionError} naming the bad flag or variable.
+ * (`HOST`, `PORT`, `CALLBACK_URL`, `NOTIFICATION_STATUS`). Throws `InvalidArgumentError` naming the
+ * bad flag or variable.
  *
  * @example
  * parseMockCliArgs(["--port", "4020"], {}); // { help: false, host: "127.0.0.1", port: 4020, callbackUrl: "http://127.0.0.1:3978/api/calls" }
  */
 export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): MockCliSettings {
-  let values: { host?: string; port?: string; "callback-url"?: string; help?: boolean };
+  let values: {
+    host?: string;
+    port?: string;
+    "callback-url"?: string;
+    "notification-status"?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -57,11 +107,12 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
         host: { type: "string" },
         port: { type: "string" },
         "callback-url": { type: "string" },
+        "notification-status": { type: "string" },
         help: { type: "boolean" },
       },
     }));
   } catch (error) {
-    throw new MockOptionError("arguments", error instanceof Error ? error.message : String(error));
+    throw flagError(error);
   }
   const pick = (flag: string | undefined, flagName: string, variable: string) => {
     if (flag !== undefined) return { value: flag, name: flagName };
@@ -71,11 +122,15 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   const host = pick(values.host, "--host", "HOST");
   const port = pick(values.port, "--port", "PORT");
   const callback = pick(values["callback-url"], "--callback-url", "CALLBACK_URL");
+  const status = pick(values["notification-status"], "--notification-status", "NOTIFICATION_STATUS");
+  const checked = callback ? checkCallbackUrl(callback.value, callback.name) : undefined;
   return {
     help: values.help === true,
     host: host ? checkHost(host.value, host.name) : prismDefaults.host,
     port: port ? checkPort(port.value, port.name) : prismDefaults.port,
-    callbackUrl: callback ? checkHttpUrl(callback.value, callback.name).href : prismDefaults.callbackUrl,
+    callbackUrl: checked?.href ?? prismDefaults.callbackUrl,
+    notificationStatus: status ? checkNotificationStatus(status.value, status.name) : "completed",
+    ...(checked?.warning ? { warning: checked.warning } : {}),
   };
 }
 
@@ -145,7 +200,7 @@ export async function runMockCli(
   try {
     settings = parseMockCliArgs(argv, env);
   } catch (error) {
-    if (!(error instanceof MockOptionError)) throw error;
+    if (!(error instanceof InvalidArgumentError)) throw error;
     io.err(`${command}: ${error.message}\n\n${mockCliUsage}`);
     return 2;
   }
@@ -161,7 +216,9 @@ export async function runMockCli(
       host: settings.host,
       port: settings.port,
       callbackUrl: settings.callbackUrl,
+      notificationStatus: settings.notificationStatus,
       onOutput: (text) => io.out(text),
+      onWarning: (text) => io.err(`${command}: ${text}\n`),
       ...io.launch,
     });
   } catch (error) {
@@ -176,12 +233,13 @@ export async function runMockCli(
     [
       "",
       `Mock Microsoft Graph (Prism) is listening on ${prism.url}`,
+      `  (every path also under ${prism.url}/beta and ${prism.url}/v1.0, as Graph serves it)`,
       "Try it:",
       `  ${exampleCurl(prism.url)}`,
       `Notifications (the commsNotifications callback) are POSTed to ${prism.callbackUrl}`,
-      "  Each is the spec's example: its ids match the Location Prism answers (the spec's example ids,",
-      "  whatever call id you sent). Prism sends no Authorization header, and it sends a callback for",
-      "  every request, even one it answered with an error.",
+      `  Each reports "${prism.notificationStatus}" for the operation in the Location Prism answers (the spec's`,
+      "  example ids, whatever call id you sent). Prism sends no Authorization header, and it sends a",
+      "  callback for every request, even one it answered with an error.",
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkHttpUrl } from "../check-http-url.ts";
-import { MockOptionError } from "../errors.ts";
+import { checkRecord, checkTimeout, checkType, fail } from "../../core/check.ts";
+import type { NotifiedStatus } from "../notification-builder.ts";
+import { checkCallbackUrl, checkNotificationStatus } from "./callback-options.ts";
 import { PrismStartError } from "./errors.ts";
 import { freePort, portIsFree } from "./free-port.ts";
 import { resolvePrismEntry } from "./prism-resolve.ts";
@@ -20,19 +21,62 @@ export const prismDefaults = {
 
 /** Options of {@link startPrism}; every one is optional. */
 export interface PrismLaunchOptions {
-  /** The address Prism listens on. Default: `127.0.0.1`. */
+  /**
+   * The address Prism listens on.
+   * @default "127.0.0.1"
+   */
   host?: string;
-  /** The port Prism listens on; `0` picks a free one. Default: `4010`. */
+  /**
+   * The port Prism listens on; `0` picks a free one.
+   * @default 4010
+   */
   port?: number;
-  /** Where Prism sends the commsNotifications callbacks. Default: `http://127.0.0.1:3978/api/calls`. */
+  /**
+   * Where Prism sends the commsNotifications callbacks. No `{` or `}`: Prism would evaluate them
+   * as a runtime expression, and `{$request.header.authorization}` would send the caller's bearer
+   * token to this URL. A host that is not loopback gets a warning (notifications leave the machine).
+   * @default "http://127.0.0.1:3978/api/calls"
+   */
   callbackUrl?: string;
-  /** Also copy Prism's log to this function as it arrives (it is always kept for errors). Default: none. */
+  /**
+   * The status every notification reports: `completed` (each request succeeded, matching the
+   * 200/202 Prism answers) or `failed` (to exercise a bot's failure path; the spec's "operation was
+   * cancelled" `resultInfo`). Prism picks a callback's body when it starts, not per request.
+   * @default "completed"
+   */
+  notificationStatus?: Extract<NotifiedStatus, "completed" | "failed">;
+  /**
+   * Also copy Prism's log to this function as it arrives (it is always kept for errors).
+   * @default undefined
+   */
   onOutput?: (text: string) => void;
-  /** Give up when Prism has not said it listens after this many milliseconds. Default: 60 000. */
+  /**
+   * Receives the launcher's warnings (such as a callback host that is not loopback).
+   * @default console.warn
+   */
+  onWarning?: (message: string) => void;
+  /**
+   * Give up when Prism has not said it listens after this many milliseconds (`Infinity`: wait for ever).
+   * @default 60_000
+   */
   readyTimeoutMs?: number;
-  /** Directories to resolve `@stoplight/prism-cli` from. Default: this package's, then the current directory. */
+  /**
+   * Directories to resolve `@stoplight/prism-cli` from.
+   * @default this package's directory, then the current directory
+   */
   searchDirs?: readonly string[];
 }
+
+const launchOptionKeys = [
+  "host",
+  "port",
+  "callbackUrl",
+  "notificationStatus",
+  "onOutput",
+  "onWarning",
+  "readyTimeoutMs",
+  "searchDirs",
+] as const;
 
 /** A running Prism mock server. */
 export interface RunningPrism {
@@ -42,6 +86,8 @@ export interface RunningPrism {
   port: number;
   /** Where it sends the commsNotifications callbacks. */
   callbackUrl: string;
+  /** The status its notifications report. */
+  notificationStatus: "completed" | "failed";
   /** The prepared spec file Prism serves (removed on stop). */
   specFile: string;
   /** Prism's process id (it leads its own process group). */
@@ -58,33 +104,27 @@ const hostname =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /**
- * Checks a host to listen on: an IP address or a host name. Throws {@link MockOptionError} otherwise.
+ * Checks a host to listen on: an IP address or a host name. Throws `InvalidArgumentError` otherwise.
  *
  * @example
  * checkHost("127.0.0.1"); // "127.0.0.1"
  */
-export function checkHost(host: unknown, option = "host"): string {
+export function checkHost(host: unknown, option = "options.host"): string {
   if (typeof host === "string" && (isIP(host) !== 0 || hostname.test(host))) return host;
-  throw new MockOptionError(
-    option,
-    `${option} must be an IP address or a host name, got ${JSON.stringify(host)}`,
-  );
+  fail(option, `must be an IP address or a host name, got ${JSON.stringify(host)}`);
 }
 
 /**
  * Checks a TCP port: a whole number from 0 to 65535 (a string of digits is read as one). Throws
- * {@link MockOptionError} otherwise.
+ * `InvalidArgumentError` otherwise.
  *
  * @example
  * checkPort("4010", "--port"); // 4010
  */
-export function checkPort(port: unknown, option = "port"): number {
+export function checkPort(port: unknown, option = "options.port"): number {
   const value = typeof port === "string" && /^\d+$/.test(port.trim()) ? Number(port) : port;
   if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 65535) return value;
-  throw new MockOptionError(
-    option,
-    `${option} must be a whole number from 0 to 65535, got ${JSON.stringify(port)}`,
-  );
+  fail(option, `must be a whole number from 0 to 65535, got ${JSON.stringify(port)}`);
 }
 
 /**
@@ -119,16 +159,25 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * await prism.stop();
  */
 export async function startPrism(options: PrismLaunchOptions = {}): Promise<RunningPrism> {
+  checkRecord("options", options, launchOptionKeys);
   const host = checkHost(options.host ?? prismDefaults.host);
   const requestedPort = checkPort(options.port ?? prismDefaults.port);
-  const callbackUrl = checkHttpUrl(options.callbackUrl ?? prismDefaults.callbackUrl, "callbackUrl").href;
-  const readyTimeoutMs = options.readyTimeoutMs ?? prismDefaults.readyTimeoutMs;
-  if (!Number.isFinite(readyTimeoutMs) || readyTimeoutMs <= 0) {
-    throw new MockOptionError(
-      "readyTimeoutMs",
-      `readyTimeoutMs must be a positive number, got ${readyTimeoutMs}`,
-    );
+  const callback = checkCallbackUrl(options.callbackUrl ?? prismDefaults.callbackUrl);
+  const callbackUrl = callback.href;
+  const notificationStatus = checkNotificationStatus(options.notificationStatus);
+  const readyTimeoutMs = checkTimeout(
+    "options.readyTimeoutMs",
+    options.readyTimeoutMs ?? prismDefaults.readyTimeoutMs,
+  );
+  for (const name of ["onOutput", "onWarning"] as const) {
+    if (options[name] !== undefined) checkType(`options.${name}`, options[name], "function");
   }
+  if (options.searchDirs !== undefined) {
+    const dirs = checkType<unknown[]>("options.searchDirs", options.searchDirs, "array");
+    for (const [i, dir] of dirs.entries()) checkType(`options.searchDirs[${i}]`, dir, "string");
+  }
+  if (callback.warning)
+    (options.onWarning ?? ((m: string) => console.warn(m)))(`warning: ${callback.warning}`);
   const entry = resolvePrismEntry(options.searchDirs);
   const port = requestedPort === 0 ? await freePort(host) : requestedPort;
   if (!(await portIsFree(port, host))) {
@@ -136,7 +185,7 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
   }
   const dir = mkdtempSync(join(tmpdir(), "graph-comms-mock-"));
   const specFile = join(dir, "openapi.prism.json");
-  writeFileSync(specFile, JSON.stringify(preparePrismSpec({ callbackUrl })));
+  writeFileSync(specFile, JSON.stringify(preparePrismSpec({ callbackUrl, notificationStatus })));
 
   const child = spawn(process.execPath, [entry, "mock", "-h", host, "-p", String(port), specFile], {
     detached: true,
@@ -182,7 +231,8 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
   };
 
   const ready = await new Promise<"ready" | "exited" | "timeout">((resolve) => {
-    const timer = setTimeout(() => resolve("timeout"), readyTimeoutMs);
+    const timer =
+      readyTimeoutMs === undefined ? undefined : setTimeout(() => resolve("timeout"), readyTimeoutMs);
     const check = () => {
       if (/Prism is listening on/.test(output)) {
         clearTimeout(timer);
@@ -201,7 +251,7 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
     const why =
       ready === "exited"
         ? "Prism exited before it listened"
-        : `Prism did not listen within ${readyTimeoutMs} ms`;
+        : `Prism did not listen within ${readyTimeoutMs ?? "unlimited"} ms`;
     throw new PrismStartError(`${why} (on ${serverUrl(host, port)})`, output);
   }
   if (child.pid === undefined) throw new PrismStartError("Prism has no process id", output);
@@ -210,6 +260,7 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
     host,
     port,
     callbackUrl,
+    notificationStatus,
     specFile,
     pid: child.pid,
     exited,

@@ -1,36 +1,76 @@
-import { isSpecNode, resolveSpecRef, type SpecNode, specDocument } from "../../core/spec-document.ts";
-import { specOperations } from "../spec-operations.ts";
+import { checkRecord } from "../../core/check.ts";
+import { parseOperationPath } from "../../core/operation-path.ts";
+import {
+  isSpecNode,
+  resolveSpecRef,
+  type SpecNode,
+  specDocument,
+  specExample,
+} from "../../core/spec-document.ts";
+import type { IssuedOperation } from "../issued-operation.ts";
+import { buildChecked } from "../notification-builder.ts";
+import { specVersions } from "../served-bases.ts";
+import { type SpecOperation, specOperations } from "../spec-operations.ts";
+import {
+  checkCallbackUrl,
+  checkNotificationStatus,
+  type PrismNotificationStatus,
+} from "./callback-options.ts";
 
 /** Options of {@link preparePrismSpec}. */
 export interface PrismSpecOptions {
-  /** Where Prism sends the commsNotifications callback: the bot's callback URL. */
+  /** Where Prism sends the commsNotifications callback: the bot's callback URL (no `{` or `}`). */
   callbackUrl: string;
+  /**
+   * The status every notification reports.
+   * @default "completed"
+   */
+  notificationStatus?: PrismNotificationStatus;
 }
 
 const jsonType = "application/json";
 
-function withOnlyExample(media: SpecNode, name: string): SpecNode {
-  const examples = media.examples;
-  if (!isSpecNode(examples) || examples[name] === undefined) {
-    throw new Error(`spec: media type has no example named ${name}`);
-  }
-  return { ...media, examples: { [name]: examples[name] } };
+/** The example value a header of a success response pins for a contract (`seed`, `current`). */
+function locationExample(response: SpecNode, flavour: string): string {
+  const headers = response.headers;
+  const header = isSpecNode(headers) ? resolveSpecRef(headers.Location) : {};
+  const example = isSpecNode(header.examples) ? header.examples[flavour] : undefined;
+  const value = resolveSpecRef(example).value;
+  if (typeof value !== "string") throw new Error(`spec: no ${flavour} Location example`);
+  return value;
 }
 
-function callbackPathItem(flavour: string): SpecNode {
+/**
+ * The operation Prism's answer describes: the ids of the `Location` example it sends, and the
+ * clientContext of the spec's notification example (the one its examples share).
+ */
+function exampleOperation(operation: SpecOperation, location: string): IssuedOperation {
+  const ids = parseOperationPath(location);
+  if (!ids) throw new Error(`spec: the Location example ${location} names no operation`);
+  const batch = specExample(operation.notificationExample) as { value: { resourceData?: SpecNode }[] };
+  const clientContext = batch.value[0]?.resourceData?.clientContext;
+  return {
+    path: operation.path,
+    specOperationId: operation.operationId,
+    flavour: operation.flavour,
+    callId: ids.callId,
+    operationId: ids.operationId,
+    location,
+    ...(typeof clientContext === "string" ? { clientContext } : {}),
+    resourcePrefix: operation.resourcePrefix,
+  };
+}
+
+/** The callback path item: the webhook's POST, with the one notification this operation sends. */
+function callbackPathItem(notification: unknown, status: string): SpecNode {
   const webhook = resolveSpecRef((specDocument.webhooks as SpecNode).commsNotifications);
   const post = resolveSpecRef(webhook.post);
   const requestBody = resolveSpecRef(post.requestBody);
   const content = requestBody.content as SpecNode;
-  const media = withOnlyExample(resolveSpecRef(content[jsonType]), flavour);
+  const media = { ...resolveSpecRef(content[jsonType]), examples: { [status]: { value: notification } } };
   // The callback's security names a token Prism cannot produce; Prism would ignore it anyway.
   const { security: _unused, ...rest } = post;
-  return {
-    post: {
-      ...rest,
-      requestBody: { ...requestBody, content: { ...content, [jsonType]: media } },
-    },
-  };
+  return { post: { ...rest, requestBody: { ...requestBody, content: { ...content, [jsonType]: media } } } };
 }
 
 function pinLocationExample(response: SpecNode, flavour: string): SpecNode {
@@ -48,21 +88,27 @@ function pinLocationExample(response: SpecNode, flavour: string): SpecNode {
 
 /**
  * A copy of the bundled spec prepared for Prism's mock server, which cannot read the call's
- * `callbackUri` and picks a random example when there are several:
- * - each operation's `commsNotifications` callback is sent to `callbackUrl` (the spec names the
- *   seed's `https://bot.contoso.com/api/calls`), with the one notification example of the
- *   operation's contract (`seed` for `/app` and `/applications`, `current` for `/communications`);
- * - each success response's `Location` keeps only that contract's example, so the ids in the
- *   callback match the `Location` Prism returns.
+ * `callbackUri`, picks a random example when there are several, and knows no API versions:
+ * - each success response's `Location` keeps only its contract's example (`seed` for `/app` and
+ *   `/applications`, `current` for `/communications`);
+ * - each operation's `commsNotifications` callback goes to `callbackUrl` and carries the one
+ *   notification that tells the story of that answer: the operation of that `Location`, with
+ *   `notificationStatus` (`completed` by default: the request succeeded), built by the same code as
+ *   the MSW mock's `notify()` (the spec's notification example of the contract, its ids replaced);
+ * - every path is also listed under the version segments the spec's servers give it
+ *   (`/beta/app/...`, `/beta/communications/...`, `/v1.0/communications/...`), because Graph puts
+ *   the version first and Microsoft's Graph SDK always sends one.
  * The contract itself (`spec/openapi.yaml`) is unchanged. Known Prism 5.14 behaviour: callbacks go
- * without an `Authorization` header (Prism applies no security to callbacks, and did not send an
- * `Authorization` header parameter either when we tried), and a callback fires even when Prism
- * answered the request with an error (400, 401).
+ * without an `Authorization` header, and a callback fires even when Prism answered the request
+ * with an error (400, 401).
  *
  * @example
  * writeFileSync(file, JSON.stringify(preparePrismSpec({ callbackUrl: "http://127.0.0.1:3978/api/calls" })));
  */
 export function preparePrismSpec(options: PrismSpecOptions): SpecNode {
+  checkRecord("options", options, ["callbackUrl", "notificationStatus"]);
+  const callbackUrl = checkCallbackUrl(options.callbackUrl).href;
+  const status = checkNotificationStatus(options.notificationStatus);
   const document = structuredClone(specDocument);
   const paths = document.paths as SpecNode;
   for (const operation of specOperations()) {
@@ -70,14 +116,29 @@ export function preparePrismSpec(options: PrismSpecOptions): SpecNode {
     const post = { ...(pathItem.post as SpecNode) };
     const responses = { ...(post.responses as SpecNode) };
     const success = String(operation.successStatus);
-    responses[success] = pinLocationExample(resolveSpecRef(responses[success]), operation.flavour);
+    const response = pinLocationExample(resolveSpecRef(responses[success]), operation.flavour);
+    responses[success] = response;
     post.responses = responses;
-    post.callbacks = { commsNotifications: { [options.callbackUrl]: callbackPathItem(operation.flavour) } };
+    const issued = exampleOperation(operation, locationExample(response, operation.flavour));
+    const notification = buildChecked(issued, { status });
+    post.callbacks = { commsNotifications: { [callbackUrl]: callbackPathItem(notification, status) } };
     paths[operation.path] = { ...pathItem, post };
+  }
+  for (const [version, served] of specVersions()) {
+    for (const path of served) {
+      const pathItem = paths[path] as SpecNode;
+      const post = pathItem.post as SpecNode;
+      // A path's servers would be prefixed to it again; operation ids must stay unique.
+      const { servers: _servers, ...rest } = pathItem;
+      paths[`${version}${path}`] = {
+        ...rest,
+        post: { ...post, operationId: `${post.operationId}_${version.slice(1)}` },
+      };
+    }
   }
   const components = document.components as SpecNode;
   components.callbacks = {
-    commsNotifications: { [options.callbackUrl]: { $ref: "#/webhooks/commsNotifications" } },
+    commsNotifications: { [callbackUrl]: { $ref: "#/webhooks/commsNotifications" } },
   };
   return document;
 }

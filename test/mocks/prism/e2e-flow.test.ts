@@ -1,7 +1,9 @@
 /**
- * End to end out of process: the typed client calls the real Prism mock, Prism fires the spec's
- * commsNotifications callback at the bot's notification handler, and the tracker resolves. Prism
- * sends callbacks without a token, so this bot runs with `auth: false` (the mock-only setting).
+ * End to end out of process: the typed client calls the real Prism mock, Prism fires the
+ * commsNotifications callback at the bot's notification handler, and the tracker resolves: with
+ * `completed` for the success Prism answered, or `failed` from a mock started with
+ * `notificationStatus: "failed"`. Prism sends callbacks without a token, so this bot runs with
+ * `auth: false` (the mock-only setting).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCallsClient } from "../../../src/client/index.ts";
@@ -42,14 +44,14 @@ afterAll(async () => {
 });
 
 describe("client → Prism → callback → notification handler → tracker", () => {
-  it("the seed path: 202 + Location, then the seed notification completes the operation", async () => {
+  it("the /app path: 200 (present-day beta) + Location, then the notification completes the operation", async () => {
     const client = createCallsClient({ baseUrl: prism.url, token: "app-token" });
     const op = await client.cancelMediaProcessing(callId, {
       all: true,
       clientContext: "clientContext-value",
     });
     expect(op).toMatchObject({
-      httpStatus: 202,
+      httpStatus: 200,
       callId,
       operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5",
     });
@@ -62,7 +64,7 @@ describe("client → Prism → callback → notification handler → tracker", (
     ]);
   });
 
-  it("the current path: 200 + operation body, then the current notification reports the failure", async () => {
+  it("the current path: 200 + a completed operation body, then the notification completes it too", async () => {
     const client = createCallsClient({
       baseUrl: prism.url,
       token: "app-token",
@@ -76,8 +78,32 @@ describe("client → Prism → callback → notification handler → tracker", (
       status: "completed",
       operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5",
     });
-    const error = await tracker.wait(op).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OperationFailedError);
-    expect((error as OperationFailedError).resultInfo).toMatchObject({ code: 400, subcode: 8508 });
+    await expect(tracker.wait(op)).resolves.toMatchObject({
+      status: "completed",
+      operationId: op.operationId,
+      clientContext: "d45324c1-fcb5-430a-902c-f20af696537c",
+    });
+  });
+
+  it("a mock started with notificationStatus failed reports the failure, with resultInfo", async () => {
+    const failing = await startPrism({
+      host: "127.0.0.1",
+      port: 0,
+      callbackUrl: bot.url,
+      notificationStatus: "failed",
+    });
+    try {
+      const client = createCallsClient({
+        baseUrl: failing.url,
+        token: "app-token",
+        path: "/communications/calls/{callId}/cancelMediaProcessing",
+      });
+      const op = await client.cancelMediaProcessing(callId, {});
+      const error = await tracker.wait(op).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OperationFailedError);
+      expect((error as OperationFailedError).resultInfo).toMatchObject({ code: 400, subcode: 8508 });
+    } finally {
+      await failing.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { InvalidArgumentError } from "../../../src/mocks/index.ts";
 import { freePort } from "../../../src/mocks/prism/free-port.ts";
 import { startPrism } from "../../../src/mocks/prism/prism-launch.ts";
 import { type RecordingServer, startRecordingServer } from "../../support/recording-server.ts";
@@ -37,5 +38,54 @@ describe("startPrism", () => {
     expect(existsSync(prism.specFile)).toBe(false);
     await expect(fetch(`${prism.url}/communications/calls/abc/cancelMediaProcessing`)).rejects.toThrow();
     await prism.stop(); // a second stop is harmless
+  });
+
+  it.each([
+    [
+      "a runtime expression that would leak the token",
+      { callbackUrl: "http://127.0.0.1:3978/cb?t={$request.header.authorization}" },
+      /options.callbackUrl must not contain \{ or \}/,
+    ],
+    [
+      "a brace in a URL object",
+      { callbackUrl: new URL("http://127.0.0.1:3978/cb?t={x}") as never },
+      /must not contain \{ or \}/,
+    ],
+    [
+      "a misspelt option",
+      { callbackURL: "http://127.0.0.1:3978/cb" },
+      /options.callbackURL is not allowed \(did you mean "callbackUrl"\?\)/,
+    ],
+    ["a bad ready timeout", { readyTimeoutMs: 0 }, /options.readyTimeoutMs must be a number >= 1/],
+    [
+      "a bad notification status",
+      { notificationStatus: "done" },
+      /options.notificationStatus must be "completed" or "failed"/,
+    ],
+  ])("refuses %s before starting anything, with InvalidArgumentError", async (_, options, message) => {
+    const error = await startPrism({ port: 0, ...(options as object) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.each([
+    ["http://bot.example/api/calls", /is not a loopback address/],
+    ["http://0.0.0.0:3978/api/calls", /0\.0\.0\.0 is an address to listen on, not to send to/],
+  ])("warns about the callback host of %s (and still starts)", async (callbackUrl, warning) => {
+    const warnings: string[] = [];
+    const prism = await startPrism({ port: 0, callbackUrl, onWarning: (m) => warnings.push(m) });
+    await prism.stop();
+    expect(warnings).toEqual([expect.stringMatching(warning)]);
+  });
+
+  it("does not warn about a loopback callback host", async () => {
+    const warnings: string[] = [];
+    const prism = await startPrism({
+      port: 0,
+      callbackUrl: "http://localhost:3978/x",
+      onWarning: (m) => warnings.push(m),
+    });
+    await prism.stop();
+    expect(warnings).toEqual([]);
   });
 });

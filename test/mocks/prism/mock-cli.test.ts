@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MockOptionError } from "../../../src/mocks/index.ts";
+import { InvalidArgumentError } from "../../../src/mocks/index.ts";
 import { PrismNotInstalledError, PrismStartError } from "../../../src/mocks/prism/errors.ts";
 import { exampleCurl, parseMockCliArgs, runMockCli } from "../../../src/mocks/prism/mock-cli.ts";
 import { startPrism } from "../../../src/mocks/prism/prism-launch.ts";
@@ -23,6 +23,7 @@ describe("parseMockCliArgs", () => {
       host: "127.0.0.1",
       port: 4010,
       callbackUrl: "http://127.0.0.1:3978/api/calls",
+      notificationStatus: "completed",
     });
   });
 
@@ -33,13 +34,17 @@ describe("parseMockCliArgs", () => {
       host: "localhost",
       port: 4020,
       callbackUrl: "http://127.0.0.1:9/cb",
+      notificationStatus: "completed",
     });
     expect(
       parseMockCliArgs(["--host", "::1", "--callback-url", "https://bot.example/api/calls"], {}),
     ).toMatchObject({
       host: "::1",
       callbackUrl: "https://bot.example/api/calls",
+      warning: expect.stringMatching(/not a loopback address/),
     });
+    expect(parseMockCliArgs(["--notification-status", "failed"], {}).notificationStatus).toBe("failed");
+    expect(parseMockCliArgs([], { NOTIFICATION_STATUS: "failed" }).notificationStatus).toBe("failed");
   });
 
   it.each([
@@ -50,10 +55,19 @@ describe("parseMockCliArgs", () => {
     [["--host", "not a host"], {}, /--host must be an IP address or a host name/],
     [["--callback-url", "localhost:3978"], {}, /--callback-url must (be an absolute|use http)/],
     [[], { CALLBACK_URL: "ftp://x" }, /CALLBACK_URL must use http or https/],
-    [["--nope"], {}, /Unknown option '--nope'/],
+    [["--nope"], {}, /^--nope is not a flag of graph-comms-mock; flags: --host/],
+    [["--prot", "4010"], {}, /^--prot is not a flag of graph-comms-mock \(did you mean --port\?\)/],
+    [["--callback-ulr", "x"], {}, /did you mean --callback-url\?/],
+    [["--port"], {}, /^--port needs a value/],
     [["extra"], {}, /positional/i],
+    [["--notification-status", "done"], {}, /--notification-status must be "completed" or "failed"/],
+    [
+      ["--callback-url", "http://127.0.0.1:3978/api/calls?t={$request.header.authorization}"],
+      {},
+      /--callback-url must not contain \{ or \}: Prism evaluates/,
+    ],
   ])("rejects %j %j with a clear message", (argv, env, message) => {
-    expect(() => parseMockCliArgs(argv, env)).toThrow(MockOptionError);
+    expect(() => parseMockCliArgs(argv, env)).toThrow(InvalidArgumentError);
     expect(() => parseMockCliArgs(argv, env)).toThrow(message);
   });
 });
@@ -100,7 +114,9 @@ describe("runMockCli failures that need no Prism", () => {
     await expect(startPrism({ port: 1.5 })).rejects.toThrow(/port must be a whole number/);
     await expect(startPrism({ host: "a b" })).rejects.toThrow(/host must be an IP address/);
     await expect(startPrism({ callbackUrl: "nope" })).rejects.toThrow(/callbackUrl must be an absolute/);
-    await expect(startPrism({ readyTimeoutMs: 0 })).rejects.toThrow(/readyTimeoutMs must be a positive/);
+    await expect(startPrism({ readyTimeoutMs: 0 })).rejects.toThrow(
+      /options.readyTimeoutMs must be a number >= 1/,
+    );
   });
 });
 

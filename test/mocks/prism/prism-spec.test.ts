@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { parseOperationPath } from "../../../src/core/operation-path.ts";
 import { resolveSpecRef, type SpecNode, specDocument } from "../../../src/core/spec-document.ts";
+import { describeErrors, specValidator } from "../../../src/core/spec-validator.ts";
+import { InvalidArgumentError } from "../../../src/mocks/index.ts";
 import { preparePrismSpec } from "../../../src/mocks/prism/prism-spec.ts";
-import { specOperations } from "../../../src/mocks/spec-operations.ts";
+import { type SpecOperation, specOperations } from "../../../src/mocks/spec-operations.ts";
 
 const callbackUrl = "http://127.0.0.1:3978/api/calls";
 
@@ -12,21 +15,112 @@ function resolveIn(document: SpecNode, node: unknown): SpecNode {
 describe("preparePrismSpec", () => {
   const prepared = preparePrismSpec({ callbackUrl });
 
+  function callbackNotification(document: SpecNode, op: SpecOperation, path: string = op.path) {
+    const post = resolveIn(document, (document.paths as SpecNode)[path]).post as SpecNode;
+    const callbacks = (post.callbacks as SpecNode).commsNotifications as SpecNode;
+    expect(Object.keys(callbacks)).toEqual([callbackUrl]);
+    const callbackPost = resolveIn(document, callbacks[callbackUrl]).post as SpecNode;
+    const body = resolveIn(document, callbackPost.requestBody);
+    const media = resolveIn(document, (body.content as SpecNode)["application/json"]);
+    const examples = media.examples as SpecNode;
+    expect(Object.keys(examples)).toHaveLength(1);
+    const success = resolveIn(document, (post.responses as SpecNode)[String(op.successStatus)]);
+    const location = resolveIn(document, (success.headers as SpecNode).Location);
+    const locationValue = String(resolveIn(document, (location.examples as SpecNode)[op.flavour]).value);
+    const successBody = isBodyExample(document, success);
+    return {
+      batch: resolveIn(document, Object.values(examples)[0]).value as {
+        value: { resource?: string; resourceUrl?: string; resourceData: SpecNode }[];
+      },
+      location: locationValue,
+      successBody,
+    };
+  }
+
+  function isBodyExample(document: SpecNode, success: SpecNode): SpecNode | undefined {
+    const content = success.content as SpecNode | undefined;
+    if (!content) return undefined;
+    const media = resolveIn(document, content["application/json"]);
+    return resolveIn(document, Object.values(media.examples as SpecNode)[0]).value as SpecNode;
+  }
+
   it.each(specOperations())(
-    "sends $operationId's callback to the callback URL with the $flavour example only",
+    "$operationId's callback goes to the callback URL and tells the story of its success: that operation, completed",
     (op) => {
-      const post = resolveIn(prepared, (prepared.paths as SpecNode)[op.path]).post as SpecNode;
-      const callbacks = (post.callbacks as SpecNode).commsNotifications as SpecNode;
-      expect(Object.keys(callbacks)).toEqual([callbackUrl]);
-      const callbackPost = resolveIn(prepared, callbacks[callbackUrl]).post as SpecNode;
-      const body = resolveIn(prepared, callbackPost.requestBody);
-      const media = resolveIn(prepared, (body.content as SpecNode)["application/json"]);
-      expect(Object.keys(media.examples as SpecNode)).toEqual([op.flavour]);
-      expect(resolveIn(prepared, (media.examples as SpecNode)[op.flavour]).value).toEqual(
-        resolveSpecRef({ $ref: `#/components/examples/${op.notificationExample}` }).value,
+      const { batch, location, successBody } = callbackNotification(prepared, op);
+      const validate = specValidator("#/components/schemas/commsNotifications");
+      expect(validate(batch), describeErrors(validate.errors)).toBe(true);
+      expect(batch.value).toHaveLength(1);
+      const entry = batch.value[0];
+      expect(parseOperationPath(String(entry?.resourceUrl ?? entry?.resource))).toEqual(
+        parseOperationPath(location),
       );
+      expect(entry?.resourceData.status).toBe("completed");
+      expect(entry?.resourceData.resultInfo).toBeUndefined();
+      // The 200 body (where there is one) and the notification agree on the operation.
+      if (successBody) {
+        expect(successBody.status).toBe("completed");
+        expect(entry?.resourceData.clientContext).toBe(successBody.clientContext);
+        expect(parseOperationPath(location)?.operationId).toBe(successBody.id);
+      }
     },
   );
+
+  it.each(specOperations())(
+    "$operationId with notificationStatus failed: the same operation, failed with resultInfo",
+    (op) => {
+      const failed = preparePrismSpec({ callbackUrl, notificationStatus: "failed" });
+      const { batch, location } = callbackNotification(failed, op);
+      const entry = batch.value[0];
+      expect(parseOperationPath(String(entry?.resourceUrl ?? entry?.resource))).toEqual(
+        parseOperationPath(location),
+      );
+      expect(entry?.resourceData).toMatchObject({
+        status: "failed",
+        resultInfo: { code: 400, subcode: 8508 },
+      });
+    },
+  );
+
+  it("lists every path also under the versions the spec serves it in, with unique operation ids", () => {
+    const paths = Object.keys(prepared.paths as SpecNode);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/beta/app/calls/{callId}/cancelMediaProcessing",
+        "/beta/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+        "/beta/communications/calls/{callId}/cancelMediaProcessing",
+        "/v1.0/communications/calls/{callId}/cancelMediaProcessing",
+      ]),
+    );
+    expect(paths).not.toContain("/v1.0/app/calls/{callId}/cancelMediaProcessing");
+    const ids = paths.map(
+      (path) => ((prepared.paths as SpecNode)[path] as { post: { operationId: string } }).post.operationId,
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    const current = specOperations().find((op) => op.flavour === "current") as SpecOperation;
+    expect(callbackNotification(prepared, current, `/v1.0${current.path}`).batch).toEqual(
+      callbackNotification(prepared, current).batch,
+    );
+  });
+
+  it.each([
+    [
+      { callbackUrl: "http://127.0.0.1:3978/api/calls?t={$request.header.authorization}" },
+      /must not contain \{ or \}/,
+    ],
+    [
+      { callbackUrl, notificationStatus: "running" },
+      /options.notificationStatus must be "completed" or "failed"/,
+    ],
+    [
+      { callbackUrl, notificationstatus: "failed" },
+      /options.notificationstatus is not allowed \(did you mean "notificationStatus"\?\)/,
+    ],
+    [{ callbackURL: callbackUrl }, /did you mean "callbackUrl"\?/],
+  ])("refuses %j with InvalidArgumentError", (options, message) => {
+    expect(() => preparePrismSpec(options as never)).toThrow(InvalidArgumentError);
+    expect(() => preparePrismSpec(options as never)).toThrow(message);
+  });
 
   it.each(specOperations())("keeps only the $flavour Location example on $operationId's success", (op) => {
     const post = resolveIn(prepared, (prepared.paths as SpecNode)[op.path]).post as SpecNode;

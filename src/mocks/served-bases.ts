@@ -1,0 +1,140 @@
+import { type GraphPath, specOperations } from "./spec-operations.ts";
+
+/** One base URL the MSW handlers answer on, with the spec paths served under it. */
+export interface ServedBase {
+  /** The base URL without a trailing slash, such as `http://127.0.0.1:4010/beta`. */
+  base: string;
+  /** The spec path templates served under it. */
+  paths: GraphPath[];
+  /** The spec's other paths: Graph has none of them under this version (`/app` under `/v1.0`). */
+  absent: GraphPath[];
+}
+
+/**
+ * The version segments of the spec's servers (`/beta`, `/v1.0`), each with the paths the spec
+ * serves there: Graph puts the version first, and Microsoft's Graph SDK always sends one.
+ *
+ * @example
+ * specVersions().get("/v1.0"); // ["/communications/calls/{callId}/cancelMediaProcessing"]
+ */
+export function specVersions(): Map<string, GraphPath[]> {
+  const versions = new Map<string, GraphPath[]>();
+  for (const op of specOperations()) {
+    for (const server of op.servers) {
+      const version = new URL(server).pathname.replace(/\/+$/, "");
+      if (version === "") continue;
+      const paths = versions.get(version) ?? [];
+      if (!paths.includes(op.path)) paths.push(op.path);
+      versions.set(version, paths);
+    }
+  }
+  return versions;
+}
+
+/**
+ * Where the handlers answer. Without `baseUrls`: the spec's servers, each with its own paths.
+ * With them: every path on each base and, for a base that names no version (such as
+ * `http://127.0.0.1:4010`), also under each version segment with the paths the spec serves there
+ * (`{base}/beta/app/...`, `{base}/v1.0/communications/...`).
+ *
+ * @example
+ * servedBases(["http://127.0.0.1:4010"]).map((b) => b.base);
+ * // ["http://127.0.0.1:4010", "http://127.0.0.1:4010/beta", "http://127.0.0.1:4010/v1.0"]
+ */
+export function servedBases(baseUrls: readonly string[] | undefined): ServedBase[] {
+  const served = new Map<string, Set<GraphPath>>();
+  const add = (base: string, paths: readonly GraphPath[]) => {
+    const set = served.get(base) ?? new Set<GraphPath>();
+    for (const path of paths) set.add(path);
+    served.set(base, set);
+  };
+  const all = specOperations().map((op) => op.path);
+  const versions = specVersions();
+  if (baseUrls === undefined) {
+    for (const op of specOperations()) {
+      for (const server of op.servers) add(server.replace(/\/+$/, ""), [op.path]);
+    }
+  } else {
+    for (const base of baseUrls) {
+      add(base, all);
+      const path = new URL(base).pathname.replace(/\/+$/, "");
+      if ([...versions.keys()].some((version) => path.endsWith(version))) continue;
+      for (const [version, paths] of versions) add(`${base}${version}`, paths);
+    }
+  }
+  return [...served].map(([base, paths]) => ({
+    base,
+    paths: [...paths],
+    absent: all.filter((path) => !paths.has(path)),
+  }));
+}
+
+/**
+ * A request the typed handlers cannot answer: an id segment that is not valid percent-encoding
+ * (`malformed`), or a spec path under a version Graph does not serve it in (`absent`).
+ */
+export interface UnservedRequest {
+  problem: "malformed" | "absent";
+  path: GraphPath;
+  /** The segment at fault, as sent: the one that does not decode, or the path's first (`app`). */
+  segment: string;
+  /** The call id segment, as sent. */
+  callId: string;
+  /** The application id segment, as sent (`/applications/{appId}/...` only). */
+  appId?: string;
+}
+
+function decodes(segment: string): boolean {
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What is wrong with a request the typed handlers cannot answer, else `undefined`: an id segment
+ * that is not valid percent-encoding (MSW's path matching throws on `%E0%A4%A`), or a spec path
+ * under a version that lacks it.
+ *
+ * @example
+ * unservedRequest(servedBases(undefined), "https://graph.microsoft.com/beta/app/calls/%E0%A4%A/cancelMediaProcessing");
+ * // { problem: "malformed", path: "/app/calls/{callId}/cancelMediaProcessing", segment: "%E0%A4%A", callId: "%E0%A4%A" }
+ */
+export function unservedRequest(bases: readonly ServedBase[], url: string): UnservedRequest | undefined {
+  const target = URL.parse(url);
+  if (target === null) return undefined;
+  for (const { base, paths, absent } of bases) {
+    const root = new URL(base);
+    const prefix = root.pathname.replace(/\/+$/, "");
+    if (root.origin !== target.origin || !target.pathname.startsWith(`${prefix}/`)) continue;
+    const segments = target.pathname.slice(prefix.length).split("/");
+    for (const path of [...paths, ...absent]) {
+      const template = path.split("/");
+      if (template.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      const fits = template.every((part, i) => {
+        const sent = segments[i] ?? "";
+        if (/^\{\w+\}$/.test(part)) {
+          params[part.slice(1, -1)] = sent;
+          return sent !== "";
+        }
+        return part.toLowerCase() === sent.toLowerCase();
+      });
+      if (!fits) continue;
+      const bad = Object.values(params).find((segment) => !decodes(segment));
+      const isAbsent = absent.includes(path);
+      if (bad !== undefined || isAbsent) {
+        return {
+          problem: bad === undefined ? "absent" : "malformed",
+          path,
+          segment: bad ?? segments[1] ?? "",
+          callId: params.callId ?? "",
+          ...(params.appId === undefined ? {} : { appId: params.appId }),
+        };
+      }
+    }
+  }
+  return undefined;
+}
