@@ -1,6 +1,16 @@
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
+const src = resolve(import.meta.dirname, "src");
+
 export default defineConfig({
+  resolve: {
+    // examples/ imports the package by name, as a user's project does (tsconfig.json "paths" says the same to tsc).
+    alias: [
+      { find: /^graph-comms-kit$/, replacement: `${src}/client/index.ts` },
+      { find: /^graph-comms-kit\/(.+)$/, replacement: `${src}/$1/index.ts` },
+    ],
+  },
   test: {
     typecheck: {
       enabled: true,
@@ -14,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["test/**/*.test.ts"],
+          include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
           exclude: ["test/mocks/prism/**", "test/redis/**", "**/node_modules/**"],
         },
       },

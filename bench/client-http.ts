@@ -22,7 +22,9 @@ export async function measureHttp(callsPerRound: number, rounds: number): Promis
     request.resume();
     request.on("end", () => {
       response.writeHead(202, {
-        Location: `http://127.0.0.1/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0fe0623f-d628-42ed-b4bd-8ac290072cc5`,
+        // Graph's own Location, as a proxy in front of Graph would pass it on (the client accepts
+        // baseUrl's origin or Graph's).
+        Location: `https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0fe0623f-d628-42ed-b4bd-8ac290072cc5`,
         "Content-Length": "0",
       });
       response.end();

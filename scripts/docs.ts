@@ -1,7 +1,10 @@
 /**
  * `npm run docs`: renders `spec/openapi.yaml` to one self-contained HTML page with Redoc
- * (`redocly build-docs --inlineBundle`), by default `docs/index.html`. The page loads nothing from
- * the network: Redoc's script is inlined and Redocly's telemetry is switched off.
+ * (`redocly build-docs --inlineBundle`), by default `docs/index.html`, and the TypeScript API
+ * reference of the package's entries with TypeDoc (`typedoc.json`) into `api/` beside it; the page
+ * links to it. The page loads nothing from the network: Redoc's script is inlined, Redocly's
+ * telemetry is off, its attribution logo is inlined, and a Content-Security-Policy forbids any
+ * other load (`scripts/docs-template.hbs`, styles in `scripts/docs-page.css`).
  *
  * The introduction is the spec's own `info.description`, followed by a walkthrough of the seed's
  * example exchange (request, `202` + `Location`, notification, correlation) built here from the
@@ -23,12 +26,70 @@ import { projectRoot, redocly, specPath } from "./project-paths.ts";
 
 const run = promisify(execFile);
 const defaultOutput = join(projectRoot, "docs/index.html");
+const templatePath = join(projectRoot, "scripts/docs-template.hbs");
+const stylesPath = join(projectRoot, "scripts/docs-page.css");
+const typedoc = join(projectRoot, "node_modules/.bin/typedoc");
+
+/** The API reference's folder, beside the page (the page links to `api/index.html`). */
+export const apiFolder = "api";
 
 /** The bot's callback URL in the seed page's notification example (the spec has no field for it). */
 const seedCallbackUrl = "https://bot.contoso.com/api/calls";
 
 /** Redoc options: show every example sample and schema level expanded enough to read without clicking. */
 const redocOptions = { jsonSamplesExpandLevel: "all", schemasExpansionLevel: 2, hideDownloadButtons: false };
+
+/** Redocly's attribution, drawn inline: Redoc loads its logo from Redocly's CDN, a request the page must not make. */
+const attributionLogo = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="56" height="16" viewBox="0 0 56 16">' +
+    '<text x="0" y="12" font-family="sans-serif" font-size="12" font-weight="bold" fill="#c33c54">Redocly</text></svg>',
+)}`;
+
+/** A change to Redoc's inlined script that the page needs, and how many places it must change. */
+interface ScriptPatch {
+  what: string;
+  pattern: RegExp;
+  replacement: string;
+}
+
+/**
+ * What the page changes in Redoc 3's inlined script (@redocly/cli is pinned; an upgrade that moves
+ * either spot fails the build by name instead of quietly bringing the problem back).
+ */
+const scriptPatches: readonly ScriptPatch[] = [
+  {
+    what: "the attribution logo Redoc loads from cdn.redoc.ly",
+    pattern: /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g,
+    replacement: attributionLogo,
+  },
+  {
+    // Redoc 3 has no option to open a tag's sidebar group: the operations were hidden behind a click on "calls".
+    what: "the sidebar's tag groups, opened on load",
+    pattern: /(\.push\(\{type:`group`,)(label:\w+,link:\w+,routeSlug:\w+,items:\w+,)/g,
+    replacement: "$1expanded:`true`,$2",
+  },
+  {
+    // Redoc cuts scopes to 24 characters: the app token's one scope read "https://graph.microsoft.com/.def...".
+    what: "the cut of long scope names to 24 characters",
+    pattern: /function (\w+)\((\w+),(\w+)\)\{return \w+\(\2,\3\)\?`\$\{\2\.slice\(0,\3\)\}\.\.\.`:\2\}/g,
+    replacement: "function $1($2,$3){return $2}",
+  },
+];
+
+/** Applies {@link scriptPatches} to the built page, or fails naming the one that no longer applies. */
+export function patchRedocScript(html: string): string {
+  let patched = html;
+  for (const { what, pattern, replacement } of scriptPatches) {
+    if (!pattern.test(patched)) {
+      throw new DocsError(
+        `Redoc's inlined script changed: ${what} was not found (was @redocly/cli upgraded? update scripts/docs.ts)`,
+      );
+    }
+    pattern.lastIndex = 0;
+    patched = patched.replace(pattern, replacement);
+  }
+  return patched;
+}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -174,10 +235,15 @@ async function specForDocs(): Promise<Json> {
   if (info === null || typeof info !== "object" || Array.isArray(info)) {
     throw new DocsError("spec/openapi.yaml: info must be an object");
   }
-  info.description = `${atString(spec, "#/info/description").trimEnd()}\n${seedWalkthrough(spec)}`;
+  info.description = `${apiReferenceNote}\n\n${atString(spec, "#/info/description").trimEnd()}\n${seedWalkthrough(spec)}`;
   inlineCallbackPathItems(spec);
   return spec;
 }
+
+/** The first lines of the introduction: where the TypeScript side of the contract is documented. */
+const apiReferenceNote =
+  `**TypeScript API reference:** [${apiFolder}/index.html](${apiFolder}/index.html), generated from the JSDoc of ` +
+  "the package's entries (`graph-comms-kit`, `/notifications`, `/mocks`, `/mocks/prism`).";
 
 /**
  * Fails when the page would load code or styles from elsewhere: a script, stylesheet, preload, module or CSS import.
@@ -191,19 +257,56 @@ export function assertSelfContained(html: string): void {
     /<link[^>]+\bhref=["']?(?:https?:)?\/\//i,
     /@import\s+url\(\s*["']?(?:https?:)?\/\//i,
     /\bimport\s*\{[^}]*\}\s*from\s*["']https?:/i,
+    /\bsrc\s*[:=]\s*["'`](?:https?:)?\/\//i,
   ].find((pattern) => pattern.test(html));
   if (external) throw new DocsError(`the built page is not self-contained (it matches ${external})`);
   if (!html.includes("hydrate("))
     throw new DocsError("the built page does not contain Redoc's inlined script");
 }
 
+/** Redocly's page template with the page's styles inlined (the CLI takes a template file, not styles). */
+async function pageTemplate(work: string): Promise<string> {
+  const [template, styles] = await Promise.all([
+    readFile(templatePath, "utf8"),
+    readFile(stylesPath, "utf8"),
+  ]);
+  if (!template.includes("/* docs-page.css */")) {
+    throw new DocsError(`${templatePath} has lost its /* docs-page.css */ marker`);
+  }
+  const file = join(work, "template.hbs");
+  await writeFile(
+    file,
+    template.replace("/* docs-page.css */", () => styles),
+  );
+  return file;
+}
+
+/** The environment for Redocly's CLI: no telemetry, no update notices. */
+const quietRedocly = {
+  ...process.env,
+  REDOCLY_TELEMETRY: "off",
+  REDOCLY_SUPPRESS_NOTIFICATIONS: "true",
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+};
+
+/** What {@link buildDocs} wrote. */
+export interface BuiltDocs {
+  /** The Redoc page. */
+  page: string;
+  /** The API reference's start page, `api/index.html` beside the page. */
+  apiReference: string;
+  /** What TypeDoc reported (its warnings name public types that refer to types the package does not export). */
+  typedocLog: string;
+}
+
 /**
- * Builds the docs page from the spec and returns the path written.
+ * Builds the docs page from the spec and the API reference from the package's entries, and returns
+ * the paths written.
  *
  * @example
- * await buildDocs("docs/index.html");
+ * const { page, apiReference } = await buildDocs("docs/index.html"); // docs/index.html, docs/api/index.html
  */
-export async function buildDocs(output: string): Promise<string> {
+export async function buildDocs(output: string): Promise<BuiltDocs> {
   const target = resolve(output);
   const spec = await specForDocs();
   const title = `${atString(spec, "#/info/title")} · graph-comms-kit`;
@@ -213,25 +316,36 @@ export async function buildDocs(output: string): Promise<string> {
     await writeFile(input, JSON.stringify(spec));
     await mkdir(dirname(target), { recursive: true });
     const args = ["build-docs", input, "--inlineBundle", "--output", target, "--title", title];
-    args.push("--openapi", JSON.stringify(redocOptions));
-    await run(redocly, args, {
-      cwd: projectRoot,
-      maxBuffer: 16 * 1024 * 1024,
-      env: {
-        ...process.env,
-        REDOCLY_TELEMETRY: "off",
-        REDOCLY_SUPPRESS_NOTIFICATIONS: "true",
-        REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+    args.push("--template", await pageTemplate(work), "--openapi", JSON.stringify(redocOptions));
+    await run(redocly, args, { cwd: projectRoot, maxBuffer: 16 * 1024 * 1024, env: quietRedocly }).catch(
+      (error: unknown) => {
+        const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message: string };
+        throw new DocsError(`redocly build-docs failed: ${stderr || stdout || message}`);
       },
-    }).catch((error: unknown) => {
-      const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message: string };
-      throw new DocsError(`redocly build-docs failed: ${stderr || stdout || message}`);
-    });
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  assertSelfContained(await readFile(target, "utf8"));
-  return target;
+  const html = patchRedocScript(await readFile(target, "utf8"));
+  assertSelfContained(html);
+  await writeFile(target, html);
+  const apiDir = join(dirname(target), apiFolder);
+  const typedocLog = await buildApiReference(apiDir);
+  return { page: target, apiReference: join(apiDir, "index.html"), typedocLog };
+}
+
+/** Runs TypeDoc with `typedoc.json` into `out` and returns what it printed; a TypeDoc error fails the build. */
+async function buildApiReference(out: string): Promise<string> {
+  await rm(out, { recursive: true, force: true });
+  const { stdout, stderr } = await run(typedoc, ["--options", "typedoc.json", "--out", out], {
+    cwd: projectRoot,
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  }).catch((error: unknown) => {
+    const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message: string };
+    throw new DocsError(`typedoc failed: ${stdout || ""}${stderr || message}`);
+  });
+  return `${stdout}${stderr}`.trim();
 }
 
 async function main(): Promise<void> {
@@ -252,8 +366,10 @@ async function main(): Promise<void> {
   if (values.output !== undefined && values.output.trim() === "") {
     throw new DocsError("--output needs a file path, such as docs/index.html");
   }
-  const written = await buildDocs(values.output ?? defaultOutput);
-  console.log(`docs: wrote ${written} (self-contained; open it in a browser, no network needed)`);
+  const built = await buildDocs(values.output ?? defaultOutput);
+  if (built.typedocLog) console.log(built.typedocLog);
+  console.log(`docs: wrote ${built.page} (self-contained; open it in a browser, no network needed)`);
+  console.log(`docs: wrote ${built.apiReference} (the TypeScript API reference the page links to)`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {

@@ -9,6 +9,7 @@ import {
   isCallsPath,
 } from "../core/call-paths.ts";
 import { checkNumber, checkRecord, checkTimeout, checkType, fail, typeOf } from "../core/check.ts";
+import { isHttpsOrLoopback } from "../core/secure-url.ts";
 import { checkPathSegment } from "./path-segment.ts";
 import { defaultRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.ts";
 
@@ -25,14 +26,15 @@ export const defaultBaseUrl: string = defaultServerUrls[defaultCallsPath];
 export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
   /**
    * The app-only Graph token (client credentials), or a function returning it, called before
-   * every attempt (so a refreshed token is picked up by retries). With or without `Bearer `.
-   * It is sent only to `baseUrl`'s origin.
+   * every attempt (so a refreshed token is picked up by retries). With or without `Bearer `;
+   * visible ASCII only, as bearer tokens are (anything else fails before a request is sent). It
+   * is sent only to `baseUrl`'s origin.
    */
   token: TokenSource;
   /**
    * Where Graph is. Default: the spec's server for `path` (`"https://graph.microsoft.com/beta"` for
    * all three paths today). Must be `https:`, except on a
-   * loopback host (`localhost`, `127.0.0.1`, `[::1]`) for mocks; no query, fragment or credentials.
+   * loopback host (`localhost`, `127.0.0.0/8`, `[::1]`) for mocks; no query, fragment or credentials.
    */
   baseUrl?: string;
   /**
@@ -62,7 +64,6 @@ export interface ResolvedOptions {
 }
 
 const knownOptions = ["token", "baseUrl", "path", "fetch", "retry", "timeoutMs"];
-const loopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
 /**
@@ -93,20 +94,23 @@ export function resolveOptions(input: unknown): ResolvedOptions {
 }
 
 /**
- * A token without any `Bearer ` prefix, or `undefined` when it is empty or would break the header.
+ * A token without any `Bearer ` prefix, or `undefined` when it is empty or has a character
+ * outside visible ASCII: a space, CR/LF or another control character, or non-ASCII text, which
+ * a header cannot carry (fetch would refuse it only when sending, looking like a network error)
+ * and a bearer token never has (RFC 6750's `b64token` is narrower still).
  *
  * @example
  * bareToken("Bearer eyJ0..."); // "eyJ0..."
- * bareToken("  "); // undefined
+ * bareToken("t\x01"); // undefined
  */
 export function bareToken(value: string): string | undefined {
   const token = value.replace(/^\s*bearer\s+/i, "").trim();
-  return token === "" || /[\s\0]/.test(token) ? undefined : token;
+  return /^[!-~]+$/.test(token) ? token : undefined;
 }
 
 function checkTokenText(argument: string, value: unknown): void {
   if (typeof value !== "string") fail(argument, `must be a string or a function, got ${typeOf(value)}`);
-  if (bareToken(value) === undefined) fail(argument, "is empty or contains whitespace");
+  if (bareToken(value) === undefined) fail(argument, "is empty or has a character a header cannot carry");
 }
 
 function checkBaseUrl(value: unknown): string {
@@ -114,9 +118,7 @@ function checkBaseUrl(value: unknown): string {
   const text = checkType<string>(argument, value, "string");
   if (!URL.canParse(text)) fail(argument, "must be an absolute URL");
   const url = new URL(text);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopbackHosts.includes(url.hostname))) {
-    fail(argument, "must be https: (http: only on a loopback host)");
-  }
+  if (!isHttpsOrLoopback(url)) fail(argument, "must be https: (http: only on a loopback host)");
   if (/[?#]/.test(text) || url.username || url.password)
     fail(argument, "must have no query, fragment or credentials");
   return url.href.replace(/\/+$/, "");

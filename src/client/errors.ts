@@ -79,8 +79,9 @@ export class GraphError extends CallsClientError {
 
 /**
  * Graph answered with success but the response does not say which operation it created: the
- * `Location` header is missing (and there is no operation body to fall back on), is not a URL, or
- * does not end in `/calls/{callId}/operations/{operationId}`.
+ * `Location` header is missing (and there is no operation body to fall back on), is not a URL,
+ * does not end in `/calls/{callId}/operations/{operationId}`, names another call than the one
+ * requested, carries credentials, or is on another origin than `baseUrl`'s or Graph's.
  *
  * @example
  * try {
@@ -104,8 +105,9 @@ export class LocationError extends CallsClientError {
 }
 
 /**
- * The request never got an HTTP response: DNS failure, refused or reset connection, TLS error...
- * The error `fetch` threw is the `cause`. Not retried (the request may have reached Graph).
+ * The request or its response failed below HTTP: DNS failure, refused or reset connection, TLS
+ * error, a response body cut off, a `fetch` option that threw or gave no `Response`... The error
+ * is the `cause`. Not retried (the request may have reached Graph).
  *
  * @example
  * try {
@@ -123,6 +125,30 @@ export class NetworkError extends CallsClientError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`Request to ${url} failed: ${reason}`, { cause });
     this.url = url;
+  }
+}
+
+/**
+ * Graph's response body (a `200`'s operation, an error's details) is over 1 MiB (1,048,576 bytes),
+ * far beyond anything Graph sends for this action: the client stops reading there and frees the
+ * connection instead of holding the whole body in memory. Bodies the client does not use (a
+ * `202`'s, a retried `429`'s) are never read.
+ *
+ * @example
+ * try {
+ *   await client.cancelMediaProcessing(callId);
+ * } catch (error) {
+ *   if (error instanceof ResponseTooLargeError) console.error(`Graph's ${error.status} body was too large`);
+ * }
+ */
+export class ResponseTooLargeError extends CallsClientError {
+  override readonly name = "ResponseTooLargeError";
+  /** The HTTP status of the response. */
+  readonly status: number;
+
+  constructor(status: number) {
+    super(`Graph's ${status} response body is over 1 MiB`);
+    this.status = status;
   }
 }
 
@@ -149,7 +175,8 @@ export class TimeoutError extends CallsClientError {
 }
 
 /**
- * The `token` option's function threw, rejected, or gave something that is not a non-empty string.
+ * The `token` option's function threw, rejected, or gave something that is not a token a header can
+ * carry (a non-empty string of visible ASCII, as RFC 6750 bearer tokens are).
  * No request was sent for that attempt; the original error is the `cause`.
  *
  * @example

@@ -6,29 +6,29 @@ import { parseRetryAfter } from "./retry.ts";
 type MainError = components["schemas"]["mainError"];
 
 /**
- * Builds the {@link GraphError} for a non-success response whose body was already read
- * (`body`: parsed JSON, or the text when it was not JSON), sent to `url` in `attempts` attempts.
- * `requestId`, `clientRequestId` and `date` come from `error.innerError`, else from the headers
- * of the same names.
+ * Builds the {@link GraphError} for a non-success response whose body was already read as `text`,
+ * sent to `url` in `attempts` attempts. `requestId`, `clientRequestId` and `date` come from
+ * `error.innerError`, else from the headers of the same names.
  *
  * @example
- * const error = graphErrorFromResponse(response, { error: { code: "NotFound", message: "No call" } }, url, 1);
+ * const error = graphErrorFromResponse(response, '{"error":{"code":"NotFound","message":"No call"}}', url, 1);
  * error.code; // "NotFound"
  */
 export function graphErrorFromResponse(
   response: Response,
-  body: unknown,
+  text: string,
   url: string,
   attempts: number,
 ): GraphError {
   const { status, statusText, headers } = response;
+  const body = parseJson(text);
   const mainError = readMainError(body);
   const inner: Record<string, unknown> = isObject(mainError?.innerError) ? mainError.innerError : {};
   const pick = (key: string) => {
     const value = inner[key];
     return typeof value === "string" && value ? value : (headers.get(key) ?? undefined);
   };
-  const text = typeof body === "string" ? body : JSON.stringify(body);
+  // The text as received, not the body re-serialised (which deep nesting would overflow).
   const detail = mainError
     ? ` ${mainError.code}: ${mainError.message}`
     : `${statusText ? ` ${statusText}` : ""}: ${text.length > 200 ? `${text.slice(0, 200)}…` : text || "(empty body)"}`;
@@ -45,6 +45,21 @@ export function graphErrorFromResponse(
     date: pick("date"),
     retryAfterMs: parseRetryAfter(headers.get("retry-after")),
   });
+}
+
+/**
+ * The body as JSON when it parses, else the text itself (`""` when empty).
+ *
+ * @example
+ * parseJson('{"id":"op-1"}'); // { id: "op-1" }
+ * parseJson("<html>"); // "<html>"
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function readMainError(body: unknown): MainError | undefined {

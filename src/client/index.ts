@@ -27,6 +27,7 @@ export {
   GraphError,
   LocationError,
   NetworkError,
+  ResponseTooLargeError,
   TimeoutError,
   TokenError,
 } from "./errors.ts";

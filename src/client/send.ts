@@ -1,7 +1,8 @@
 import { maxTimerMs } from "../core/check.ts";
 import { sleep, untilAborted } from "./abort.ts";
 import { bareToken, type FetchLike, type TokenSource } from "./client-options.ts";
-import { NetworkError, TokenError } from "./errors.ts";
+import { TokenError } from "./errors.ts";
+import { discardBody } from "./response-body.ts";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.ts";
 
 /** What {@link send} needs from the client's options. */
@@ -29,39 +30,53 @@ export async function send(
   const { token, retry } = config;
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
-    const bearer = typeof token === "string" ? token : await untilAborted(callToken(token), signal);
     const init: RequestInit = {
       method: "POST",
-      headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" },
+      headers: {
+        Authorization: `Bearer ${typeof token === "string" ? token : await callToken(token, signal)}`,
+        "Content-Type": "application/json",
+      },
       body,
       redirect: "manual",
     };
     if (signal) init.signal = signal;
-    let response: Response;
-    try {
-      response = await config.fetch(url, init);
-    } catch (error) {
-      throw signal?.aborted ? signal.reason : new NetworkError(url, error);
-    }
+    // A throw here (no response) becomes the caller's NetworkError, or the signal's reason.
+    const response = await config.fetch(url, init);
     if (attempt >= retry.maxAttempts || !isRetryableStatus(response.status)) return [response, attempt];
     const wait = parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(attempt, retry);
     if (waited + wait > Math.min(retry.maxTotalDelayMs, maxTimerMs)) return [response, attempt];
-    // Free the connection; not awaited: cancelling a teed (cloned) body waits for its twin.
-    response.body?.cancel().catch(() => {});
+    discardBody(response);
     await sleep(wait, signal);
     waited += wait;
   }
 }
 
-async function callToken(token: () => string | Promise<string>): Promise<string> {
+/**
+ * The token from the `token` function, checked: a string it returns is used at once (no promise,
+ * no abort listener: the common case costs nothing extra); a promise is raced against `signal`.
+ */
+function callToken(
+  token: () => string | Promise<string>,
+  signal: AbortSignal | undefined,
+): string | Promise<string> {
   let value: unknown;
   try {
-    value = await token();
+    value = token();
   } catch (error) {
-    throw new TokenError(`options.token failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    tokenFailed(error);
   }
+  return typeof value === "string"
+    ? checkedToken(value)
+    : untilAborted(Promise.resolve(value).then(checkedToken, tokenFailed), signal);
+}
+
+function tokenFailed(error: unknown): never {
+  throw new TokenError(`options.token failed: ${error instanceof Error ? error.message : String(error)}`, {
+    cause: error,
+  });
+}
+
+function checkedToken(value: unknown): string {
   const bare = typeof value === "string" ? bareToken(value) : undefined;
   if (!bare)
     throw new TokenError(

@@ -1,7 +1,10 @@
-import { errors, type JWTPayload, jwtVerify } from "jose";
+import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { checkNumber, checkRecord, checkTimeout, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
+import { isHttpsOrLoopback } from "../core/secure-url.ts";
 import { NotificationAuthError } from "./errors.ts";
-import { createSigningKeys } from "./signing-keys.ts";
+import { type AuthLogger, createSigningKeys } from "./signing-keys.ts";
+import { createTokenCache, type TokenCacheOptions } from "./token-cache.ts";
 
 /** Where Graph's notification signing keys are published. */
 export const defaultOpenIdConfigurationUrl = "https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration";
@@ -15,32 +18,78 @@ const maxTokenLength = 16_384;
 
 /** How notification tokens are verified. Every option has a default suited to Graph. */
 export interface NotificationAuthOptions {
-  /** The OpenID configuration naming the JWKS. Default {@link defaultOpenIdConfigurationUrl}. */
+  /**
+   * The OpenID configuration naming the JWKS. Must be `https:` (`http:` only on a loopback host, for
+   * tests); the `jwks_uri` it names is held to the same rule.
+   *
+   * @default defaultOpenIdConfigurationUrl
+   */
   openIdConfigurationUrl?: string | URL;
-  /** Accepted `iss` values. Default {@link defaultIssuers}. */
+  /**
+   * Accepted `iss` values.
+   *
+   * @default defaultIssuers
+   */
   issuers?: readonly string[];
   /** Accepted tenant ids (any spelling of a GUID). Default: any tenant, but a tenant claim must be present. */
   allowedTenants?: readonly string[];
-  /** Accepted signature algorithms. Default `["RS256"]`; HMAC and `none` are never accepted. */
+  /**
+   * Accepted signature algorithms; HMAC and `none` are never accepted.
+   *
+   * @default ["RS256"]
+   */
   algorithms?: readonly string[];
-  /** Clock skew allowed for `exp` and `nbf`, in seconds. Default 60. */
+  /**
+   * Clock skew allowed for `exp` and `nbf`, in seconds (cached tokens included).
+   *
+   * @default 60
+   */
   clockToleranceSeconds?: number;
-  /** How long the OpenID configuration and keys are cached, in ms. Default 2 hours. */
+  /**
+   * How long the OpenID configuration and keys are used before they are fetched again (in the
+   * background, the last good keys serving meanwhile), in ms.
+   *
+   * @default 7200000 (2 hours)
+   */
   refreshIntervalMs?: number;
-  /** The least time between two key fetches caused by an unknown `kid`, in ms. Default 30 s. */
+  /**
+   * The least time between two key fetches caused by an unknown `kid`, in ms.
+   *
+   * @default 30000
+   */
   keyRefetchCooldownMs?: number;
-  /** How long fetching the configuration or keys may take, in ms. Default 5 s. */
+  /**
+   * How long fetching the configuration or keys may take, in ms; `Infinity` for no limit.
+   *
+   * @default 5000
+   */
   fetchTimeoutMs?: number;
   /**
    * The fetch used to get the configuration and keys. Default: the global `fetch`, looked up at each
    * call. Pass one that bypasses request interception (MSW) in tests that intercept `fetch`.
    */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Reuse of successful verifications for repeated tokens (Graph sends one token with many
+   * notifications), or `false` to verify the signature of every request. A reused verification
+   * still has `exp` and `nbf` checked on each request, and is dropped when its key leaves the JWKS;
+   * failures are never reused.
+   *
+   * @default { maxEntries: 1000, maxAgeMs: 300000 }
+   */
+  tokenCache?: TokenCacheOptions | false;
+  /**
+   * Where a signing-key outage is reported (once, with its detail, when it starts) and its end
+   * (once). The handler passes its own logger.
+   *
+   * @default console
+   */
+  logger?: AuthLogger;
 }
 
 /** A token that passed every check. */
 export interface VerifiedToken {
-  /** All claims of the token. */
+  /** All claims of the token, frozen (a cached verification hands the same object to every request). */
   claims: JWTPayload;
   /** The tenant id from `tid` or the `…/claims/tenantid` claim. */
   tenantId: string;
@@ -48,14 +97,19 @@ export interface VerifiedToken {
 
 /** Verifies the `Authorization` header of a notification request. */
 export interface NotificationVerifier {
-  /** Resolves with the token's claims, or rejects with {@link NotificationAuthError}. */
+  /**
+   * Resolves with the token's claims, or rejects with {@link NotificationAuthError}: failure
+   * `missing-token` or `invalid-token` for a bad request, `keys-unavailable` (retry later; the
+   * detail is in the error's `cause`) when the signing keys cannot be fetched.
+   */
   verify(authorization: string | null | undefined): Promise<VerifiedToken>;
 }
 
 /**
  * Creates a verifier for the bearer JWTs Graph signs notifications with: signature against the JWKS
  * named by the OpenID configuration, issuer, audience (= `appId`), `exp` (required) and `nbf` with a
- * small clock tolerance, a tenant claim present and optionally allow-listed.
+ * small clock tolerance, a tenant claim present and optionally allow-listed. Successful
+ * verifications are cached (see `tokenCache`); key fetching backs off during an outage.
  *
  * @example
  * const verifier = createNotificationVerifier("2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f");
@@ -65,11 +119,16 @@ export function createNotificationVerifier(
   appId: string,
   options: NotificationAuthOptions = {},
 ): NotificationVerifier {
-  if (typeof appId !== "string" || appId.trim() === "") {
-    throw new TypeError("appId must be a non-empty string");
-  }
+  if (typeof appId !== "string" || appId.trim() === "") fail("appId", "must be a non-empty string");
   const settings = readOptions(options);
-  const getKey = createSigningKeys(settings.keys);
+  const keys = createSigningKeys(settings.keys);
+  const cache = settings.tokenCache
+    ? createTokenCache<VerifiedToken>(
+        settings.tokenCache,
+        settings.clockToleranceSeconds,
+        keys.keyFingerprint,
+      )
+    : undefined;
   // Built once: jose takes mutable arrays, and these never change between requests.
   const verifyOptions = {
     issuer: [...settings.issuers],
@@ -79,23 +138,42 @@ export function createNotificationVerifier(
     requiredClaims: ["exp"],
   };
 
+  async function verifyFully(token: string): Promise<VerifiedToken> {
+    let claims: JWTPayload;
+    let kid: string | undefined;
+    let fingerprint: string | undefined;
+    const getKey: JWTVerifyGetKey = async (header, jws) => {
+      const key = await keys.getKey(header, jws);
+      // The key's identity as it is now, so the cache entry can tell when it leaves the JWKS.
+      kid = header.kid;
+      fingerprint = kid === undefined ? undefined : keys.keyFingerprint(kid);
+      return key;
+    };
+    try {
+      ({ payload: claims } = await jwtVerify(token, getKey, verifyOptions));
+    } catch (error) {
+      if (error instanceof NotificationAuthError) throw error;
+      throw new NotificationAuthError("invalid-token", `token rejected: ${reason(error)}`, {
+        cause: error,
+      });
+    }
+    const tenantId = tenantOf(claims);
+    if (settings.allowedTenants && !settings.allowedTenants.has(normalizeId(tenantId))) {
+      throw new NotificationAuthError("invalid-token", "token rejected: tenant is not allowed");
+    }
+    const result = { claims: deepFreeze(claims), tenantId };
+    // Tokens without a kid are not cached: nothing would tell when their key is withdrawn.
+    if (cache && kid !== undefined && fingerprint !== undefined) {
+      cache.set(token, { result, exp: claims.exp as number, nbf: claims.nbf, kid, fingerprint });
+    }
+    return result;
+  }
+
   return {
     async verify(authorization) {
       const token = bearerToken(authorization);
-      let claims: JWTPayload;
-      try {
-        ({ payload: claims } = await jwtVerify(token, getKey, verifyOptions));
-      } catch (error) {
-        if (error instanceof NotificationAuthError) throw error;
-        throw new NotificationAuthError("invalid-token", `token rejected: ${reason(error)}`, {
-          cause: error,
-        });
-      }
-      const tenantId = tenantOf(claims);
-      if (settings.allowedTenants && !settings.allowedTenants.has(normalizeId(tenantId))) {
-        throw new NotificationAuthError("invalid-token", "token rejected: tenant is not allowed");
-      }
-      return { claims, tenantId };
+      keys.refreshIfDue(); // hits must not starve the refresh that notices withdrawn keys
+      return cache?.get(token) ?? verifyFully(token);
     },
   };
 }
@@ -125,53 +203,118 @@ function reason(error: unknown): string {
   return "malformed token";
 }
 
-function readOptions(options: NotificationAuthOptions) {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("auth must be an options object or false");
-  }
-  const url = options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl;
-  if (!URL.canParse(String(url))) {
-    throw new TypeError(`auth.openIdConfigurationUrl is not a URL: ${String(url)}`);
-  }
-  const algorithms = options.algorithms ?? ["RS256"];
+const optionKeys = [
+  "openIdConfigurationUrl",
+  "issuers",
+  "allowedTenants",
+  "algorithms",
+  "clockToleranceSeconds",
+  "refreshIntervalMs",
+  "keyRefetchCooldownMs",
+  "fetchTimeoutMs",
+  "fetch",
+  "tokenCache",
+  "logger",
+];
+
+/** Checks the options (also from untyped JavaScript), naming a bad one as `auth.<name>`, and fills in defaults. */
+function readOptions(input: unknown) {
+  const options = checkRecord("auth", input, optionKeys) as NotificationAuthOptions;
+  const algorithms = checkStrings("auth.algorithms", options.algorithms ?? ["RS256"]);
   const weak = algorithms.find((alg) => /^(none|HS\d+)$/i.test(alg));
-  if (algorithms.length === 0 || weak !== undefined) {
-    throw new TypeError(`auth.algorithms must list asymmetric algorithms${weak ? ` (not ${weak})` : ""}`);
-  }
-  if (options.allowedTenants !== undefined && options.allowedTenants.length === 0) {
-    throw new TypeError("auth.allowedTenants must not be empty (leave it out to accept any tenant)");
-  }
-  const issuers = options.issuers ?? defaultIssuers;
-  if (issuers.length === 0) throw new TypeError("auth.issuers must not be empty");
+  if (weak !== undefined) fail("auth.algorithms", `must list asymmetric algorithms only (not ${weak})`);
+  const tenants = options.allowedTenants;
+  const clockToleranceSeconds = checkNumber(
+    "auth.clockToleranceSeconds",
+    options.clockToleranceSeconds ?? 60,
+    0,
+  );
   return {
-    issuers,
+    issuers: checkStrings("auth.issuers", options.issuers ?? defaultIssuers),
     algorithms,
-    allowedTenants: options.allowedTenants ? new Set(options.allowedTenants.map(normalizeId)) : undefined,
-    clockToleranceSeconds: nonNegative("clockToleranceSeconds", options.clockToleranceSeconds, 60),
+    allowedTenants:
+      tenants === undefined
+        ? undefined
+        : new Set(
+            checkStrings("auth.allowedTenants", tenants, " (leave it out to accept any tenant)").map(
+              normalizeId,
+            ),
+          ),
+    clockToleranceSeconds,
+    tokenCache: readTokenCache(options.tokenCache),
     keys: {
-      openIdConfigurationUrl: new URL(String(url)),
-      refreshIntervalMs: nonNegative("refreshIntervalMs", options.refreshIntervalMs, 2 * 60 * 60 * 1000),
-      keyRefetchCooldownMs: nonNegative("keyRefetchCooldownMs", options.keyRefetchCooldownMs, 30_000),
-      fetchTimeoutMs: nonNegative("fetchTimeoutMs", options.fetchTimeoutMs, 5_000, true),
+      openIdConfigurationUrl: checkKeysUrl(options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl),
+      refreshIntervalMs: checkNumber(
+        "auth.refreshIntervalMs",
+        options.refreshIntervalMs ?? 2 * 60 * 60 * 1000,
+        0,
+      ),
+      keyRefetchCooldownMs: checkNumber(
+        "auth.keyRefetchCooldownMs",
+        options.keyRefetchCooldownMs ?? 30_000,
+        0,
+      ),
+      fetchTimeoutMs: checkTimeout("auth.fetchTimeoutMs", options.fetchTimeoutMs ?? 5_000),
       fetch: readFetch(options.fetch),
+      logger: readLogger(options.logger),
     },
   };
 }
 
-function readFetch(
-  custom: NotificationAuthOptions["fetch"],
-): (url: string, init: RequestInit) => Promise<Response> {
-  if (custom === undefined) return (url, init) => globalThis.fetch(url, init);
-  if (typeof custom !== "function") throw new TypeError("auth.fetch must be a function");
-  return custom;
+function checkKeysUrl(value: unknown): URL {
+  const argument = "auth.openIdConfigurationUrl";
+  const text = value instanceof URL ? value.href : checkType<string>(argument, value, "string");
+  if (!URL.canParse(text)) fail(argument, "must be an absolute URL");
+  const url = new URL(text);
+  // Keys fetched over plain http would let anyone on the path sign tokens (issue 12, row 6).
+  if (!isHttpsOrLoopback(url))
+    fail(argument, `must be https: (http: only on a loopback host), got ${url.protocol}`);
+  return url;
 }
 
-function nonNegative(name: string, value: number | undefined, fallback: number, nonZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (nonZero && value === 0)) {
-    throw new TypeError(
-      `auth.${name} must be a finite number ${nonZero ? ">" : ">="} 0, got ${String(value)}`,
-    );
+function checkStrings(argument: string, value: unknown, emptyHint = ""): string[] {
+  const list = checkType<unknown[]>(argument, value, "array");
+  if (list.length === 0) fail(argument, `must not be empty${emptyHint}`);
+  list.forEach((item, i) => {
+    if (typeof item !== "string" || item.trim() === "")
+      fail(`${argument}[${i}]`, "must be a non-empty string");
+  });
+  return list as string[];
+}
+
+function readTokenCache(value: unknown): Required<TokenCacheOptions> | false {
+  if (value === false) return false;
+  const given = checkRecord("auth.tokenCache", value ?? {}, ["maxEntries", "maxAgeMs"]);
+  return {
+    maxEntries: checkNumber("auth.tokenCache.maxEntries", given.maxEntries ?? 1000, 1, true),
+    maxAgeMs: checkNumber("auth.tokenCache.maxAgeMs", given.maxAgeMs ?? 300_000, 1),
+  };
+}
+
+function readFetch(custom: unknown): (url: string, init: RequestInit) => Promise<Response> {
+  if (custom === undefined) return (url, init) => globalThis.fetch(url, init);
+  return checkType("auth.fetch", custom, "function");
+}
+
+function readLogger(value: unknown): AuthLogger {
+  if (value === undefined) return console;
+  const logger = checkType<Record<string, unknown>>("auth.logger", value, "object");
+  checkType("auth.logger.warn", logger.warn, "function");
+  if (logger.info !== undefined) checkType("auth.logger.info", logger.info, "function");
+  return logger as unknown as AuthLogger;
+}
+
+/**
+ * Freezes a verified token's claims, nested values too: a cached result is shared by every request
+ * carrying the token. Iterative, so no nesting depth can overflow the stack.
+ */
+function deepFreeze<T>(root: T): T {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== "object" || value === null || Object.isFrozen(value)) continue;
+    Object.freeze(value);
+    for (const member of Object.values(value)) pending.push(member);
   }
-  return value;
+  return root;
 }

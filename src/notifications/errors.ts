@@ -145,6 +145,8 @@ export class OperationTimeoutError extends NotificationsError {
  */
 export class StoreUnavailableError extends NotificationsError {
   override readonly name = "StoreUnavailableError";
+  /** Tells the handler to answer 503 + `Retry-After`: Graph delivers the batch again later. */
+  readonly retryable = true;
 
   /** @param message What could not be reached, and why. */
   constructor(message: string, options?: ErrorOptions) {

@@ -1,4 +1,5 @@
 import type { JWTPayload } from "jose";
+import { checkNumber, checkRecord, checkTimeout, fail, typeOf } from "../core/check.ts";
 import {
   createNotificationVerifier,
   type NotificationAuthOptions,
@@ -11,14 +12,11 @@ import {
   NotificationAuthError,
   StoreUnavailableError,
 } from "./errors.ts";
-import { graphErrorResponse } from "./graph-error-response.ts";
+import { graphError, type ReceiverAnswer, toResponse } from "./graph-error-response.ts";
 import type { ParsedNotification } from "./notification.ts";
 import { parseCommsNotifications, warmUpParser } from "./parse.ts";
-import { readLimitedBytes } from "./read-body.ts";
+import { BodyAlreadyReadError, BodyTimeoutError, readLimitedBytes } from "./read-body.ts";
 import { isFinalOperation } from "./tracker.ts";
-
-/** Seconds a sender is asked to wait before delivering again while the operation store is unreachable. */
-const storeRetryAfterSeconds = 5;
 
 /** Where the handler reports what its callers should know about. Default: `console`. */
 export interface NotificationLogger {
@@ -28,12 +26,16 @@ export interface NotificationLogger {
 
 /** What the handler knows about the request a notification came in. */
 export interface NotificationContext {
-  /** The request (its body already read). */
-  request: Request;
+  /**
+   * The request (its body already read). On the Fetch path it is the `Request` the handler got; on
+   * the Node path ({@link toNodeListener}) it is built on first access from the `IncomingMessage`
+   * (method, URL, headers; no body), so a callback that never reads it costs nothing.
+   */
+  readonly request: Request;
   /** The verified token's claims; `undefined` when auth is off. */
-  claims: JWTPayload | undefined;
+  readonly claims: JWTPayload | undefined;
   /** The tenant id from the verified token; `undefined` when auth is off. */
-  tenantId: string | undefined;
+  readonly tenantId: string | undefined;
 }
 
 /** Called once for each notification of an accepted batch, in batch order. May be async. */
@@ -48,14 +50,35 @@ export interface NotificationHandlerOptions {
   appId: string;
   /**
    * Token verification options (defaults suit Graph), or `false` to accept unsigned requests: for
-   * local mocks only; the handler logs a warning once when created this way. Default `{}` (on).
+   * local mocks only; the handler logs a warning once when created this way.
+   * @default {} (on)
    */
   auth?: NotificationAuthOptions | false;
   /** Receives each notification; see {@link NotificationCallback}. */
   onNotification: NotificationCallback;
-  /** The largest body accepted, in bytes; larger bodies get 413. Default 1 MiB. */
+  /**
+   * The largest body accepted, in bytes; larger bodies get 413.
+   * @default 1048576 (1 MiB)
+   */
   maxBodyBytes?: number;
-  /** Where warnings and callback failures are reported. Default `console`. */
+  /**
+   * How long the body may take to arrive once the headers are in, in ms; a slower body gets 408 and
+   * the connection is closed. `Infinity` for no limit.
+   * @default 10000
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * How long `onNotification` may take for a whole batch (a store it writes to included), in ms.
+   * When the callbacks have not settled by then the handler answers 503 with `Retry-After`, so the
+   * sender retries instead of holding the connection; the callbacks keep running and their late
+   * outcome is logged. `Infinity` for no limit.
+   * @default 5000
+   */
+  callbackTimeoutMs?: number;
+  /**
+   * Where warnings and callback failures are reported.
+   * @default console
+   */
   logger?: NotificationLogger;
 }
 
@@ -63,15 +86,52 @@ export interface NotificationHandlerOptions {
 export type NotificationHandler = (request: Request) => Promise<Response>;
 
 /**
+ * What the shared receiver core needs from a request, whichever server delivered it: the Fetch
+ * path wraps a `Request`, the Node path an `IncomingMessage`.
+ */
+export interface IncomingNotification {
+  /** The HTTP method. */
+  readonly method: string;
+  /** A request header's value (lowercase name), or `null`. */
+  header(name: "authorization" | "content-type" | "content-encoding"): string | null;
+  /** The body's bytes, refused past `limitBytes` or after `timeoutMs` (see read-body.ts). */
+  readBody(limitBytes: number, timeoutMs: number | undefined): Promise<Uint8Array>;
+  /** The request as a Fetch-API `Request`, for {@link NotificationContext.request}. */
+  request(): Request;
+}
+
+/** The receiver core: every check and answer of the handler, for any kind of request. */
+export type NotificationReceiver = (incoming: IncomingNotification) => Promise<ReceiverAnswer>;
+
+/** Retry-After (seconds) when the signing keys cannot be fetched: the key fetching backs off this long or so. */
+const keysRetryAfter = "30";
+/** Retry-After (seconds) when callbacks or their store are too slow or unavailable. */
+const callbackRetryAfter = "5";
+
+/** The core behind each handler, so that {@link toNodeListener} can skip the Fetch-API objects. */
+const receivers = new WeakMap<NotificationHandler, NotificationReceiver>();
+
+/**
+ * The receiver core of a handler made by {@link createNotificationHandler}, or `undefined` for any
+ * other function.
+ */
+export function receiverOf(handler: NotificationHandler): NotificationReceiver | undefined {
+  return receivers.get(handler);
+}
+
+/**
  * Creates the handler for Graph's notification POSTs. It answers
  * `202` when the batch was accepted and every callback returned;
  * `400` for a body that is not JSON or not a valid batch (Graph's error shape, naming the field);
- * `401` for a missing or bad token; `405` for any method but POST; `413` for a body over
- * `maxBodyBytes` (refused while reading); `415` for a content type that is not JSON (or a compressed body);
+ * `401` for a missing or bad token; `405` for any method but POST; `408` for a body slower than
+ * `bodyTimeoutMs`; `413` for a body over `maxBodyBytes` (refused while reading); `415` for a content
+ * type that is not JSON (or a compressed body);
  * `500` when a callback threw: every other notification of the batch is still handed over, the
  * failure is logged, and the 500 lets the sender retry (so callbacks should be idempotent, as the
- * operation tracker is); `503` with `Retry-After` when a callback threw `StoreUnavailableError`
- * (the tracker's store is unreachable), logged once per outage.
+ * operation tracker is);
+ * `503` + `Retry-After` when the signing keys cannot be fetched, when the callbacks have not
+ * settled within `callbackTimeoutMs`, or when a callback threw an error marked `retryable: true`
+ * (a store that is unavailable for a while should throw such an error).
  *
  * @example
  * const tracker = createOperationTracker();
@@ -79,19 +139,33 @@ export type NotificationHandler = (request: Request) => Promise<Response>;
  * http.createServer(toNodeListener(handle)).listen(3978);
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
+  const receive = createReceiver(options);
+  const handler: NotificationHandler = async (request) => toResponse(await receive(fetchIncoming(request)));
+  receivers.set(handler, receive);
+  return handler;
+}
+
+function fetchIncoming(request: Request): IncomingNotification {
+  return {
+    method: request.method,
+    header: (name) => request.headers.get(name),
+    readBody: (limitBytes, timeoutMs) => readLimitedBytes(request, limitBytes, timeoutMs),
+    request: () => request,
+  };
+}
+
+/** The checks and answers shared by the Fetch and the Node paths. */
+function createReceiver(options: NotificationHandlerOptions): NotificationReceiver {
   const settings = readOptions(options);
-  const { onNotification, logger, maxBodyBytes, verifier } = settings;
+  const { logger, verifier } = settings;
   if (!verifier) {
     logger.warn("notification handler: auth is off (auth: false); requests are not authenticated");
   }
   warmUpParser();
-  // One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
-  // with a final operation notification (what a tracker stores) is accepted: the store is back.
-  const outage = { logged: false };
 
-  return async (request) => {
-    if (request.method !== "POST") {
-      return graphErrorResponse(405, "MethodNotAllowed", `${request.method} is not allowed; use POST`, {
+  return async (incoming) => {
+    if (incoming.method !== "POST") {
+      return graphError(405, "MethodNotAllowed", `${incoming.method} is not allowed; use POST`, {
         allow: "POST",
       });
     }
@@ -99,87 +173,159 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     let tenantId: string | undefined;
     if (verifier) {
       try {
-        ({ claims, tenantId } = await verifier.verify(request.headers.get("authorization")));
+        ({ claims, tenantId } = await verifier.verify(incoming.header("authorization")));
       } catch (error) {
-        return unauthorized(error, logger);
+        return refuseToken(error, logger);
       }
     }
-    const mediaType = bodyMediaType(request.headers.get("content-type"));
-    if (!mediaType.ok) return graphErrorResponse(415, "UnsupportedMediaType", mediaType.problem);
-    const encoding = request.headers.get("content-encoding");
+    const mediaType = bodyMediaType(incoming.header("content-type"));
+    if (!mediaType.ok) return graphError(415, "UnsupportedMediaType", mediaType.problem);
+    const encoding = incoming.header("content-encoding");
     if (encoding !== null && encoding.trim().toLowerCase() !== "identity") {
-      return graphErrorResponse(415, "UnsupportedMediaType", `Content-Encoding ${encoding} is not supported`);
+      return graphError(415, "UnsupportedMediaType", `Content-Encoding ${encoding} is not supported`);
     }
-    const notifications = await readNotifications(request, maxBodyBytes, mediaType.encoding);
-    if (notifications instanceof Response) return notifications;
-    const { failed, unavailable } = await handOver(
-      notifications,
-      { request, claims, tenantId },
-      onNotification,
-      logger,
-      outage,
-    );
-    if (unavailable) {
-      return graphErrorResponse(
-        503,
-        "ServiceUnavailable",
-        `Notifications cannot be stored now: ${unavailable.message}`,
-        {
-          "retry-after": String(storeRetryAfterSeconds),
-        },
-      );
-    }
-    if (failed > 0) {
-      return graphErrorResponse(
-        500,
-        "InternalServerError",
-        `${failed} of ${notifications.length} notifications could not be processed`,
-      );
-    }
-    if (outage.logged && notifications.some(isFinalOperation)) outage.logged = false;
-    return new Response(null, { status: 202 });
+    const notifications = await readNotifications(incoming, settings, mediaType.encoding);
+    if (!Array.isArray(notifications)) return notifications;
+    let request: Request | undefined;
+    const context: NotificationContext = {
+      claims,
+      tenantId,
+      get request() {
+        request ??= incoming.request();
+        return request;
+      },
+    };
+    return handOverWithin(notifications, context, settings);
   };
 }
 
-/** The parsed batch, or the 400/413 response that refuses it. */
+interface Settings {
+  onNotification: NotificationCallback;
+  logger: NotificationLogger;
+  maxBodyBytes: number;
+  bodyTimeoutMs: number | undefined;
+  callbackTimeoutMs: number | undefined;
+  verifier: NotificationVerifier | undefined;
+  /**
+   * One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
+   * with a final operation notification (what a tracker stores) is accepted: the store is back.
+   */
+  outage: { logged: boolean };
+}
+
+/** The parsed batch, or the 400/408/413/500 answer that refuses it. */
 async function readNotifications(
-  request: Request,
-  maxBodyBytes: number,
+  incoming: IncomingNotification,
+  settings: Settings,
   encoding: BodyEncoding,
-): Promise<ParsedNotification[] | Response> {
+): Promise<ParsedNotification[] | ReceiverAnswer> {
   try {
+    const bytes = await incoming.readBody(settings.maxBodyBytes, settings.bodyTimeoutMs);
     // The parser decodes UTF-8 bytes itself, so invalid UTF-8 gets its precise 400.
-    return parseCommsNotifications(decodeBody(await readLimitedBytes(request, maxBodyBytes), encoding));
+    return parseCommsNotifications(decodeBody(bytes, encoding));
   } catch (error) {
-    if (error instanceof BodyTooLargeError)
-      return graphErrorResponse(413, "RequestEntityTooLarge", error.message);
-    if (error instanceof InvalidNotificationError)
-      return graphErrorResponse(400, "BadRequest", error.message);
+    if (error instanceof BodyTooLargeError) return graphError(413, "RequestEntityTooLarge", error.message);
+    if (error instanceof InvalidNotificationError) return graphError(400, "BadRequest", error.message);
+    if (error instanceof BodyTimeoutError) return graphError(408, "RequestTimeout", error.message);
+    if (error instanceof BodyAlreadyReadError) {
+      settings.logger.error(
+        `notification handler: the request body was read before the handler saw it (${error.message}). ` +
+          "Mount the handler before any body parser (e.g. before app.use(express.json())), or give it the raw bytes: " +
+          'express.raw({ type: "application/json" }) on its route sets req.body to a Buffer it accepts; ' +
+          "in Fastify, add a content-type parser with parseAs: 'buffer' and set request.raw.body to that buffer.",
+      );
+      return graphError(
+        500,
+        "InternalServerError",
+        "The notification body was consumed before it reached the handler",
+      );
+    }
     const why = error instanceof Error ? error.message : String(error);
-    return graphErrorResponse(400, "BadRequest", `Could not read the body: ${why}`);
+    return graphError(400, "BadRequest", `Could not read the body: ${why}`);
   }
 }
 
+/** What the hand-over of a batch came to. */
+interface HandOverOutcome {
+  /** How many callbacks threw. */
+  failed: number;
+  /** How many of those threw an error marked `retryable: true` (a store that is down, say). */
+  retryable: number;
+}
+
 /**
- * Calls back once per notification, in order, whatever earlier calls did; returns how many threw,
- * and the first `StoreUnavailableError` (logged only when `outage` was not logged yet).
+ * Hands the batch over, answering 503 if that takes longer than `callbackTimeoutMs` (issue 12 row
+ * 13: a callback or store that never settles held the socket for ever); the late outcome is logged.
  */
+async function handOverWithin(
+  notifications: readonly ParsedNotification[],
+  context: NotificationContext,
+  settings: Settings,
+): Promise<ReceiverAnswer> {
+  const { logger, callbackTimeoutMs } = settings;
+  const started = Date.now();
+  const handing = handOver(notifications, context, settings);
+  let outcome: HandOverOutcome | undefined;
+  if (callbackTimeoutMs === undefined) {
+    outcome = await handing;
+  } else {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    outcome = await Promise.race([
+      handing,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(resolve, callbackTimeoutMs, undefined);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  if (outcome === undefined) {
+    void handing.then(({ failed }) =>
+      logger.warn(
+        `notification handler: the callbacks for a batch of ${notifications.length} settled ${Date.now() - started} ms ` +
+          `after it arrived, past callbackTimeoutMs (answered 503); ${failed} of them failed`,
+      ),
+    );
+    return graphError(
+      503,
+      "ServiceUnavailable",
+      `The notifications were not processed within ${callbackTimeoutMs} ms; retry later`,
+      { "retry-after": callbackRetryAfter },
+    );
+  }
+  if (outcome.retryable > 0) {
+    return graphError(
+      503,
+      "ServiceUnavailable",
+      `${outcome.retryable} of ${notifications.length} notifications could not be processed for now; retry later`,
+      { "retry-after": callbackRetryAfter },
+    );
+  }
+  if (outcome.failed > 0) {
+    return graphError(
+      500,
+      "InternalServerError",
+      `${outcome.failed} of ${notifications.length} notifications could not be processed`,
+    );
+  }
+  if (settings.outage.logged && notifications.some(isFinalOperation)) settings.outage.logged = false;
+  return { status: 202 };
+}
+
+/** Calls back once per notification, in order, whatever earlier calls did; never rejects. */
 async function handOver(
   notifications: readonly ParsedNotification[],
   context: NotificationContext,
-  onNotification: NotificationCallback,
-  logger: NotificationLogger,
-  outage: { logged: boolean },
-): Promise<{ failed: number; unavailable: StoreUnavailableError | undefined }> {
-  let failed = 0;
-  let unavailable: StoreUnavailableError | undefined;
+  { onNotification, logger, outage }: Settings,
+): Promise<HandOverOutcome> {
+  const outcome = { failed: 0, retryable: 0 };
   for (const notification of notifications) {
     try {
       await onNotification(notification, context);
     } catch (error) {
-      failed++;
+      outcome.failed++;
+      if ((error as { retryable?: unknown } | null)?.retryable === true) outcome.retryable++;
+      // A store that is down fails every batch until it is back: the outage is logged once.
       if (error instanceof StoreUnavailableError) {
-        unavailable ??= error;
         if (outage.logged) continue;
         outage.logged = true;
         logger.error(
@@ -191,47 +337,63 @@ async function handOver(
       logger.error(`notification handler: onNotification threw for ${notification.resourceUrl}`, error);
     }
   }
-  return { failed, unavailable };
+  return outcome;
 }
 
-function unauthorized(error: unknown, logger: NotificationLogger): Response {
+/** 401 for a bad token; 503 when the keys to check it with cannot be fetched (issue 13 item 5). */
+function refuseToken(error: unknown, logger: NotificationLogger): ReceiverAnswer {
   const auth = error instanceof NotificationAuthError ? error : undefined;
-  if (!auth || auth.failure === "keys-unavailable") {
-    logger.warn("notification handler: could not verify a token", error);
+  if (auth?.failure === "keys-unavailable") {
+    // The verifier logs an outage once, with its detail (URLs, the fetch error), through the
+    // handler's logger; the answer says neither, and each request adds no log line of its own.
+    return graphError(
+      503,
+      "ServiceUnavailable",
+      "The signing keys needed to verify the token are unavailable; retry later",
+      { "retry-after": keysRetryAfter },
+    );
   }
+  if (!auth) logger.warn("notification handler: could not verify a token", error);
   const message = auth?.message ?? "token could not be verified";
-  return graphErrorResponse(401, "InvalidAuthenticationToken", message, { "www-authenticate": "Bearer" });
+  return graphError(401, "InvalidAuthenticationToken", message, { "www-authenticate": "Bearer" });
 }
 
-function readOptions(options: NotificationHandlerOptions): {
-  onNotification: NotificationCallback;
-  logger: NotificationLogger;
-  maxBodyBytes: number;
-  verifier: NotificationVerifier | undefined;
-} {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("createNotificationHandler needs options");
-  }
-  if (typeof options.onNotification !== "function") throw new TypeError("onNotification must be a function");
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new TypeError(`maxBodyBytes must be a positive integer, got ${String(options.maxBodyBytes)}`);
-  }
+const optionKeys = [
+  "appId",
+  "auth",
+  "onNotification",
+  "maxBodyBytes",
+  "bodyTimeoutMs",
+  "callbackTimeoutMs",
+  "logger",
+];
+
+function readOptions(input: NotificationHandlerOptions): Settings {
+  const options = checkRecord("options", input, optionKeys) as Partial<NotificationHandlerOptions>;
+  if (typeof options.onNotification !== "function") fail("options.onNotification", "must be a function");
+  const maxBodyBytes = checkNumber("options.maxBodyBytes", options.maxBodyBytes ?? 1024 * 1024, 1, true);
   const logger = options.logger ?? console;
-  if (typeof logger.warn !== "function" || typeof logger.error !== "function") {
-    throw new TypeError("logger must have warn and error methods");
+  if (typeof logger?.warn !== "function" || typeof logger.error !== "function") {
+    fail("options.logger", "must have warn and error methods");
   }
-  if (
-    options.auth !== false &&
-    options.auth !== undefined &&
-    (typeof options.auth !== "object" || options.auth === null)
-  ) {
-    throw new TypeError("auth must be an options object or false");
+  if (options.auth !== false && options.auth !== undefined && typeOf(options.auth) !== "object") {
+    fail("options.auth", "must be an options object or false");
   }
   if (typeof options.appId !== "string" || options.appId.trim() === "") {
-    throw new TypeError("appId must be a non-empty string");
+    fail("options.appId", "must be a non-empty string");
   }
+  // The verifier reports key outages through the handler's logger unless auth names its own.
   const verifier =
-    options.auth === false ? undefined : createNotificationVerifier(options.appId, options.auth ?? {});
-  return { onNotification: options.onNotification, logger, maxBodyBytes, verifier };
+    options.auth === false
+      ? undefined
+      : createNotificationVerifier(options.appId, { logger, ...(options.auth ?? {}) });
+  return {
+    onNotification: options.onNotification,
+    logger,
+    maxBodyBytes,
+    bodyTimeoutMs: checkTimeout("options.bodyTimeoutMs", options.bodyTimeoutMs ?? 10_000),
+    callbackTimeoutMs: checkTimeout("options.callbackTimeoutMs", options.callbackTimeoutMs ?? 5_000),
+    verifier,
+    outage: { logged: false },
+  };
 }

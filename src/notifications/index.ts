@@ -11,6 +11,8 @@
  * http.createServer(toNodeListener(handle)).listen(3978);
  * const done = await tracker.wait(operationRef, { timeoutMs: 30_000 });
  */
+
+export { InvalidArgumentError } from "../core/errors.ts";
 export {
   createNotificationVerifier,
   defaultIssuers,
@@ -36,7 +38,11 @@ export {
   type NotificationHandlerOptions,
   type NotificationLogger,
 } from "./handler.ts";
-export { toNodeListener } from "./node-adapter.ts";
+export {
+  createNotificationServer,
+  type NotificationServerOptions,
+  toNodeListener,
+} from "./node-adapter.ts";
 export type {
   ChangeType,
   CommsNotification,

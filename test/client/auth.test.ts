@@ -36,6 +36,15 @@ describe("token", () => {
     ["gives undefined", () => undefined as unknown as string, "options.token gave undefined"],
     ["gives an empty string", () => "", "gave an empty or malformed token"],
     ["gives a token with a newline", () => "a\nb", "gave an empty or malformed token"],
+    // Row 8 of issue 12: these reached fetch, which refused the header: a NetworkError although nothing was sent.
+    ["gives a token with a euro sign", () => "abc€", "gave an empty or malformed token"],
+    ["gives a token with \\x01", async () => "abc\x01", "gave an empty or malformed token"],
+    ["gives a token with DEL (\\x7f)", () => "abc\x7f", "gave an empty or malformed token"],
+    [
+      "gives a token with a carriage return",
+      async () => "abc\rX-Evil: 1",
+      "gave an empty or malformed token",
+    ],
   ])("fails with TokenError and sends nothing when the function %s", async (_, token, message) => {
     const fetch = stubFetch(accepted());
     const error = await createCallsClient({ token, fetch })
@@ -98,5 +107,13 @@ describe("the token goes only to baseUrl's origin (real HTTP on 127.0.0.1)", () 
     expect(error).toBeInstanceOf(GraphError);
     expect((error as GraphError).status).toBe(307);
     expect(elsewhere.received).toEqual([]);
+  });
+
+  it("refuses a token function's header-breaking token before anything reaches the server", async () => {
+    const client = createCallsClient({ token: () => "secret\x01", baseUrl: graph.origin });
+    const before = graph.received.length;
+    const error = await client.cancelMediaProcessing(callId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenError);
+    expect(graph.received).toHaveLength(before);
   });
 });

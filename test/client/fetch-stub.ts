@@ -39,11 +39,19 @@ export function stubFetch(...answers: StubAnswer[]): FetchLike & { requests: See
 
 export const seedLocation =
   "https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0fe0623f-d628-42ed-b4bd-8ac290072cc5";
+
+import { operationId } from "../support/seed-ids.ts";
+
 export { callId, operationId } from "../support/seed-ids.ts";
 
 /** A 202 with the seed's Location and no body. */
 export function accepted(location: string = seedLocation): Response {
   return new Response(null, { status: 202, headers: { Location: location } });
+}
+
+/** A 202 whose Location names an operation of the call requested, under the request's own URL (as Graph's does). */
+export function acceptedHere(request: SeenRequest): Response {
+  return accepted(request.url.replace(/cancelMediaProcessing$/, `operations/${operationId}`));
 }
 
 /** A Graph error response in the OData shape. */

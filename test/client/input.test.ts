@@ -1,10 +1,14 @@
+import fc from "fast-check";
+import { createFinalURL, defaultPathSerializer } from "openapi-fetch";
 import { describe, expect, it } from "vitest";
+import { pathSerializer } from "../../src/client/client.ts";
 import { createCallsClient, InvalidArgumentError } from "../../src/client/index.ts";
+import { callsPaths } from "../../src/core/call-paths.ts";
 import { clientContextMaxLength } from "../support/contract.ts";
-import { accepted, callId, stubFetch } from "./fetch-stub.ts";
+import { acceptedHere, callId, stubFetch } from "./fetch-stub.ts";
 
 function seedClient() {
-  const fetch = stubFetch(accepted());
+  const fetch = stubFetch(acceptedHere);
   return { fetch, client: createCallsClient({ token: "t", fetch }) };
 }
 
@@ -67,7 +71,7 @@ describe("input checks, before any request is sent", () => {
   });
 
   it("rejects `all` on the current /communications path, which removed it", async () => {
-    const fetch = stubFetch(accepted());
+    const fetch = stubFetch(acceptedHere);
     const client = createCallsClient({
       token: "t",
       fetch,
@@ -107,6 +111,12 @@ describe("input checks, before any request is sent", () => {
       "options.retries is not allowed; allowed: signal, timeoutMs",
     ],
     ["a signal that is not an AbortSignal", { signal: {} }, "options.signal must be an AbortSignal"],
+    ["a misspelt signal", { signl: undefined }, 'options.signl is not allowed (did you mean "signal"?)'],
+    [
+      "a misspelt timeoutMs",
+      { timeoutMS: 5 },
+      'options.timeoutMS is not allowed (did you mean "timeoutMs"?)',
+    ],
     ["a zero timeout", { timeoutMs: 0 }, "options.timeoutMs must be a number >= 1, got 0"],
   ])("rejects call options that are %s", async (_, options, message) => {
     const { client, fetch } = seedClient();
@@ -137,7 +147,7 @@ describe("path parameters are encoded", () => {
   });
 
   it("encodes the appId of the /applications path too", async () => {
-    const fetch = stubFetch(accepted());
+    const fetch = stubFetch(acceptedHere);
     const client = createCallsClient({
       token: "t",
       fetch,
@@ -147,6 +157,23 @@ describe("path parameters are encoded", () => {
     await client.cancelMediaProcessing("c/1");
     expect(fetch.requests[0]?.url).toBe(
       "https://graph.microsoft.com/beta/applications/..%2Fx/calls/c%2F1/cancelMediaProcessing",
+    );
+  });
+
+  it("builds the same URL as openapi-fetch's defaultPathSerializer, for every path and any ids", () => {
+    const id = fc.string({ unit: "grapheme", minLength: 1 });
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(callsPaths)), id, id, (path, callId, appId) => {
+        const options = { baseUrl: "https://graph.microsoft.com/beta", params: { path: { callId, appId } } };
+        const noQuery = () => "";
+        expect(createFinalURL(path, { ...options, pathSerializer, querySerializer: noQuery })).toBe(
+          createFinalURL(path, {
+            ...options,
+            pathSerializer: defaultPathSerializer,
+            querySerializer: noQuery,
+          }),
+        );
+      }),
     );
   });
 });

@@ -92,3 +92,93 @@ describe("Location parsing", () => {
     expect(ref).toEqual({ callId, operationId, location: seedLocation, httpStatus: 200 });
   });
 });
+
+// Row 9 of issue 12: each was accepted, and the returned ids or URI silently differed from the request's.
+describe("a Location that is not an operation of the call requested, on baseUrl's origin", () => {
+  const operationPath = `/app/calls/${callId}/operations/${operationId}`;
+
+  it.each([
+    [
+      "another call",
+      `https://graph.microsoft.com/beta/app/calls/11111111-2222-3333-4444-555555555555/operations/${operationId}`,
+      `names another call than ${callId}`,
+    ],
+    [
+      "another host",
+      `https://graph.microsoft.com.evil.example/beta${operationPath}`,
+      "on another origin than the request's or Graph's",
+    ],
+    [
+      "another scheme",
+      `http://graph.microsoft.com/beta${operationPath}`,
+      "on another origin than the request's or Graph's",
+    ],
+    [
+      "another port",
+      `https://graph.microsoft.com:8443/beta${operationPath}`,
+      "on another origin than the request's or Graph's",
+    ],
+    [
+      "a protocol-relative URL to another host",
+      `//evil.example/beta${operationPath}`,
+      "on another origin than the request's or Graph's",
+    ],
+    [
+      "user:pass credentials",
+      `https://user:pass@graph.microsoft.com/beta${operationPath}`,
+      "carries credentials",
+    ],
+    ["a user name", `https://user@graph.microsoft.com/beta${operationPath}`, "carries credentials"],
+  ])("throws a LocationError for %s", async (_, location, problem) => {
+    const error = await locationErrorFor(accepted(location));
+    expect(error.location).toBe(location);
+    expect(error.status).toBe(202);
+    expect(error.message).toContain(problem);
+  });
+
+  it("also on a 200 whose body names the operation", async () => {
+    const other = `https://graph.microsoft.com/beta/communications/calls/11111111-2222-3333-4444-555555555555/operations/${operationId}`;
+    const response = Response.json(
+      { id: operationId, status: "completed" },
+      { headers: { Location: other } },
+    );
+    const error = await locationErrorFor(response, communications);
+    expect([error.status, error.location]).toEqual([200, other]);
+  });
+
+  it.each([
+    [
+      "another version on the same origin",
+      `https://graph.microsoft.com/v1.0/communications/calls/${callId}/operations/${operationId}`,
+    ],
+    [
+      "the call id spelled as 32 uppercase hex digits",
+      `https://graph.microsoft.com/beta/app/calls/${callId.replaceAll("-", "").toUpperCase()}/operations/${operationId}`,
+    ],
+    ["an explicit default port", `https://graph.microsoft.com:443/beta${operationPath}`],
+  ])("accepts %s", async (_, location) => {
+    await expect(refFor(accepted(location))).resolves.toMatchObject({ callId, operationId });
+  });
+
+  it("accepts Graph's own origin from a mock or proxy at baseUrl, and no third origin", async () => {
+    const answers = [
+      `https://graph.microsoft.com/beta${operationPath}`,
+      `https://evil.example/beta${operationPath}`,
+    ];
+    const fetch = stubFetch(...answers.map((location) => accepted(location)));
+    const client = createCallsClient({ token: "t", fetch, baseUrl: "http://127.0.0.1:4010" });
+    await expect(client.cancelMediaProcessing(callId)).resolves.toMatchObject({ location: answers[0] });
+    await expect(client.cancelMediaProcessing(callId)).rejects.toBeInstanceOf(LocationError);
+  });
+
+  it("compares a call id that is not a GUID after percent-decoding, as requested", async () => {
+    const fetch = stubFetch(accepted(`https://graph.microsoft.com/beta/app/calls/a%2Fb/operations/op-1`));
+    const client = createCallsClient({ token: "t", fetch });
+    await expect(client.cancelMediaProcessing("a/b")).resolves.toMatchObject({
+      callId: "a/b",
+      operationId: "op-1",
+    });
+    const error = await client.cancelMediaProcessing("a/c").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LocationError);
+  });
+});

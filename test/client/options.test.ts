@@ -23,7 +23,13 @@ describe("createCallsClient options", () => {
     ["no token", {}, "options.token", "must be a string or a function, got undefined"],
     ["an empty token", { token: "" }, "options.token", "is empty"],
     ["a token of only 'Bearer '", { token: "Bearer  " }, "options.token", "is empty"],
-    ["a token with a newline", { token: "abc\r\nX-Evil: 1" }, "options.token", "contains whitespace"],
+    ["a token with a newline", { token: "abc\r\nX-Evil: 1" }, "options.token", "a header cannot carry"],
+    ["a token with a space inside", { token: "Bearer a b" }, "options.token", "a header cannot carry"],
+    // Row 8 of issue 12: these passed the check, then failed as a NetworkError ("may have reached Graph").
+    ["a token with a euro sign", { token: "abc€" }, "options.token", "a header cannot carry"],
+    ["a token with \\x01", { token: "abc\x01" }, "options.token", "a header cannot carry"],
+    ["a token with DEL (\\x7f)", { token: "abc\x7f" }, "options.token", "a header cannot carry"],
+    ["a token with a Latin-1 letter", { token: "abcé" }, "options.token", "a header cannot carry"],
     ["a numeric token", { token: 5 }, "options.token", "got number"],
     ["a relative baseUrl", { token: "t", baseUrl: "/beta" }, "options.baseUrl", "must be an absolute URL"],
     [
@@ -80,7 +86,13 @@ describe("createCallsClient options", () => {
       "options.appId",
       "is not allowed; allowed: token, baseUrl, path, fetch, retry, timeoutMs",
     ],
-    ["a misspelt option", { token: "t", timeout: 5 }, "options.timeout", "is not allowed"],
+    [
+      "a misspelt option",
+      { token: "t", timeoutMS: 5 },
+      "options.timeoutMS",
+      'is not allowed (did you mean "timeoutMs"?)',
+    ],
+    ["a misspelt token", { tokne: "t" }, "options.tokne", 'is not allowed (did you mean "token"?)'],
     ["a fetch that is not a function", { token: "t", fetch: "fetch" }, "options.fetch", "must be a function"],
     ["retry: true", { token: "t", retry: true }, "options.retry", "must be an object, got boolean"],
     [
@@ -112,6 +124,12 @@ describe("createCallsClient options", () => {
       { token: "t", retry: { limit: 2 } },
       "options.retry.limit",
       "is not allowed; allowed: maxAttempts, baseDelayMs, maxBackoffMs, maxTotalDelayMs",
+    ],
+    [
+      "a misspelt retry option",
+      { token: "t", retry: { maxAttempt: 2 } },
+      "options.retry.maxAttempt",
+      'is not allowed (did you mean "maxAttempts"?)',
     ],
     [
       "a negative timeoutMs",

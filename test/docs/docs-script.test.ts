@@ -2,7 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertSelfContained } from "../../scripts/docs.ts";
+import { assertSelfContained, patchRedocScript } from "../../scripts/docs.ts";
 import { copyProject, type ProjectCopy } from "../support/project-copy.ts";
 import { runScript } from "../support/run-script.ts";
 
@@ -34,12 +34,45 @@ describe("assertSelfContained", () => {
       `<link rel="stylesheet" href="//fonts.example.com/x.css">${inlinePage}`,
     ],
     ["a CSS import", `<style>@import url("https://fonts.example.com/x.css");</style>${inlinePage}`],
+    ["an image from a CDN", `<img src="https://cdn.example.com/logo.svg">${inlinePage}`],
+    [
+      "a script that sets an image source on a CDN",
+      `<script>img({ src: \`https://cdn.redoc.ly/redoc/logo-mini.svg\` })</script>${inlinePage}`,
+    ],
   ])("rejects %s", (_what, html) => {
     expect(() => assertSelfContained(html)).toThrow(/not self-contained/);
   });
 
   it("rejects a page without Redoc's inlined script", () => {
     expect(() => assertSelfContained("<html><body>empty</body></html>")).toThrow(/inlined script/);
+  });
+});
+
+describe("patchRedocScript", () => {
+  // The three spots of Redoc 3.0.1's inlined script the page changes, as @redocly/cli 2.77.0 writes them.
+  const redocSpots =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Redoc's own minified code, a template literal inside it.
+    "function Hde(e,t){return pF(e,t)?`${e.slice(0,t)}...`:e}" +
+    "n.push({type:`group`,label:d,link:i,routeSlug:i,items:f,...iV(u)})" +
+    "src:e?`https://cdn.redoc.ly/redoc/logo-mini-full.svg`:`https://cdn.redoc.ly/redoc/logo-mini.svg`";
+
+  it("inlines the logo, opens the sidebar groups and stops cutting scopes", () => {
+    const patched = patchRedocScript(redocSpots);
+    expect(patched).not.toContain("cdn.redoc.ly");
+    expect(patched.match(/src:e\?`data:image\/svg\+xml,/g)).toHaveLength(1);
+    expect(patched).toContain("n.push({type:`group`,expanded:`true`,label:d,");
+    expect(patched).toContain("function Hde(e,t){return e}");
+    expect(() => assertSelfContained(`${patched}hydrate(`)).not.toThrow();
+  });
+
+  it.each([
+    ["the attribution logo", "cdn.redoc.ly", "cdn.example.org"],
+    ["the sidebar's tag groups", "type:`group`,label", "type:`group`,title"],
+    ["the cut of long scope names", "e.slice(0,t)", "e.substring(0,t)"],
+  ])("fails by name when Redoc no longer has %s where the page expects it", (what, from, to) => {
+    expect(() => patchRedocScript(redocSpots.replaceAll(from, to))).toThrow(
+      new RegExp(`Redoc's inlined script changed: ${what}.*@redocly/cli upgraded`),
+    );
   });
 });
 

@@ -60,7 +60,9 @@ describe("README.md", () => {
   it("links only to files that exist", () => {
     const links = [...readme.matchAll(/\]\(([^)#]+)\)/g)]
       .map((match) => match[1] ?? "")
-      .filter((target) => !/^[a-z]+:/i.test(target));
+      .filter((target) => !/^[a-z]+:/i.test(target))
+      // docs/ is what `npm run docs` builds (git-ignored): test/docs/docs-page.test.ts checks those links in a build.
+      .filter((target) => !target.startsWith("docs/"));
     expect(links.length).toBeGreaterThan(0);
     expect(links.filter((target) => !existsSync(join(root, target)))).toEqual([]);
   });

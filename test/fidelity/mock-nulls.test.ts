@@ -16,14 +16,17 @@ describe("the MSW mock accepts the nulls Graph accepts", () => {
     ["app", { all: null, clientContext: null }, 200],
     ["applications", { all: null, clientContext: null }, 202],
     ["communications", { clientContext: null }, 200],
-  ] as const)("%s: %j is a success, and the operation records no clientContext", async (path, body, status) => {
-    const response = await post(urls[path], body);
-    await response.text();
-    expect(response.status).toBe(status);
-    const [operation] = graph.operations;
-    expect(operation).toBeDefined();
-    expect(operation).not.toHaveProperty("clientContext");
-  });
+  ] as const)(
+    "%s: %j is a success, and the operation records no clientContext",
+    async (path, body, status) => {
+      const response = await post(urls[path], body);
+      await response.text();
+      expect(response.status).toBe(status);
+      const [operation] = graph.operations;
+      expect(operation).toBeDefined();
+      expect(operation).not.toHaveProperty("clientContext");
+    },
+  );
 
   it.each([
     ["app", { all: "yes" }],

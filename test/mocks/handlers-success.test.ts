@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseOperationPath } from "../../src/core/operation-path.ts";
 import { createGraphHandlers, InvalidArgumentError } from "../../src/mocks/index.ts";
 import { specOperations } from "../../src/mocks/spec-operations.ts";
@@ -139,7 +139,16 @@ describe("createGraphHandlers operationId option", () => {
   it("refuses an id it already issued, so notify() can always tell operations apart", async () => {
     const url = `https://graph.microsoft.com/v1.0${concrete("/communications/calls/{callId}/cancelMediaProcessing")}`;
     expect((await post(url, {})).status).toBe(200);
-    const second = await post(url, {});
+    const printed = vi.spyOn(console, "error").mockImplementation(() => {}); // MSW reports the handler's throw
+    let second: Response;
+    try {
+      second = await post(url, {});
+      await vi.waitFor(() =>
+        expect(printed.mock.calls.flat().map(String).join("\n")).toContain('returned "same-id" twice'),
+      );
+    } finally {
+      printed.mockRestore();
+    }
     expect(second.status).toBe(500);
     expect(await second.text()).toMatch(/returned \\"same-id\\" twice/);
     expect(graph.operations).toHaveLength(1);

@@ -1,9 +1,12 @@
 import { base64url, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { InvalidArgumentError } from "../../src/core/errors.ts";
 import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
-import { NotificationAuthError } from "../../src/notifications/errors.ts";
+import type { NotificationAuthError } from "../../src/notifications/errors.ts";
+import { keysUnavailableMessage } from "../../src/notifications/signing-keys.ts";
 import {
   appId,
+  authFailure,
   graphClaims,
   type KeyServer,
   newSigningKey,
@@ -27,23 +30,21 @@ afterAll(async () => {
   await server.close();
 });
 
+function quiet() {
+  return { warn: vi.fn(), info: vi.fn() };
+}
+
+/** The detail of a keys-unavailable error, kept for the log in its `cause`. */
+function detailOf(error: NotificationAuthError): string {
+  return error.cause instanceof Error ? error.cause.message : "";
+}
+
 function verifier(options: NotificationAuthOptions = {}) {
   return createNotificationVerifier(appId, {
     openIdConfigurationUrl: server.openIdConfigurationUrl,
     fetchTimeoutMs: 2_000,
     ...options,
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<NotificationAuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof NotificationAuthError)) {
-    throw new Error(`expected NotificationAuthError, got ${String(error)}`);
-  }
-  return error;
 }
 
 describe("createNotificationVerifier", () => {
@@ -68,13 +69,13 @@ describe("createNotificationVerifier", () => {
     ["Basic credentials", "Basic dXNlcjpwYXNz"],
     ["Bearer without a token", "Bearer "],
   ])("refuses %s as missing-token", async (_, header) => {
-    expect(await rejection(verifier().verify(header))).toMatchObject({ failure: "missing-token" });
+    expect(await authFailure(verifier().verify(header))).toMatchObject({ failure: "missing-token" });
   });
 
   it("refuses alg none", async () => {
     const header = base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }));
     const payload = base64url.encode(JSON.stringify(graphClaims()));
-    const error = await rejection(verifier().verify(`Bearer ${header}.${payload}.`));
+    const error = await authFailure(verifier().verify(`Bearer ${header}.${payload}.`));
     expect(error.failure).toBe("invalid-token");
   });
 
@@ -83,7 +84,7 @@ describe("createNotificationVerifier", () => {
     const token = await new SignJWT(graphClaims())
       .setProtectedHeader({ alg: "HS256", kid: key.kid })
       .sign(secret);
-    const error = await rejection(verifier().verify(`Bearer ${token}`));
+    const error = await authFailure(verifier().verify(`Bearer ${token}`));
     expect(error).toMatchObject({
       failure: "invalid-token",
       message: "token rejected: signature algorithm not allowed",
@@ -107,7 +108,7 @@ describe("createNotificationVerifier", () => {
     ["without a tenant claim", { tid: undefined }, /no tenant claim/],
     ["with an empty tenant claim", { tid: "" }, /no tenant claim/],
   ])("refuses a token %s", async (_, overrides, message) => {
-    const error = await rejection(verifier().verify(`Bearer ${await sign(key, graphClaims(overrides))}`));
+    const error = await authFailure(verifier().verify(`Bearer ${await sign(key, graphClaims(overrides))}`));
     expect(error.failure).toBe("invalid-token");
     expect(error.message).toMatch(message);
   });
@@ -116,7 +117,7 @@ describe("createNotificationVerifier", () => {
     const token = await sign(key, graphClaims({ exp: Math.floor(Date.now() / 1000) - 30 }));
     await expect(verifier().verify(`Bearer ${token}`)).resolves.toMatchObject({ tenantId });
     await expect(
-      rejection(verifier({ clockToleranceSeconds: 0 }).verify(`Bearer ${token}`)),
+      authFailure(verifier({ clockToleranceSeconds: 0 }).verify(`Bearer ${token}`)),
     ).resolves.toMatchObject({
       failure: "invalid-token",
     });
@@ -128,7 +129,7 @@ describe("createNotificationVerifier", () => {
     const forged = base64url.encode(
       JSON.stringify({ ...claims, tid: "00000000-0000-0000-0000-000000000000" }),
     );
-    const error = await rejection(verifier().verify(`Bearer ${head}.${forged}.${signature}`));
+    const error = await authFailure(verifier().verify(`Bearer ${head}.${forged}.${signature}`));
     expect(error).toMatchObject({
       failure: "invalid-token",
       message: "token rejected: signature verification failed",
@@ -136,19 +137,21 @@ describe("createNotificationVerifier", () => {
   });
 
   it("refuses a token signed by another key under a known kid", async () => {
-    const error = await rejection(verifier().verify(`Bearer ${await sign(stranger)}`));
+    const error = await authFailure(verifier().verify(`Bearer ${await sign(stranger)}`));
     expect(error.message).toBe("token rejected: signature verification failed");
   });
 
   it.each(["not-a-jwt", "a.b.c", "x".repeat(20_000)])("refuses the malformed token %#", async (token) => {
-    expect(await rejection(verifier().verify(`Bearer ${token}`))).toMatchObject({ failure: "invalid-token" });
+    expect(await authFailure(verifier().verify(`Bearer ${token}`))).toMatchObject({
+      failure: "invalid-token",
+    });
   });
 
   it("applies the tenant allow-list, in any spelling of the id", async () => {
     const allowed = verifier({ allowedTenants: [tenantId.toUpperCase().replaceAll("-", "")] });
     await expect(allowed.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
     const other = verifier({ allowedTenants: ["11111111-1111-1111-1111-111111111111"] });
-    expect((await rejection(other.verify(`Bearer ${await sign(key)}`))).message).toBe(
+    expect((await authFailure(other.verify(`Bearer ${await sign(key)}`))).message).toBe(
       "token rejected: tenant is not allowed",
     );
   });
@@ -176,20 +179,68 @@ describe("createNotificationVerifier", () => {
   });
 
   it.each([
-    ["HS256", { algorithms: ["HS256"] }],
-    ["none", { algorithms: ["none"] }],
-    ["no algorithms", { algorithms: [] }],
-    ["no issuers", { issuers: [] }],
-    ["a bad URL", { openIdConfigurationUrl: "not a url" }],
-    ["a negative tolerance", { clockToleranceSeconds: -1 }],
-    ["a zero fetch timeout", { fetchTimeoutMs: 0 }],
-    ["an empty tenant allow-list", { allowedTenants: [] }],
-    ["a fetch that is not a function", { fetch: "fetch" }],
-  ])("refuses options with %s", (_, options) => {
-    expect(() => createNotificationVerifier(appId, options as NotificationAuthOptions)).toThrow(TypeError);
+    ["HS256", { algorithms: ["HS256"] }, "auth.algorithms"],
+    ["none", { algorithms: ["none"] }, "auth.algorithms"],
+    ["no algorithms", { algorithms: [] }, "auth.algorithms"],
+    ["no issuers", { issuers: [] }, "auth.issuers"],
+    ["an empty issuer", { issuers: [""] }, "auth.issuers[0]"],
+    ["a bad URL", { openIdConfigurationUrl: "not a url" }, "auth.openIdConfigurationUrl"],
+    ["an ftp: URL", { openIdConfigurationUrl: "ftp://127.0.0.1/config" }, "auth.openIdConfigurationUrl"],
+    ["a data: URL", { openIdConfigurationUrl: "data:application/json,{}" }, "auth.openIdConfigurationUrl"],
+    [
+      "plain http to another host",
+      { openIdConfigurationUrl: new URL("http://api.aps.skype.com/v1/.well-known/OpenIdConfiguration") },
+      "auth.openIdConfigurationUrl",
+    ],
+    ["a negative tolerance", { clockToleranceSeconds: -1 }, "auth.clockToleranceSeconds"],
+    ["a zero fetch timeout", { fetchTimeoutMs: 0 }, "auth.fetchTimeoutMs"],
+    ["an empty tenant allow-list", { allowedTenants: [] }, "auth.allowedTenants"],
+    ["a fetch that is not a function", { fetch: "fetch" }, "auth.fetch"],
+    ["a cache of no entries", { tokenCache: { maxEntries: 0 } }, "auth.tokenCache.maxEntries"],
+    ["a cache of 1.5 entries", { tokenCache: { maxEntries: 1.5 } }, "auth.tokenCache.maxEntries"],
+    ["a cache of no age", { tokenCache: { maxAgeMs: 0 } }, "auth.tokenCache.maxAgeMs"],
+    ["a cache set to true", { tokenCache: true }, "auth.tokenCache"],
+    ["a logger without warn()", { logger: { error: () => {} } }, "auth.logger.warn"],
+    ["options that are not an object", "strict", "auth"],
+  ])("refuses options with %s (InvalidArgumentError naming %s)", (_, options, argument) => {
+    const create = () => createNotificationVerifier(appId, options as NotificationAuthOptions);
+    expect(create).toThrow(InvalidArgumentError);
+    expect(create).toThrow(expect.objectContaining({ argument }));
+  });
+
+  it.each([
+    ["tokenCach", "tokenCache"],
+    ["clockToleranceSecond", "clockToleranceSeconds"],
+    ["openIdConfigurationURL", "openIdConfigurationUrl"],
+  ])("refuses the misspelt option %s, naming %s", (misspelt, nearest) => {
+    const create = () => createNotificationVerifier(appId, { [misspelt]: 1 } as NotificationAuthOptions);
+    expect(create).toThrow(InvalidArgumentError);
+    expect(create).toThrow(`auth.${misspelt} is not allowed (did you mean "${nearest}"?)`);
+  });
+
+  it("refuses a misspelt token cache bound, naming the nearest", () => {
+    expect(() =>
+      createNotificationVerifier(appId, { tokenCache: { maxEntry: 5 } as unknown as { maxEntries: number } }),
+    ).toThrow('auth.tokenCache.maxEntry is not allowed (did you mean "maxEntries"?)');
+  });
+
+  it.each([
+    "http://127.0.0.1:1/config",
+    "http://127.8.9.10:1/config",
+    "http://localhost:1/config",
+    "http://[::1]:1/config",
+    "https://login.example/config",
+  ])("accepts the OpenID configuration URL %s", (url) => {
+    expect(() => createNotificationVerifier(appId, { openIdConfigurationUrl: url })).not.toThrow();
+  });
+
+  it("takes fetchTimeoutMs: Infinity as no limit, as every timeoutMs of the kit does", async () => {
+    const v = verifier({ fetchTimeoutMs: Number.POSITIVE_INFINITY });
+    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
   });
 
   it("refuses an empty appId", () => {
+    expect(() => createNotificationVerifier("")).toThrow(InvalidArgumentError);
     expect(() => createNotificationVerifier("")).toThrow(/appId/);
   });
 });
@@ -213,7 +264,7 @@ describe("key rotation and unreachable endpoints", () => {
     await expect(v.verify(`Bearer ${await sign(rotated)}`)).resolves.toMatchObject({ tenantId });
     expect(local.jwksHits).toBe(2);
     const unknown = await newSigningKey("key-unknown");
-    const error = await rejection(v.verify(`Bearer ${await sign(unknown)}`));
+    const error = await authFailure(v.verify(`Bearer ${await sign(unknown)}`));
     expect(error).toMatchObject({
       failure: "invalid-token",
       message: "token rejected: no signing key matches the token's kid",
@@ -226,57 +277,77 @@ describe("key rotation and unreachable endpoints", () => {
     const v = createNotificationVerifier(appId, { openIdConfigurationUrl: local.openIdConfigurationUrl });
     await v.verify(`Bearer ${await sign(key)}`);
     const unknown = await newSigningKey("key-unknown");
-    for (let i = 0; i < 5; i++) await rejection(v.verify(`Bearer ${await sign(unknown)}`));
+    for (let i = 0; i < 5; i++) await authFailure(v.verify(`Bearer ${await sign(unknown)}`));
     expect(local.jwksHits).toBe(1);
   });
 
   it("reports keys-unavailable (not a crash) when the JWKS endpoint is down", async () => {
     local.jwksDown = true;
-    const v = createNotificationVerifier(appId, { openIdConfigurationUrl: local.openIdConfigurationUrl });
-    const error = await rejection(v.verify(`Bearer ${await sign(key)}`));
-    expect(error.failure).toBe("keys-unavailable");
-    local.jwksDown = false;
-    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
+    const v = createNotificationVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+      logger: quiet(),
+    });
+    const error = await authFailure(v.verify(`Bearer ${await sign(key)}`));
+    expect(error).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
+    expect(detailOf(error)).toMatch(/JWKS http:\/\/127\.0\.0\.1:\d+\/keys: fetch failed/);
   });
 
-  it("reports keys-unavailable when the OpenID configuration is down, unreachable or invalid", async () => {
+  it("reports keys-unavailable, without URL or library text, when the configuration is down, unreachable or invalid", async () => {
     const token = `Bearer ${await sign(key)}`;
     local.configDown = true;
     const down = createNotificationVerifier(appId, {
       openIdConfigurationUrl: local.openIdConfigurationUrl,
+      logger: quiet(),
     });
-    expect(await rejection(down.verify(token))).toMatchObject({
-      failure: "keys-unavailable",
-      message: /HTTP 503/,
-    });
+    const refused = await authFailure(down.verify(token));
+    expect(refused).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
+    expect(refused.message).not.toMatch(/127\.0\.0\.1|HTTP|fetch/);
+    expect(detailOf(refused)).toContain(`OpenID configuration ${local.openIdConfigurationUrl}: HTTP 503`);
     const invalid = createNotificationVerifier(appId, {
       openIdConfigurationUrl: `${new URL(local.openIdConfigurationUrl).origin}/keys`,
+      logger: quiet(),
     });
-    expect(await rejection(invalid.verify(token))).toMatchObject({
-      failure: "keys-unavailable",
-      message: /no valid jwks_uri/,
-    });
+    const noUri = await authFailure(invalid.verify(token));
+    expect(noUri).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
+    expect(detailOf(noUri)).toMatch(/no valid jwks_uri/);
     await local.close();
     const closed = createNotificationVerifier(appId, {
       openIdConfigurationUrl: local.openIdConfigurationUrl,
+      logger: quiet(),
     });
-    expect(await rejection(closed.verify(token))).toMatchObject({ failure: "keys-unavailable" });
+    const unreachable = await authFailure(closed.verify(token));
+    expect(unreachable).toMatchObject({ failure: "keys-unavailable", message: keysUnavailableMessage });
+    expect(detailOf(unreachable)).toMatch(/fetch failed \(/);
   });
 
   it("keeps the last good keys while the configuration or the JWKS endpoint is down", async () => {
+    const logger = quiet();
     const v = createNotificationVerifier(appId, {
       openIdConfigurationUrl: local.openIdConfigurationUrl,
       refreshIntervalMs: 0,
+      tokenCache: false, // so the keys, not a cached verification, accept the token
+      logger,
     });
-    await v.verify(`Bearer ${await sign(key)}`);
+    const token = `Bearer ${await sign(key)}`;
+    await v.verify(token);
     local.configDown = true;
-    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
-    await vi.waitFor(() => expect(local.configHits).toBeGreaterThanOrEqual(2));
+    await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
+    // The failed refresh runs in the background; its log line says when it has ended.
+    await vi.waitFor(() => expect(logger.warn).toHaveBeenCalledTimes(1));
+    expect(local.configHits).toBe(2);
+    expect(logger.warn.mock.calls[0]?.[0]).toMatch(/HTTP 503; the last good keys stay in use/);
     local.configDown = false;
     local.jwksDown = true;
-    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
-    await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2));
-    await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
+    // After the back-off (1 s) the next request starts a refresh, which fails on the JWKS.
+    await vi.waitFor(
+      async () => {
+        await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
+        expect(local.jwksHits).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+    await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
+    expect(logger.warn).toHaveBeenCalledTimes(1); // one outage, one log line
   });
 
   it("refreshes the keys in the background every refreshIntervalMs", async () => {
@@ -285,6 +356,7 @@ describe("key rotation and unreachable endpoints", () => {
       openIdConfigurationUrl: local.openIdConfigurationUrl,
       refreshIntervalMs: 0, // every request starts a refresh
       keyRefetchCooldownMs: 60_000, // so the unknown-kid refetch cannot be what picks up the new key
+      logger: quiet(), // the refresh in flight when the server closes fails
     });
     await v.verify(`Bearer ${await sign(key)}`);
     await vi.waitFor(() => expect(local.jwksHits).toBe(1));

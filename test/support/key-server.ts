@@ -5,6 +5,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import { NotificationAuthError } from "../../src/notifications/errors.ts";
 import { listenLocal } from "./listen-local.ts";
 import { appId } from "./seed-ids.ts";
 
@@ -57,18 +58,29 @@ export interface KeyServer {
   configDown: boolean;
   /** The JWKS endpoint drops connections. */
   jwksDown: boolean;
+  /** The `jwks_uri` the configuration names instead of this server's own JWKS endpoint. */
+  jwksUri: string | undefined;
   close(): Promise<void>;
 }
 
 export async function startKeyServer(keys: SigningKey[]): Promise<KeyServer> {
-  const state = { keys, configHits: 0, jwksHits: 0, configDown: false, jwksDown: false };
+  const state: Omit<KeyServer, "openIdConfigurationUrl" | "close"> = {
+    keys,
+    configHits: 0,
+    jwksHits: 0,
+    configDown: false,
+    jwksDown: false,
+    jwksUri: undefined,
+  };
   const server = createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (req.url === "/v1/.well-known/OpenIdConfiguration") {
       state.configHits++;
       if (state.configDown) return res.writeHead(503).end();
       res.writeHead(200, { "content-type": "application/json" });
-      return res.end(JSON.stringify({ issuer: "https://api.botframework.com", jwks_uri: `${base}/keys` }));
+      return res.end(
+        JSON.stringify({ issuer: "https://api.botframework.com", jwks_uri: state.jwksUri ?? `${base}/keys` }),
+      );
     }
     if (req.url === "/keys") {
       state.jwksHits++;
@@ -84,4 +96,16 @@ export async function startKeyServer(keys: SigningKey[]): Promise<KeyServer> {
     /** Stops the server; calling it again (a test that closed it early, then afterEach) is a no-op. */
     close,
   });
+}
+
+/** The {@link NotificationAuthError} `promise` rejects with; anything else (or success) fails the test. */
+export async function authFailure(promise: Promise<unknown>): Promise<NotificationAuthError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof NotificationAuthError)) {
+    throw new Error(`expected NotificationAuthError, got ${String(error)}`);
+  }
+  return error;
 }

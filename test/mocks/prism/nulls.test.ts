@@ -30,10 +30,13 @@ describe("the Prism mock accepts the nulls Graph accepts", () => {
     },
   );
 
-  it.each(specOperations())("$operationId: a string for all or a number for clientContext is still a 400", async (op) => {
-    const bad = op.flavour === "current" ? { clientContext: 5 } : { all: "yes" };
-    const response = await send(op.path, bad);
-    await response.text();
-    expect(response.status).toBe(400);
-  });
+  it.each(specOperations())(
+    "$operationId: a string for all or a number for clientContext is still a 400",
+    async (op) => {
+      const bad = op.flavour === "current" ? { clientContext: 5 } : { all: "yes" };
+      const response = await send(op.path, bad);
+      await response.text();
+      expect(response.status).toBe(400);
+    },
+  );
 });

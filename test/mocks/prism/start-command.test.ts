@@ -77,7 +77,8 @@ describe("npm start (scripts/start-mock.ts)", () => {
         const curl = output.text().match(/(curl -i [\s\S]*?)\nNotifications/)?.[1] ?? "";
         expect(curl).toContain(`${url}/communications/calls/`);
         // The printed command, pasted into a shell, gets the spec's 200 with a Location.
-        const reply = execFileSync("bash", ["-c", curl], { encoding: "utf8" });
+        // stdio "pipe": curl's progress meter on stderr stays out of the test output.
+        const reply = execFileSync("bash", ["-c", curl], { encoding: "utf8", stdio: "pipe" });
         expect(reply).toMatch(/^HTTP\/1\.1 200 OK/);
         expect(reply).toMatch(/Location: https:\/\/graph\.microsoft\.com\/v1\.0\/communications\/calls\//i);
         await listener.waitFor((c) => c.text.includes("/communications/calls/"));

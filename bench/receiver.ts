@@ -1,0 +1,332 @@
+/**
+ * `npm run bench:receiver`: the notification receiver over real HTTP, as a bot feels it (issue 14).
+ * Each server runs in its own child process on 127.0.0.1 (a free port); autocannon (10
+ * connections) POSTs the spec's current cancelMediaProcessing notification to each in turn, in
+ * rotated rounds, so that every ratio compares runs that saw the same machine load:
+ *   bare node:http (read the body, JSON.parse, 202: the floor), a minimal Fastify route (JSON parsed,
+ *   202), our handler through @hono/node-server (the Fetch path) and through createNotificationServer
+ *   (the Node path), auth off and auth on (RS256 against a JWKS served on 127.0.0.1, one token reused
+ *   as Graph does), and the Node path with a fresh token on every request (a pool signed before).
+ * Medians of the rounds are printed: req/s, p50 and p99 latency, the ratio of req/s to bare's. Then
+ * the RSS of our server (Node path, auth on, tracker, a new operation id on every request) after
+ * the first 10k requests and after 100k. Bounded: about 2 minutes; `--quick` for a shorter run.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { openapiDocument } from "../src/core/spec-document.ts";
+import { createNotificationHandler } from "../src/notifications/handler.ts";
+import { createNotificationServer } from "../src/notifications/node-adapter.ts";
+import { createOperationTracker } from "../src/notifications/tracker.ts";
+import { appId, newSigningKey, sign, startKeyServer } from "../test/support/key-server.ts";
+import { median, rotate, row } from "./stats.ts";
+
+type Kind = "bare" | "fastify" | "hono" | "node";
+interface ServerConfig {
+  kind: Kind;
+  /** The OpenID configuration URL, or undefined for auth off. */
+  auth?: string;
+}
+
+const body = JSON.stringify(openapiDocument.components.examples.currentNotification.value);
+const path = "/api/calls";
+
+/** Child process: one server, its port sent to the parent; answers "rss" messages. */
+async function serve(config: ServerConfig): Promise<void> {
+  const server = await createServerFor(config);
+  server.listen(0, "127.0.0.1", () => {
+    process.send?.({ port: (server.address() as AddressInfo).port });
+  });
+  process.on("message", (message) => {
+    if (message === "rss") {
+      // Collected first, so the figure is what is held, not garbage not yet collected.
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send?.({ rss, heap: heapUsed });
+    }
+    if (message === "cpu") {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpu: user + system });
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+async function createServerFor(config: ServerConfig) {
+  if (config.kind === "bare") {
+    return createServer((req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        res.writeHead(202).end();
+      });
+    });
+  }
+  if (config.kind === "fastify") {
+    const { default: Fastify } = await import("fastify");
+    let server: ReturnType<typeof createServer> | undefined;
+    const app = Fastify({
+      logger: false,
+      serverFactory: (handler) => {
+        server = createServer(handler);
+        return server;
+      },
+    });
+    app.post(path, async (_request, reply) => reply.code(202).send());
+    await app.ready();
+    return server as ReturnType<typeof createServer>;
+  }
+  const tracker = createOperationTracker();
+  const handle = createNotificationHandler({
+    appId,
+    auth: config.auth === undefined ? false : { openIdConfigurationUrl: config.auth },
+    onNotification: tracker.handle,
+    logger: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },
+  });
+  if (config.kind === "node") return createNotificationServer(handle);
+  const { getRequestListener } = await import("@hono/node-server");
+  return createServer(getRequestListener(handle));
+}
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  /** RSS and heap used in bytes, after a full garbage collection. */
+  memory(): Promise<{ rss: number; heap: number }>;
+  /** CPU time used so far (user + system), in µs. */
+  cpu(): Promise<number>;
+}
+
+/** Asks a child for its figures. */
+function ask(child: ChildProcess, question: "rss" | "cpu"): Promise<Record<string, number>> {
+  return new Promise((done) => {
+    child.once("message", (m: Record<string, number>) => done(m));
+    child.send(question);
+  });
+}
+
+function start(config: ServerConfig): Promise<Running> {
+  const child = fork(fileURLToPath(import.meta.url), ["serve", JSON.stringify(config)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: [...process.execArgv, "--expose-gc"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`bench server ${config.kind} exited with ${code}`)));
+    child.once("message", (message: { port: number }) =>
+      resolve({
+        child,
+        url: `http://127.0.0.1:${message.port}${path}`,
+        memory: async () => {
+          const { rss = Number.NaN, heap = Number.NaN } = await ask(child, "rss");
+          return { rss, heap };
+        },
+        cpu: async () => (await ask(child, "cpu")).cpu ?? Number.NaN,
+      }),
+    );
+  });
+}
+
+interface Load {
+  url: string;
+  token?: string;
+  /** A token per request, used in turn (each once while the pool lasts). */
+  tokens?: readonly string[];
+  /** A new operation id on every request. */
+  uniqueIds?: boolean;
+  duration?: number;
+  amount?: number;
+}
+
+interface Measured {
+  rps: number;
+  /** The server's CPU time per answered request, in µs: steadier than req/s on a loaded machine. */
+  cpuUs: number;
+  p50: number;
+  p99: number;
+  bad: number;
+}
+
+let sequence = 0;
+
+async function load(options: Load, server?: Running): Promise<Measured> {
+  const cpuBefore = server ? await server.cpu() : 0;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const perRequest = options.tokens !== undefined || options.uniqueIds === true;
+  const result = await autocannon({
+    url: options.url,
+    method: "POST",
+    connections: 10,
+    headers,
+    body,
+    ...(options.amount === undefined ? { duration: options.duration ?? 3 } : { amount: options.amount }),
+    ...(perRequest
+      ? {
+          requests: [
+            {
+              setupRequest: (request: autocannon.Request) => {
+                const n = sequence++;
+                const extra: Record<string, string> = {};
+                if (options.tokens)
+                  extra.authorization = `Bearer ${options.tokens[n % options.tokens.length]}`;
+                return {
+                  ...request,
+                  headers: { ...request.headers, ...extra },
+                  body: options.uniqueIds ? withOperation(n) : body,
+                };
+              },
+            },
+          ],
+        }
+      : {}),
+  });
+  const cpuUs = server ? (await server.cpu()) - cpuBefore : Number.NaN;
+  return {
+    rps: result.requests.average,
+    cpuUs: cpuUs / Math.max(1, result.requests.total),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** The notification body naming operation `n` (a fresh id, so the tracker keeps each one). */
+function withOperation(n: number): string {
+  const op = `0fe0623f-d628-42ed-b4bd-${n.toString(16).padStart(12, "0")}`;
+  const id = /"id":"([0-9a-f-]{36})"/.exec(body)?.[1] ?? "";
+  const upper = id.replaceAll("-", "").toUpperCase();
+  return body.replaceAll(id, op).replaceAll(upper, op.replaceAll("-", "").toUpperCase());
+}
+
+async function main(quick: boolean): Promise<void> {
+  const rounds = quick ? 2 : 3;
+  const duration = quick ? 2 : 3;
+  const poolSize = quick ? 2_000 : 4_000;
+  const key = await newSigningKey("bench-key");
+  const keys = await startKeyServer([key]);
+  const token = await sign(key);
+  const started = Date.now();
+  const tokens: string[] = [];
+  for (let i = 0; i < poolSize; i++) tokens.push(await sign(key));
+  console.log(
+    `receiver bench (Node ${process.version}): autocannon, 10 connections, ${rounds} rotated rounds of ${duration} s ` +
+      `(fresh tokens: ${poolSize} per round, signed in ${((Date.now() - started) / 1000).toFixed(1)} s); medians`,
+  );
+  const contenders: Array<{ name: string; config: ServerConfig; load: Omit<Load, "url"> }> = [
+    { name: "bare node:http (JSON.parse, 202)", config: { kind: "bare" }, load: {} },
+    { name: "fastify 5 route (JSON parsed, 202)", config: { kind: "fastify" }, load: {} },
+    { name: "hono node-server, auth off", config: { kind: "hono" }, load: {} },
+    {
+      name: "hono node-server, auth on",
+      config: { kind: "hono", auth: keys.openIdConfigurationUrl },
+      load: { token },
+    },
+    { name: "Node path, auth off", config: { kind: "node" }, load: {} },
+    {
+      name: "Node path, auth on (one token)",
+      config: { kind: "node", auth: keys.openIdConfigurationUrl },
+      load: { token },
+    },
+    {
+      name: "Node path, auth on, fresh token each",
+      config: { kind: "node", auth: keys.openIdConfigurationUrl },
+      load: { tokens, amount: poolSize },
+    },
+  ];
+  const servers: Running[] = [];
+  try {
+    for (const contender of contenders) servers.push(await start(contender.config));
+    // Warm-up: JIT, the first key fetch, connection set-up.
+    for (const [i, contender] of contenders.entries()) {
+      await load({
+        url: servers[i]?.url ?? "",
+        ...contender.load,
+        duration: 1,
+        amount: contender.load.amount ? 500 : undefined,
+      } as Load);
+    }
+    const results = contenders.map(() => [] as Measured[]);
+    for (let round = 0; round < rounds; round++) {
+      for (const i of rotate([...contenders.keys()], round)) {
+        const contender = contenders[i];
+        if (!contender) continue;
+        const server = servers[i];
+        if (server) results[i]?.push(await load({ url: server.url, duration, ...contender.load }, server));
+      }
+    }
+    const bareRps = median((results[0] ?? []).map((r) => r.rps));
+    const bareP99 = median((results[0] ?? []).map((r) => r.p99));
+    const bareCpu = median((results[0] ?? []).map((r) => r.cpuUs));
+    const widths = [38, 7, 7, 7, 18, 11, 13, 7];
+    console.log(
+      row(
+        ["server", "req/s", "p50 ms", "p99 ms", "ratio to bare", "CPU µs/req", "CPU vs bare", "non-2xx"],
+        widths,
+      ),
+    );
+    for (const [i, contender] of contenders.entries()) {
+      const runs = results[i] ?? [];
+      const rps = median(runs.map((r) => r.rps));
+      const ratios = runs.map((r, k) => r.rps / (results[0]?.[k]?.rps ?? Number.NaN));
+      const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+      console.log(
+        row(
+          [
+            contender.name,
+            Math.round(rps),
+            median(runs.map((r) => r.p50)),
+            median(runs.map((r) => r.p99)),
+            `${(rps / bareRps).toFixed(2)}x (${range})`,
+            Math.round(median(runs.map((r) => r.cpuUs))),
+            `${(bareCpu / median(runs.map((r) => r.cpuUs))).toFixed(2)}x`,
+            runs.reduce((sum, r) => sum + r.bad, 0),
+          ],
+          widths,
+        ),
+      );
+    }
+    console.log(
+      `bare p99: ${bareP99} ms. "CPU vs bare": bare's CPU time per request over this one's, the req/s ratio ` +
+        "a quiet machine would give if the server process is the bottleneck.",
+    );
+  } finally {
+    for (const server of servers) server.child.disconnect();
+  }
+
+  // Memory: a fresh Node-path server (auth on) per case: the same notification again and again
+  // (Graph's retries), and a new operation on every request (the tracker keeps each, up to its cap).
+  try {
+    for (const uniqueIds of [false, true]) {
+      const memory = await start({ kind: "node", auth: keys.openIdConfigurationUrl });
+      try {
+        const before = await memory.memory();
+        const first = await load({ url: memory.url, token, uniqueIds, amount: 10_000 });
+        const after10k = await memory.memory();
+        const rest = await load({ url: memory.url, token, uniqueIds, amount: quick ? 40_000 : 90_000 });
+        const afterAll = await memory.memory();
+        const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+        const at = (m: { rss: number; heap: number }) => `${mb(m.rss)} MB (heap ${mb(m.heap)})`;
+        console.log(
+          `RSS, Node path, auth on, tracker, ${uniqueIds ? "a new operation id each request" : "the same notification"}: ` +
+            `${at(before)} at start, ${at(after10k)} after 10k requests, ${at(afterAll)} after ` +
+            `${quick ? "50k" : "100k"}: ${mb(afterAll.rss - after10k.rss)} MB more; non-2xx ${first.bad + rest.bad}`,
+        );
+      } finally {
+        memory.child.disconnect();
+      }
+    }
+  } finally {
+    await keys.close();
+  }
+}
+
+// Last, so that every module-level binding above is initialised first.
+if (process.argv[2] === "serve") {
+  await serve(JSON.parse(process.argv[3] ?? "{}") as ServerConfig);
+} else {
+  await main(process.argv.includes("--quick"));
+}

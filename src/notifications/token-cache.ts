@@ -1,0 +1,97 @@
+/** A cache of successful token verifications, bounded in entries and age (issue 14, item 2). */
+
+/** Bounds of the verified-token cache. */
+export interface TokenCacheOptions {
+  /**
+   * The most tokens remembered; the least recently used one is dropped for a new one.
+   *
+   * @default 1000
+   */
+  maxEntries?: number;
+  /**
+   * How long a verification is reused, in ms, however long the token itself is valid.
+   *
+   * @default 300000 (5 minutes)
+   */
+  maxAgeMs?: number;
+}
+
+/** The claims a cache entry re-checks on each use, and the key it was verified with. */
+export interface CachedVerification<T> {
+  /** What the verification returned (handed out again on each hit). */
+  result: T;
+  /** The token's `exp`, in seconds since the epoch. */
+  exp: number;
+  /** The token's `nbf`, in seconds since the epoch, when it has one. */
+  nbf: number | undefined;
+  /** The `kid` of the key that verified the signature. */
+  kid: string;
+  /** That key's fingerprint at verification time (see `SigningKeys.keyFingerprint`). */
+  fingerprint: string;
+}
+
+/** A verified-token cache. */
+export interface TokenCache<T> {
+  /** The cached result for exactly this token, if it is still valid now; else `undefined` (and the entry is gone). */
+  get(token: string): T | undefined;
+  /** Remembers a successful verification of `token`. */
+  set(token: string, entry: CachedVerification<T>): void;
+  /** How many tokens are cached. */
+  readonly size: number;
+}
+
+interface Entry<T> extends CachedVerification<T> {
+  storedAt: number;
+}
+
+/**
+ * Creates the cache behind `createNotificationVerifier`'s `tokenCache` option. Modelled on Envoy
+ * `jwt_authn`'s JWT cache: keyed by the exact token string (so a token differing by one byte is a
+ * miss and goes through full verification), only successes are stored, `exp` and `nbf` are checked
+ * against the clock (with the verifier's tolerance) on every hit, and an entry whose `kid` is no
+ * longer published with the same key (`currentFingerprint`) is dropped. A `Map` in use order gives
+ * O(1) hits, inserts and evictions.
+ *
+ * @example
+ * const cache = createTokenCache({ maxEntries: 1000, maxAgeMs: 300_000 }, 60, keys.keyFingerprint);
+ */
+export function createTokenCache<T>(
+  bounds: Required<TokenCacheOptions>,
+  clockToleranceSeconds: number,
+  currentFingerprint: (kid: string) => string | undefined,
+): TokenCache<T> {
+  const entries = new Map<string, Entry<T>>();
+  return {
+    get(token) {
+      const entry = entries.get(token);
+      if (entry === undefined) return undefined;
+      const nowMs = Date.now();
+      // The same comparisons as jose's jwtVerify, so a hit is never more lenient than a miss.
+      const now = Math.floor(nowMs / 1000);
+      if (
+        nowMs - entry.storedAt >= bounds.maxAgeMs ||
+        entry.exp <= now - clockToleranceSeconds ||
+        (entry.nbf !== undefined && entry.nbf > now + clockToleranceSeconds) ||
+        currentFingerprint(entry.kid) !== entry.fingerprint
+      ) {
+        entries.delete(token);
+        return undefined;
+      }
+      // Most recently used last, so eviction takes the first key.
+      entries.delete(token);
+      entries.set(token, entry);
+      return entry.result;
+    },
+    set(token, verification) {
+      entries.delete(token);
+      if (entries.size >= bounds.maxEntries) {
+        const oldest = entries.keys().next();
+        if (!oldest.done) entries.delete(oldest.value);
+      }
+      entries.set(token, { ...verification, storedAt: Date.now() });
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

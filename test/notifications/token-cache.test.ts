@@ -1,0 +1,276 @@
+/**
+ * The verified-token cache (issue 14, item 2): a hit only for the exact token, `exp`/`nbf` checked
+ * on every hit, entries dropped when their key leaves the JWKS, bounded, and failures never cached.
+ * A hit is observed as the very same result object (a miss verifies afresh and builds a new one).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
+import { NotificationAuthError } from "../../src/notifications/errors.ts";
+import { createTokenCache } from "../../src/notifications/token-cache.ts";
+import {
+  appId,
+  authFailure,
+  graphClaims,
+  type KeyServer,
+  newSigningKey,
+  type SigningKey,
+  sign,
+  startKeyServer,
+  tenantId,
+} from "../support/key-server.ts";
+
+let key: SigningKey;
+let rotated: SigningKey;
+let impostor: SigningKey;
+let local: KeyServer;
+
+beforeAll(async () => {
+  [key, rotated, impostor] = await Promise.all([
+    newSigningKey("key-1"),
+    newSigningKey("key-2"),
+    newSigningKey("key-1"), // same kid, other key material
+  ]);
+});
+
+beforeEach(async () => {
+  local = await startKeyServer([key]);
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await local.close();
+});
+
+afterAll(() => vi.useRealTimers());
+
+function verifier(options: NotificationAuthOptions = {}) {
+  return createNotificationVerifier(appId, {
+    openIdConfigurationUrl: local.openIdConfigurationUrl,
+    fetchTimeoutMs: 2_000,
+    logger: { warn: vi.fn(), info: vi.fn() },
+    ...options,
+  });
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** How long to wait for a background refresh on a loaded machine. */
+const patience = { timeout: 5_000, interval: 50 };
+
+describe("the verified-token cache", () => {
+  it("reuses a verification for the same token, and verifies afresh with the cache off", async () => {
+    const token = `Bearer ${await sign(key)}`;
+    const cached = verifier();
+    const first = await cached.verify(token);
+    await expect(cached.verify(token)).resolves.toBe(first);
+    await expect(cached.verify(token.replace("Bearer", "bearer"))).resolves.toBe(first);
+    const uncached = verifier({ tokenCache: false });
+    const fresh = await uncached.verify(token);
+    expect(fresh).toEqual(first);
+    expect(await uncached.verify(token)).not.toBe(fresh);
+  });
+
+  it("hands out frozen claims, so one request cannot change what the next one sees", async () => {
+    const { claims } = await verifier().verify(`Bearer ${await sign(key)}`);
+    expect(Object.isFrozen(claims)).toBe(true);
+    expect(() => {
+      (claims as Record<string, unknown>).tid = "someone-else";
+    }).toThrow(TypeError);
+  });
+
+  it("freezes nested claims too", async () => {
+    const deep = JSON.parse(`${"[".repeat(100)}1${"]".repeat(100)}`);
+    const { claims } = await verifier().verify(
+      `Bearer ${await sign(key, graphClaims({ groups: ["a"], deep }))}`,
+    );
+    expect(Object.isFrozen(claims.groups)).toBe(true);
+    let inner: unknown = claims.deep;
+    while (Array.isArray(inner) && Array.isArray(inner[0])) inner = inner[0];
+    expect(Object.isFrozen(inner)).toBe(true);
+  });
+
+  it("refuses a cached token once it is past exp (beyond the clock tolerance)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const exp = nowSeconds() + 120;
+    const token = `Bearer ${await sign(key, graphClaims({ exp }))}`;
+    const v = verifier();
+    const first = await v.verify(token);
+    vi.setSystemTime((exp + 59) * 1000); // inside the 60 s tolerance: still the cached result
+    await expect(v.verify(token)).resolves.toBe(first);
+    vi.setSystemTime((exp + 60) * 1000);
+    expect(await authFailure(v.verify(token))).toMatchObject({
+      failure: "invalid-token",
+      message: 'token rejected: "exp" claim timestamp check failed',
+    });
+  });
+
+  it("applies the configured clock tolerance to cached tokens too", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const exp = nowSeconds() + 120;
+    const token = `Bearer ${await sign(key, graphClaims({ exp }))}`;
+    const v = verifier({ clockToleranceSeconds: 0 });
+    await v.verify(token);
+    vi.setSystemTime(exp * 1000);
+    expect(await authFailure(v.verify(token))).toMatchObject({ failure: "invalid-token" });
+  });
+
+  it("refuses a cached token when the clock goes back before its nbf", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const nbf = nowSeconds();
+    const token = `Bearer ${await sign(key, graphClaims({ nbf }))}`;
+    const v = verifier();
+    await v.verify(token);
+    vi.setSystemTime((nbf - 61) * 1000);
+    expect(await authFailure(v.verify(token))).toMatchObject({
+      failure: "invalid-token",
+      message: 'token rejected: "nbf" claim timestamp check failed',
+    });
+  });
+
+  it("refuses a cached token after a refresh removed its kid from the JWKS", async () => {
+    const token = `Bearer ${await sign(key)}`;
+    const v = verifier({ refreshIntervalMs: 0, keyRefetchCooldownMs: 60_000 });
+    await v.verify(token);
+    local.keys = [rotated];
+    // The request that finds the keys due for refresh is still served (last good keys, as
+    // without a cache), and starts the refresh.
+    await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
+    await vi.waitFor(() => expect(local.jwksHits).toBeGreaterThanOrEqual(2), patience);
+    await vi.waitFor(
+      async () =>
+        expect(await authFailure(v.verify(token))).toMatchObject({
+          failure: "invalid-token",
+          message: "token rejected: no signing key matches the token's kid",
+        }),
+      patience,
+    );
+    await expect(v.verify(`Bearer ${await sign(rotated)}`)).resolves.toMatchObject({ tenantId });
+  });
+
+  it("refuses a cached token after a refresh replaced the key under its kid", async () => {
+    const token = `Bearer ${await sign(key)}`;
+    const v = verifier({ refreshIntervalMs: 0 });
+    await v.verify(token);
+    local.keys = [impostor];
+    await v.verify(token).catch(() => undefined);
+    await vi.waitFor(
+      async () =>
+        expect(await authFailure(v.verify(token))).toMatchObject({
+          message: "token rejected: signature verification failed",
+        }),
+      patience,
+    );
+  });
+
+  it("notices a removed kid on cache hits alone (hits start the due refresh)", async () => {
+    const token = `Bearer ${await sign(key)}`;
+    const v = verifier({ refreshIntervalMs: 0 });
+    const first = await v.verify(token);
+    local.keys = [rotated];
+    // Every request is a hit; without a refresh started by hits the key set would never change.
+    await vi.waitFor(async () => {
+      const outcome = await v.verify(token).catch((e: unknown) => e);
+      expect(outcome).not.toBe(first);
+      expect(outcome).toBeInstanceOf(NotificationAuthError);
+    }, patience);
+  });
+
+  it("does not hit for a forged token differing by one byte, and refuses it", async () => {
+    const token = await sign(key);
+    const v = verifier();
+    const first = await v.verify(`Bearer ${token}`);
+    const [head, payload, signature = ""] = token.split(".");
+    const middle = Math.floor(signature.length / 2);
+    const flipped = signature[middle] === "A" ? "B" : "A";
+    const forged = `${head}.${payload}.${signature.slice(0, middle)}${flipped}${signature.slice(middle + 1)}`;
+    expect(forged).toHaveLength(token.length);
+    expect(await authFailure(v.verify(`Bearer ${forged}`))).toMatchObject({
+      failure: "invalid-token",
+      message: "token rejected: signature verification failed",
+    });
+    await expect(v.verify(`Bearer ${token}`)).resolves.toBe(first); // the real one still hits
+  });
+
+  it("does not cache failures: a token refused before its nbf is accepted once it is valid", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const nbf = nowSeconds() + 90; // beyond the 60 s tolerance
+    const token = `Bearer ${await sign(key, graphClaims({ nbf }))}`;
+    const v = verifier();
+    expect(await authFailure(v.verify(token))).toMatchObject({ failure: "invalid-token" });
+    vi.setSystemTime((nbf - 60) * 1000); // well inside the cache's maxAgeMs
+    await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
+  });
+
+  it("does not cache failures: a token refused while the keys were unavailable is accepted after", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    local.configDown = true;
+    const token = `Bearer ${await sign(key)}`;
+    const v = verifier();
+    expect(await authFailure(v.verify(token))).toMatchObject({ failure: "keys-unavailable" });
+    local.configDown = false;
+    vi.setSystemTime(Date.now() + 1_000);
+    await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
+  });
+
+  it("verifies afresh once an entry is older than maxAgeMs", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const token = `Bearer ${await sign(key)}`;
+    const v = verifier({ tokenCache: { maxAgeMs: 60_000 } });
+    const first = await v.verify(token);
+    vi.setSystemTime(Date.now() + 59_999);
+    await expect(v.verify(token)).resolves.toBe(first);
+    vi.setSystemTime(Date.now() + 1);
+    const second = await v.verify(token);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+  });
+
+  it("keeps at most maxEntries tokens, dropping the least recently used", async () => {
+    const v = verifier({ tokenCache: { maxEntries: 2 } });
+    const [a, b, c] = await Promise.all(
+      ["a", "b", "c"].map(async (jti) => `Bearer ${await sign(key, graphClaims({ jti }))}`),
+    );
+    const first = { a: await v.verify(a as string), b: await v.verify(b as string) };
+    await expect(v.verify(a as string)).resolves.toBe(first.a); // a is now the most recently used
+    await v.verify(c as string); // evicts b
+    await expect(v.verify(a as string)).resolves.toBe(first.a);
+    expect(await v.verify(b as string)).not.toBe(first.b);
+  });
+});
+
+describe("createTokenCache", () => {
+  const entry = (result: number, kid = "k") => ({
+    result,
+    exp: nowSeconds() + 3600,
+    nbf: undefined,
+    kid,
+    fingerprint: "f",
+  });
+
+  it("holds at most maxEntries, evicting the least recently used one per insert", () => {
+    const cache = createTokenCache<number>({ maxEntries: 1000, maxAgeMs: 60_000 }, 60, () => "f");
+    for (let i = 0; i < 5000; i++) {
+      cache.set(`t${i}`, entry(i));
+      expect(cache.size).toBe(Math.min(i + 1, 1000));
+    }
+    expect(cache.get("t3999")).toBeUndefined();
+    expect(cache.get("t4000")).toBe(4000);
+    expect(cache.get("t4999")).toBe(4999);
+  });
+
+  it("drops an entry whose key fingerprint changed or vanished", () => {
+    const published = new Map([
+      ["k1", "f"],
+      ["k2", "f"],
+    ]);
+    const cache = createTokenCache<number>({ maxEntries: 10, maxAgeMs: 60_000 }, 60, (kid) =>
+      published.get(kid),
+    );
+    cache.set("a", entry(1, "k1"));
+    cache.set("b", entry(2, "k2"));
+    published.delete("k1");
+    published.set("k2", "other");
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+});
