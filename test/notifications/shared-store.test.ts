@@ -162,7 +162,7 @@ describe("the receiver when the store is unreachable", () => {
       expect(await response.json()).toMatchObject({
         error: {
           code: "ServiceUnavailable",
-          message: expect.stringContaining("the shared store is unreachable"),
+          message: "1 of 1 notifications could not be processed for now; retry later",
         },
       });
     }
