@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
-          exclude: ["test/mocks/prism/**", "**/node_modules/**"],
+          exclude: ["test/mocks/prism/**", "test/redis/**", "**/node_modules/**"],
         },
       },
       {
@@ -36,6 +36,17 @@ export default defineConfig({
           name: "prism",
           include: ["test/mocks/prism/**/*.test.ts"],
           globalSetup: ["test/mocks/prism/global-setup.ts"],
+          typecheck: { enabled: false },
+        },
+      },
+      {
+        // Tests against a real redis-server: test/redis/global-setup.ts starts one (only when a file of
+        // this project runs) and provides its URL; the restart test runs its own.
+        extends: true,
+        test: {
+          name: "redis",
+          include: ["test/redis/**/*.test.ts"],
+          globalSetup: ["test/redis/global-setup.ts"],
           typecheck: { enabled: false },
         },
       },

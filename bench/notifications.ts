@@ -7,15 +7,20 @@
  * of the tracker, then parsing alone; medians over all trials are reported, ratios with their
  * range. The order matters: a run pays for collecting the garbage earlier runs left, so the
  * baseline never follows a dispatching run or the full handler. The full handler (Request in, 202
- * out, auth off) is measured after all trials.
+ * out, auth off) is measured after all trials. Last, the tracker on the Redis store (a loopback
+ * redis-server the bench starts) with 32 notifications in flight, paired in each trial with the
+ * memory store under the same 32-in-flight driver; with the Redis commands one notification costs.
  */
-
+import { createClient } from "redis";
 import { dashedGuid } from "../src/core/operation-id.ts";
 import { openapiDocument } from "../src/core/spec-document.ts";
 import { createNotificationHandler } from "../src/notifications/handler.ts";
 import type { ParsedNotification } from "../src/notifications/notification.ts";
 import { parseCommsNotifications } from "../src/notifications/parse.ts";
 import { createOperationTracker } from "../src/notifications/tracker.ts";
+import { createRedisOperationStore, type RedisClientLike } from "../src/redis/index.ts";
+import { inFlight } from "../test/support/in-flight.ts";
+import { redisServerMissing, startRedisServer } from "../test/support/redis-server.ts";
 import { median } from "./stats.ts";
 
 const distinctBodies = 2_000;
@@ -115,6 +120,21 @@ async function parseAndDispatch(
   return (notificationsPerPass * rounds) / ((performance.now() - start) / 1000);
 }
 
+/** Like {@link parseAndDispatch}, but with at most `limit` notifications handed over and not yet settled. */
+async function parseAndDispatchInFlight(
+  dispatch: (notification: ParsedNotification) => Promise<unknown>,
+  limit: number,
+): Promise<number> {
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    await inFlight(texts, limit, async (text) => {
+      for (const notification of parseCommsNotifications(text))
+        sink += (await dispatch(notification)) ? 1 : 0;
+    });
+  }
+  return (notificationsPerPass * rounds) / ((performance.now() - start) / 1000);
+}
+
 /** The target: dispatch to the operation tracker, which correlates (dedupes, keeps early notifications). */
 const pipeline = () => parseAndDispatch(createOperationTracker().handle);
 
@@ -180,9 +200,84 @@ row("parse + validate + dispatch to the tracker", piped, "target >= 0.50x");
 row("parse + validate + dispatch to a callback", called, "informational");
 row("parse + validate, no dispatch", parsed, "informational");
 row("full handler, Request -> 202", full, "informational");
+await redisRow();
 if (sink < 0) console.log(sink);
 
 // The bounds on hostile input (refusal time, memory store eviction): bench/notification-bounds.ts.
 const bounds = await import("./notification-bounds.ts");
 bounds.hostileRefusals();
 bounds.memoryStoreAdds();
+
+/**
+ * The tracker on the Redis store, 32 notifications in flight, against the memory store under the
+ * same driver in the same trial. Redis is emptied before each run, as each memory run has a fresh
+ * tracker. The store's commands are counted on the way out (each is one request and one reply,
+ * pipelined): per notification over the timed runs, and per wait() for notifications stored earlier.
+ */
+async function redisRow(): Promise<void> {
+  const label = "tracker on the Redis store, 32 in flight";
+  const missing = redisServerMissing();
+  if (missing) {
+    console.log(`${label.padEnd(42)}skipped: ${missing}`);
+    return;
+  }
+  const redis = await startRedisServer();
+  const client = createClient({ url: redis.url });
+  client.on("error", (error: Error) => console.error("bench: redis:", error.message));
+  let commands = 0;
+  const counting: RedisClientLike = {
+    get isReady() {
+      return client.isReady;
+    },
+    sendCommand: (args, options) => {
+      commands++;
+      return client.sendCommand(args, options);
+    },
+    duplicate: () => client.duplicate(),
+    on: (event, listener) => client.on(event, listener),
+    off: (event, listener) => client.off(event, listener),
+  };
+  try {
+    await client.connect();
+    const store = await createRedisOperationStore({ client: counting });
+    let tracker = createOperationTracker({ store });
+    const onRedis = async () => {
+      await client.flushDb();
+      tracker = createOperationTracker({ store });
+      return parseAndDispatchInFlight(tracker.handle, 32);
+    };
+    const inMemory = () => parseAndDispatchInFlight(createOperationTracker().handle, 32);
+    await inMemory();
+    await onRedis();
+    const memory: number[] = [];
+    const onStore: number[] = [];
+    let timedCommands = 0;
+    for (let t = 0; t < trials; t++) {
+      memory.push(await inMemory());
+      const before = commands;
+      onStore.push(await onRedis());
+      timedCommands += commands - before;
+    }
+    const beforeWaits = commands;
+    const stored = [...operations].slice(0, 200).map((ids) => {
+      const [callId = "", operationId = ""] = ids.split("/");
+      return { callId, operationId };
+    });
+    await Promise.allSettled(stored.map((ids) => tracker.wait(ids)));
+    const perWait = (commands - beforeWaits) / stored.length;
+    await store.close();
+    const ratios = onStore.map((n, t) => n / (memory[t] as number));
+    const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+    const operationNotifications = operations.size * rounds * trials;
+    console.log(`${"the same on the memory store, 32 in flight".padEnd(42)}${format(median(memory))}`);
+    console.log(
+      `${label.padEnd(42)}${format(median(onStore))}   ${median(ratios).toFixed(2)}x the memory store (trials ${range}), target >= 0.25x`,
+    );
+    console.log(
+      `${"  Redis commands (request + reply) each".padEnd(42)}${(timedCommands / operationNotifications).toFixed(2)} per operation notification (EVALSHA), 0 per other notification, ${perWait.toFixed(2)} per wait() (GET)`,
+    );
+  } finally {
+    client.destroy();
+    await redis.close();
+  }
+}

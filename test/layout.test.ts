@@ -24,6 +24,8 @@ const rules: readonly {
   { area: "src/notifications/", may: ["src/notifications/", "src/core/", "generated/"] },
   // The testing kit (Node only): test signing keys; the mocks take them as a signer by shape, not by import.
   { area: "src/testing/", may: ["src/testing/", "src/core/", "generated/"] },
+  // The Redis store implements the notifications entry's store interface and throws its errors.
+  { area: "src/redis/", may: ["src/redis/", "src/notifications/", "src/core/", "generated/"] },
   {
     area: "src/mocks/prism/",
     may: ["src/mocks/", "src/core/", "generated/"],

@@ -6,11 +6,17 @@ import {
   type NotificationVerifier,
 } from "./auth.ts";
 import { type BodyEncoding, bodyMediaType, decodeBody } from "./charset.ts";
-import { BodyTooLargeError, InvalidNotificationError, NotificationAuthError } from "./errors.ts";
+import {
+  BodyTooLargeError,
+  InvalidNotificationError,
+  NotificationAuthError,
+  StoreUnavailableError,
+} from "./errors.ts";
 import { graphError, type ReceiverAnswer, toResponse } from "./graph-error-response.ts";
 import type { ParsedNotification } from "./notification.ts";
 import { parseCommsNotifications, warmUpParser } from "./parse.ts";
 import { BodyAlreadyReadError, BodyTimeoutError, readLimitedBytes } from "./read-body.ts";
+import { isFinalOperation } from "./tracker.ts";
 
 /** Where the handler reports what its callers should know about. Default: `console`. */
 export interface NotificationLogger {
@@ -200,6 +206,11 @@ interface Settings {
   bodyTimeoutMs: number | undefined;
   callbackTimeoutMs: number | undefined;
   verifier: NotificationVerifier | undefined;
+  /**
+   * One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
+   * with a final operation notification (what a tracker stores) is accepted: the store is back.
+   */
+  outage: { logged: boolean };
 }
 
 /** The parsed batch, or the 400/408/413/500 answer that refuses it. */
@@ -296,6 +307,7 @@ async function handOverWithin(
       `${outcome.failed} of ${notifications.length} notifications could not be processed`,
     );
   }
+  if (settings.outage.logged && notifications.some(isFinalOperation)) settings.outage.logged = false;
   return { status: 202 };
 }
 
@@ -303,7 +315,7 @@ async function handOverWithin(
 async function handOver(
   notifications: readonly ParsedNotification[],
   context: NotificationContext,
-  { onNotification, logger }: Settings,
+  { onNotification, logger, outage }: Settings,
 ): Promise<HandOverOutcome> {
   const outcome = { failed: 0, retryable: 0 };
   for (const notification of notifications) {
@@ -312,6 +324,16 @@ async function handOver(
     } catch (error) {
       outcome.failed++;
       if ((error as { retryable?: unknown } | null)?.retryable === true) outcome.retryable++;
+      // A store that is down fails every batch until it is back: the outage is logged once.
+      if (error instanceof StoreUnavailableError) {
+        if (outage.logged) continue;
+        outage.logged = true;
+        logger.error(
+          "notification handler: the operation store is unavailable; answering 503 until it is back",
+          error,
+        );
+        continue;
+      }
       logger.error(`notification handler: onNotification threw for ${notification.resourceUrl}`, error);
     }
   }
@@ -372,5 +394,6 @@ function readOptions(input: NotificationHandlerOptions): Settings {
     bodyTimeoutMs: checkTimeout("options.bodyTimeoutMs", options.bodyTimeoutMs ?? 10_000),
     callbackTimeoutMs: checkTimeout("options.callbackTimeoutMs", options.callbackTimeoutMs ?? 5_000),
     verifier,
+    outage: { logged: false },
   };
 }

@@ -28,6 +28,7 @@ export {
   type NotificationAuthFailure,
   OperationFailedError,
   OperationTimeoutError,
+  StoreUnavailableError,
 } from "./errors.ts";
 export {
   createNotificationHandler,
@@ -59,6 +60,7 @@ export {
   type MemoryOperationStore,
   type MemoryOperationStoreOptions,
   type OperationStore,
+  type OperationStoreListener,
 } from "./operation-store.ts";
 export { parseCommsNotifications, warmUpParser } from "./parse.ts";
 export {

@@ -5,7 +5,9 @@ import type { OperationNotification } from "./notification.ts";
  * Where a tracker keeps final operation notifications: those that arrive before anyone waits, and
  * the record that makes a repeated notification a duplicate. The in-memory default serves one
  * process; an implementation over a shared store (Redis, a database) lets a bot run on several
- * machines. Methods may return promises.
+ * machines: it also offers `subscribe`, so that a waiter hears of a notification another instance
+ * recorded. Methods may return promises; a store that cannot be reached should reject with
+ * `StoreUnavailableError` (the receiver then answers 503 and Graph redelivers).
  */
 export interface OperationStore {
   /**
@@ -16,6 +18,31 @@ export interface OperationStore {
   add(key: string, notification: OperationNotification): boolean | Promise<boolean>;
   /** The notification recorded under `key`, or `undefined` (never recorded, expired or evicted). */
   get(key: string): OperationNotification | undefined | Promise<OperationNotification | undefined>;
+  /**
+   * Optional, for stores shared by several processes: tells `listener` about every key recorded from
+   * now on, by any process, until the returned function is called. The tracker subscribes while
+   * anything waits. Without it, a waiter hears only of notifications its own process handles.
+   */
+  subscribe?(listener: OperationStoreListener): () => void;
+}
+
+/**
+ * What a shared {@link OperationStore} tells a subscribed tracker.
+ *
+ * @example
+ * const unsubscribe = store.subscribe?.({ added: (key) => console.log("recorded:", key), resync: () => {} });
+ */
+export interface OperationStoreListener {
+  /**
+   * `key` was recorded, here or by another process: a tracker that waits for it reads it with
+   * `get`. Only the key travels, so every process can be told of every key cheaply.
+   */
+  added(key: string): void;
+  /**
+   * Announcements may have been missed (the store's connection was lost and is back): look up
+   * again, with `get`, every key still awaited.
+   */
+  resync(): void;
 }
 
 /** Options of {@link createMemoryOperationStore}. */

@@ -1,11 +1,12 @@
 import { maxTimerMs } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
-import { OperationFailedError, OperationTimeoutError } from "./errors.ts";
+import { OperationFailedError, OperationTimeoutError, StoreUnavailableError } from "./errors.ts";
 import type { OperationNotification, ParsedNotification } from "./notification.ts";
 import {
   createMemoryOperationStore,
   type MemoryOperationStoreOptions,
   type OperationStore,
+  type OperationStoreListener,
 } from "./operation-store.ts";
 
 /** Anything naming an operation, such as the client's OperationRef. Ids may be in any spelling. */
@@ -24,7 +25,11 @@ export interface WaitOptions {
 
 /** Options of {@link createOperationTracker}. */
 export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
-  /** Where final notifications are kept. Default: an in-memory store built from `ttlMs`, `maxEntries` and `maxBytes`. */
+  /**
+   * Where final notifications are kept. Default: an in-memory store built from `ttlMs`,
+   * `maxEntries` and `maxBytes`. A shared store (`createRedisOperationStore` of
+   * `graph-comms-kit/redis`) lets several instances wait for notifications that any of them receives.
+   */
   store?: OperationStore;
   /** The default `wait()` timeout, in ms. Default 30 s (Graph's quick actions); use more for prompts and recordings. */
   timeoutMs?: number;
@@ -32,7 +37,8 @@ export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
 
 /**
  * What {@link OperationTracker.handle} did with a notification:
- * `delivered` to waiting callers, `stored` for a later `wait()`, `duplicate` of one already handled,
+ * `delivered` to waiting callers, `stored` for a later `wait()` (or for callers waiting in other
+ * processes, through a shared store), `duplicate` of one already handled,
  * or `ignored` (not an operation, or a status that is not final).
  */
 export type HandleResult = "delivered" | "stored" | "duplicate" | "ignored";
@@ -52,6 +58,7 @@ export interface OperationTracker {
 
 interface Waiter {
   settle(notification: OperationNotification): void;
+  fail(error: unknown): void;
 }
 
 /** One settled promise per answer of `handle()`, shared: settled promises cannot change. */
@@ -84,11 +91,37 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
     });
   const waiters = new Map<string, Set<Waiter>>();
   let waiting = 0;
+  // A shared store announces keys that other processes recorded; subscribed only while something
+  // waits, so a tracker that is dropped leaves no listener behind in the store.
+  let unsubscribe: (() => void) | undefined;
+  const listener: OperationStoreListener = {
+    added(key) {
+      const pending = waiters.get(key);
+      if (pending) lookUp(key, pending);
+    },
+    resync() {
+      for (const [key, pending] of waiters) lookUp(key, pending);
+    },
+  };
+
+  /** Settles `pending` with what the store holds under `key`, if anything. */
+  function lookUp(key: string, pending: Iterable<Waiter>): void {
+    Promise.resolve()
+      .then(() => store.get(key))
+      .then(
+        (found) => {
+          if (found) for (const waiter of pending) waiter.settle(found);
+        },
+        (error: unknown) => {
+          // A shared store that is down says `resync` when it is back: the waits go on until then.
+          if (unsubscribe && error instanceof StoreUnavailableError) return;
+          for (const waiter of pending) waiter.fail(error);
+        },
+      );
+  }
 
   function handle(notification: ParsedNotification): Promise<HandleResult> {
-    if (notification.kind !== "operation") return answers.ignored;
-    const { status } = notification;
-    if (status !== "completed" && status !== "failed") return answers.ignored;
+    if (!isFinalOperation(notification)) return answers.ignored;
     // Plain promise code, not async/await: this runs once per notification and the store is usually synchronous.
     try {
       const key = keyOf(notification.callId, notification.operationId);
@@ -124,14 +157,20 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
         const set = waiters.get(key);
         set?.delete(waiter);
         if (set?.size === 0) waiters.delete(key);
+        if (waiters.size === 0) {
+          unsubscribe?.();
+          unsubscribe = undefined;
+        }
         waiting--;
         outcome();
       };
       const waiter: Waiter = {
         settle: (n) =>
           finish(() => (n.status === "completed" ? resolve(n) : reject(new OperationFailedError(n)))),
+        fail: (error) => finish(() => reject(error)),
       };
       const onAbort = () => finish(() => reject(signal?.reason));
+      if (waiters.size === 0) unsubscribe = store.subscribe?.(listener);
       waiting++;
       const set = waiters.get(key) ?? new Set<Waiter>();
       set.add(waiter);
@@ -143,15 +182,9 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
           timeoutMs,
         );
       }
-      // Registered first, then looked up: a notification handled in between finds the waiter.
-      Promise.resolve()
-        .then(() => store.get(key))
-        .then(
-          (early) => {
-            if (early) waiter.settle(early);
-          },
-          (error: unknown) => finish(() => reject(error)),
-        );
+      // Registered (and subscribed) first, then looked up: a notification recorded in between,
+      // here or elsewhere, finds the waiter.
+      lookUp(key, [waiter]);
     });
   }
 
@@ -164,12 +197,20 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
   };
 }
 
+/** Whether `notification` reports an operation's end (`completed` or `failed`): what the tracker stores. */
+export function isFinalOperation(notification: ParsedNotification): notification is OperationNotification {
+  return (
+    notification.kind === "operation" &&
+    (notification.status === "completed" || notification.status === "failed")
+  );
+}
+
 /**
  * The store key of an operation; ids already normalised. Length-prefixed, so no two pairs share a
  * key. Built with join, which makes one flat string: a template literal makes a rope that every
  * Map lookup must flatten first (about 5% of the notification pipeline, measured).
  */
-function keyOf(callId: string, operationId: string): string {
+export function keyOf(callId: string, operationId: string): string {
   return [callId.length, callId, operationId].join(":");
 }
 

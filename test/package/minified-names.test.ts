@@ -18,6 +18,7 @@ const run = promisify(execFile);
 const entries = [
   { subpath: ".", source: "src/client/index.ts", platform: "browser" },
   { subpath: "./notifications", source: "src/notifications/index.ts", platform: "node" },
+  { subpath: "./redis", source: "src/redis/index.ts", platform: "node" },
   { subpath: "./mocks", source: "src/mocks/index.ts", platform: "node" },
   { subpath: "./mocks/prism", source: "src/mocks/prism/index.ts", platform: "node" },
 ] as const;
