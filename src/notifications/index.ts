@@ -12,24 +12,7 @@
  * const done = await tracker.wait(operationRef, { timeoutMs: 30_000 });
  */
 
-export { InvalidArgumentError } from "../core/errors.ts";
-export {
-  createNotificationVerifier,
-  defaultIssuers,
-  defaultOpenIdConfigurationUrl,
-  type NotificationAuthOptions,
-  type NotificationVerifier,
-  type VerifiedToken,
-} from "./auth.ts";
-export {
-  BodyTooLargeError,
-  InvalidNotificationError,
-  NotificationAuthError,
-  type NotificationAuthFailure,
-  OperationFailedError,
-  OperationTimeoutError,
-  StoreUnavailableError,
-} from "./errors.ts";
+// ── Receive: the handler, its Node adapter and server ──────────────────────────────────────
 export {
   createNotificationHandler,
   type NotificationCallback,
@@ -43,6 +26,18 @@ export {
   type NotificationServerOptions,
   toNodeListener,
 } from "./node-adapter.ts";
+
+// ── Authenticate ───────────────────────────────────────────────────────────────────────────
+export {
+  createNotificationVerifier,
+  defaultIssuers,
+  defaultOpenIdConfigurationUrl,
+  type NotificationAuthOptions,
+  type NotificationVerifier,
+  type VerifiedToken,
+} from "./auth.ts";
+
+// ── Parse and validate ─────────────────────────────────────────────────────────────────────
 export type {
   ChangeType,
   CommsNotification,
@@ -55,6 +50,10 @@ export type {
   ResourceNotification,
   ResultInfo,
 } from "./notification.ts";
+export { parseCommsNotifications, warmUpParser } from "./parse.ts";
+
+// ── Correlate: the tracker and its stores ──────────────────────────────────────────────────
+export type { OperationIds } from "../core/operation-path.ts";
 export {
   createMemoryOperationStore,
   type MemoryOperationStore,
@@ -62,12 +61,22 @@ export {
   type OperationStore,
   type OperationStoreListener,
 } from "./operation-store.ts";
-export { parseCommsNotifications, warmUpParser } from "./parse.ts";
 export {
   createOperationTracker,
   type HandleResult,
-  type OperationRefLike,
   type OperationTracker,
   type OperationTrackerOptions,
   type WaitOptions,
 } from "./tracker.ts";
+
+// ── Errors ─────────────────────────────────────────────────────────────────────────────────
+export { InvalidArgumentError } from "../core/errors.ts";
+export {
+  BodyTooLargeError,
+  InvalidNotificationError,
+  NotificationAuthError,
+  type NotificationAuthFailure,
+  OperationFailedError,
+  OperationTimeoutError,
+  StoreUnavailableError,
+} from "./errors.ts";

@@ -1,5 +1,6 @@
-import { maxTimerMs } from "../core/check.ts";
+import { checkRecord, checkTimeout, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
+import type { OperationIds } from "../core/operation-path.ts";
 import { OperationFailedError, OperationTimeoutError, StoreUnavailableError } from "./errors.ts";
 import type { OperationNotification, ParsedNotification } from "./notification.ts";
 import {
@@ -8,12 +9,6 @@ import {
   type OperationStore,
   type OperationStoreListener,
 } from "./operation-store.ts";
-
-/** Anything naming an operation, such as the client's OperationRef. Ids may be in any spelling. */
-export interface OperationRefLike {
-  callId: string;
-  operationId: string;
-}
 
 /** Options of {@link OperationTracker.wait}. */
 export interface WaitOptions {
@@ -51,7 +46,7 @@ export interface OperationTracker {
    * Resolves with the operation's `completed` notification; rejects with {@link OperationFailedError}
    * on `failed`, {@link OperationTimeoutError} after `timeoutMs`, or the signal's reason on abort.
    */
-  wait(operation: OperationRefLike, options?: WaitOptions): Promise<OperationNotification>;
+  wait(operation: OperationIds, options?: WaitOptions): Promise<OperationNotification>;
   /** How many `wait()` calls are pending. */
   readonly waiting: number;
 }
@@ -80,8 +75,21 @@ const answers: Readonly<Record<HandleResult, Promise<HandleResult>>> = {
  * const handle = createNotificationHandler({ appId, onNotification: tracker.handle });
  * const done = await tracker.wait({ callId, operationId }, { timeoutMs: 10_000 }); // or throws OperationFailedError
  */
-export function createOperationTracker(options: OperationTrackerOptions = {}): OperationTracker {
-  const defaultTimeoutMs = readTimeout(options.timeoutMs, 30_000);
+export function createOperationTracker(input: OperationTrackerOptions = {}): OperationTracker {
+  const options = checkRecord("options", input, [
+    "store",
+    "timeoutMs",
+    "ttlMs",
+    "maxEntries",
+    "maxBytes",
+  ]) as OperationTrackerOptions;
+  const defaultTimeoutMs = readTimeout("options.timeoutMs", options.timeoutMs, 30_000);
+  if (
+    options.store !== undefined &&
+    (typeof options.store?.add !== "function" || typeof options.store.get !== "function")
+  ) {
+    fail("options.store", "must be an OperationStore (add and get methods)");
+  }
   const store =
     options.store ??
     createMemoryOperationStore({
@@ -141,11 +149,13 @@ export function createOperationTracker(options: OperationTrackerOptions = {}): O
     return "delivered";
   }
 
-  function wait(operation: OperationRefLike, waitOptions: WaitOptions = {}): Promise<OperationNotification> {
+  function wait(operation: OperationIds, waitOptions: WaitOptions = {}): Promise<OperationNotification> {
     return new Promise<OperationNotification>((resolve, reject) => {
       const { key, callId, operationId } = readOperation(operation);
-      const timeoutMs = readTimeout(waitOptions.timeoutMs, defaultTimeoutMs);
-      const { signal } = waitOptions;
+      const { signal, timeoutMs: given } = checkRecord("options", waitOptions, ["timeoutMs", "signal"]);
+      const timeoutMs = readTimeout("options.timeoutMs", given as number | undefined, defaultTimeoutMs);
+      if (signal !== undefined && !(signal instanceof AbortSignal))
+        fail("options.signal", "must be an AbortSignal");
       signal?.throwIfAborted();
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -214,25 +224,25 @@ export function keyOf(callId: string, operationId: string): string {
   return [callId.length, callId, operationId].join(":");
 }
 
-function readOperation(operation: OperationRefLike): { key: string; callId: string; operationId: string } {
-  const { callId, operationId } = (operation ?? {}) as Partial<OperationRefLike>;
+function readOperation(operation: OperationIds): { key: string; callId: string; operationId: string } {
+  const { callId, operationId } = (operation ?? {}) as Partial<OperationIds>;
   if (
     typeof callId !== "string" ||
     callId.trim() === "" ||
     typeof operationId !== "string" ||
     operationId.trim() === ""
   ) {
-    throw new TypeError("wait() needs an operation with non-empty string callId and operationId");
+    fail(
+      "operation",
+      "must have non-empty string callId and operationId (the client's OperationRef has them)",
+    );
   }
   const normalised = { callId: normalizeId(callId), operationId: normalizeId(operationId) };
   return { key: keyOf(normalised.callId, normalised.operationId), ...normalised };
 }
 
-function readTimeout(value: number | undefined, fallback: number): number {
+/** A wait's time limit, as every API of the kit reads `timeoutMs`: Infinity, or more than a timer holds, is no limit. */
+function readTimeout(argument: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (value === Number.POSITIVE_INFINITY) return value;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > maxTimerMs) {
-    throw new TypeError(`timeoutMs must be a number in (0, ${maxTimerMs}] or Infinity, got ${String(value)}`);
-  }
-  return value;
+  return checkTimeout(argument, value) ?? Number.POSITIVE_INFINITY;
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { InvalidArgumentError } from "../../src/core/errors.ts";
 import { OperationFailedError, OperationTimeoutError } from "../../src/notifications/errors.ts";
-import type { OperationStatus } from "../../src/notifications/notification.ts";
+import type { OperationStatus, ParsedNotification } from "../../src/notifications/notification.ts";
 import { createMemoryOperationStore, type OperationStore } from "../../src/notifications/operation-store.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse.ts";
 import { createOperationTracker } from "../../src/notifications/tracker.ts";
@@ -245,10 +246,37 @@ describe("createOperationTracker", () => {
     await expect(tracker.wait(operation as unknown as typeof op)).rejects.toThrow(TypeError);
   });
 
-  it.each([0, -1, Number.NaN, 2 ** 31, "5"])("rejects timeoutMs %s", async (timeoutMs) => {
+  it.each([0, -1, Number.NaN, "5"])("rejects timeoutMs %s with InvalidArgumentError", async (timeoutMs) => {
     const tracker = createOperationTracker();
-    await expect(tracker.wait(op, { timeoutMs: timeoutMs as number })).rejects.toThrow(/timeoutMs must be/);
-    expect(() => createOperationTracker({ timeoutMs: timeoutMs as number })).toThrow(/timeoutMs must be/);
+    const waiting = tracker.wait(op, { timeoutMs: timeoutMs as number });
+    await expect(waiting).rejects.toThrow(InvalidArgumentError);
+    await expect(waiting).rejects.toThrow(/^options\.timeoutMs must be a number >= 1/);
+    expect(() => createOperationTracker({ timeoutMs: timeoutMs as number })).toThrow(InvalidArgumentError);
+  });
+
+  it("reads timeoutMs as the client does: beyond what a timer holds (2^31 ms) is no limit, as Infinity is", async () => {
+    const tracker = createOperationTracker({ timeoutMs: 2 ** 31 });
+    const waiting = tracker.wait(op, { timeoutMs: 2 ** 40 });
+    expect(tracker.waiting).toBe(1);
+    await tracker.handle(parseCommsNotifications(operationBatch("completed"))[0] as ParsedNotification);
+    await expect(waiting).resolves.toMatchObject({ status: "completed" });
+  });
+
+  it.each([
+    [{ timeoutMS: 5 }, 'options.timeoutMS is not allowed (did you mean "timeoutMs"?)'],
+    [{ maxEntrie: 5 }, 'options.maxEntrie is not allowed (did you mean "maxEntries"?)'],
+  ])("rejects a misspelt option %j, naming the nearest", (options, message) => {
+    expect(() => createOperationTracker(options as never)).toThrow(InvalidArgumentError);
+    expect(() => createOperationTracker(options as never)).toThrow(message);
+  });
+
+  it("rejects a misspelt wait option, and a store without add/get", async () => {
+    await expect(createOperationTracker().wait(op, { signl: undefined } as never)).rejects.toThrow(
+      'options.signl is not allowed (did you mean "signal"?)',
+    );
+    expect(() => createOperationTracker({ store: {} as never })).toThrow(
+      /options\.store must be an OperationStore/,
+    );
   });
 });
 
