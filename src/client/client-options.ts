@@ -39,7 +39,7 @@ export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
   baseUrl?: string;
   /**
    * Which of the spec's paths to call. Default `"/app/calls/{callId}/cancelMediaProcessing"`
-   * (the 2018 seed contract); also `"/applications/{appId}/calls/{callId}/cancelMediaProcessing"`
+   * (the 2018 beta contract); also `"/applications/{appId}/calls/{callId}/cancelMediaProcessing"`
    * (then `appId` is required) and `"/communications/calls/{callId}/cancelMediaProcessing"` (current;
    * no `all` field).
    */
@@ -69,9 +69,6 @@ const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 /**
  * Checks {@link CallsClientOptions} (also from untyped JavaScript) and fills in the defaults.
  * Throws {@link InvalidArgumentError} naming the first bad option.
- *
- * @example
- * resolveOptions({ token: "t" }).baseUrl; // "https://graph.microsoft.com/beta"
  */
 export function resolveOptions(input: unknown): ResolvedOptions {
   const path = checkType<Record<string, unknown>>("options", input, "object").path ?? defaultCallsPath;
@@ -98,10 +95,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
  * outside visible ASCII: a space, CR/LF or another control character, or non-ASCII text, which
  * a header cannot carry (fetch would refuse it only when sending, looking like a network error)
  * and a bearer token never has (RFC 6750's `b64token` is narrower still).
- *
- * @example
- * bareToken("Bearer eyJ0..."); // "eyJ0..."
- * bareToken("t\x01"); // undefined
  */
 export function bareToken(value: string): string | undefined {
   const token = value.replace(/^\s*bearer\s+/i, "").trim();

@@ -24,20 +24,14 @@ export interface RetryOptions {
 export type RetryPolicy = Required<RetryOptions>;
 
 /** The defaults of {@link RetryOptions}. */
-export const defaultRetryPolicy: Readonly<RetryPolicy> = {
+export const defaultRetryPolicy: Readonly<Required<RetryOptions>> = {
   maxAttempts: 3,
   baseDelayMs: 500,
   maxBackoffMs: 8_000,
   maxTotalDelayMs: 30_000,
 };
 
-/**
- * Whether a response with this status may be retried (429, 503, 504).
- *
- * @example
- * isRetryableStatus(429); // true
- * isRetryableStatus(400); // false
- */
+/** Whether a response with this status may be retried (429, 503, 504). */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 503 || status === 504;
 }
@@ -47,11 +41,6 @@ const seconds = /^\s*(\d+(?:\.\d+)?)\s*$/;
 /**
  * A `Retry-After` header value in milliseconds: seconds (`"2"`, `"2.128"`) or an HTTP date
  * (a date in the past gives `0`); `undefined` when absent or unreadable.
- *
- * @example
- * parseRetryAfter("2.128"); // 2128
- * parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", Date.parse("Wed, 21 Oct 2015 07:27:58 GMT")); // 2000
- * parseRetryAfter("soon"); // undefined
  */
 export function parseRetryAfter(
   value: string | null | undefined,
@@ -69,10 +58,6 @@ export function parseRetryAfter(
  * The backoff before retry number `retry` (1 for the first retry) when Graph gave no
  * `Retry-After`: exponential, capped at `maxBackoffMs`, with "equal jitter" (between half and
  * all of the step) so that many clients throttled together do not retry together.
- *
- * @example
- * backoffDelay(1, defaultRetryPolicy, () => 1); // 500
- * backoffDelay(3, defaultRetryPolicy, () => 0); // 1000
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const step = Math.min(policy.baseDelayMs * 2 ** (retry - 1), policy.maxBackoffMs);

@@ -112,11 +112,6 @@ function checkRetryAfter(value: unknown): string | undefined {
 /**
  * The scenarios in force for one set of handlers. The first scenario (in the order they were
  * added) that matches a request answers it and counts one use; spent scenarios drop out.
- *
- * @example
- * const book = new ScenarioBook(() => "2.128");
- * book.add("throttled", { times: 2 });
- * book.take({ path, callId }); // { name: "throttled", retryAfter: "2.128" }
  */
 export class ScenarioBook {
   readonly #active: ActiveScenario[] = [];

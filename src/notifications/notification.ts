@@ -14,14 +14,14 @@ export type ChangeType = components["schemas"]["changeType"];
 /** The resource data of a notification that is not about an operation: open, shaped by the resource. */
 export type ResourceData = NonNullable<CommsNotification["resourceData"]>;
 
-type RawResultInfo = components["schemas"]["resultInfo"];
-
 /**
  * An operation's outcome, normalised from `resultInfo` (current) or `errorInfo` (2018): `subCode` is
  * read as `subcode`, codes written as decimal strings (2018) become integers, and a `null` member is
  * left out.
  */
-export type ResultInfo = { [K in "code" | "subcode" | "message"]?: NonNullable<RawResultInfo[K]> };
+export type ResultInfo = {
+  [K in "code" | "subcode" | "message"]?: NonNullable<components["schemas"]["resultInfo"][K]>;
+};
 
 interface NotificationBase {
   /** What happened to the resource, in camelCase whatever casing Graph sent (`"Deleted"` reads `"deleted"`). */

@@ -86,9 +86,6 @@ function flagError(error: unknown): InvalidArgumentError {
  * Reads the command's flags (`--host`, `--port`, `--callback-url`, `--help`) and environment
  * (`HOST`, `PORT`, `CALLBACK_URL`, `NOTIFICATION_STATUS`). Throws `InvalidArgumentError` naming the
  * bad flag or variable.
- *
- * @example
- * parseMockCliArgs(["--port", "4020"], {}); // { help: false, host: "127.0.0.1", port: 4020, callbackUrl: "http://127.0.0.1:3978/api/calls" }
  */
 export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): MockCliSettings {
   let values: {
@@ -138,12 +135,7 @@ function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/**
- * A ready-to-paste curl for the current path, with the spec's example call id and request body.
- *
- * @example
- * exampleCurl("http://127.0.0.1:4010"); // "curl -i -X POST 'http://127.0.0.1:4010/communications/calls/57dab8b1-.../cancelMediaProcessing' ..."
- */
+/** A ready-to-paste curl for the current path, with the spec's example call id and request body. */
 export function exampleCurl(baseUrl: string): string {
   const callId = String(resolveSpecRef({ $ref: "#/components/parameters/callId" }).example);
   const body = JSON.stringify(specExample("currentRequest"));

@@ -103,12 +103,7 @@ export interface RunningPrism {
 const hostname =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-/**
- * Checks a host to listen on: an IP address or a host name. Throws `InvalidArgumentError` otherwise.
- *
- * @example
- * checkHost("127.0.0.1"); // "127.0.0.1"
- */
+/** Checks a host to listen on: an IP address or a host name. Throws `InvalidArgumentError` otherwise. */
 export function checkHost(host: unknown, option = "options.host"): string {
   if (typeof host === "string" && (isIP(host) !== 0 || hostname.test(host))) return host;
   fail(option, `must be an IP address or a host name, got ${JSON.stringify(host)}`);
@@ -117,9 +112,6 @@ export function checkHost(host: unknown, option = "options.host"): string {
 /**
  * Checks a TCP port: a whole number from 0 to 65535 (a string of digits is read as one). Throws
  * `InvalidArgumentError` otherwise.
- *
- * @example
- * checkPort("4010", "--port"); // 4010
  */
 export function checkPort(port: unknown, option = "options.port"): number {
   const value = typeof port === "string" && /^\d+$/.test(port.trim()) ? Number(port) : port;
@@ -127,12 +119,7 @@ export function checkPort(port: unknown, option = "options.port"): number {
   fail(option, `must be a whole number from 0 to 65535, got ${JSON.stringify(port)}`);
 }
 
-/**
- * The URL of a server on `host:port` (IPv6 addresses in brackets).
- *
- * @example
- * serverUrl("::1", 4010); // "http://[::1]:4010"
- */
+/** The URL of a server on `host:port` (IPv6 addresses in brackets). */
 export function serverUrl(host: string, port: number): string {
   return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
