@@ -21,18 +21,29 @@ export class CallsClientError extends Error {
 
 type MainError = components["schemas"]["mainError"];
 
-/** What a {@link GraphError} is made of; see {@link graphErrorFromResponse}. */
+/** What a {@link GraphError} is made of: its fields, as the client reads them from Graph's response. */
 export interface GraphErrorInit {
+  /** The HTTP status. */
   status: number;
+  /** Graph's `error.code`, or `"HttpError<status>"` when the body has none. */
   code: string;
+  /** The error's message. */
   message: string;
+  /** The URL the request was sent to. */
   url: string;
+  /** How many times the request was sent. */
   attempts: number;
+  /** The response body: parsed JSON when it was JSON, else the text. */
   body: unknown;
+  /** Graph's `error` object, when the body is in the OData error shape. */
   mainError: MainError | undefined;
+  /** The `request-id` Graph gave, in the body or a header. */
   requestId: string | undefined;
+  /** The `client-request-id` Graph gave, in the body or a header. */
   clientRequestId: string | undefined;
+  /** The date Graph gave, in the body or the `Date` header. */
   date: string | undefined;
+  /** The `Retry-After` header in milliseconds, when present and valid. */
   retryAfterMs: number | undefined;
 }
 
