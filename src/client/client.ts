@@ -22,7 +22,10 @@ import { send } from "./send.ts";
 export interface CallOptions {
   /** Aborts the call, including any wait before a retry; the call rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** This call's time limit in ms (all attempts and waits), instead of the client's `timeoutMs`. */
+  /**
+   * This call's time limit in ms (all attempts and waits); `Infinity` for none.
+   * @default the client's `timeoutMs`
+   */
   timeoutMs?: number;
 }
 

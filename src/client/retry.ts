@@ -10,17 +10,29 @@
  * result, and its `GraphError.retryAfterMs` tells the caller how long Graph asked to wait.
  */
 export interface RetryOptions {
-  /** Most times one call sends its request, the first included. Default `3`; `1` turns retries off. */
+  /**
+   * Most times one call sends its request, the first included; `1` turns retries off.
+   * @default 3
+   */
   maxAttempts?: number;
-  /** First backoff step without `Retry-After`, in ms. Default `500`. */
+  /**
+   * First backoff step without `Retry-After`, in ms.
+   * @default 500
+   */
   baseDelayMs?: number;
-  /** Largest single backoff without `Retry-After`, in ms. Default `8000`. */
+  /**
+   * Largest single backoff without `Retry-After`, in ms.
+   * @default 8000
+   */
   maxBackoffMs?: number;
-  /** Most time one call spends waiting between attempts, in total, in ms. Default `30000`. */
+  /**
+   * Most time one call spends waiting between attempts, in total, in ms.
+   * @default 30000
+   */
   maxTotalDelayMs?: number;
 }
 
-/** {@link RetryOptions} with every default filled in. */
+/** {@link RetryOptions} with every default filled in (internal: the public type spells it out). */
 export type RetryPolicy = Required<RetryOptions>;
 
 /** The defaults of {@link RetryOptions}. */

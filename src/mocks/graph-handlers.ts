@@ -249,12 +249,16 @@ function errorResponse(
  * the `commsNotifications` batch for an issued operation to the bot.
  *
  * @example
+ * import { setupServer } from "msw/node";
+ * import { createGraphHandlers } from "graph-comms-kit/mocks";
+ *
  * const graph = createGraphHandlers({ baseUrl: "https://graph.microsoft.com/v1.0" });
  * const server = setupServer(...graph.handlers);
  * server.listen();
  * graph.scenario("throttled", { times: 2, retryAfter: 1 }); // two 429s, then success
  * // ... code under test calls cancelMediaProcessing ...
- * await graph.notify(graph.operations[0], { status: "completed", to: "http://127.0.0.1:3978/api/calls" });
+ * const [issued] = graph.operations;
+ * if (issued) await graph.notify(issued, { status: "completed", to: "http://127.0.0.1:3978/api/calls" });
  */
 export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMock {
   checkRecord("options", options, handlerOptionKeys);

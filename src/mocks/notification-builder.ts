@@ -88,8 +88,9 @@ export function checkContent(
  * spec's `cancelMediaProcessingOperation` example.
  *
  * @example
- * const batch = buildCommsNotifications(graph.operations[0], { status: "completed" });
- * batch.value[0].resourceUrl; // "/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623F..."
+ * const [issued] = graph.operations;
+ * const batch = issued && buildCommsNotifications(issued, { status: "completed" });
+ * batch?.value[0]?.resourceUrl; // "/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623F..."
  */
 export function buildCommsNotifications(
   operation: IssuedOperation,

@@ -19,7 +19,10 @@ export class NotificationsError extends Error {
  * so an oversized body is never buffered whole. The handler answers 413.
  *
  * @example
- * await readLimitedBytes(request, 1024).catch((e) => e instanceof BodyTooLargeError);
+ * const handle = createNotificationHandler({ appId, auth: false, maxBodyBytes: 1024, onNotification });
+ * const body = JSON.stringify({ value: [], padding: "x".repeat(2048) });
+ * const response = await handle(new Request("http://127.0.0.1/api/calls", { method: "POST", headers: { "content-type": "application/json" }, body }));
+ * response.status; // 413: reading stopped at a BodyTooLargeError
  */
 export class BodyTooLargeError extends NotificationsError {
   override readonly name = "BodyTooLargeError";
@@ -61,7 +64,7 @@ export type NotificationAuthFailure =
  * A notification whose bearer JWT is missing or fails verification. The handler answers 401.
  *
  * @example
- * verifier.verify(header).catch((e) => { if (e instanceof NotificationAuthError) console.log(e.failure); });
+ * verifier.verify(header).catch((e: unknown) => { if (e instanceof NotificationAuthError) console.log(e.failure); });
  */
 export class NotificationAuthError extends NotificationsError {
   override readonly name = "NotificationAuthError";
@@ -113,7 +116,7 @@ export class OperationFailedError extends NotificationsError {
  * No final notification (`completed` or `failed`) arrived for the operation within `timeoutMs`.
  *
  * @example
- * try { await tracker.wait(op, { timeoutMs: 5_000 }); } catch (e) { if (e instanceof OperationTimeoutError) retry(); }
+ * try { await tracker.wait(op, { timeoutMs: 5_000 }); } catch (e) { if (e instanceof OperationTimeoutError) console.warn(`no final notification in ${e.timeoutMs} ms`); }
  */
 export class OperationTimeoutError extends NotificationsError {
   override readonly name = "OperationTimeoutError";

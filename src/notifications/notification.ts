@@ -39,6 +39,7 @@ interface NotificationBase {
  * outcome of `cancelMediaProcessing`, a prompt or a recording. These feed the operation tracker.
  */
 export interface OperationNotification extends NotificationBase {
+  /** Which kind of notification this is: about an operation. */
   kind: "operation";
   /** The call id, normalised (lowercase dashed GUID when it is a GUID). */
   callId: string;
@@ -64,6 +65,7 @@ export interface OperationNotification extends NotificationBase {
  * with its resource data typed loosely because the spec has no schema for it.
  */
 export interface ResourceNotification extends NotificationBase {
+  /** Which kind of notification this is: about another resource of the call. */
   kind: "resource";
   /** The call id, normalised, when the resource path names a call (`…/calls/{callId}…`). */
   callId?: string;

@@ -154,9 +154,15 @@ export function checkKeysUrl(argument: string, value: unknown): URL {
  * (`createGraphHandlers({ notificationSigner: keys })`) and its notifications pass the checks.
  *
  * @example
+ * import { setupServer } from "msw/node";
+ * import { createGraphHandlers } from "graph-comms-kit/mocks";
+ * import { createNotificationHandler } from "graph-comms-kit/notifications";
+ * import { createTestSigningKeys } from "graph-comms-kit/testing";
+ *
  * const keys = await createTestSigningKeys({ appId: "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f" });
+ * const graph = createGraphHandlers({ notificationSigner: keys });
  * const server = setupServer(...keys.handlers, ...graph.handlers);
- * const handle = createNotificationHandler({ appId: keys.appId, auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl }, onNotification });
+ * const handle = createNotificationHandler({ appId: keys.appId, auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl }, onNotification: console.log });
  * const expired = await keys.mint({ expired: true }); // the receiver answers 401
  */
 export async function createTestSigningKeys(options: TestSigningKeysOptions): Promise<TestSigningKeys> {

@@ -82,7 +82,9 @@ const launchOptionKeys = [
 export interface RunningPrism {
   /** The base URL, such as `http://127.0.0.1:4010`. */
   url: string;
+  /** The address it listens on. */
   host: string;
+  /** The port it listens on (the one picked, when `port: 0` was given). */
   port: number;
   /** Where it sends the commsNotifications callbacks. */
   callbackUrl: string;
@@ -142,7 +144,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  *
  * @example
  * const prism = await startPrism({ port: 0, callbackUrl: "http://127.0.0.1:3978/api/calls" });
- * await fetch(`${prism.url}/communications/calls/abc/cancelMediaProcessing`, { method: "POST", ... });
+ * const response = await fetch(`${prism.url}/communications/calls/abc/cancelMediaProcessing`, {
+ *   method: "POST",
+ *   headers: { authorization: "Bearer test", "content-type": "application/json" },
+ *   body: JSON.stringify({ clientContext: "ctx-1" }),
+ * });
  * await prism.stop();
  */
 export async function startPrism(options: PrismLaunchOptions = {}): Promise<RunningPrism> {

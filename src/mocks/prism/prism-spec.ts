@@ -103,7 +103,10 @@ function pinLocationExample(response: SpecNode, contract: string): SpecNode {
  * with an error (400, 401).
  *
  * @example
- * writeFileSync(file, JSON.stringify(preparePrismSpec({ callbackUrl: "http://127.0.0.1:3978/api/calls" })));
+ * import { writeFileSync } from "node:fs";
+ * import { preparePrismSpec } from "graph-comms-kit/mocks/prism";
+ *
+ * writeFileSync("prism-spec.json", JSON.stringify(preparePrismSpec({ callbackUrl: "http://127.0.0.1:3978/api/calls" })));
  */
 export function preparePrismSpec(options: PrismSpecOptions): Record<string, unknown> {
   checkRecord("options", options, ["callbackUrl", "notificationStatus"]);
