@@ -16,6 +16,7 @@ import type { components } from "../../generated/schema.d.ts";
  */
 export class CallsClientError extends Error {
   // Literal names, never `new.target.name`: minifiers rename classes (a minified TimeoutError was "g").
+  /** The class of the error (`"CallsClientError"` here, each subclass its own), in minified bundles too. */
   override readonly name: string = "CallsClientError";
 }
 
@@ -60,6 +61,7 @@ export interface GraphErrorInit {
  * }
  */
 export class GraphError extends CallsClientError {
+  /** Always `"GraphError"`, in minified bundles too. */
   override readonly name = "GraphError";
   /** The HTTP status, such as `404` or `429`. */
   declare readonly status: number;
@@ -102,6 +104,7 @@ export class GraphError extends CallsClientError {
  * }
  */
 export class LocationError extends CallsClientError {
+  /** Always `"LocationError"`, in minified bundles too. */
   override readonly name = "LocationError";
   /** The HTTP status of the (successful) response. */
   readonly status: number;
@@ -128,6 +131,7 @@ export class LocationError extends CallsClientError {
  * }
  */
 export class NetworkError extends CallsClientError {
+  /** Always `"NetworkError"`, in minified bundles too. */
   override readonly name = "NetworkError";
   /** The URL the request was sent to. */
   readonly url: string;
@@ -153,6 +157,7 @@ export class NetworkError extends CallsClientError {
  * }
  */
 export class ResponseTooLargeError extends CallsClientError {
+  /** Always `"ResponseTooLargeError"`, in minified bundles too. */
   override readonly name = "ResponseTooLargeError";
   /** The HTTP status of the response. */
   readonly status: number;
@@ -175,6 +180,7 @@ export class ResponseTooLargeError extends CallsClientError {
  * }
  */
 export class TimeoutError extends CallsClientError {
+  /** Always `"TimeoutError"`, in minified bundles too. */
   override readonly name = "TimeoutError";
   /** The time limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
@@ -198,5 +204,6 @@ export class TimeoutError extends CallsClientError {
  * }
  */
 export class TokenError extends CallsClientError {
+  /** Always `"TokenError"`, in minified bundles too. */
   override readonly name = "TokenError";
 }

@@ -11,6 +11,7 @@ import type { OperationNotification, ResultInfo } from "./notification.ts";
  */
 export class NotificationsError extends Error {
   // Literal names so that minifiers, which rename classes, keep them.
+  /** The class of the error (`"NotificationsError"` here, each subclass its own), in minified bundles too. */
   override readonly name: string = "NotificationsError";
 }
 
@@ -25,6 +26,7 @@ export class NotificationsError extends Error {
  * response.status; // 413: reading stopped at a BodyTooLargeError
  */
 export class BodyTooLargeError extends NotificationsError {
+  /** Always `"BodyTooLargeError"`, in minified bundles too. */
   override readonly name = "BodyTooLargeError";
   /** The limit that was passed, in bytes. */
   readonly limitBytes: number;
@@ -43,6 +45,7 @@ export class BodyTooLargeError extends NotificationsError {
  * try { parseCommsNotifications(body); } catch (e) { if (e instanceof InvalidNotificationError) console.log(e.message); }
  */
 export class InvalidNotificationError extends NotificationsError {
+  /** Always `"InvalidNotificationError"`, in minified bundles too. */
   override readonly name = "InvalidNotificationError";
 
   /** @param message What is wrong, naming the field. */
@@ -67,6 +70,7 @@ export type NotificationAuthFailure =
  * verifier.verify(header).catch((e: unknown) => { if (e instanceof NotificationAuthError) console.log(e.failure); });
  */
 export class NotificationAuthError extends NotificationsError {
+  /** Always `"NotificationAuthError"`, in minified bundles too. */
   override readonly name = "NotificationAuthError";
   /** The kind of failure. */
   readonly failure: NotificationAuthFailure;
@@ -88,6 +92,7 @@ export class NotificationAuthError extends NotificationsError {
  * try { await tracker.wait(op); } catch (e) { if (e instanceof OperationFailedError) console.log(e.resultInfo?.subcode); }
  */
 export class OperationFailedError extends NotificationsError {
+  /** Always `"OperationFailedError"`, in minified bundles too. */
   override readonly name = "OperationFailedError";
   /** The call id, normalised. */
   readonly callId: string;
@@ -119,6 +124,7 @@ export class OperationFailedError extends NotificationsError {
  * try { await tracker.wait(op, { timeoutMs: 5_000 }); } catch (e) { if (e instanceof OperationTimeoutError) console.warn(`no final notification in ${e.timeoutMs} ms`); }
  */
 export class OperationTimeoutError extends NotificationsError {
+  /** Always `"OperationTimeoutError"`, in minified bundles too. */
   override readonly name = "OperationTimeoutError";
   /** The call id, normalised. */
   readonly callId: string;
