@@ -22,7 +22,7 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 /** The default `baseUrl` of the default path: the spec's server for it, Microsoft Graph beta. */
 export const defaultBaseUrl: string = defaultServerUrls[defaultCallsPath];
 
-/** Options of {@link createCallsClient}. Every one but `token` has a default. */
+/** Options of {@link createCallsClient}; every one but `token` (and `appId`, on the `/applications/...` path) has a default. */
 export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
   /**
    * The app-only Graph token (client credentials), or a function returning it, called before
@@ -32,23 +32,32 @@ export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
    */
   token: TokenSource;
   /**
-   * Where Graph is. Default: the spec's server for `path` (`"https://graph.microsoft.com/beta"` for
-   * all three paths today). Must be `https:`, except on a
-   * loopback host (`localhost`, `127.0.0.0/8`, `[::1]`) for mocks; no query, fragment or credentials.
+   * Where Graph is. Must be `https:`, except on a loopback host (`localhost`, `127.0.0.0/8`,
+   * `[::1]`) for mocks; no query, fragment or credentials.
+   * @default the spec's server for `path` (`"https://graph.microsoft.com/beta"` for all three paths today)
    */
   baseUrl?: string;
   /**
-   * Which of the spec's paths to call. Default `"/app/calls/{callId}/cancelMediaProcessing"`
-   * (the 2018 seed contract); also `"/applications/{appId}/calls/{callId}/cancelMediaProcessing"`
-   * (then `appId` is required) and `"/communications/calls/{callId}/cancelMediaProcessing"` (current;
-   * no `all` field).
+   * Which of the spec's paths to call: `"/app/calls/{callId}/cancelMediaProcessing"` (the 2018 beta
+   * contract), `"/applications/{appId}/calls/{callId}/cancelMediaProcessing"` (then `appId` is
+   * required) or `"/communications/calls/{callId}/cancelMediaProcessing"` (current; no `all` field).
+   * @default "/app/calls/{callId}/cancelMediaProcessing"
    */
   path?: P;
-  /** The `fetch` to use. Default: `globalThis.fetch`, looked up at each request (so MSW sees it). */
+  /**
+   * The `fetch` to use.
+   * @default `globalThis.fetch`, looked up at each request (so MSW sees it)
+   */
   fetch?: FetchLike;
-  /** Retry rules for 429/503/504 (see {@link RetryOptions}), or `false` for no retries. */
+  /**
+   * Retry rules for 429/503/504 (see {@link RetryOptions}), or `false` for no retries.
+   * @default {} (the defaults of {@link RetryOptions}: 3 attempts)
+   */
   retry?: RetryOptions | false;
-  /** Per-call time limit in ms, all attempts and waits included. Default `60000`; `Infinity` for none. */
+  /**
+   * Per-call time limit in ms, all attempts and waits included; `Infinity` (or more than 2^31-1) for none.
+   * @default 60000
+   */
   timeoutMs?: number;
 } & ClientPathParams<P>;
 
@@ -69,9 +78,6 @@ const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 /**
  * Checks {@link CallsClientOptions} (also from untyped JavaScript) and fills in the defaults.
  * Throws {@link InvalidArgumentError} naming the first bad option.
- *
- * @example
- * resolveOptions({ token: "t" }).baseUrl; // "https://graph.microsoft.com/beta"
  */
 export function resolveOptions(input: unknown): ResolvedOptions {
   const path = checkType<Record<string, unknown>>("options", input, "object").path ?? defaultCallsPath;
@@ -103,10 +109,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
  * outside visible ASCII: a space, CR/LF or another control character, or non-ASCII text, which
  * a header cannot carry (fetch would refuse it only when sending, looking like a network error)
  * and a bearer token never has (RFC 6750's `b64token` is narrower still).
- *
- * @example
- * bareToken("Bearer eyJ0..."); // "eyJ0..."
- * bareToken("t\x01"); // undefined
  */
 export function bareToken(value: string): string | undefined {
   const token = value.replace(/^\s*bearer\s+/i, "").trim();

@@ -22,7 +22,10 @@ import { send } from "./send.ts";
 export interface CallOptions {
   /** Aborts the call, including any wait before a retry; the call rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** This call's time limit in ms (all attempts and waits), instead of the client's `timeoutMs`. */
+  /**
+   * This call's time limit in ms (all attempts and waits); `Infinity` for none.
+   * @default the client's `timeoutMs`
+   */
   timeoutMs?: number;
 }
 
@@ -72,28 +75,33 @@ export interface CallsClient<P extends CallsPath = DefaultCallsPath> {
 }
 
 /**
- * Creates a typed client for Graph's `cancelMediaProcessing`, typed by the spec's generated
- * `paths`. It builds the URL with openapi-fetch's `createFinalURL` (see {@link pathSerializer})
- * rather than its `createClient`, whose middleware, query and response machinery the one POST
- * does not use and which would put the client entry over its 5 kB (min+gzip) budget; the body is
- * the checked fields as JSON (what openapi-fetch's `defaultBodySerializer` does for an object).
- * Options are checked here (throwing {@link InvalidArgumentError}).
+ * Creates a typed client for Graph's `cancelMediaProcessing` on one of the spec's paths; see
+ * {@link CallsClientOptions} for the options and their defaults. Throws {@link InvalidArgumentError}
+ * for a bad option.
  *
  * @example
+ * import { createCallsClient } from "graph-comms-kit";
+ *
  * const client = createCallsClient({ token: () => getAppToken() }); // Graph beta, /app/calls/{callId}
  * const op = await client.cancelMediaProcessing(callId, { all: true, clientContext: "ctx-1" });
- * op.operationId; op.callId; op.location;
+ * console.log(op.callId, op.operationId, op.location);
  *
  * const current = createCallsClient({
- *   token,
+ *   token: () => getAppToken(),
  *   baseUrl: "https://graph.microsoft.com/v1.0",
  *   path: "/communications/calls/{callId}/cancelMediaProcessing",
  * });
  * (await current.cancelMediaProcessing(callId, { clientContext: "ctx-2" })).status; // "completed"
+ *
+ * @see {@link https://learn.microsoft.com/graph/api/call-cancelmediaprocessing | call: cancelMediaProcessing}
  */
 export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
   options: CallsClientOptions<P>,
 ): CallsClient<P> {
+  // The URL is built with openapi-fetch's `createFinalURL` (and our `pathSerializer`) rather than its
+  // `createClient`, whose middleware, query and response machinery the one POST does not use and which
+  // would put the client entry over its 5 kB (min+gzip) budget. The body is the checked fields as JSON
+  // (what openapi-fetch's `defaultBodySerializer` does for an object).
   const config = resolveOptions(options);
   const { baseUrl, path, pathParams } = config;
 
@@ -182,9 +190,6 @@ function operationRef<P extends CallsPath>(
  * checks that the two agree). `defaultPathSerializer` itself brings openapi-fetch's array, object,
  * label and matrix serializers, 632 bytes of the client's 5 kB (min+gzip) for styles the spec never
  * uses: they paid for the response-body limits and the Location checks.
- *
- * @example
- * pathSerializer("/app/calls/{callId}/cancelMediaProcessing", { callId: "a/b" }); // "/app/calls/a%2Fb/cancelMediaProcessing"
  */
 export function pathSerializer(path: string, params: Record<string, unknown>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] as string));

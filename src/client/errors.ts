@@ -16,23 +16,35 @@ import type { components } from "../../generated/schema.d.ts";
  */
 export class CallsClientError extends Error {
   // Literal names, never `new.target.name`: minifiers rename classes (a minified TimeoutError was "g").
+  /** The class of the error (`"CallsClientError"` here, each subclass its own), in minified bundles too. */
   override readonly name: string = "CallsClientError";
 }
 
 type MainError = components["schemas"]["mainError"];
 
-/** What a {@link GraphError} is made of; see {@link graphErrorFromResponse}. */
+/** What a {@link GraphError} is made of: its fields, as the client reads them from Graph's response. */
 export interface GraphErrorInit {
+  /** The HTTP status. */
   status: number;
+  /** Graph's `error.code`, or `"HttpError<status>"` when the body has none. */
   code: string;
+  /** The error's message. */
   message: string;
+  /** The URL the request was sent to. */
   url: string;
+  /** How many times the request was sent. */
   attempts: number;
+  /** The response body: parsed JSON when it was JSON, else the text. */
   body: unknown;
+  /** Graph's `error` object, when the body is in the OData error shape. */
   mainError: MainError | undefined;
+  /** The `request-id` Graph gave, in the body or a header. */
   requestId: string | undefined;
+  /** The `client-request-id` Graph gave, in the body or a header. */
   clientRequestId: string | undefined;
+  /** The date Graph gave, in the body or the `Date` header. */
   date: string | undefined;
+  /** The `Retry-After` header in milliseconds, when present and valid. */
   retryAfterMs: number | undefined;
 }
 
@@ -49,6 +61,7 @@ export interface GraphErrorInit {
  * }
  */
 export class GraphError extends CallsClientError {
+  /** Always `"GraphError"`, in minified bundles too. */
   override readonly name = "GraphError";
   /** The HTTP status, such as `404` or `429`. */
   declare readonly status: number;
@@ -91,6 +104,7 @@ export class GraphError extends CallsClientError {
  * }
  */
 export class LocationError extends CallsClientError {
+  /** Always `"LocationError"`, in minified bundles too. */
   override readonly name = "LocationError";
   /** The HTTP status of the (successful) response. */
   readonly status: number;
@@ -117,6 +131,7 @@ export class LocationError extends CallsClientError {
  * }
  */
 export class NetworkError extends CallsClientError {
+  /** Always `"NetworkError"`, in minified bundles too. */
   override readonly name = "NetworkError";
   /** The URL the request was sent to. */
   readonly url: string;
@@ -142,6 +157,7 @@ export class NetworkError extends CallsClientError {
  * }
  */
 export class ResponseTooLargeError extends CallsClientError {
+  /** Always `"ResponseTooLargeError"`, in minified bundles too. */
   override readonly name = "ResponseTooLargeError";
   /** The HTTP status of the response. */
   readonly status: number;
@@ -164,6 +180,7 @@ export class ResponseTooLargeError extends CallsClientError {
  * }
  */
 export class TimeoutError extends CallsClientError {
+  /** Always `"TimeoutError"`, in minified bundles too. */
   override readonly name = "TimeoutError";
   /** The time limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
@@ -187,5 +204,6 @@ export class TimeoutError extends CallsClientError {
  * }
  */
 export class TokenError extends CallsClientError {
+  /** Always `"TokenError"`, in minified bundles too. */
   override readonly name = "TokenError";
 }

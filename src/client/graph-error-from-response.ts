@@ -9,10 +9,6 @@ type MainError = components["schemas"]["mainError"];
  * Builds the {@link GraphError} for a non-success response whose body was already read as `text`,
  * sent to `url` in `attempts` attempts. `requestId`, `clientRequestId` and `date` come from
  * `error.innerError`, else from the headers of the same names.
- *
- * @example
- * const error = graphErrorFromResponse(response, '{"error":{"code":"NotFound","message":"No call"}}', url, 1);
- * error.code; // "NotFound"
  */
 export function graphErrorFromResponse(
   response: Response,
@@ -47,13 +43,7 @@ export function graphErrorFromResponse(
   });
 }
 
-/**
- * The body as JSON when it parses, else the text itself (`""` when empty).
- *
- * @example
- * parseJson('{"id":"op-1"}'); // { id: "op-1" }
- * parseJson("<html>"); // "<html>"
- */
+/** The body as JSON when it parses, else the text itself (`""` when empty). */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);

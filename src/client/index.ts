@@ -9,7 +9,14 @@
  */
 
 // ── Types from the spec, and operation ids ─────────────────────────────────────────────────
-export type { CallsPath, CancelMediaProcessingBody, DefaultCallsPath } from "../core/call-paths.ts";
+export type { components, paths } from "../../generated/schema.d.ts";
+export type {
+  CallsPath,
+  CancelMediaProcessingBody,
+  ClientPathParams,
+  DefaultCallsPath,
+  OperationBody,
+} from "../core/call-paths.ts";
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────
 export { InvalidArgumentError } from "../core/errors.ts";
 export { normalizeId } from "../core/operation-id.ts";
@@ -23,6 +30,7 @@ export { defaultBaseUrl } from "./client-options.ts";
 export {
   CallsClientError,
   GraphError,
+  type GraphErrorInit,
   LocationError,
   NetworkError,
   ResponseTooLargeError,

@@ -13,10 +13,6 @@ const graphServers = Object.values(defaultServerUrls);
  * request's or one of the spec's Graph servers (a mock or a proxy in front of Graph passes on
  * Graph's own Location): the ids and URI go to the caller, who must not be handed another call's
  * operation nor pointed at a server that neither they nor Graph named.
- *
- * @example
- * parseLocation("https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0FE0623FD62842EDB4BD8AC290072CC5", requestUrl, 202, "57dab8b1-894c-409a-b240-bd8beae78896");
- * // { location: "https://graph.microsoft.com/beta/app/calls/…", callId: "57dab8b1-…", operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5" }
  */
 export function parseLocation(
   header: string | null,
@@ -50,10 +46,6 @@ export function parseLocation(
 /**
  * The operation `operationId` of the call the request named, for a `200` whose body gives the
  * operation's `id` but no `Location` header came: its URI is built under the request's call.
- *
- * @example
- * operationUnder("https://graph.microsoft.com/v1.0/communications/calls/c-1/cancelMediaProcessing", "c-1", "op-1");
- * // { location: "https://graph.microsoft.com/v1.0/communications/calls/c-1/operations/op-1", callId: "c-1", operationId: "op-1" }
  */
 export function operationUnder(
   requestUrl: string,

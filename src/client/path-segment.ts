@@ -5,10 +5,6 @@ import { checkType, fail } from "../core/check.ts";
  * is not `.` or `..` (which URL parsing would turn into "go up a level") and that can be
  * percent-encoded (no lone surrogate). Encoding itself is done by openapi-fetch
  * (`encodeURIComponent`), so `/`, `?` and `#` inside an id never change the request path.
- *
- * @example
- * checkPathSegment("callId", "57dab8b1-894c-409a-b240-bd8beae78896"); // the same string
- * checkPathSegment("callId", ".."); // throws InvalidArgumentError
  */
 export function checkPathSegment(argument: string, value: unknown): string {
   const segment = checkType<string>(argument, value, "string");

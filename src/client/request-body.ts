@@ -8,10 +8,6 @@ import { checkRecord, checkType, fail } from "../core/check.ts";
  * `{}`; each field must be one the path's schema lists, of its JSON type, and within its
  * `maxLength` (`all` a boolean on the 2018 paths only, `clientContext` a string of at most 256
  * characters); any other field is an error, as Graph would answer 400.
- *
- * @example
- * checkBody({ all: true, clientContext: "ctx-1" }, "/app/calls/{callId}/cancelMediaProcessing");
- * checkBody({ all: true }, "/communications/calls/{callId}/cancelMediaProcessing"); // throws: no `all` there
  */
 export function checkBody(body: unknown, path: CallsPath): Record<string, unknown> {
   if (body === undefined) return {};

@@ -10,34 +10,40 @@
  * result, and its `GraphError.retryAfterMs` tells the caller how long Graph asked to wait.
  */
 export interface RetryOptions {
-  /** Most times one call sends its request, the first included. Default `3`; `1` turns retries off. */
+  /**
+   * Most times one call sends its request, the first included; `1` turns retries off.
+   * @default 3
+   */
   maxAttempts?: number;
-  /** First backoff step without `Retry-After`, in ms. Default `500`. */
+  /**
+   * First backoff step without `Retry-After`, in ms.
+   * @default 500
+   */
   baseDelayMs?: number;
-  /** Largest single backoff without `Retry-After`, in ms. Default `8000`. */
+  /**
+   * Largest single backoff without `Retry-After`, in ms.
+   * @default 8000
+   */
   maxBackoffMs?: number;
-  /** Most time one call spends waiting between attempts, in total, in ms. Default `30000`. */
+  /**
+   * Most time one call spends waiting between attempts, in total, in ms.
+   * @default 30000
+   */
   maxTotalDelayMs?: number;
 }
 
-/** {@link RetryOptions} with every default filled in. */
+/** {@link RetryOptions} with every default filled in (internal: the public type spells it out). */
 export type RetryPolicy = Required<RetryOptions>;
 
 /** The defaults of {@link RetryOptions}. */
-export const defaultRetryPolicy: Readonly<RetryPolicy> = {
+export const defaultRetryPolicy: Readonly<Required<RetryOptions>> = {
   maxAttempts: 3,
   baseDelayMs: 500,
   maxBackoffMs: 8_000,
   maxTotalDelayMs: 30_000,
 };
 
-/**
- * Whether a response with this status may be retried (429, 503, 504).
- *
- * @example
- * isRetryableStatus(429); // true
- * isRetryableStatus(400); // false
- */
+/** Whether a response with this status may be retried (429, 503, 504). */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 503 || status === 504;
 }
@@ -47,11 +53,6 @@ const seconds = /^\s*(\d+(?:\.\d+)?)\s*$/;
 /**
  * A `Retry-After` header value in milliseconds: seconds (`"2"`, `"2.128"`) or an HTTP date
  * (a date in the past gives `0`); `undefined` when absent or unreadable.
- *
- * @example
- * parseRetryAfter("2.128"); // 2128
- * parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", Date.parse("Wed, 21 Oct 2015 07:27:58 GMT")); // 2000
- * parseRetryAfter("soon"); // undefined
  */
 export function parseRetryAfter(
   value: string | null | undefined,
@@ -69,10 +70,6 @@ export function parseRetryAfter(
  * The backoff before retry number `retry` (1 for the first retry) when Graph gave no
  * `Retry-After`: exponential, capped at `maxBackoffMs`, with "equal jitter" (between half and
  * all of the step) so that many clients throttled together do not retry together.
- *
- * @example
- * backoffDelay(1, defaultRetryPolicy, () => 1); // 500
- * backoffDelay(3, defaultRetryPolicy, () => 0); // 1000
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const step = Math.min(policy.baseDelayMs * 2 ** (retry - 1), policy.maxBackoffMs);

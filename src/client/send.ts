@@ -17,9 +17,6 @@ export interface SenderConfig {
  * returns the last response with the number of attempts made: adds `Authorization` per attempt,
  * does not follow redirects, retries 429/503/504 per the {@link RetryPolicy} (re-sending the same
  * body), and stops at once when `signal` aborts.
- *
- * @example
- * const [response, attempts] = await send(config, `${baseUrl}/app/calls/c-1/cancelMediaProcessing`, "{}", signal);
  */
 export async function send(
   config: SenderConfig,

@@ -4,20 +4,18 @@ import type { paths } from "../../generated/schema.d.ts";
 /** A cancelMediaProcessing path of the spec, such as `"/app/calls/{callId}/cancelMediaProcessing"`. */
 export type CallsPath = keyof paths;
 
-/** The path used when the `path` option is not given: the seed contract's `/app/calls/{callId}`. */
+/** The path used when the `path` option is not given: the 2018 beta contract's `/app/calls/{callId}`. */
 export type DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";
-
-type Post<P extends CallsPath> = paths[P]["post"];
 
 /** The request body of a path, from the spec (the `all` field exists only on the 2018 paths). */
 export type CancelMediaProcessingBody<P extends CallsPath> =
-  Post<P>["requestBody"]["content"]["application/json"];
+  paths[P]["post"]["requestBody"]["content"]["application/json"];
 
 /** The path parameters of a path other than `callId` (such as `appId`): given once, as client options. */
-export type ClientPathParams<P extends CallsPath> = Omit<Post<P>["parameters"]["path"], "callId">;
+export type ClientPathParams<P extends CallsPath> = Omit<paths[P]["post"]["parameters"]["path"], "callId">;
 
 /** The operation a path answers with in its success body, or `never` when it answers with no body (`202`). */
-export type OperationBody<P extends CallsPath> = Post<P>["responses"] extends {
+export type OperationBody<P extends CallsPath> = paths[P]["post"]["responses"] extends {
   200: { content: { "application/json": infer Body } };
 }
   ? Body
@@ -36,23 +34,12 @@ export const callsPaths = requestBodyFields satisfies {
   [P in CallsPath]: { readonly [F in keyof CancelMediaProcessingBody<P>]-?: unknown };
 };
 
-/**
- * Whether a value is one of the spec's cancelMediaProcessing paths.
- *
- * @example
- * isCallsPath("/communications/calls/{callId}/cancelMediaProcessing"); // true
- * isCallsPath("/calls/{callId}"); // false
- */
+/** Whether a value is one of the spec's cancelMediaProcessing paths. */
 export function isCallsPath(value: unknown): value is CallsPath {
   return typeof value === "string" && Object.hasOwn(callsPaths, value);
 }
 
-/**
- * The names of a path's parameters other than `callId`, in order.
- *
- * @example
- * clientPathParamNames("/applications/{appId}/calls/{callId}/cancelMediaProcessing"); // ["appId"]
- */
+/** The names of a path's parameters other than `callId`, in order. */
 export function clientPathParamNames(path: CallsPath): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].flatMap((match) =>
     match[1] && match[1] !== "callId" ? [match[1]] : [],

@@ -1,21 +1,11 @@
 import { InvalidArgumentError } from "./errors.ts";
 
-/**
- * Throws an {@link InvalidArgumentError} for `argument`.
- *
- * @example
- * if (callId === "") fail("callId", "must not be empty");
- */
+/** Throws an {@link InvalidArgumentError} for `argument`. */
 export function fail(argument: string, problem: string): never {
   throw new InvalidArgumentError(argument, problem);
 }
 
-/**
- * A short description of a value's type for messages: `null`, `array`, `number`...
- *
- * @example
- * typeOf([]); // "array"
- */
+/** A short description of a value's type for messages: `null`, `array`, `number`... */
 export function typeOf(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
@@ -23,9 +13,6 @@ export function typeOf(value: unknown): string {
 /**
  * Checks that `value` has the type `type` as {@link typeOf} names it (so `"object"` excludes
  * `null` and arrays).
- *
- * @example
- * checkType("body.all", value, "boolean"); // throws "body.all must be a boolean, got string"
  */
 export function checkType<T>(argument: string, value: unknown, type: string): T {
   if (typeOf(value) !== type)
@@ -37,9 +24,6 @@ export function checkType<T>(argument: string, value: unknown, type: string): T 
  * Checks that `value` is a plain object (not null, not an array) with no keys but `allowed` (to
  * catch misspelt options and fields), and returns it. An unknown key's message names the nearest
  * allowed key (`timeoutMS` → `timeoutMs`) when one is close.
- *
- * @example
- * checkRecord("options", { tokne: "x" }, ["token"]); // throws 'options.tokne is not allowed (did you mean "token"?); allowed: token'
  */
 export function checkRecord(
   argument: string,
@@ -60,12 +44,7 @@ export function checkRecord(
   return record;
 }
 
-/**
- * Checks a number of milliseconds (or of attempts, with `integer`): finite and at least `min`.
- *
- * @example
- * checkNumber("options.retry.maxAttempts", 0, 1, true); // throws "... must be an integer >= 1, got 0"
- */
+/** Checks a number of milliseconds (or of attempts, with `integer`): finite and at least `min`. */
 export function checkNumber(argument: string, value: unknown, min: number, integer = false): number {
   if (
     typeof value !== "number" ||
@@ -87,9 +66,6 @@ export const maxTimerMs = 2_147_483_647;
 /**
  * Checks a time limit in ms: at least 1, or `Infinity` (returned as `undefined`: no limit). A
  * limit beyond what a timer can hold (2^31 - 1 ms, about 24.8 days) also means no limit.
- *
- * @example
- * checkTimeout("options.timeoutMs", 5000); // 5000
  */
 export function checkTimeout(argument: string, value: unknown): number | undefined {
   if (value === Number.POSITIVE_INFINITY) return undefined;

@@ -13,6 +13,7 @@
  */
 export class InvalidArgumentError extends TypeError {
   // A literal name so that minifiers, which rename classes, keep it.
+  /** Always `"InvalidArgumentError"`, in minified bundles too. */
   override readonly name = "InvalidArgumentError";
   /** Which argument or option is wrong, as a path: `callId`, `body.clientContext`, `options.baseUrl`... */
   readonly argument: string;

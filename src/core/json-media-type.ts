@@ -4,10 +4,6 @@ const jsonEssence = /^application\/(?:[\w.+-]+\+)?json$/;
 /**
  * Whether a `Content-Type` names JSON, by its essence (type/subtype, any case; parameters are not
  * looked at): `application/json` or a `+json` suffix type.
- *
- * @example
- * isJsonMediaType("Application/JSON; charset=utf-8"); // true
- * isJsonMediaType("text/plain"); // false
  */
 export function isJsonMediaType(contentType: string | null): boolean {
   if (contentType === null) return false;

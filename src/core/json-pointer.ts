@@ -4,12 +4,7 @@
  */
 import { percentDecode } from "./percent-decode.ts";
 
-/**
- * Escapes one key for use as a pointer segment (`~` → `~0`, `/` → `~1`).
- *
- * @example
- * escapePointerKey("application/json"); // "application~1json"
- */
+/** Escapes one key for use as a pointer segment (`~` → `~0`, `/` → `~1`). */
 export function escapePointerKey(key: string): string {
   return key.replaceAll("~", "~0").replaceAll("/", "~1");
 }
@@ -18,10 +13,6 @@ export function escapePointerKey(key: string): string {
  * Reads the value at a local pointer (`#`, `#/a/b~1c`, segments may be percent-encoded as in a URI
  * fragment), or `undefined` when nothing is there. Array items are reached by index. Only own
  * properties are followed, so `#/__proto__` finds nothing.
- *
- * @example
- * readPointer(spec, "#/components/schemas/odataError"); // the schema object
- * readPointer(spec, "#/components/schemas/nothing"); // undefined
  */
 export function readPointer(document: unknown, pointer: string): unknown {
   if (pointer !== "#" && !pointer.startsWith("#/")) {
@@ -44,9 +35,6 @@ function unescapeSegment(raw: string): string | undefined {
 /**
  * Follows a chain of local `$ref`s (`{ "$ref": "#/components/..." }`) until a node that is not a
  * reference. Throws when a reference points nowhere or the chain does not end.
- *
- * @example
- * followRefs(spec, { $ref: "#/components/requestBodies/cancelMediaProcessing" }); // { required, content, ... }
  */
 export function followRefs(document: unknown, node: unknown): unknown {
   let current = node;

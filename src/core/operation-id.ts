@@ -27,13 +27,7 @@ export function normalizeId(id: string): string {
   return parts.slice(1).join("-").toLowerCase();
 }
 
-/**
- * Whether an id is a GUID, in any spelling {@link normalizeId} accepts.
- *
- * @example
- * isGuid("0FE0623FD62842EDB4BD8AC290072CC5"); // true
- * isGuid("op-1"); // false
- */
+/** Whether an id is a GUID, in any spelling {@link normalizeId} accepts. */
 export function isGuid(id: string): boolean {
   return canonicalGuid.test(normalizeId(id));
 }
@@ -41,9 +35,6 @@ export function isGuid(id: string): boolean {
 /**
  * The canonical spelling of a GUID written as 32 hex digits (any case, already checked):
  * lowercase, dashed 8-4-4-4-12. {@link normalizeId} for ids that may be anything.
- *
- * @example
- * dashedGuid("0FE0623FD62842EDB4BD8AC290072CC5"); // "0fe0623f-d628-42ed-b4bd-8ac290072cc5"
  */
 export function dashedGuid(hex32Digits: string): string {
   const hex = hex32Digits.toLowerCase();

@@ -49,9 +49,6 @@ const callPath = /\/calls\/([^/?#]+)/;
  * The call id a resource path or URL names (`…/calls/{callId}…`, such as a call state change or a
  * participant list), percent-decoded and normalised like {@link parseOperationPath}'s, or
  * `undefined` when it names no call.
- *
- * @example
- * parseCallId("/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/participants"); // "57dab8b1-894c-409a-b240-bd8beae78896"
  */
 export function parseCallId(pathOrUrl: string): string | undefined {
   const segment = callPath.exec(pathOrUrl)?.[1];

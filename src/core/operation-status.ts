@@ -9,10 +9,6 @@ export type OperationStatus = components["schemas"]["operationStatus"];
  * (`"Completed"` and `"completed"` are one status: Graph's metadata spells members in PascalCase,
  * its docs in camelCase), or `undefined` for `null`, a missing status or a value the spec does not
  * list.
- *
- * @example
- * normalizeOperationStatus("Completed"); // "completed"
- * normalizeOperationStatus(null); // undefined
  */
 export function normalizeOperationStatus(value: unknown): OperationStatus | undefined {
   if (typeof value !== "string") return undefined;
@@ -23,9 +19,6 @@ export function normalizeOperationStatus(value: unknown): OperationStatus | unde
 /**
  * A PascalCase enum member in camelCase (`"Deleted"` to `"deleted"`): how Graph's metadata
  * spellings map onto its documented ones.
- *
- * @example
- * lowerFirst("NotStarted"); // "notStarted"
  */
 export function lowerFirst(value: string): string {
   return value.charAt(0).toLowerCase() + value.slice(1);

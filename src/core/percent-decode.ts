@@ -1,10 +1,6 @@
 /**
  * Decodes `%XX` escapes (UTF-8), or returns `undefined` when they are malformed. Text without a
  * `%` is returned as it is, without calling the decoder.
- *
- * @example
- * percentDecode("a%20b"); // "a b"
- * percentDecode("%E0%A4%A"); // undefined
  */
 export function percentDecode(text: string): string | undefined {
   if (!text.includes("%")) return text;

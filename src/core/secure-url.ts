@@ -4,10 +4,6 @@
  * Whether `url` is `https:`, or `http:` on a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`),
  * which mocks and tests use. `URL` has already normalised the host (`127.1`, `0x7f.0.0.1` and
  * `LOCALHOST` arrive spelt `127.0.0.1` and `localhost`), so a pattern on `hostname` is exact.
- *
- * @example
- * isHttpsOrLoopback(new URL("http://127.0.0.1:4010")); // true
- * isHttpsOrLoopback(new URL("http://graph.example")); // false
  */
 export function isHttpsOrLoopback(url: URL): boolean {
   return (

@@ -20,12 +20,7 @@ function exampleRef(name: string): string {
   return `#/components/examples/${escapePointerKey(name)}`;
 }
 
-/**
- * The `components.examples` name a `{ $ref }` node points at (whatever characters the name holds).
- *
- * @example
- * exampleNameOf({ $ref: "#/components/examples/currentRequest" }); // "currentRequest"
- */
+/** The `components.examples` name a `{ $ref }` node points at (whatever characters the name holds). */
 export function exampleNameOf(node: unknown, document: SpecNode = specDocument): string {
   const ref = isSpecNode(node) ? node.$ref : undefined;
   const examples = (document.components as SpecNode | undefined)?.examples;
@@ -40,9 +35,6 @@ export function exampleNameOf(node: unknown, document: SpecNode = specDocument):
 /**
  * Follows a local `$ref` chain (`#/components/...`) in the bundled spec until it reaches a node
  * that is not a reference.
- *
- * @example
- * resolveSpecRef({ $ref: "#/components/examples/currentRequest" }); // { summary, value: {...} }
  */
 export function resolveSpecRef(node: unknown, document: SpecNode = specDocument): SpecNode {
   const found = followRefs(document, node);
@@ -50,12 +42,7 @@ export function resolveSpecRef(node: unknown, document: SpecNode = specDocument)
   return found;
 }
 
-/**
- * Reads the node at a local JSON pointer (`#/a/b~1c`).
- *
- * @example
- * pointerGet(specDocument, "#/components/schemas/odataError");
- */
+/** Reads the node at a local JSON pointer (`#/a/b~1c`). */
 export function pointerGet(document: SpecNode, pointer: string): unknown {
   const found = readPointer(document, pointer);
   if (found === undefined) throw new Error(`spec: nothing at ${pointer}`);
@@ -65,9 +52,6 @@ export function pointerGet(document: SpecNode, pointer: string): unknown {
 /**
  * A fresh deep copy of a named example's value (`components.examples[name].value`), so callers may
  * change it freely.
- *
- * @example
- * specExample("currentOperation"); // { "@odata.type": "#microsoft.graph.cancelMediaProcessingOperation", ... }
  */
 export function specExample(name: string): unknown {
   const example = resolveSpecRef({ $ref: exampleRef(name) });

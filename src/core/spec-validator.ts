@@ -86,10 +86,6 @@ function compiled(cache: SpecAjv, pointer: string, mode: Mode): ValidateFunction
  * Returns an ajv (JSON Schema 2020-12) validator for any schema of the bundled spec, by JSON
  * pointer. It collects every problem (`allErrors`), for {@link describeErrors}. Validators are
  * compiled once and cached.
- *
- * @example
- * const validate = specValidator("#/components/schemas/commsNotifications");
- * if (!validate(body)) console.log(describeErrors(validate.errors));
  */
 export function specValidator(pointer: string): ValidateFunction {
   return compiled(describing, pointer, "describing");
@@ -100,12 +96,6 @@ export function specValidator(pointer: string): ValidateFunction {
  * valid (specValidator agrees). `false` means "ask specValidator", which has the last word: this
  * one stops at the first problem and measures string lengths in UTF-16 units, so a string of
  * emoji within `maxLength` code points but beyond as many units is refused here, accepted there.
- *
- * @example
- * if (!quickSpecValidator(pointer)(body)) {
- *   const validate = specValidator(pointer);
- *   if (!validate(body)) throw new Error(describeErrors(validate.errors));
- * }
  */
 export function quickSpecValidator(pointer: string): (value: unknown) => boolean {
   return compiled(quick, pointer, "quick");
@@ -122,9 +112,6 @@ const maxReported = 10;
  * how many more there are. Needs the errors of a validator from {@link specValidator} (verbose).
  * Linear in the number of errors; for values from outside, whose errors can number hundreds of
  * thousands, {@link describeValue} bounds the work before there are errors to describe.
- *
- * @example
- * describeErrors(validate.errors); // "body/clientContext must NOT have more than 256 characters"
  */
 export function describeErrors(errors: readonly ErrorObject[] | null | undefined, root = "body"): string {
   const listed = errorMessages(errors, root);
@@ -135,9 +122,6 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
 /**
  * Problems as {@link describeErrors} lists them: at most ten, `; `-separated, then `(and N more)`
  * when `more` is positive.
- *
- * @example
- * joinProblems(["body/a must be string"], 3); // "body/a must be string (and 3 more)"
  */
 export function joinProblems(problems: readonly string[], more = 0): string {
   return problems.join("; ") + (more > 0 ? ` (and ${more} more)` : "");
@@ -170,10 +154,6 @@ const maxNodesForAllErrors = 1_000;
  * JSON nodes gets every problem listed, a larger one its first problem only. Validate a list's
  * items one by one with this rather than the list at once: ajv copies the errors gathered so far
  * for each invalid item of a list of `$ref`s (quadratic: 18,000 invalid items took 12 s).
- *
- * @example
- * describeValue("#/components/schemas/commsOperation", { status: "done" }, "body/value/0/resourceData");
- * // ['body/value/0/resourceData/status must be one of [...]']
  */
 export function describeValue(pointer: string, value: unknown, root = "body"): string[] {
   const validate = hasAtMostNodes(value, maxNodesForAllErrors)

@@ -3,9 +3,6 @@ import { fail } from "../core/check.ts";
 /**
  * Checks an absolute http(s) URL given as option `option`. Throws `InvalidArgumentError` naming
  * the option otherwise.
- *
- * @example
- * checkHttpUrl("http://127.0.0.1:3978/api/calls", "--callback-url"); // URL
  */
 export function checkHttpUrl(value: unknown, option: string): URL {
   if (typeof value !== "string" && !(value instanceof URL)) {

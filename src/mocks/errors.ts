@@ -15,6 +15,7 @@ import type { CommsNotifications } from "./notification-builder.ts";
  */
 export class MocksError extends Error {
   // Literal names so that minifiers, which rename classes, keep them.
+  /** The class of the error (`"MocksError"` here, each subclass its own), in minified bundles too. */
   override readonly name: string = "MocksError";
 }
 
@@ -27,6 +28,7 @@ export class MocksError extends Error {
  * await expect(graph.notify(op, { status: "completed", token: "bad" })).rejects.toMatchObject({ status: 401 });
  */
 export class NotificationDeliveryError extends MocksError {
+  /** Always `"NotificationDeliveryError"`, in minified bundles too. */
   override readonly name = "NotificationDeliveryError";
   /** The bot's HTTP status, when it answered. */
   readonly status: number | undefined;
@@ -54,6 +56,7 @@ export class NotificationDeliveryError extends MocksError {
  * await expect(graph.notify("no-such-op", { status: "completed" })).rejects.toBeInstanceOf(UnknownOperationError);
  */
 export class UnknownOperationError extends MocksError {
+  /** Always `"UnknownOperationError"`, in minified bundles too. */
   override readonly name = "UnknownOperationError";
   /** What the caller passed to name the operation. */
   readonly reference: string;

@@ -136,7 +136,18 @@ export interface NotifyOptions extends NotificationContent {
   signal?: AbortSignal;
 }
 
-/** The mock of Graph's cancelMediaProcessing returned by {@link createGraphHandlers}. */
+/**
+ * The mock of Graph's cancelMediaProcessing returned by {@link createGraphHandlers}. Its handlers,
+ * typed with the generated `paths` (openapi-msw), answer with the spec's success response and a
+ * `Location` naming the request's call id and a fresh operation id (`202`, no body, on
+ * `/applications/...`; `200` with the operation, from the spec's example, on `/app/...` and
+ * `/communications/...`). A base URL without a version also serves each path under `/beta` and
+ * `/v1.0` as the spec lists it (what Microsoft's Graph SDK sends); ids that are not valid
+ * percent-encoding, and a path under a version that lacks it, get Graph's `400`. A request without
+ * a bearer token gets `401`, an invalid body `400` (non-JSON `415`), in Graph's OData error shape
+ * with a message naming the problem. Scenarios make the next requests fail as documented (`429` +
+ * `Retry-After`, `503`, `404`, `403`, `500`, or a network error).
+ */
 export interface GraphMock {
   /** The MSW handlers: `server.use(...graph.handlers)` or `setupServer(...graph.handlers)`. */
   readonly handlers: HttpHandler[];
@@ -236,25 +247,21 @@ function errorResponse(
 }
 
 /**
- * Creates MSW handlers for every path of the spec, typed with the generated `paths`
- * (openapi-msw), that answer as Graph would: the spec's success response with a `Location`
- * naming the request's call id and a fresh operation id (`202`, no body, on `/applications/...`;
- * `200` with the operation, from the spec's example, on `/app/...` and `/communications/...`).
- * A base URL without a version also serves each path under `/beta` and `/v1.0` as the spec lists
- * it (what Microsoft's Graph SDK sends); ids that are not valid percent-encoding, and a path under
- * a version that lacks it, get Graph's `400`. A request without a
- * bearer token gets `401`, an invalid body `400` (non-JSON `415`), in Graph's OData error shape
- * with a message naming the problem. Scenarios make the next requests fail as documented
- * (`429` + `Retry-After`, `503`, `404`, `403`, `500`, or a network error). `notify()` then sends
- * the `commsNotifications` batch for an issued operation to the bot.
+ * Creates MSW handlers for every path of the spec that answer as Graph would (what they answer:
+ * {@link GraphMock}), with failure scenarios and a `notify()` that sends the `commsNotifications`
+ * batch for an issued operation to the bot.
  *
  * @example
+ * import { setupServer } from "msw/node";
+ * import { createGraphHandlers } from "graph-comms-kit/mocks";
+ *
  * const graph = createGraphHandlers({ baseUrl: "https://graph.microsoft.com/v1.0" });
  * const server = setupServer(...graph.handlers);
  * server.listen();
  * graph.scenario("throttled", { times: 2, retryAfter: 1 }); // two 429s, then success
  * // ... code under test calls cancelMediaProcessing ...
- * await graph.notify(graph.operations[0], { status: "completed", to: "http://127.0.0.1:3978/api/calls" });
+ * const [issued] = graph.operations;
+ * if (issued) await graph.notify(issued, { status: "completed", to: "http://127.0.0.1:3978/api/calls" });
  */
 export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMock {
   checkRecord("options", options, handlerOptionKeys);

@@ -29,7 +29,7 @@ export interface NotificationContent {
    */
   clientContext?: string;
   /**
-   * `notification`: ids as the seed's notification spells them, uppercase 32 hex digits without
+   * `notification`: ids as the 2018 beta notification example spells them, uppercase 32 hex digits without
    * dashes; `location`: as in the `Location` header, lowercase dashed.
    * @default "notification"
    */
@@ -81,15 +81,16 @@ export function checkContent(
 
 /**
  * Builds the `commsNotifications` batch Graph would send about an operation the mock issued,
- * from the spec's notification example of the operation's contract (the seed's for `/app` and
+ * from the spec's notification example of the operation's contract (the 2018 beta one for `/app` and
  * `/applications`, the current one for `/communications`), with the operation's own ids,
  * status, clientContext and resultInfo. The operation itself (`resourceData`) keeps the
  * example's envelope (`@odata.id`, `@odata.etag`); for the current contract its shape is the
  * spec's `cancelMediaProcessingOperation` example.
  *
  * @example
- * const batch = buildCommsNotifications(graph.operations[0], { status: "completed" });
- * batch.value[0].resourceUrl; // "/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623F..."
+ * const [issued] = graph.operations;
+ * const batch = issued && buildCommsNotifications(issued, { status: "completed" });
+ * batch?.value[0]?.resourceUrl; // "/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623F..."
  */
 export function buildCommsNotifications(
   operation: IssuedOperation,

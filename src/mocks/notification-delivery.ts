@@ -94,7 +94,7 @@ async function deliveryToken(options: DeliveryOptions, path: string): Promise<st
  * @example
  * await deliverNotifications(batch, { to: "http://127.0.0.1:3978/api/calls", signer: keys }); // keys: graph-comms-kit/testing
  * await deliverNotifications(batch, { to: "http://127.0.0.1:3978/api/calls", token: signedJwt });
- * await deliverNotifications(batch, { to: (body, { headers }) => receiver.handle(body, headers) });
+ * await deliverNotifications(batch, { to: (body, { headers }) => console.log(headers.authorization, body.value.length) });
  */
 export async function deliverNotifications(
   batch: CommsNotifications,

@@ -31,10 +31,6 @@ function errorResponse(path: CallsPath, status: number): SpecNode {
  * Builds the error body the spec documents for `status` on `path` (its example, or the `default`
  * response's), with a fresh `innerError` (`request-id`, `date`) and, when given, the message naming
  * the actual problem.
- *
- * @example
- * specErrorBody("/communications/calls/{callId}/cancelMediaProcessing", 400, { message: "Invalid request body: ..." });
- * // { error: { code: "BadRequest", message: "Invalid request body: ...", innerError: { "request-id": "…", date: "…" } } }
  */
 export function specErrorBody(path: CallsPath, status: number, options: ErrorBodyOptions = {}): ODataError {
   const response = errorResponse(path, status);
@@ -54,9 +50,6 @@ export function specErrorBody(path: CallsPath, status: number, options: ErrorBod
 /**
  * The spec's example value of a response header for `status` on `path` (such as `Retry-After`),
  * or `undefined` when the spec gives none.
- *
- * @example
- * specHeaderExample("/communications/calls/{callId}/cancelMediaProcessing", 429, "Retry-After"); // "2.128"
  */
 export function specHeaderExample(path: CallsPath, status: number, header: string): string | undefined {
   const headers = errorResponse(path, status).headers;

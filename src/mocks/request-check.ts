@@ -31,10 +31,6 @@ function authorizationProblem(header: string | null): string | null | undefined 
  * Checks one request to `operation` as Graph would: a bearer token (else 401), a JSON body
  * (else 415 or 400) that validates against the operation's request schema (else 400, with a
  * message naming each failing field). The body is read from a clone, so `request` stays unread.
- *
- * @example
- * const verdict = await checkRequest(specOperation(path), request);
- * if (!verdict.ok) console.log(verdict.status, verdict.message);
  */
 export async function checkRequest(operation: SpecOperation, request: Request): Promise<RequestVerdict> {
   const text = await request.clone().text();

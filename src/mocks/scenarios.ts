@@ -41,11 +41,17 @@ export interface RetryScenarioOptions extends ScenarioOptions {
 
 /** The options of each scenario. */
 export interface ScenarioOptionsByName {
+  /** `429 Too Many Requests`, with `Retry-After`. */
   throttled: RetryScenarioOptions;
+  /** `503 Service Unavailable`, with `Retry-After` when one is given. */
   serviceUnavailable: RetryScenarioOptions;
+  /** `404 Not Found`: the call has ended or never existed. */
   notFound: ScenarioOptions;
+  /** `403 Forbidden`: the app lacks the permission. */
   forbidden: ScenarioOptions;
+  /** `500 Internal Server Error`. */
   serverError: ScenarioOptions;
+  /** No response at all: the request fails as on a lost connection. */
   networkError: ScenarioOptions;
 }
 
@@ -61,6 +67,7 @@ export const scenarioStatus = {
 
 /** A scenario that is in force; returned by `graph.scenario(...)`. */
 export interface ScenarioHandle {
+  /** The scenario in force. */
   readonly name: ScenarioName;
   /** Requests it will still answer (`Infinity` until reset when no `times` was given). */
   readonly remaining: number;
@@ -112,11 +119,6 @@ function checkRetryAfter(value: unknown): string | undefined {
 /**
  * The scenarios in force for one set of handlers. The first scenario (in the order they were
  * added) that matches a request answers it and counts one use; spent scenarios drop out.
- *
- * @example
- * const book = new ScenarioBook(() => "2.128");
- * book.add("throttled", { times: 2 });
- * book.take({ path, callId }); // { name: "throttled", retryAfter: "2.128" }
  */
 export class ScenarioBook {
   readonly #active: ActiveScenario[] = [];

@@ -13,9 +13,6 @@ export interface ServedBase {
 /**
  * The version segments of the spec's servers (`/beta`, `/v1.0`), each with the paths the spec
  * serves there: Graph puts the version first, and Microsoft's Graph SDK always sends one.
- *
- * @example
- * specVersions().get("/v1.0"); // ["/communications/calls/{callId}/cancelMediaProcessing"]
  */
 export function specVersions(): Map<string, CallsPath[]> {
   const versions = new Map<string, CallsPath[]>();
@@ -36,10 +33,6 @@ export function specVersions(): Map<string, CallsPath[]> {
  * With them: every path on each base and, for a base that names no version (such as
  * `http://127.0.0.1:4010`), also under each version segment with the paths the spec serves there
  * (`{base}/beta/app/...`, `{base}/v1.0/communications/...`).
- *
- * @example
- * servedBases(["http://127.0.0.1:4010"]).map((b) => b.base);
- * // ["http://127.0.0.1:4010", "http://127.0.0.1:4010/beta", "http://127.0.0.1:4010/v1.0"]
  */
 export function servedBases(baseUrls: readonly string[] | undefined): ServedBase[] {
   const served = new Map<string, Set<CallsPath>>();
@@ -97,10 +90,6 @@ function decodes(segment: string): boolean {
  * What is wrong with a request the typed handlers cannot answer, else `undefined`: an id segment
  * that is not valid percent-encoding (MSW's path matching throws on `%E0%A4%A`), or a spec path
  * under a version that lacks it.
- *
- * @example
- * unservedRequest(servedBases(undefined), "https://graph.microsoft.com/beta/app/calls/%E0%A4%A/cancelMediaProcessing");
- * // { problem: "malformed", path: "/app/calls/{callId}/cancelMediaProcessing", segment: "%E0%A4%A", callId: "%E0%A4%A" }
  */
 export function unservedRequest(bases: readonly ServedBase[], url: string): UnservedRequest | undefined {
   const target = URL.parse(url);

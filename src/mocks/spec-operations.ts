@@ -121,13 +121,7 @@ function requestExampleKey(media: SpecNode): string | undefined {
 
 let cached: SpecOperation[] | undefined;
 
-/**
- * Every `POST` operation of the bundled spec, read once.
- *
- * @example
- * specOperations().map((op) => op.path);
- * // ["/app/calls/{callId}/cancelMediaProcessing", "/applications/{appId}/calls/{callId}/cancelMediaProcessing", ...]
- */
+/** Every `POST` operation of the bundled spec, read once. */
 export function specOperations(): readonly SpecOperation[] {
   cached ??= Object.entries(specDocument.paths as SpecNode)
     .filter(([, item]) => isSpecNode(item) && isSpecNode(item.post))
@@ -135,12 +129,7 @@ export function specOperations(): readonly SpecOperation[] {
   return cached;
 }
 
-/**
- * The operation of the spec at a path template.
- *
- * @example
- * specOperation("/communications/calls/{callId}/cancelMediaProcessing").successStatus; // 200
- */
+/** The operation of the spec at a path template. */
 export function specOperation(path: CallsPath): SpecOperation {
   const found = specOperations().find((op) => op.path === path);
   if (!found) throw new Error(`spec: no POST operation at ${path}`);

@@ -31,7 +31,11 @@ export interface NotificationAuthOptions {
    * @default defaultIssuers
    */
   issuers?: readonly string[];
-  /** Accepted tenant ids (any spelling of a GUID). Default: any tenant, but a tenant claim must be present. */
+  /**
+   * Accepted tenant ids (any spelling of a GUID). A token must name a tenant in any case.
+   *
+   * @default any tenant
+   */
   allowedTenants?: readonly string[];
   /**
    * Accepted signature algorithms; HMAC and `none` are never accepted.
@@ -65,8 +69,10 @@ export interface NotificationAuthOptions {
    */
   fetchTimeoutMs?: number;
   /**
-   * The fetch used to get the configuration and keys. Default: the global `fetch`, looked up at each
-   * call. Pass one that bypasses request interception (MSW) in tests that intercept `fetch`.
+   * The fetch used to get the configuration and keys. Pass one that bypasses request interception
+   * (MSW) in tests that intercept `fetch`.
+   *
+   * @default the global `fetch`, looked up at each call
    */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /**

@@ -20,10 +20,6 @@ export type BodyMediaType = { ok: true; encoding: BodyEncoding } | { ok: false; 
  * Reads a notification's `Content-Type`: JSON (`application/json` or a `+json` type), and a
  * `charset` parameter, when there is one, that {@link acceptedEncodings} covers. No charset means
  * UTF-8 (RFC 8259).
- *
- * @example
- * bodyMediaType("application/json; charset=Windows-1252"); // { ok: true, encoding: "windows-1252" }
- * bodyMediaType("application/json; charset=koi8-r").ok; // false
  */
 export function bodyMediaType(contentType: string | null): BodyMediaType {
   if (contentType === null) return { ok: false, problem: "Content-Type must be application/json, got none" };
@@ -60,9 +56,6 @@ const windows1252 = new TextDecoder("windows-1252");
 /**
  * The body as the parser takes it: UTF-8 stays bytes (the parser decodes them strictly, so invalid
  * UTF-8 gets its own 400), Windows-1252 becomes text.
- *
- * @example
- * decodeBody(bytes, "windows-1252"); // "{\"value\":[…]}"
  */
 export function decodeBody(bytes: Uint8Array, encoding: BodyEncoding): Uint8Array | string {
   return encoding === "utf-8" ? bytes : windows1252.decode(bytes);

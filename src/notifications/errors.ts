@@ -11,6 +11,7 @@ import type { OperationNotification, ResultInfo } from "./notification.ts";
  */
 export class NotificationsError extends Error {
   // Literal names so that minifiers, which rename classes, keep them.
+  /** The class of the error (`"NotificationsError"` here, each subclass its own), in minified bundles too. */
   override readonly name: string = "NotificationsError";
 }
 
@@ -19,9 +20,13 @@ export class NotificationsError extends Error {
  * so an oversized body is never buffered whole. The handler answers 413.
  *
  * @example
- * await readLimitedBytes(request, 1024).catch((e) => e instanceof BodyTooLargeError);
+ * const handle = createNotificationHandler({ appId, auth: false, maxBodyBytes: 1024, onNotification });
+ * const body = JSON.stringify({ value: [], padding: "x".repeat(2048) });
+ * const response = await handle(new Request("http://127.0.0.1/api/calls", { method: "POST", headers: { "content-type": "application/json" }, body }));
+ * response.status; // 413: reading stopped at a BodyTooLargeError
  */
 export class BodyTooLargeError extends NotificationsError {
+  /** Always `"BodyTooLargeError"`, in minified bundles too. */
   override readonly name = "BodyTooLargeError";
   /** The limit that was passed, in bytes. */
   readonly limitBytes: number;
@@ -40,6 +45,7 @@ export class BodyTooLargeError extends NotificationsError {
  * try { parseCommsNotifications(body); } catch (e) { if (e instanceof InvalidNotificationError) console.log(e.message); }
  */
 export class InvalidNotificationError extends NotificationsError {
+  /** Always `"InvalidNotificationError"`, in minified bundles too. */
   override readonly name = "InvalidNotificationError";
 
   /** @param message What is wrong, naming the field. */
@@ -61,9 +67,10 @@ export type NotificationAuthFailure =
  * A notification whose bearer JWT is missing or fails verification. The handler answers 401.
  *
  * @example
- * verifier.verify(header).catch((e) => { if (e instanceof NotificationAuthError) console.log(e.failure); });
+ * verifier.verify(header).catch((e: unknown) => { if (e instanceof NotificationAuthError) console.log(e.failure); });
  */
 export class NotificationAuthError extends NotificationsError {
+  /** Always `"NotificationAuthError"`, in minified bundles too. */
   override readonly name = "NotificationAuthError";
   /** The kind of failure. */
   readonly failure: NotificationAuthFailure;
@@ -85,6 +92,7 @@ export class NotificationAuthError extends NotificationsError {
  * try { await tracker.wait(op); } catch (e) { if (e instanceof OperationFailedError) console.log(e.resultInfo?.subcode); }
  */
 export class OperationFailedError extends NotificationsError {
+  /** Always `"OperationFailedError"`, in minified bundles too. */
   override readonly name = "OperationFailedError";
   /** The call id, normalised. */
   readonly callId: string;
@@ -113,9 +121,10 @@ export class OperationFailedError extends NotificationsError {
  * No final notification (`completed` or `failed`) arrived for the operation within `timeoutMs`.
  *
  * @example
- * try { await tracker.wait(op, { timeoutMs: 5_000 }); } catch (e) { if (e instanceof OperationTimeoutError) retry(); }
+ * try { await tracker.wait(op, { timeoutMs: 5_000 }); } catch (e) { if (e instanceof OperationTimeoutError) console.warn(`no final notification in ${e.timeoutMs} ms`); }
  */
 export class OperationTimeoutError extends NotificationsError {
+  /** Always `"OperationTimeoutError"`, in minified bundles too. */
   override readonly name = "OperationTimeoutError";
   /** The call id, normalised. */
   readonly callId: string;

@@ -16,12 +16,7 @@ export interface ReceiverAnswer {
   error?: OdataError;
 }
 
-/**
- * An answer in Graph's error shape (`components.schemas.odataError`), with a fresh request id.
- *
- * @example
- * graphError(400, "BadRequest", "body/value must be array");
- */
+/** An answer in Graph's error shape (`components.schemas.odataError`), with a fresh request id. */
 export function graphError(
   status: number,
   code: string,
@@ -38,12 +33,7 @@ export function graphError(
   return headers === undefined ? { status, error } : { status, headers, error };
 }
 
-/**
- * The answer as a Fetch-API `Response`.
- *
- * @example
- * toResponse(graphError(405, "MethodNotAllowed", "GET is not allowed; use POST", { allow: "POST" }));
- */
+/** The answer as a Fetch-API `Response`. */
 export function toResponse(answer: ReceiverAnswer): Response {
   const init = answer.headers === undefined ? { status: answer.status } : answer;
   return answer.error === undefined ? new Response(null, init) : Response.json(answer.error, init);

@@ -18,9 +18,11 @@ import { parseCommsNotifications, warmUpParser } from "./parse.ts";
 import { BodyAlreadyReadError, BodyTimeoutError, readLimitedBytes } from "./read-body.ts";
 import { isFinalOperation } from "./tracker.ts";
 
-/** Where the handler reports what its callers should know about. Default: `console`. */
+/** Where the handler reports what its callers should know about (`console` fits). */
 export interface NotificationLogger {
+  /** Receives what may need attention: auth turned off, a token that could not be checked, callbacks that settled late. */
   warn(message: string, ...details: unknown[]): void;
+  /** Receives failures: a callback that threw, a body a framework had already read. */
   error(message: string, ...details: unknown[]): void;
 }
 
@@ -82,7 +84,21 @@ export interface NotificationHandlerOptions {
   logger?: NotificationLogger;
 }
 
-/** A Fetch-API request handler: works with any server that speaks `Request`/`Response`. */
+/**
+ * A Fetch-API request handler for Graph's notification POSTs: works with any server that speaks
+ * `Request`/`Response` (and with `node:http` through {@link toNodeListener}). It answers
+ * `202` when the batch was accepted and every callback returned;
+ * `400` for a body that is not JSON or not a valid batch (Graph's error shape, naming the field);
+ * `401` for a missing or bad token; `405` for any method but POST; `408` for a body slower than
+ * `bodyTimeoutMs`; `413` for a body over `maxBodyBytes` (refused while reading); `415` for a content
+ * type that is not JSON (or a compressed body);
+ * `500` when a callback threw: every other notification of the batch is still handed over, the
+ * failure is logged, and the 500 lets the sender retry (so callbacks should be idempotent, as the
+ * operation tracker is);
+ * `503` + `Retry-After` when the signing keys cannot be fetched, when the callbacks have not
+ * settled within `callbackTimeoutMs`, or when a callback threw an error marked `retryable: true`
+ * (a store that is unavailable for a while should throw such an error).
+ */
 export type NotificationHandler = (request: Request) => Promise<Response>;
 
 /**
@@ -120,23 +136,16 @@ export function receiverOf(handler: NotificationHandler): NotificationReceiver |
 }
 
 /**
- * Creates the handler for Graph's notification POSTs. It answers
- * `202` when the batch was accepted and every callback returned;
- * `400` for a body that is not JSON or not a valid batch (Graph's error shape, naming the field);
- * `401` for a missing or bad token; `405` for any method but POST; `408` for a body slower than
- * `bodyTimeoutMs`; `413` for a body over `maxBodyBytes` (refused while reading); `415` for a content
- * type that is not JSON (or a compressed body);
- * `500` when a callback threw: every other notification of the batch is still handed over, the
- * failure is logged, and the 500 lets the sender retry (so callbacks should be idempotent, as the
- * operation tracker is);
- * `503` + `Retry-After` when the signing keys cannot be fetched, when the callbacks have not
- * settled within `callbackTimeoutMs`, or when a callback threw an error marked `retryable: true`
- * (a store that is unavailable for a while should throw such an error).
+ * Creates the handler for Graph's notification POSTs: it authenticates, reads and validates each
+ * batch and hands every notification to `onNotification` (what it answers: {@link NotificationHandler}).
  *
  * @example
+ * import http from "node:http";
+ * import { createNotificationHandler, createOperationTracker, toNodeListener } from "graph-comms-kit/notifications";
+ *
  * const tracker = createOperationTracker();
- * const handle = createNotificationHandler({ appId, onNotification: tracker.handle });
- * http.createServer(toNodeListener(handle)).listen(3978);
+ * const handle = createNotificationHandler({ appId: "<bot app id>", onNotification: tracker.handle });
+ * http.createServer(toNodeListener(handle)).listen(3978, "127.0.0.1");
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const receive = createReceiver(options);

@@ -11,24 +11,28 @@ import { type IncomingNotification, type NotificationHandler, receiverOf } from 
 import { readNodeBody } from "./read-body.ts";
 
 /**
- * Adapts a notification handler to `node:http`. For a handler made by
- * {@link createNotificationHandler} it takes the Node path: the body is read straight from the
- * `IncomingMessage` (same size limit, body deadline and answers as the Fetch path, from the same
- * core) and the answer written straight to the `ServerResponse`, with no `Request`, stream or
- * `Response` built, several times the throughput of converting (issue 14). Any other Fetch-API
- * handler is adapted by conversion. When the answer comes before the whole body was read (413, 408)
+ * Adapts a notification handler to a `node:http` request listener. For a handler made by
+ * {@link createNotificationHandler} the body is read straight from the `IncomingMessage` (same size
+ * limit, body deadline and answers as with a `Request`) and the answer written straight to the
+ * `ServerResponse`; any other Fetch-API handler is adapted by conversion. When the answer comes before the whole body was read (413, 408)
  * the connection is closed instead of draining it. A body a framework already consumed
  * (`express.json()` mounted first) gets a 500 at once and a logged hint; a `Buffer` in `req.body`
  * (`express.raw({ type: "application/json" })`) is used as the body. Header deadlines are server
  * settings: see {@link createNotificationServer}.
  *
  * @example
- * http.createServer(toNodeListener(createNotificationHandler({ appId, onNotification }))).listen(3978, "127.0.0.1");
+ * import http from "node:http";
+ * import { createNotificationHandler, toNodeListener } from "graph-comms-kit/notifications";
+ *
+ * const handle = createNotificationHandler({ appId: "<bot app id>", onNotification: (notification) => console.log(notification) });
+ * http.createServer(toNodeListener(handle)).listen(3978, "127.0.0.1");
  */
 export function toNodeListener(
   handler: NotificationHandler,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   if (typeof handler !== "function") fail("handler", "must be a function (a NotificationHandler)");
+  // The Node path builds no `Request`, stream or `Response`: several times the throughput of
+  // converting (issue 14).
   const receive = receiverOf(handler);
   if (!receive) return fetchListener(handler);
   return (req, res) => {
@@ -68,18 +72,23 @@ export interface NotificationServerOptions {
 }
 
 /**
- * Creates a `node:http` server for a notification handler with deadlines that keep slow senders
- * from holding it (issue 12 row 2): unfinished headers get 408 after `headersTimeoutMs`, a stalled
+ * Creates a `node:http` server for a notification handler, with deadlines that keep slow senders
+ * from holding it (see {@link NotificationServerOptions}): unfinished headers get 408 after `headersTimeoutMs`, a stalled
  * body after the handler's `bodyTimeoutMs`, and Node checks the deadlines every second (its default
  * is every 30 s). Call `listen` on it as on any server.
  *
  * @example
- * createNotificationServer(createNotificationHandler({ appId, onNotification: tracker.handle })).listen(3978, "127.0.0.1");
+ * import { createNotificationHandler, createNotificationServer, createOperationTracker } from "graph-comms-kit/notifications";
+ *
+ * const tracker = createOperationTracker();
+ * const handle = createNotificationHandler({ appId: "<bot app id>", onNotification: tracker.handle });
+ * createNotificationServer(handle, { maxConnections: 1_000 }).listen(3978, "127.0.0.1");
  */
 export function createNotificationServer(
   handler: NotificationHandler,
   options: NotificationServerOptions = {},
 ): Server {
+  // Deadlines against slow senders holding the server (issue 12 row 2).
   const given = checkRecord("options", options, [
     "headersTimeoutMs",
     "requestTimeoutMs",

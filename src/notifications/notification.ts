@@ -14,14 +14,14 @@ export type ChangeType = components["schemas"]["changeType"];
 /** The resource data of a notification that is not about an operation: open, shaped by the resource. */
 export type ResourceData = NonNullable<CommsNotification["resourceData"]>;
 
-type RawResultInfo = components["schemas"]["resultInfo"];
-
 /**
  * An operation's outcome, normalised from `resultInfo` (current) or `errorInfo` (2018): `subCode` is
  * read as `subcode`, codes written as decimal strings (2018) become integers, and a `null` member is
  * left out.
  */
-export type ResultInfo = { [K in "code" | "subcode" | "message"]?: NonNullable<RawResultInfo[K]> };
+export type ResultInfo = {
+  [K in "code" | "subcode" | "message"]?: NonNullable<components["schemas"]["resultInfo"][K]>;
+};
 
 interface NotificationBase {
   /** What happened to the resource, in camelCase whatever casing Graph sent (`"Deleted"` reads `"deleted"`). */
@@ -39,6 +39,7 @@ interface NotificationBase {
  * outcome of `cancelMediaProcessing`, a prompt or a recording. These feed the operation tracker.
  */
 export interface OperationNotification extends NotificationBase {
+  /** Which kind of notification this is: about an operation. */
   kind: "operation";
   /** The call id, normalised (lowercase dashed GUID when it is a GUID). */
   callId: string;
@@ -64,6 +65,7 @@ export interface OperationNotification extends NotificationBase {
  * with its resource data typed loosely because the spec has no schema for it.
  */
 export interface ResourceNotification extends NotificationBase {
+  /** Which kind of notification this is: about another resource of the call. */
   kind: "resource";
   /** The call id, normalised, when the resource path names a call (`…/calls/{callId}…`). */
   callId?: string;

@@ -35,8 +35,6 @@ function checkDeclaredLength(declared: string | null | undefined, limitBytes: nu
  * @throws {BodyTooLargeError} when the body is over the limit.
  * @throws {BodyTimeoutError} when the body took longer than `timeoutMs`.
  * @throws {TypeError} when the stream fails.
- * @example
- * const bytes = await readLimitedBytes(request, 1024 * 1024, 10_000);
  */
 export async function readLimitedBytes(
   request: Request,
@@ -81,8 +79,6 @@ export async function readLimitedBytes(
  * @throws {BodyTooLargeError} when the body is over the limit.
  * @throws {BodyTimeoutError} when the body took longer than `timeoutMs`.
  * @throws {BodyAlreadyReadError} when a body parser read it first.
- * @example
- * const bytes = await readNodeBody(req, 1024 * 1024, 10_000);
  */
 export function readNodeBody(
   req: IncomingMessage,

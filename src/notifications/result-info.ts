@@ -8,9 +8,6 @@ const decimal = /^-?\d{1,15}$/;
 /**
  * Normalises Graph's `resultInfo` (current) or `errorInfo` (2018): `subCode` is read as `subcode`,
  * and codes written as decimal strings become integers; other strings are kept as they are.
- *
- * @example
- * normalizeResultInfo({ code: "400", subCode: "8508" }); // { code: 400, subcode: 8508 }
  */
 export function normalizeResultInfo(raw: RawResultInfo | null | undefined): ResultInfo | undefined {
   // `resultInfo: null` is printed in Graph's v1.0 docs (call-record.md): no outcome details.

@@ -62,10 +62,6 @@ interface KeySet {
  * The keys are selected by jose's `createLocalJWKSet`; the fetching is ours because
  * `createRemoteJWKSet` starts its refetch cooldown only at a success, so during a JWKS outage
  * every unknown-`kid` token fetches again, and it cannot report which kids a refresh removed.
- *
- * @example
- * const keys = createSigningKeys({ openIdConfigurationUrl: new URL(url), refreshIntervalMs: 7_200_000, keyRefetchCooldownMs: 30_000, fetchTimeoutMs: 5_000, fetch, logger: console });
- * await jwtVerify(token, keys.getKey, { audience: appId });
  */
 export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
   let current: KeySet | undefined;

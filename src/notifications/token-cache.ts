@@ -51,9 +51,6 @@ interface Entry<T> extends CachedVerification<T> {
  * against the clock (with the verifier's tolerance) on every hit, and an entry whose `kid` is no
  * longer published with the same key (`currentFingerprint`) is dropped. A `Map` in use order gives
  * O(1) hits, inserts and evictions.
- *
- * @example
- * const cache = createTokenCache({ maxEntries: 1000, maxAgeMs: 300_000 }, 60, keys.keyFingerprint);
  */
 export function createTokenCache<T>(
   bounds: Required<TokenCacheOptions>,

@@ -31,9 +31,13 @@ export interface RunningKeyServer {
  * methods). Node only.
  *
  * @example
+ * import { createNotificationHandler } from "graph-comms-kit/notifications";
+ * import { createTestSigningKeys, serveTestSigningKeys } from "graph-comms-kit/testing";
+ *
+ * const appId = "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f";
  * const keys = await createTestSigningKeys({ appId });
  * const keyServer = await serveTestSigningKeys(keys);
- * createNotificationHandler({ appId, auth: { openIdConfigurationUrl: keyServer.openIdConfigurationUrl }, onNotification });
+ * createNotificationHandler({ appId, auth: { openIdConfigurationUrl: keyServer.openIdConfigurationUrl }, onNotification: console.log });
  * await keyServer.close();
  */
 export async function serveTestSigningKeys(

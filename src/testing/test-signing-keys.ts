@@ -88,7 +88,15 @@ export interface MintOptions {
   claims?: Record<string, unknown>;
 }
 
-/** A test key pair with the endpoints that publish it and a minter of Graph-shaped tokens. */
+/**
+ * A test key pair with the endpoints that publish it and a minter of Graph-shaped tokens: issuer,
+ * audience = your app id, tenant, expiry, each of which `mint()` can make wrong. The public key is
+ * published the way Microsoft publishes its own: an OpenID configuration naming a JWKS, served by
+ * MSW handlers (`handlers`, at a `.test` https URL) or by a 127.0.0.1 server
+ * (`serveTestSigningKeys(keys)`). Point the receiver at it with
+ * `auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl }`; give the keys to the Graph mock
+ * (`createGraphHandlers({ notificationSigner: keys })`) and its notifications pass the checks.
+ */
 export interface TestSigningKeys {
   /** The audience of the tokens. */
   readonly appId: string;
@@ -145,18 +153,19 @@ export function checkKeysUrl(argument: string, value: unknown): URL {
 }
 
 /**
- * Creates an RS256 key pair for tests (jose) and mints Graph-shaped notification tokens with it:
- * issuer, audience = your app id, tenant, expiry, each of which `mint()` can make wrong. The public
- * key is published the way Microsoft publishes its own: an OpenID configuration naming a JWKS,
- * served by MSW handlers (`keys.handlers`, at a `.test` https URL) or by a 127.0.0.1 server
- * (`serveTestSigningKeys(keys)`). Point the receiver at it with
- * `auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl }`; give the keys to the Graph mock
- * (`createGraphHandlers({ notificationSigner: keys })`) and its notifications pass the checks.
+ * Creates an RS256 key pair for tests (jose) and a minter of Graph-shaped notification tokens, with
+ * the OpenID configuration and JWKS that publish the public key (see {@link TestSigningKeys}).
  *
  * @example
+ * import { setupServer } from "msw/node";
+ * import { createGraphHandlers } from "graph-comms-kit/mocks";
+ * import { createNotificationHandler } from "graph-comms-kit/notifications";
+ * import { createTestSigningKeys } from "graph-comms-kit/testing";
+ *
  * const keys = await createTestSigningKeys({ appId: "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f" });
+ * const graph = createGraphHandlers({ notificationSigner: keys });
  * const server = setupServer(...keys.handlers, ...graph.handlers);
- * const handle = createNotificationHandler({ appId: keys.appId, auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl }, onNotification });
+ * const handle = createNotificationHandler({ appId: keys.appId, auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl }, onNotification: console.log });
  * const expired = await keys.mint({ expired: true }); // the receiver answers 401
  */
 export async function createTestSigningKeys(options: TestSigningKeysOptions): Promise<TestSigningKeys> {

@@ -9,9 +9,6 @@ export type PrismNotificationStatus = "completed" | "failed";
  * `{...}` as a runtime expression: `{$request.header.authorization}` would hand every caller's
  * bearer token to that URL). Returns the URL and, for a host that is not loopback (or is
  * `0.0.0.0`, an address to listen on, not to send to), a warning to show.
- *
- * @example
- * checkCallbackUrl("http://127.0.0.1:3978/api/calls", "--callback-url"); // { href: "http://127.0.0.1:3978/api/calls", warning: undefined }
  */
 export function checkCallbackUrl(
   value: unknown,
@@ -36,12 +33,7 @@ export function checkCallbackUrl(
   return { href: url.href, warning };
 }
 
-/**
- * Checks the status Prism's notifications report: `completed` or `failed`.
- *
- * @example
- * checkNotificationStatus("failed", "--notification-status"); // "failed"
- */
+/** Checks the status Prism's notifications report: `completed` or `failed`. */
 export function checkNotificationStatus(
   value: unknown,
   option = "options.notificationStatus",

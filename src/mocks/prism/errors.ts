@@ -10,6 +10,7 @@ import { MocksError } from "../errors.ts";
  * try { await startPrism(); } catch (e) { if (e instanceof PrismNotInstalledError) console.error(e.message); }
  */
 export class PrismNotInstalledError extends MocksError {
+  /** Always `"PrismNotInstalledError"`, in minified bundles too. */
   override readonly name = "PrismNotInstalledError";
 
   constructor(searched: readonly string[]) {
@@ -32,6 +33,7 @@ export class PrismNotInstalledError extends MocksError {
  * try { await startPrism({ port: 4010 }); } catch (e) { if (e instanceof PrismStartError) console.error(e.output); }
  */
 export class PrismStartError extends MocksError {
+  /** Always `"PrismStartError"`, in minified bundles too. */
   override readonly name = "PrismStartError";
   /** Prism's stdout and stderr up to the failure. */
   readonly output: string;

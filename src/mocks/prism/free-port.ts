@@ -1,11 +1,6 @@
 import { createServer } from "node:net";
 
-/**
- * Asks the OS for a port that is free on `host` right now (by listening on port 0 and closing).
- *
- * @example
- * const port = await freePort(); // e.g. 38211
- */
+/** Asks the OS for a port that is free on `host` right now (by listening on port 0 and closing). */
 export function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -21,9 +16,6 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
 
 /**
  * Resolves `true` when nothing listens on `host:port` (a listen there succeeds), `false` when it is taken.
- *
- * @example
- * if (!(await portIsFree(4010))) console.error("port 4010 is in use");
  */
 export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {

@@ -9,7 +9,7 @@ export { MocksError } from "../errors.ts";
 // ── Start Prism ────────────────────────────────────────────────────────────────────────────
 export type { PrismNotificationStatus } from "./callback-options.ts";
 export { PrismNotInstalledError, PrismStartError } from "./errors.ts";
-export { type MockCliSettings, runMockCli } from "./mock-cli.ts";
+export { type MockCliIo, type MockCliSettings, runMockCli } from "./mock-cli.ts";
 export {
   type PrismLaunchOptions,
   prismDefaults,

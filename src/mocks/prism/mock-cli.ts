@@ -12,9 +12,13 @@ import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPris
 
 /** The settings of the mock server command, after flags and environment are read. */
 export interface MockCliSettings {
+  /** Whether `--help` was given (then the usage is printed and nothing started). */
   help: boolean;
+  /** The address to listen on (`--host`, `HOST`; default `127.0.0.1`). */
   host: string;
+  /** The port to listen on, `0` for any free port (`--port`, `PORT`; default `4010`). */
   port: number;
+  /** Where notifications go (`--callback-url`, `CALLBACK_URL`; default `http://127.0.0.1:3978/api/calls`). */
   callbackUrl: string;
   /** The status every notification reports. */
   notificationStatus: PrismNotificationStatus;
@@ -24,7 +28,9 @@ export interface MockCliSettings {
 
 /** Where the command writes; the process's streams by default. */
 export interface MockCliIo {
+  /** Receives the normal output (the URL, the usage). */
   out: (text: string) => void;
+  /** Receives problems and warnings. */
   err: (text: string) => void;
   /** Resolves when the command should stop (default: SIGINT, SIGTERM, SIGHUP, or the parent process exiting). */
   stopSignal?: Promise<unknown>;
@@ -86,9 +92,6 @@ function flagError(error: unknown): InvalidArgumentError {
  * Reads the command's flags (`--host`, `--port`, `--callback-url`, `--help`) and environment
  * (`HOST`, `PORT`, `CALLBACK_URL`, `NOTIFICATION_STATUS`). Throws `InvalidArgumentError` naming the
  * bad flag or variable.
- *
- * @example
- * parseMockCliArgs(["--port", "4020"], {}); // { help: false, host: "127.0.0.1", port: 4020, callbackUrl: "http://127.0.0.1:3978/api/calls" }
  */
 export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): MockCliSettings {
   let values: {
@@ -138,12 +141,7 @@ function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/**
- * A ready-to-paste curl for the current path, with the spec's example call id and request body.
- *
- * @example
- * exampleCurl("http://127.0.0.1:4010"); // "curl -i -X POST 'http://127.0.0.1:4010/communications/calls/57dab8b1-.../cancelMediaProcessing' ..."
- */
+/** A ready-to-paste curl for the current path, with the spec's example call id and request body. */
 export function exampleCurl(baseUrl: string): string {
   const callId = String(resolveSpecRef({ $ref: "#/components/parameters/callId" }).example);
   const body = JSON.stringify(specExample("currentRequest"));

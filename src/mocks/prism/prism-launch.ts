@@ -82,7 +82,9 @@ const launchOptionKeys = [
 export interface RunningPrism {
   /** The base URL, such as `http://127.0.0.1:4010`. */
   url: string;
+  /** The address it listens on. */
   host: string;
+  /** The port it listens on (the one picked, when `port: 0` was given). */
   port: number;
   /** Where it sends the commsNotifications callbacks. */
   callbackUrl: string;
@@ -103,12 +105,7 @@ export interface RunningPrism {
 const hostname =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-/**
- * Checks a host to listen on: an IP address or a host name. Throws `InvalidArgumentError` otherwise.
- *
- * @example
- * checkHost("127.0.0.1"); // "127.0.0.1"
- */
+/** Checks a host to listen on: an IP address or a host name. Throws `InvalidArgumentError` otherwise. */
 export function checkHost(host: unknown, option = "options.host"): string {
   if (typeof host === "string" && (isIP(host) !== 0 || hostname.test(host))) return host;
   fail(option, `must be an IP address or a host name, got ${JSON.stringify(host)}`);
@@ -117,9 +114,6 @@ export function checkHost(host: unknown, option = "options.host"): string {
 /**
  * Checks a TCP port: a whole number from 0 to 65535 (a string of digits is read as one). Throws
  * `InvalidArgumentError` otherwise.
- *
- * @example
- * checkPort("4010", "--port"); // 4010
  */
 export function checkPort(port: unknown, option = "options.port"): number {
   const value = typeof port === "string" && /^\d+$/.test(port.trim()) ? Number(port) : port;
@@ -127,12 +121,7 @@ export function checkPort(port: unknown, option = "options.port"): number {
   fail(option, `must be a whole number from 0 to 65535, got ${JSON.stringify(port)}`);
 }
 
-/**
- * The URL of a server on `host:port` (IPv6 addresses in brackets).
- *
- * @example
- * serverUrl("::1", 4010); // "http://[::1]:4010"
- */
+/** The URL of a server on `host:port` (IPv6 addresses in brackets). */
 export function serverUrl(host: string, port: number): string {
   return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
@@ -155,7 +144,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  *
  * @example
  * const prism = await startPrism({ port: 0, callbackUrl: "http://127.0.0.1:3978/api/calls" });
- * await fetch(`${prism.url}/communications/calls/abc/cancelMediaProcessing`, { method: "POST", ... });
+ * const response = await fetch(`${prism.url}/communications/calls/abc/cancelMediaProcessing`, {
+ *   method: "POST",
+ *   headers: { authorization: "Bearer test", "content-type": "application/json" },
+ *   body: JSON.stringify({ clientContext: "ctx-1" }),
+ * });
  * await prism.stop();
  */
 export async function startPrism(options: PrismLaunchOptions = {}): Promise<RunningPrism> {

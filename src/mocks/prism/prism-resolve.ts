@@ -12,9 +12,6 @@ export function defaultPrismSearchDirs(): string[] {
 /**
  * Finds the Prism CLI's entry script (`@stoplight/prism-cli`'s `bin.prism`), resolving the package
  * as Node would from each directory in turn. Throws {@link PrismNotInstalledError} when none has it.
- *
- * @example
- * spawn(process.execPath, [resolvePrismEntry(), "mock", "spec.json"]);
  */
 export function resolvePrismEntry(searchDirs: readonly string[] = defaultPrismSearchDirs()): string {
   for (const dir of searchDirs) {

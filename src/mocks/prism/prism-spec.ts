@@ -30,7 +30,7 @@ export interface PrismSpecOptions {
 
 const jsonType = "application/json";
 
-/** The example value a header of a success response pins for a contract (`seed`, `current`). */
+/** The example value a header of a success response pins for a contract (`2018-beta`, `current`). */
 function locationExample(response: SpecNode, contract: string): string {
   const headers = response.headers;
   const header = isSpecNode(headers) ? resolveSpecRef(headers.Location) : {};
@@ -89,7 +89,7 @@ function pinLocationExample(response: SpecNode, contract: string): SpecNode {
 /**
  * A copy of the bundled spec prepared for Prism's mock server, which cannot read the call's
  * `callbackUri`, picks a random example when there are several, and knows no API versions:
- * - each success response's `Location` keeps only its contract's example (`seed` for `/app` and
+ * - each success response's `Location` keeps only its contract's example (`2018-beta` for `/app` and
  *   `/applications`, `current` for `/communications`);
  * - each operation's `commsNotifications` callback goes to `callbackUrl` and carries the one
  *   notification that tells the story of that answer: the operation of that `Location`, with
@@ -103,9 +103,12 @@ function pinLocationExample(response: SpecNode, contract: string): SpecNode {
  * with an error (400, 401).
  *
  * @example
- * writeFileSync(file, JSON.stringify(preparePrismSpec({ callbackUrl: "http://127.0.0.1:3978/api/calls" })));
+ * import { writeFileSync } from "node:fs";
+ * import { preparePrismSpec } from "graph-comms-kit/mocks/prism";
+ *
+ * writeFileSync("prism-spec.json", JSON.stringify(preparePrismSpec({ callbackUrl: "http://127.0.0.1:3978/api/calls" })));
  */
-export function preparePrismSpec(options: PrismSpecOptions): SpecNode {
+export function preparePrismSpec(options: PrismSpecOptions): Record<string, unknown> {
   checkRecord("options", options, ["callbackUrl", "notificationStatus"]);
   const callbackUrl = checkCallbackUrl(options.callbackUrl).href;
   const status = checkNotificationStatus(options.notificationStatus);
