@@ -1,3 +1,4 @@
+// biome-ignore-all assist/source/organizeImports: exports are grouped by topic under banners, not sorted by path
 /**
  * graph-comms-kit: a typed client for Microsoft Graph's `call: cancelMediaProcessing`, built on
  * openapi-fetch's serializers and the spec's generated types.
@@ -8,6 +9,13 @@
  * const op = await client.cancelMediaProcessing(callId, { all: true, clientContext: "ctx-1" });
  */
 
+// ── The client ─────────────────────────────────────────────────────────────────────────────
+export type { CallOptions, CallsClient, OperationRef } from "./client.ts";
+export { createCallsClient } from "./client.ts";
+export type { CallsClientOptions, FetchLike, TokenSource } from "./client-options.ts";
+export { defaultBaseUrl } from "./client-options.ts";
+export { defaultRetryPolicy, type RetryOptions } from "./retry.ts";
+
 // ── Types from the spec, and operation ids ─────────────────────────────────────────────────
 export type { components, paths } from "../../generated/schema.d.ts";
 export type {
@@ -17,16 +25,12 @@ export type {
   DefaultCallsPath,
   OperationBody,
 } from "../core/call-paths.ts";
-// ── Errors ─────────────────────────────────────────────────────────────────────────────────
-export { InvalidArgumentError } from "../core/errors.ts";
 export { normalizeId } from "../core/operation-id.ts";
 export { type OperationIds, parseOperationPath } from "../core/operation-path.ts";
 export type { OperationStatus } from "../core/operation-status.ts";
-// ── The client ─────────────────────────────────────────────────────────────────────────────
-export type { CallOptions, CallsClient, OperationRef } from "./client.ts";
-export { createCallsClient } from "./client.ts";
-export type { CallsClientOptions, FetchLike, TokenSource } from "./client-options.ts";
-export { defaultBaseUrl } from "./client-options.ts";
+
+// ── Errors ─────────────────────────────────────────────────────────────────────────────────
+export { InvalidArgumentError } from "../core/errors.ts";
 export {
   CallsClientError,
   GraphError,
@@ -37,4 +41,3 @@ export {
   TimeoutError,
   TokenError,
 } from "./errors.ts";
-export { defaultRetryPolicy, type RetryOptions } from "./retry.ts";

@@ -1,3 +1,4 @@
+// biome-ignore-all assist/source/organizeImports: exports are grouped by topic under banners, not sorted by path
 /**
  * `graph-comms-kit/notifications`: receive, authenticate, validate and correlate the
  * `commsNotifications` Graph POSTs to a calling bot.
@@ -36,6 +37,8 @@ export {
   type NotificationVerifier,
   type VerifiedToken,
 } from "./auth.ts";
+export type { AuthLogger } from "./signing-keys.ts";
+export type { TokenCacheOptions } from "./token-cache.ts";
 
 // ── Parse and validate ─────────────────────────────────────────────────────────────────────
 export type {
@@ -76,6 +79,7 @@ export {
   InvalidNotificationError,
   NotificationAuthError,
   type NotificationAuthFailure,
+  NotificationsError,
   OperationFailedError,
   OperationTimeoutError,
   StoreUnavailableError,

@@ -12,7 +12,10 @@ import {
 
 /** Options of {@link OperationTracker.wait}. */
 export interface WaitOptions {
-  /** How long to wait for the final notification, in ms; `Infinity` waits for ever. Default: the tracker's `timeoutMs`. */
+  /**
+   * How long to wait for the final notification, in ms; `Infinity` waits for ever.
+   * @default the tracker's `timeoutMs`
+   */
   timeoutMs?: number;
   /** Stops waiting; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -21,12 +24,16 @@ export interface WaitOptions {
 /** Options of {@link createOperationTracker}. */
 export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
   /**
-   * Where final notifications are kept. Default: an in-memory store built from `ttlMs`,
-   * `maxEntries` and `maxBytes`. A shared store (`createRedisOperationStore` of
+   * Where final notifications are kept. A shared store (`createRedisOperationStore` of
    * `graph-comms-kit/redis`) lets several instances wait for notifications that any of them receives.
+   * @default an in-memory store built from `ttlMs`, `maxEntries` and `maxBytes`
    */
   store?: OperationStore;
-  /** The default `wait()` timeout, in ms. Default 30 s (Graph's quick actions); use more for prompts and recordings. */
+  /**
+   * The default `wait()` timeout, in ms (Graph's quick actions take seconds; use more for prompts
+   * and recordings). `Infinity`, or more than a timer holds (2^31 - 1), waits for ever.
+   * @default 30000
+   */
   timeoutMs?: number;
 }
 
@@ -72,8 +79,9 @@ const answers: Readonly<Record<HandleResult, Promise<HandleResult>>> = {
  *
  * @example
  * const tracker = createOperationTracker();
- * const handle = createNotificationHandler({ appId, onNotification: tracker.handle });
- * const done = await tracker.wait({ callId, operationId }, { timeoutMs: 10_000 }); // or throws OperationFailedError
+ * const handle = createNotificationHandler({ appId: "your-bot-app-id", onNotification: tracker.handle });
+ * const operation = await client.cancelMediaProcessing(callId); // the client's OperationRef
+ * const done = await tracker.wait(operation, { timeoutMs: 10_000 }); // or throws OperationFailedError
  */
 export function createOperationTracker(input: OperationTrackerOptions = {}): OperationTracker {
   const options = checkRecord("options", input, [
