@@ -6,7 +6,7 @@
  * telemetry is off, its attribution logo is inlined, and a Content-Security-Policy forbids any
  * other load (`scripts/docs-template.hbs`, styles in `scripts/docs-page.css`).
  *
- * The introduction is the spec's own `info.description`, followed by a walkthrough of the seed's
+ * The introduction is the spec's own `info.description`, followed by a walkthrough of the 2018 beta page's
  * example exchange (request, `202` + `Location`, notification, correlation) built here from the
  * spec's examples, so the page cannot drift from the contract.
  *
@@ -33,8 +33,8 @@ const typedoc = join(projectRoot, "node_modules/.bin/typedoc");
 /** The API reference's folder, beside the page (the page links to `api/index.html`). */
 export const apiFolder = "api";
 
-/** The bot's callback URL in the seed page's notification example (the spec has no field for it). */
-const seedCallbackUrl = "https://bot.contoso.com/api/calls";
+/** The bot's callback URL in the 2018 beta page's notification example (the spec has no field for it). */
+const callbackUrl2018 = "https://bot.contoso.com/api/calls";
 
 /** Redoc options: show every example sample and schema level expanded enough to read without clicking. */
 const redocOptions = { jsonSamplesExpandLevel: "all", schemasExpansionLevel: 2, hideDownloadButtons: false };
@@ -116,9 +116,9 @@ function jsonBlock(value: Json): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** The walkthrough appended to `info.description`: the seed's exchange, step by step, from the spec's examples. */
-function seedWalkthrough(spec: Json): string {
-  const path = defaultCallsPath; // the seed's path
+/** The walkthrough appended to `info.description`: the 2018 beta page's exchange, step by step, from the spec's examples. */
+function walkthrough2018(spec: Json): string {
+  const path = defaultCallsPath; // the 2018 beta page's path
   const server = atString(spec, `#/paths/${escapePointerKey(path)}/servers/0/url`);
   const callId = atString(spec, "#/components/parameters/callId/example");
   const request = at(spec, "#/components/examples/beta2018Request/value");
@@ -134,17 +134,19 @@ function seedWalkthrough(spec: Json): string {
   const started = parseOperationPath(location);
   const finished = parseOperationPath(resource);
   if (!started || !finished) {
-    throw new DocsError("spec/openapi.yaml: the seed Location or notification resource names no operation");
+    throw new DocsError(
+      "spec/openapi.yaml: the 2018 beta Location or notification resource names no operation",
+    );
   }
   if (started.callId !== finished.callId || started.operationId !== finished.operationId) {
     throw new DocsError(
-      "spec/openapi.yaml: the seed notification does not name the operation in the seed Location " +
+      "spec/openapi.yaml: the 2018 beta notification does not name the operation in the 2018 beta Location " +
         `(${started.callId}/${started.operationId} vs ${finished.callId}/${finished.operationId})`,
     );
   }
 
   return `
-## Walkthrough: the seed's example, end to end
+## Walkthrough: the 2018 beta page's example, end to end
 
 The 2018 page's own example exchange, as the spec's examples hold it.
 
@@ -168,13 +170,13 @@ HTTP/1.1 202 Accepted
 Location: ${location}
 \`\`\`
 
-(The current \`/communications/...\` contract answers \`200 OK\` with the same \`Location\` and the operation as the body.)
+(Present-day Graph answers \`200 OK\` with the same \`Location\` and the operation as the body, on \`/communications/...\` and on the deprecated beta \`/app/...\`.)
 
 **3. Later, Graph POSTs the outcome** to the bot's callback URL, signed with a bearer JWT
 (see the \`commsNotifications\` callback and webhook):
 
 \`\`\`http
-POST ${seedCallbackUrl}
+POST ${callbackUrl2018}
 Authorization: Bearer <JWT signed by Microsoft>
 Content-Type: application/json
 
@@ -238,7 +240,7 @@ async function specForDocs(): Promise<Json> {
   if (info === null || typeof info !== "object" || Array.isArray(info)) {
     throw new DocsError("spec/openapi.yaml: info must be an object");
   }
-  info.description = `${apiReferenceNote}\n\n${atString(spec, "#/info/description").trimEnd()}\n${seedWalkthrough(spec)}`;
+  info.description = `${apiReferenceNote}\n\n${atString(spec, "#/info/description").trimEnd()}\n${walkthrough2018(spec)}`;
   inlineCallbackPathItems(spec);
   return spec;
 }

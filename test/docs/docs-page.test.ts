@@ -84,7 +84,7 @@ describe("docs page (Redoc, offline, in Chromium)", { timeout: 60_000 }, () => {
 
   it("introduces the async flow with the seed's request, 202 + Location, notification and correlation", async () => {
     await docs.page
-      .getByRole("heading", { name: /Walkthrough: the seed's example/ })
+      .getByRole("heading", { name: /Walkthrough: the 2018 beta page's example/ })
       .scrollIntoViewIfNeeded();
     const text = await visibleText(docs.page.locator("body"));
     for (const step of ["Request.", "Location.", "Notification.", "Correlate."]) expect(text).toContain(step);
@@ -284,7 +284,7 @@ describe("docs page as a reader meets it (on load, in wide and narrow windows)",
     expect(await inPage<string[]>(docs.page, clippedCodeSamples)).toEqual([]);
     if (hash === "" && width === 420) {
       await docs.page
-        .getByRole("heading", { name: /Walkthrough: the seed's example/ })
+        .getByRole("heading", { name: /Walkthrough: the 2018 beta page's example/ })
         .scrollIntoViewIfNeeded();
       await screenshot("walkthrough-420px");
     }
@@ -342,6 +342,8 @@ describe("the TypeScript API reference the page links to", { timeout: 90_000 }, 
         "graph-comms-kit/notifications",
         "graph-comms-kit/mocks",
         "graph-comms-kit/mocks/prism",
+        "graph-comms-kit/testing",
+        "graph-comms-kit/redis",
       ]) {
         expect(text).toContain(entry);
       }
@@ -351,6 +353,9 @@ describe("the TypeScript API reference the page links to", { timeout: 90_000 }, 
         .first()
         .click();
       await docs.page.getByRole("link", { name: "createNotificationHandler", exact: true }).first().click();
+      // TypeDoc shows a page only after its script ran (the body is hidden until then): wait for it.
+      await docs.page.waitForURL(/createNotificationHandler/);
+      await docs.page.getByText("Creates the handler for Graph's notification POSTs").first().waitFor();
       expect(await visibleText(docs.page.locator("body"))).toContain(
         "Creates the handler for Graph's notification POSTs",
       );

@@ -115,7 +115,9 @@ describe("npm run docs on a spec whose seed examples disagree", { timeout: 60_00
 
     const result = await runScript(dir, "docs.ts", "--output", join(dir, "out/index.html"));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("the seed notification does not name the operation in the seed Location");
+    expect(result.stderr).toContain(
+      "the 2018 beta notification does not name the operation in the 2018 beta Location",
+    );
     expect(result.stderr).toContain("1fe0623f-d628-42ed-b4bd-8ac290072cc5");
   });
 });
