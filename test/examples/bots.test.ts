@@ -1,9 +1,17 @@
 /**
  * Every framework example of examples/ run end to end with token checking on: each bot listens on
- * 127.0.0.1, gets Graph's seed notification signed with local keys (test/support/key-server.ts),
+ * 127.0.0.1, gets Graph's 2018 beta notification signed with the testing kit's keys
+ * (graph-comms-kit/testing: the keys a user's own tests would use),
  * and its tracker learns the operation completed; a bad token, a body that is not JSON and a body
  * over the limit get Graph's answers, not a hang.
  */
+
+import {
+  createTestSigningKeys,
+  type RunningKeyServer,
+  serveTestSigningKeys,
+  type TestSigningKeys,
+} from "graph-comms-kit/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BotOptions, RunningBot } from "../../examples/bot.ts";
 import { startExpressBot } from "../../examples/express-bot.ts";
@@ -12,25 +20,18 @@ import { startHonoBot } from "../../examples/hono-bot.ts";
 import { startNodeHttpBot } from "../../examples/node-http-bot.ts";
 import openapi from "../../generated/openapi.json" with { type: "json" };
 import { parseOperationPath } from "../../src/core/operation-path.ts";
-import {
-  appId,
-  graphClaims,
-  type KeyServer,
-  newSigningKey,
-  type SigningKey,
-  sign,
-  startKeyServer,
-} from "../support/key-server.ts";
+
+const appId = "7e1b4346-85a6-4bdd-abe3-d11c5d420efe";
 
 const beta2018Notification = openapi.components.examples.beta2018Notification.value;
 const seedOperation = parseOperationPath(openapi.components.examples.beta2018Location.value);
 
-let key: SigningKey;
-let keys: KeyServer;
+let signing: TestSigningKeys;
+let keys: RunningKeyServer;
 
 beforeAll(async () => {
-  key = await newSigningKey("example-key");
-  keys = await startKeyServer([key]);
+  signing = await createTestSigningKeys({ appId });
+  keys = await serveTestSigningKeys(signing);
 });
 
 afterAll(() => keys?.close());
@@ -60,7 +61,7 @@ describe.each(bots)("the %s example bot, auth on", (_name, start) => {
     expect(seedOperation).toBeDefined();
     const outcome = bot.tracker.wait(seedOperation ?? { callId: "", operationId: "" }, { timeoutMs: 10_000 });
     const answer = await post(JSON.stringify(beta2018Notification), {
-      authorization: `Bearer ${await sign(key)}`,
+      authorization: `Bearer ${await signing.mint()}`,
       "content-type": "application/json",
     });
     expect(answer.status).toBe(202);
@@ -70,7 +71,7 @@ describe.each(bots)("the %s example bot, auth on", (_name, start) => {
 
   it("answers 401 to a token signed for another app, and hands nothing over", async () => {
     const answer = await post(JSON.stringify(beta2018Notification), {
-      authorization: `Bearer ${await sign(key, graphClaims({ aud: "another-app" }))}`,
+      authorization: `Bearer ${await signing.mint({ audience: "another-app" })}`,
       "content-type": "application/json",
     });
     expect(answer.status).toBe(401);
@@ -79,7 +80,7 @@ describe.each(bots)("the %s example bot, auth on", (_name, start) => {
 
   it("refuses a body that is not JSON with 415", async () => {
     const answer = await post("status=completed", {
-      authorization: `Bearer ${await sign(key)}`,
+      authorization: `Bearer ${await signing.mint()}`,
       "content-type": "application/x-www-form-urlencoded",
     });
     expect(answer.status).toBe(415);
@@ -88,7 +89,7 @@ describe.each(bots)("the %s example bot, auth on", (_name, start) => {
   it("refuses a body over 1 MiB with 413", async () => {
     const huge = JSON.stringify({ value: [], padding: "x".repeat(1024 * 1024 + 1) });
     const answer = await post(huge, {
-      authorization: `Bearer ${await sign(key)}`,
+      authorization: `Bearer ${await signing.mint()}`,
       "content-type": "application/json",
     });
     expect(answer.status).toBe(413);
