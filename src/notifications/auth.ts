@@ -1,7 +1,7 @@
 import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { checkNumber, checkRecord, checkTimeout, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
-import { isHttpsOrLoopback } from "../core/secure-url.ts";
+import { checkKeysUrl } from "../core/secure-url.ts";
 import { NotificationAuthError } from "./errors.ts";
 import { type AuthLogger, createSigningKeys } from "./signing-keys.ts";
 import { createTokenCache, type TokenCacheOptions } from "./token-cache.ts";
@@ -249,7 +249,10 @@ function readOptions(input: unknown) {
     clockToleranceSeconds,
     tokenCache: readTokenCache(options.tokenCache),
     keys: {
-      openIdConfigurationUrl: checkKeysUrl(options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl),
+      openIdConfigurationUrl: checkKeysUrl(
+        "auth.openIdConfigurationUrl",
+        options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl,
+      ),
       refreshIntervalMs: checkNumber(
         "auth.refreshIntervalMs",
         options.refreshIntervalMs ?? 2 * 60 * 60 * 1000,
@@ -265,17 +268,6 @@ function readOptions(input: unknown) {
       logger: readLogger(options.logger),
     },
   };
-}
-
-function checkKeysUrl(value: unknown): URL {
-  const argument = "auth.openIdConfigurationUrl";
-  const text = value instanceof URL ? value.href : checkType<string>(argument, value, "string");
-  if (!URL.canParse(text)) fail(argument, "must be an absolute URL");
-  const url = new URL(text);
-  // Keys fetched over plain http would let anyone on the path sign tokens (issue 12, row 6).
-  if (!isHttpsOrLoopback(url))
-    fail(argument, `must be https: (http: only on a loopback host), got ${url.protocol}`);
-  return url;
 }
 
 function checkStrings(argument: string, value: unknown, emptyHint = ""): string[] {

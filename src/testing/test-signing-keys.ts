@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
 import { type HttpHandler, HttpResponse, http } from "msw";
 import { checkNumber, checkRecord, checkType, fail } from "../core/check.ts";
+import { checkKeysUrl } from "../core/secure-url.ts";
 
 /** The tenant id the test tokens carry unless told otherwise (a made-up GUID). */
 export const testTenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -141,15 +142,6 @@ function checkText(argument: string, value: unknown): string {
   const text = checkType<string>(argument, value, "string");
   if (text.trim() === "") fail(argument, "must not be empty");
   return text;
-}
-
-/** An absolute http(s) URL; plain http only for loopback hosts, as the receiver accepts it. */
-export function checkKeysUrl(argument: string, value: unknown): URL {
-  const url = URL.parse(checkText(argument, value));
-  if (url === null || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    fail(argument, `must be an absolute https URL, got ${JSON.stringify(value)}`);
-  }
-  return url;
 }
 
 /**

@@ -195,7 +195,17 @@ describe("options", () => {
     [
       "a configuration URL that is not one",
       () => createTestSigningKeys({ appId, openIdConfigurationUrl: "keys" }),
-      /must be an absolute https URL/,
+      /options.openIdConfigurationUrl must be an absolute URL/,
+    ],
+    [
+      // The receiver would refuse it (keys over plain http), so the kit refuses it up front.
+      "a configuration URL on plain http to another host",
+      () =>
+        createTestSigningKeys({
+          appId,
+          openIdConfigurationUrl: "http://keys.example/v1/.well-known/OpenIdConfiguration",
+        }),
+      /options.openIdConfigurationUrl must be https: \(http: only on a loopback host\)/,
     ],
     ["an empty tenant", () => keys.mint({ tenant: "" }), /options.tenant must not be empty/],
     [
