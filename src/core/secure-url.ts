@@ -7,10 +7,12 @@ import { checkType, fail } from "./check.ts";
  * `LOCALHOST` arrive spelt `127.0.0.1` and `localhost`), so a pattern on `hostname` is exact.
  */
 export function isHttpsOrLoopback(url: URL): boolean {
-  return (
-    url.protocol === "https:" ||
-    (url.protocol === "http:" && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname))
-  );
+  return url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url));
+}
+
+/** Whether `url` names this machine: `localhost`, `127.0.0.0/8` or `[::1]` (hosts `URL` has normalised). */
+export function isLoopback(url: URL): boolean {
+  return /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname);
 }
 
 /**

@@ -1,8 +1,10 @@
 import { fail } from "../../core/check.ts";
+import type { OperationStatus } from "../../core/operation-status.ts";
+import { isLoopback } from "../../core/secure-url.ts";
 import { checkHttpUrl } from "../check-http-url.ts";
 
-/** The statuses the Prism mock's notifications can report. */
-export type PrismNotificationStatus = "completed" | "failed";
+/** The statuses the Prism mock's notifications can report: the final ones. */
+export type PrismNotificationStatus = Extract<OperationStatus, "completed" | "failed">;
 
 /**
  * Checks the URL Prism sends notifications to: absolute http(s), and no `{` or `}` (Prism reads
@@ -23,7 +25,7 @@ export function checkCallbackUrl(
   }
   const url = checkHttpUrl(value, option);
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  const loopback = host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const loopback = isLoopback(url);
   const warning =
     host === "0.0.0.0" || host === "::"
       ? `${option} ${url.href}: ${host} is an address to listen on, not to send to; use 127.0.0.1 for a bot on this machine`
@@ -37,7 +39,7 @@ export function checkCallbackUrl(
 export function checkNotificationStatus(
   value: unknown,
   option = "options.notificationStatus",
-): "completed" | "failed" {
+): PrismNotificationStatus {
   if (value === undefined) return "completed";
   if (value === "completed" || value === "failed") return value;
   fail(option, `must be "completed" or "failed", got ${JSON.stringify(value)}`);

@@ -4,8 +4,11 @@ import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkRecord, checkTimeout, checkType, fail } from "../../core/check.ts";
-import type { NotifiedStatus } from "../notification-builder.ts";
-import { checkCallbackUrl, checkNotificationStatus } from "./callback-options.ts";
+import {
+  checkCallbackUrl,
+  checkNotificationStatus,
+  type PrismNotificationStatus,
+} from "./callback-options.ts";
 import { PrismStartError } from "./errors.ts";
 import { freePort, portIsFree } from "./free-port.ts";
 import { resolvePrismEntry } from "./prism-resolve.ts";
@@ -44,7 +47,7 @@ export interface PrismLaunchOptions {
    * cancelled" `resultInfo`). Prism picks a callback's body when it starts, not per request.
    * @default "completed"
    */
-  notificationStatus?: Extract<NotifiedStatus, "completed" | "failed">;
+  notificationStatus?: PrismNotificationStatus;
   /**
    * Also copy Prism's log to this function as it arrives (it is always kept for errors).
    * @default undefined
@@ -89,7 +92,7 @@ export interface RunningPrism {
   /** Where it sends the commsNotifications callbacks. */
   callbackUrl: string;
   /** The status its notifications report. */
-  notificationStatus: "completed" | "failed";
+  notificationStatus: PrismNotificationStatus;
   /** The prepared spec file Prism serves (removed on stop). */
   specFile: string;
   /** Prism's process id (it leads its own process group). */
