@@ -125,7 +125,7 @@ function nodeIncoming(req: IncomingMessage): IncomingNotification {
       const value = req.headers[name];
       return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
     },
-    readBody: (limitBytes, timeoutMs) => readNodeBody(req, limitBytes, timeoutMs),
+    readBody: (limitBytes, deadlines) => readNodeBody(req, limitBytes, deadlines),
     request: () => toRequest(req, false),
   };
 }

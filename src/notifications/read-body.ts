@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { Deadlines } from "./deadlines.ts";
 import { BodyTooLargeError } from "./errors.ts";
 
 /** The body did not arrive within the handler's `bodyTimeoutMs` (a slow or stalled sender); answered 408. */
@@ -19,9 +20,14 @@ export class BodyAlreadyReadError extends Error {
   override readonly name = "BodyAlreadyReadError";
 }
 
+/** True for a `Content-Length` value: decimal digits (surrounding spaces allowed). */
+function isDecimal(value: string): boolean {
+  return /^\s*\d+\s*$/.test(value);
+}
+
 /** A declared `Content-Length` over the limit: refused before reading a byte. */
-function checkDeclaredLength(declared: string | null | undefined, limitBytes: number): void {
-  if (declared != null && /^\d+$/.test(declared.trim()) && Number(declared) > limitBytes) {
+function checkDeclaredLength(declared: string | undefined, limitBytes: number): void {
+  if (declared !== undefined && isDecimal(declared) && Number(declared) > limitBytes) {
     throw new BodyTooLargeError(limitBytes);
   }
 }
@@ -29,27 +35,38 @@ function checkDeclaredLength(declared: string | null | undefined, limitBytes: nu
 /**
  * Reads a request body's bytes, refusing it as soon as it passes `limitBytes`: a declared
  * `Content-Length` over the limit is refused before reading, and a body without one is counted
- * chunk by chunk and the stream cancelled when the limit is passed. With `timeoutMs`, a body that
- * has not ended by then is cancelled too.
+ * chunk by chunk and the stream cancelled when the limit is passed. With `deadlines`, a body that
+ * has not ended by their time is refused too.
  *
  * @throws {BodyTooLargeError} when the body is over the limit.
- * @throws {BodyTimeoutError} when the body took longer than `timeoutMs`.
+ * @throws {BodyTimeoutError} when the body took longer than the deadlines allow.
  * @throws {TypeError} when the stream fails.
  */
 export async function readLimitedBytes(
   request: Request,
   limitBytes: number,
-  timeoutMs?: number,
+  deadlines?: Deadlines,
 ): Promise<Uint8Array> {
-  checkDeclaredLength(request.headers.get("content-length"), limitBytes);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && isDecimal(declared)) {
+    if (Number(declared) > limitBytes) throw new BodyTooLargeError(limitBytes);
+    // The server's HTTP framing holds a body to its declared length, so it is read whole, the way
+    // the server reads it best: @hono/node-server, for one, reads `arrayBuffer()` straight from the
+    // socket but builds a web stream for `body` (a tenth of the throughput, issue 14). The length is
+    // checked again for a hand-made `Request` whose header says less than its body holds.
+    const reading = request.arrayBuffer();
+    const buffer = await (deadlines === undefined ? reading : withinDeadline(reading, deadlines));
+    if (buffer.byteLength > limitBytes) throw new BodyTooLargeError(limitBytes);
+    return new Uint8Array(buffer);
+  }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let deadline: ReturnType<Deadlines["add"]> | undefined;
   const expired =
-    timeoutMs === undefined
+    deadlines === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new BodyTimeoutError(timeoutMs)), timeoutMs);
+          deadline = deadlines.add(() => reject(new BodyTimeoutError(deadlines.ms)));
         });
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -65,9 +82,26 @@ export async function readLimitedBytes(
     await reader.cancel().catch(() => undefined);
     throw error;
   } finally {
-    clearTimeout(timer);
+    deadlines?.cancel(deadline);
   }
   return chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, total);
+}
+
+/** `work`, or a {@link BodyTimeoutError} if it has not settled by the deadline (it is then left to finish unheard). */
+function withinDeadline<T>(work: Promise<T>, deadlines: Deadlines): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const deadline = deadlines.add(() => reject(new BodyTimeoutError(deadlines.ms)));
+    work.then(
+      (value) => {
+        deadlines.cancel(deadline);
+        resolve(value);
+      },
+      (error: unknown) => {
+        deadlines.cancel(deadline);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**
@@ -77,13 +111,13 @@ export async function readLimitedBytes(
  * {@link BodyAlreadyReadError} at once.
  *
  * @throws {BodyTooLargeError} when the body is over the limit.
- * @throws {BodyTimeoutError} when the body took longer than `timeoutMs`.
+ * @throws {BodyTimeoutError} when the body took longer than the deadlines allow.
  * @throws {BodyAlreadyReadError} when a body parser read it first.
  */
 export function readNodeBody(
   req: IncomingMessage,
   limitBytes: number,
-  timeoutMs?: number,
+  deadlines?: Deadlines,
 ): Promise<Uint8Array> {
   const parsed = (req as { body?: unknown }).body;
   if (parsed instanceof Uint8Array) {
@@ -103,30 +137,36 @@ export function readNodeBody(
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => finish(new BodyTimeoutError(timeoutMs)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      total += chunk.byteLength;
-      if (total > limitBytes) finish(new BodyTooLargeError(limitBytes));
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish();
-    const onError = (error: Error) => finish(error);
-    const onClose = () => finish(new Error("the client closed the connection before the body ended"));
+    let settled = false;
+    const deadline = deadlines?.add(() => finish(new BodyTimeoutError(deadlines.ms)));
+    // The listeners stay on `req` once it is settled (they return at once): removing four listeners
+    // per request cost more than the request they would have saved (issue 14).
     function finish(error?: Error): void {
-      clearTimeout(timer);
-      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      if (settled) return;
+      settled = true;
+      deadlines?.cancel(deadline);
       if (error === undefined) {
         resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
         return;
       }
       // Stop reading; the answer carries `connection: close`, so the rest is never drained.
+      chunks.length = 0;
       req.pause();
       reject(error);
     }
-    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+    req
+      .on("data", (chunk: Buffer) => {
+        if (settled) return;
+        total += chunk.byteLength;
+        if (total > limitBytes) finish(new BodyTooLargeError(limitBytes));
+        else chunks.push(chunk);
+      })
+      .on("end", () => finish())
+      .on("error", finish)
+      .on("close", () => {
+        // 'close' follows every request: only an unsettled read has lost its body.
+        if (!settled) finish(new Error("the client closed the connection before the body ended"));
+      });
   });
 }
 

@@ -412,6 +412,28 @@ describe.each(paths)("createNotificationHandler on the %s path", (path) => {
     expect(received).toHaveLength(0);
   });
 
+  it("answers 408 to a body that stalls past bodyTimeoutMs, its length declared", async () => {
+    const { handle, received } = handlerWith({ bodyTimeoutMs: 150 });
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"value":['));
+      },
+    });
+    const request = new Request("http://127.0.0.1/api/calls", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "content-length": "500",
+      },
+      body: stalled,
+      duplex: "half",
+    } as RequestInit);
+    const response = await handle(request);
+    await expectGraphError(response, 408, "RequestTimeout", /did not arrive within 150 ms/);
+    expect(received).toHaveLength(0);
+  });
+
   it("gives the callback the request: method, URL and headers", async () => {
     const seen: Request[] = [];
     const { handle } = handlerWith({ onNotification: (_, context) => void seen.push(context.request) });
@@ -427,5 +449,32 @@ describe.each(paths)("createNotificationHandler on the %s path", (path) => {
     const attempt = () => handlerWith({ maxBodyByte: 10 } as Partial<NotificationHandlerOptions>);
     expect(attempt).toThrow(InvalidArgumentError);
     expect(attempt).toThrow('options.maxBodyByte is not allowed (did you mean "maxBodyBytes"?)');
+  });
+});
+
+describe("createNotificationHandler's Fetch-path body reader", () => {
+  it("reads a body of declared length whole (arrayBuffer), never touching its stream", async () => {
+    const { handle, received } = handlerOn("fetch", { auth: false });
+    const text = JSON.stringify(operationBatch("completed"));
+    const real = post(text, { "content-length": String(Buffer.byteLength(text)) });
+    let streamed = 0;
+    // What @hono/node-server hands over: a Request whose stream is costly and whose arrayBuffer() is not.
+    const request = new Proxy(real, {
+      get(target, property) {
+        if (property === "body") streamed++;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    expect((await handle(request)).status).toBe(202);
+    expect(streamed).toBe(0);
+    expect(received).toHaveLength(1);
+  });
+
+  it("answers 413 to a hand-made Request whose body is longer than its Content-Length says", async () => {
+    const { handle, received } = handlerOn("fetch", { auth: false, maxBodyBytes: 100 });
+    const request = post(JSON.stringify(operationBatch("completed")), { "content-length": "90" });
+    await expectGraphError(await handle(request), 413, "RequestEntityTooLarge", /larger than 100 bytes/);
+    expect(received).toHaveLength(0);
   });
 });
