@@ -17,9 +17,6 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { openapiDocument } from "../src/core/spec-document.ts";
-import { createNotificationHandler } from "../src/notifications/handler.ts";
-import { createNotificationServer } from "../src/notifications/node-adapter.ts";
-import { createOperationTracker } from "../src/notifications/tracker.ts";
 import { appId, newSigningKey, sign, startKeyServer } from "../test/support/key-server.ts";
 import { median, rotate, row } from "./stats.ts";
 
@@ -30,6 +27,8 @@ interface ServerConfig {
   auth?: string;
 }
 
+/** The built notifications entry (see createServerFor). */
+const distEntry = new URL("../dist/src/notifications/index.js", import.meta.url).href;
 const body = JSON.stringify(openapiDocument.components.examples.currentNotification.value);
 const path = "/api/calls";
 
@@ -79,6 +78,12 @@ async function createServerFor(config: ServerConfig) {
     await app.ready();
     return server as ReturnType<typeof createServer>;
   }
+  // Our servers run the build users install (`npm run build`, which `bench:receiver` runs first),
+  // not the sources through tsx: tsx names every closure it compiles (esbuild's keepNames), a
+  // per-request cost the published code does not have.
+  const { createNotificationHandler, createNotificationServer, createOperationTracker } = (await import(
+    distEntry
+  )) as typeof import("../src/notifications/index.ts");
   const tracker = createOperationTracker();
   const handle = createNotificationHandler({
     appId,
