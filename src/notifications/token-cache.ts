@@ -45,6 +45,24 @@ interface Entry<T> extends CachedVerification<T> {
 }
 
 /**
+ * Which time claim makes a token unusable at `nowMs`, if one does: `exp` once the clock, less the
+ * tolerance, has reached it (RFC 7519 §4.1.4: the time must be before it), `nbf` while the clock,
+ * plus the tolerance, is before it; in whole seconds, as jose compares them. The verifier checks
+ * fresh tokens with it and the cache its hits.
+ */
+export function expiredClaim(
+  exp: number,
+  nbf: number | undefined,
+  clockToleranceSeconds: number,
+  nowMs: number,
+): "exp" | "nbf" | undefined {
+  const now = Math.floor(nowMs / 1000);
+  if (exp <= now - clockToleranceSeconds) return "exp";
+  if (nbf !== undefined && nbf > now + clockToleranceSeconds) return "nbf";
+  return undefined;
+}
+
+/**
  * Creates the cache behind `createNotificationVerifier`'s `tokenCache` option. Modelled on Envoy
  * `jwt_authn`'s JWT cache: keyed by the exact token string (so a token differing by one byte is a
  * miss and goes through full verification), only successes are stored, `exp` and `nbf` are checked
@@ -63,12 +81,10 @@ export function createTokenCache<T>(
       const entry = entries.get(token);
       if (entry === undefined) return undefined;
       const nowMs = Date.now();
-      // The same comparisons as jose's jwtVerify, so a hit is never more lenient than a miss.
-      const now = Math.floor(nowMs / 1000);
+      // The verifier's own check, so a hit is never more lenient than a miss.
       if (
         nowMs - entry.storedAt >= bounds.maxAgeMs ||
-        entry.exp <= now - clockToleranceSeconds ||
-        (entry.nbf !== undefined && entry.nbf > now + clockToleranceSeconds) ||
+        expiredClaim(entry.exp, entry.nbf, clockToleranceSeconds, nowMs) !== undefined ||
         currentFingerprint(entry.kid) !== entry.fingerprint
       ) {
         entries.delete(token);

@@ -1,3 +1,4 @@
+import { sign as cryptoSign, KeyObject } from "node:crypto";
 import { base64url, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../src/core/errors.ts";
@@ -105,6 +106,17 @@ describe("createNotificationVerifier", () => {
     ["for another audience", { aud: "another-app" }, /unexpected "aud" claim value/],
     ["from another issuer", { iss: "https://login.evil.example" }, /unexpected "iss" claim value/],
     ["without exp", { exp: undefined }, /missing required "exp" claim/],
+    [
+      "with an exp that is not a number",
+      { exp: String(Math.floor(Date.now() / 1000) + 600) },
+      /"exp" claim must be a number/,
+    ],
+    ["with an nbf that is not a number", { nbf: "yesterday" }, /"nbf" claim must be a number/],
+    [
+      "with an audience list that does not name the app",
+      { aud: ["another-app", "a-third"] },
+      /unexpected "aud" claim value/,
+    ],
     ["without a tenant claim", { tid: undefined }, /no tenant claim/],
     ["with an empty tenant claim", { tid: "" }, /no tenant claim/],
   ])("refuses a token %s", async (_, overrides, message) => {
@@ -120,6 +132,27 @@ describe("createNotificationVerifier", () => {
       authFailure(verifier({ clockToleranceSeconds: 0 }).verify(`Bearer ${token}`)),
     ).resolves.toMatchObject({
       failure: "invalid-token",
+    });
+  });
+
+  it("accepts an audience list that names the app, and an nbf just past", async () => {
+    const claims = graphClaims({ aud: ["another-app", appId], nbf: Math.floor(Date.now() / 1000) - 5 });
+    await expect(verifier().verify(`Bearer ${await sign(key, claims)}`)).resolves.toMatchObject({ tenantId });
+  });
+
+  it("refuses a token with a critical header it does not understand", async () => {
+    const header = {
+      alg: "RS256",
+      kid: key.kid,
+      crit: ["urn:example:must-understand"],
+      "urn:example:must-understand": 1,
+    };
+    const input = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(graphClaims()))}`;
+    const signature = cryptoSign("sha256", Buffer.from(input), KeyObject.from(key.privateKey as CryptoKey));
+    const token = `${input}.${base64url.encode(signature)}`;
+    expect(await authFailure(verifier().verify(`Bearer ${token}`))).toMatchObject({
+      failure: "invalid-token",
+      message: "token rejected: unsupported critical header",
     });
   });
 
