@@ -1,100 +1,51 @@
 /**
  * `npm run bench:receiver`: the notification receiver over real HTTP, as a bot feels it (issue 14).
- * Each server runs in its own child process on 127.0.0.1 (a free port); autocannon (10
+ * Each server runs in its own child process on 127.0.0.1 (a free port; receiver-server.ts, compiled
+ * to plain JavaScript; ours from the build) and, on two or more CPUs, on a core of its own; autocannon (10
  * connections) POSTs the spec's current cancelMediaProcessing notification to each in turn, in
  * rotated rounds, so that every ratio compares runs that saw the same machine load:
  *   bare node:http (read the body, JSON.parse, 202: the floor), a minimal Fastify route (JSON parsed,
  *   202), our handler through @hono/node-server (the Fetch path) and through createNotificationServer
  *   (the Node path), auth off and auth on (RS256 against a JWKS served on 127.0.0.1, one token reused
- *   as Graph does), and the Node path with a fresh token on every request (a pool signed before).
+ *   as Graph does), and the Node path with a fresh token on every request (a pool, larger than the
+ *   token cache, used in turn).
  * Medians of the rounds are printed: req/s, p50 and p99 latency, the ratio of req/s to bare's. Then
  * the RSS of our server (Node path, auth on, tracker, a new operation id on every request) after
  * the first 10k requests and after 100k. Bounded: about 2 minutes; `--quick` for a shorter run.
  */
-import { type ChildProcess, fork } from "node:child_process";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { build } from "esbuild";
 import { openapiDocument } from "../src/core/spec-document.ts";
 import { appId, newSigningKey, sign, startKeyServer } from "../test/support/key-server.ts";
+import type { ServerConfig } from "./receiver-server.ts";
 import { median, rotate, row } from "./stats.ts";
 
-type Kind = "bare" | "fastify" | "hono" | "node";
-interface ServerConfig {
-  kind: Kind;
-  /** The OpenID configuration URL, or undefined for auth off. */
-  auth?: string;
-}
+/** What the driver chooses of a server; the rest of its {@link ServerConfig} is filled in by `start`. */
+type Contender = Pick<ServerConfig, "kind" | "auth">;
 
-/** The built notifications entry (see createServerFor). */
+/** The built notifications entry, which our servers run. */
 const distEntry = new URL("../dist/src/notifications/index.js", import.meta.url).href;
+/** Where the server script is compiled to: inside the project, so that it resolves its packages. */
+const serverScript = fileURLToPath(
+  new URL("../node_modules/.cache/graph-comms-kit-bench/receiver-server.mjs", import.meta.url),
+);
+
+/** Compiles receiver-server.ts to plain JavaScript (see its header for why). */
+async function compileServer(): Promise<void> {
+  await build({
+    entryPoints: [fileURLToPath(new URL("./receiver-server.ts", import.meta.url))],
+    outfile: serverScript,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "error",
+  });
+}
 const body = JSON.stringify(openapiDocument.components.examples.currentNotification.value);
 const path = "/api/calls";
-
-/** Child process: one server, its port sent to the parent; answers "rss" messages. */
-async function serve(config: ServerConfig): Promise<void> {
-  const server = await createServerFor(config);
-  server.listen(0, "127.0.0.1", () => {
-    process.send?.({ port: (server.address() as AddressInfo).port });
-  });
-  process.on("message", (message) => {
-    if (message === "rss") {
-      // Collected first, so the figure is what is held, not garbage not yet collected.
-      (globalThis as { gc?: () => void }).gc?.();
-      const { rss, heapUsed } = process.memoryUsage();
-      process.send?.({ rss, heap: heapUsed });
-    }
-    if (message === "cpu") {
-      const { user, system } = process.cpuUsage();
-      process.send?.({ cpu: user + system });
-    }
-  });
-  process.on("disconnect", () => process.exit(0));
-}
-
-async function createServerFor(config: ServerConfig) {
-  if (config.kind === "bare") {
-    return createServer((req: IncomingMessage, res: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        JSON.parse(Buffer.concat(chunks).toString("utf8"));
-        res.writeHead(202).end();
-      });
-    });
-  }
-  if (config.kind === "fastify") {
-    const { default: Fastify } = await import("fastify");
-    let server: ReturnType<typeof createServer> | undefined;
-    const app = Fastify({
-      logger: false,
-      serverFactory: (handler) => {
-        server = createServer(handler);
-        return server;
-      },
-    });
-    app.post(path, async (_request, reply) => reply.code(202).send());
-    await app.ready();
-    return server as ReturnType<typeof createServer>;
-  }
-  // Our servers run the build users install (`npm run build`, which `bench:receiver` runs first),
-  // not the sources through tsx: tsx names every closure it compiles (esbuild's keepNames), a
-  // per-request cost the published code does not have.
-  const { createNotificationHandler, createNotificationServer, createOperationTracker } = (await import(
-    distEntry
-  )) as typeof import("../src/notifications/index.ts");
-  const tracker = createOperationTracker();
-  const handle = createNotificationHandler({
-    appId,
-    auth: config.auth === undefined ? false : { openIdConfigurationUrl: config.auth },
-    onNotification: tracker.handle,
-    logger: { warn: () => {}, error: (...args: unknown[]) => console.error(...args) },
-  });
-  if (config.kind === "node") return createNotificationServer(handle);
-  const { getRequestListener } = await import("@hono/node-server");
-  return createServer(getRequestListener(handle));
-}
 
 interface Running {
   child: ChildProcess;
@@ -113,11 +64,32 @@ function ask(child: ChildProcess, question: "rss" | "cpu"): Promise<Record<strin
   });
 }
 
-function start(config: ServerConfig): Promise<Running> {
-  const child = fork(fileURLToPath(import.meta.url), ["serve", JSON.stringify(config)], {
+/**
+ * On a machine of two or more CPUs, the load generator (this process) runs on CPU 0 and the
+ * servers on CPU 1 (Linux `taskset`), so that each measured server has a core of its own and does
+ * not trade places with autocannon; otherwise nothing is pinned and the header says so.
+ */
+function pin(pid: number, cpu: number): boolean {
+  if (cpus < 2) return false;
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false; // no taskset (not Linux, or util-linux missing)
+  }
+}
+
+/** Read before this process is pinned: pinned, it sees one CPU. */
+const cpus = availableParallelism();
+const pinned = pin(process.pid, 0);
+
+function start(contender: Contender): Promise<Running> {
+  const config: ServerConfig = { ...contender, appId, entry: distEntry, path };
+  const child = fork(serverScript, [JSON.stringify(config)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    execArgv: [...process.execArgv, "--expose-gc"],
+    execArgv: ["--expose-gc"],
   });
+  if (pinned && child.pid !== undefined) pin(child.pid, 1);
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`bench server ${config.kind} exited with ${code}`)));
@@ -191,7 +163,8 @@ async function load(options: Load, server?: Running): Promise<Measured> {
   });
   const cpuUs = server ? (await server.cpu()) - cpuBefore : Number.NaN;
   return {
-    rps: result.requests.average,
+    // Counted over the run's own duration: autocannon's per-second average ignores a last partial second.
+    rps: result.requests.total / result.duration,
     cpuUs: cpuUs / Math.max(1, result.requests.total),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -210,7 +183,9 @@ function withOperation(n: number): string {
 async function main(quick: boolean): Promise<void> {
   const rounds = quick ? 2 : 3;
   const duration = quick ? 2 : 3;
-  const poolSize = quick ? 2_000 : 4_000;
+  // More tokens than the token cache holds (1,000 by default), used in turn: every request misses
+  // the cache and is verified in full, as with a new token each time.
+  const poolSize = 2_500;
   const key = await newSigningKey("bench-key");
   const keys = await startKeyServer([key]);
   const token = await sign(key);
@@ -219,9 +194,10 @@ async function main(quick: boolean): Promise<void> {
   for (let i = 0; i < poolSize; i++) tokens.push(await sign(key));
   console.log(
     `receiver bench (Node ${process.version}): autocannon, 10 connections, ${rounds} rotated rounds of ${duration} s ` +
-      `(fresh tokens: ${poolSize} per round, signed in ${((Date.now() - started) / 1000).toFixed(1)} s); medians`,
+      `(fresh tokens: a pool of ${poolSize} used in turn, more than the token cache holds, signed in ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s); ${pinned ? "load generator on CPU 0, servers on CPU 1" : "unpinned"}; medians`,
   );
-  const contenders: Array<{ name: string; config: ServerConfig; load: Omit<Load, "url"> }> = [
+  const contenders: Array<{ name: string; config: Contender; load: Omit<Load, "url"> }> = [
     { name: "bare node:http (JSON.parse, 202)", config: { kind: "bare" }, load: {} },
     { name: "fastify 5 route (JSON parsed, 202)", config: { kind: "fastify" }, load: {} },
     { name: "hono node-server, auth off", config: { kind: "hono" }, load: {} },
@@ -239,7 +215,7 @@ async function main(quick: boolean): Promise<void> {
     {
       name: "Node path, auth on, fresh token each",
       config: { kind: "node", auth: keys.openIdConfigurationUrl },
-      load: { tokens, amount: poolSize },
+      load: { tokens },
     },
   ];
   const servers: Running[] = [];
@@ -251,8 +227,7 @@ async function main(quick: boolean): Promise<void> {
         url: servers[i]?.url ?? "",
         ...contender.load,
         duration: 1,
-        amount: contender.load.amount ? 500 : undefined,
-      } as Load);
+      });
     }
     const results = contenders.map(() => [] as Measured[]);
     for (let round = 0; round < rounds; round++) {
@@ -329,9 +304,5 @@ async function main(quick: boolean): Promise<void> {
   }
 }
 
-// Last, so that every module-level binding above is initialised first.
-if (process.argv[2] === "serve") {
-  await serve(JSON.parse(process.argv[3] ?? "{}") as ServerConfig);
-} else {
-  await main(process.argv.includes("--quick"));
-}
+await compileServer();
+await main(process.argv.includes("--quick"));

@@ -23,20 +23,34 @@ export type BodyMediaType = { ok: true; encoding: BodyEncoding } | { ok: false; 
  */
 export function bodyMediaType(contentType: string | null): BodyMediaType {
   if (contentType === null) return { ok: false, problem: "Content-Type must be application/json, got none" };
+  // A sender repeats its Content-Type on every request: the last reading is kept (issue 14).
+  if (contentType === last.contentType) return last.mediaType;
+  const mediaType = readMediaType(contentType);
+  last = { contentType, mediaType };
+  return mediaType;
+}
+
+/** The last Content-Type read and what it said (frozen: it is handed to every request that repeats it). */
+let last: { contentType: string | undefined; mediaType: BodyMediaType } = {
+  contentType: undefined,
+  mediaType: { ok: true, encoding: "utf-8" },
+};
+
+function readMediaType(contentType: string): BodyMediaType {
   const { type, parameters } = parse(contentType);
   if (!isJsonMediaType(type)) {
-    return { ok: false, problem: `Content-Type must be application/json, got ${contentType}` };
+    return Object.freeze({ ok: false, problem: `Content-Type must be application/json, got ${contentType}` });
   }
   const charset = parameters.charset;
-  if (charset === undefined) return { ok: true, encoding: "utf-8" };
+  if (charset === undefined) return Object.freeze({ ok: true, encoding: "utf-8" });
   const encoding = encodingOf(charset);
   if (encoding === undefined) {
-    return {
+    return Object.freeze({
       ok: false,
       problem: `Content-Type charset ${JSON.stringify(charset)} is not supported; use UTF-8 (Windows-1252, ISO-8859-1 and US-ASCII are accepted too)`,
-    };
+    });
   }
-  return { ok: true, encoding };
+  return Object.freeze({ ok: true, encoding });
 }
 
 /** The WHATWG encoding a charset label names, when it is one we accept. */

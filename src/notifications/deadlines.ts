@@ -1,9 +1,7 @@
-/** One pending deadline of a {@link Deadlines} queue; pass it to `cancel` once the work is done. */
-export interface Deadline {
-  /** When it expires, in `performance.now()` milliseconds. */
-  readonly at: number;
-  /** Called once if the deadline passes before it is cancelled. */
-  readonly expire: () => void;
+/** What a {@link Deadlines} queue holds: told once if its deadline passes before it is cancelled. */
+export interface Expiring {
+  /** Called once when the deadline has passed; must not throw. */
+  expire(): void;
 }
 
 /**
@@ -11,16 +9,18 @@ export interface Deadline {
  * served by one timer instead of one per request. Arming and clearing a Node timer for every
  * request (a timer list created and dropped, the event loop's timer re-armed, its ref count toggled)
  * cost the Node path about an eighth of its throughput (issue 14). With one duration, deadlines
- * expire in the order they were added, so an insertion-ordered `Set` is the queue: adding and
- * cancelling are O(1), and the one timer, armed for the oldest deadline, re-arms itself for the
- * next when it fires. It is unref'd: the sockets the deadlines guard keep the process alive.
+ * expire in the order they were added, so an insertion-ordered `Map` (item to expiry time) is the
+ * queue: adding and cancelling are O(1), and the one timer, armed for the oldest deadline, re-arms
+ * itself for the next when it fires. It is unref'd: the sockets the deadlines guard keep the process
+ * alive. The items are the callers' own objects, so a deadline allocates nothing of its own.
  */
 export class Deadlines {
   /** How long each deadline runs, in ms. */
   readonly ms: number;
-  readonly #pending = new Set<Deadline>();
+  /** Pending items and when they expire, in `performance.now()` ms, oldest first. */
+  readonly #pending = new Map<Expiring, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** The deadline the armed timer was set for. */
+  /** The expiry the armed timer was set for. */
   #armedFor = 0;
 
   /** Deadlines `ms` after they are added. */
@@ -28,17 +28,16 @@ export class Deadlines {
     this.ms = ms;
   }
 
-  /** Calls `expire` (which must not throw) once `ms` from now unless the returned deadline is cancelled first. */
-  add(expire: () => void): Deadline {
-    const deadline: Deadline = { at: performance.now() + this.ms, expire };
-    this.#pending.add(deadline);
-    if (this.#timer === undefined) this.#arm(deadline.at, this.ms);
-    return deadline;
+  /** Expires `item` `ms` from now unless it is cancelled first. Add an item once until it expires or is cancelled. */
+  add(item: Expiring): void {
+    const at = performance.now() + this.ms;
+    this.#pending.set(item, at);
+    if (this.#timer === undefined) this.#arm(at, this.ms);
   }
 
-  /** Forgets a deadline (its work is done); a deadline that has already expired is ignored. */
-  cancel(deadline: Deadline | undefined): void {
-    if (deadline !== undefined) this.#pending.delete(deadline);
+  /** Forgets an item's deadline (its work is done); an item not pending is ignored. */
+  cancel(item: Expiring): void {
+    this.#pending.delete(item);
   }
 
   #arm(at: number, delay: number): void {
@@ -58,13 +57,13 @@ export class Deadlines {
     this.#timer = undefined;
     const now = performance.now();
     const due = Math.max(now, this.#armedFor);
-    for (const deadline of this.#pending) {
-      if (deadline.at > due) {
-        this.#arm(deadline.at, deadline.at - now);
+    for (const [item, at] of this.#pending) {
+      if (at > due) {
+        this.#arm(at, at - now);
         return;
       }
-      this.#pending.delete(deadline);
-      deadline.expire();
+      this.#pending.delete(item);
+      item.expire();
     }
   }
 }

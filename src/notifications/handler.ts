@@ -6,7 +6,7 @@ import {
   type NotificationVerifier,
 } from "./auth.ts";
 import { type BodyEncoding, bodyMediaType, decodeBody } from "./charset.ts";
-import { Deadlines } from "./deadlines.ts";
+import { Deadlines, type Expiring } from "./deadlines.ts";
 import {
   BodyTooLargeError,
   InvalidNotificationError,
@@ -295,7 +295,8 @@ async function handOverWithin(
     callbackDeadlines === undefined
       ? await handing
       : await new Promise<HandOverOutcome | undefined>((resolve) => {
-          const deadline = callbackDeadlines.add(() => resolve(undefined));
+          const deadline: Expiring = { expire: () => resolve(undefined) };
+          callbackDeadlines.add(deadline);
           void handing.then((handed) => {
             callbackDeadlines.cancel(deadline);
             resolve(handed);

@@ -6,8 +6,14 @@ import {
   type ServerResponse,
 } from "node:http";
 import { checkNumber, checkRecord, checkTimeout, fail } from "../core/check.ts";
+import type { Deadlines } from "./deadlines.ts";
 import { graphError, type ReceiverAnswer, toResponse } from "./graph-error-response.ts";
-import { type IncomingNotification, type NotificationHandler, receiverOf } from "./handler.ts";
+import {
+  type IncomingNotification,
+  type NotificationHandler,
+  type NotificationReceiver,
+  receiverOf,
+} from "./handler.ts";
 import { readNodeBody } from "./read-body.ts";
 
 /**
@@ -35,12 +41,18 @@ export function toNodeListener(
   // converting (issue 14).
   const receive = receiverOf(handler);
   if (!receive) return fetchListener(handler);
-  return (req, res) => {
-    receive(nodeIncoming(req)).then(
-      (answer) => writeAnswer(req, res, answer),
-      () => writeAnswer(req, res, { status: 500 }),
-    );
-  };
+  return (req, res) => void answerNode(receive, req, res);
+}
+
+/** Receives one request on the Node path and writes its answer; never rejects. */
+async function answerNode(receive: NotificationReceiver, req: IncomingMessage, res: ServerResponse) {
+  let answer: ReceiverAnswer;
+  try {
+    answer = await receive(new NodeIncoming(req));
+  } catch {
+    answer = { status: 500 };
+  }
+  writeAnswer(req, res, answer);
 }
 
 /** Options of {@link createNotificationServer}. */
@@ -118,20 +130,37 @@ export function createNotificationServer(
   return server;
 }
 
-function nodeIncoming(req: IncomingMessage): IncomingNotification {
-  return {
-    method: req.method ?? "GET",
-    header: (name) => {
-      const value = req.headers[name];
-      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-    },
-    readBody: (limitBytes, deadlines) => readNodeBody(req, limitBytes, deadlines),
-    request: () => toRequest(req, false),
-  };
+/** A `node:http` request as the receiver core reads it (a class: no closures per request). */
+class NodeIncoming implements IncomingNotification {
+  readonly method: string;
+  readonly #req: IncomingMessage;
+
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+    this.method = req.method ?? "GET";
+  }
+
+  header(name: "authorization" | "content-type" | "content-encoding"): string | null {
+    const value = this.#req.headers[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  readBody(limitBytes: number, deadlines: Deadlines | undefined): Promise<Uint8Array> {
+    return readNodeBody(this.#req, limitBytes, deadlines);
+  }
+
+  request(): Request {
+    return toRequest(this.#req, false);
+  }
 }
 
 function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: ReceiverAnswer): void {
   if (res.headersSent || res.destroyed) return;
+  // The usual answer, 202 to a request read whole: nothing to add.
+  if (answer.headers === undefined && answer.error === undefined && req.complete) {
+    res.writeHead(answer.status).end();
+    return;
+  }
   const headers: OutgoingHttpHeaders = { ...answer.headers };
   let body: string | undefined;
   if (answer.error !== undefined) {

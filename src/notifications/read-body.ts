@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { Deadlines } from "./deadlines.ts";
+import type { Deadlines, Expiring } from "./deadlines.ts";
 import { BodyTooLargeError } from "./errors.ts";
 
 /** The body did not arrive within the handler's `bodyTimeoutMs` (a slow or stalled sender); answered 408. */
@@ -61,12 +61,13 @@ export async function readLimitedBytes(
   }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
-  let deadline: ReturnType<Deadlines["add"]> | undefined;
+  let deadline: Expiring | undefined;
   const expired =
     deadlines === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          deadline = deadlines.add(() => reject(new BodyTimeoutError(deadlines.ms)));
+          deadline = { expire: () => reject(new BodyTimeoutError(deadlines.ms)) };
+          deadlines.add(deadline);
         });
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -82,7 +83,7 @@ export async function readLimitedBytes(
     await reader.cancel().catch(() => undefined);
     throw error;
   } finally {
-    deadlines?.cancel(deadline);
+    if (deadline) deadlines?.cancel(deadline);
   }
   return chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, total);
 }
@@ -90,7 +91,8 @@ export async function readLimitedBytes(
 /** `work`, or a {@link BodyTimeoutError} if it has not settled by the deadline (it is then left to finish unheard). */
 function withinDeadline<T>(work: Promise<T>, deadlines: Deadlines): Promise<T> {
   return new Promise((resolve, reject) => {
-    const deadline = deadlines.add(() => reject(new BodyTimeoutError(deadlines.ms)));
+    const deadline: Expiring = { expire: () => reject(new BodyTimeoutError(deadlines.ms)) };
+    deadlines.add(deadline);
     work.then(
       (value) => {
         deadlines.cancel(deadline);
@@ -138,13 +140,16 @@ export function readNodeBody(
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
-    const deadline = deadlines?.add(() => finish(new BodyTimeoutError(deadlines.ms)));
+    const deadline: Expiring | undefined = deadlines && {
+      expire: () => finish(new BodyTimeoutError(deadlines.ms)),
+    };
+    if (deadline) deadlines?.add(deadline);
     // The listeners stay on `req` once it is settled (they return at once): removing four listeners
     // per request cost more than the request they would have saved (issue 14).
     function finish(error?: Error): void {
       if (settled) return;
       settled = true;
-      deadlines?.cancel(deadline);
+      if (deadline) deadlines?.cancel(deadline);
       if (error === undefined) {
         resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
         return;

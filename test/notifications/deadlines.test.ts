@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Deadlines } from "../../src/notifications/deadlines.ts";
+import { Deadlines, type Expiring } from "../../src/notifications/deadlines.ts";
+
+/** An item whose expiry calls `expire`. */
+function expiring(expire: () => unknown): Expiring {
+  return { expire: () => void expire() };
+}
 
 describe("Deadlines (one timer for the deadlines of one duration)", () => {
   beforeEach(() => {
@@ -12,9 +17,9 @@ describe("Deadlines (one timer for the deadlines of one duration)", () => {
   it("expires each deadline once, in the order added, when its time has passed", () => {
     const deadlines = new Deadlines(100);
     const expired: string[] = [];
-    deadlines.add(() => expired.push("a"));
+    deadlines.add(expiring(() => expired.push("a")));
     vi.advanceTimersByTime(40);
-    deadlines.add(() => expired.push("b"));
+    deadlines.add(expiring(() => expired.push("b")));
     vi.advanceTimersByTime(59);
     expect(expired).toEqual([]);
     vi.advanceTimersByTime(1);
@@ -31,14 +36,16 @@ describe("Deadlines (one timer for the deadlines of one duration)", () => {
   it("never expires a cancelled deadline, and cancelling one twice or after it expired is harmless", () => {
     const deadlines = new Deadlines(50);
     const expired: number[] = [];
-    const first = deadlines.add(() => expired.push(1));
-    deadlines.add(() => expired.push(2));
+    const first = expiring(() => expired.push(1));
+    deadlines.add(first);
+    deadlines.add(expiring(() => expired.push(2)));
     deadlines.cancel(first);
     deadlines.cancel(first);
-    deadlines.cancel(undefined);
+    deadlines.cancel(expiring(() => expired.push(0)));
     vi.advanceTimersByTime(50);
     expect(expired).toEqual([2]);
-    const late = deadlines.add(() => expired.push(3));
+    const late = expiring(() => expired.push(3));
+    deadlines.add(late);
     vi.advanceTimersByTime(50);
     deadlines.cancel(late);
     expect(expired).toEqual([2, 3]);
@@ -47,14 +54,15 @@ describe("Deadlines (one timer for the deadlines of one duration)", () => {
   it("keeps one timer for thousands of deadlines, and none once the last is gone", () => {
     const deadlines = new Deadlines(1_000);
     const expire = vi.fn();
-    const added = Array.from({ length: 5_000 }, () => deadlines.add(expire));
+    const added = Array.from({ length: 5_000 }, () => expiring(expire));
+    for (const item of added) deadlines.add(item);
     expect(vi.getTimerCount()).toBe(1);
     for (const deadline of added) deadlines.cancel(deadline);
     // The timer fires once for the stale first deadline and finds nothing left to wait for.
     vi.advanceTimersByTime(1_000);
     expect(vi.getTimerCount()).toBe(0);
     expect(expire).not.toHaveBeenCalled();
-    deadlines.add(expire);
+    deadlines.add(expiring(expire));
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(1_000);
     expect(expire).toHaveBeenCalledTimes(1);
@@ -63,10 +71,12 @@ describe("Deadlines (one timer for the deadlines of one duration)", () => {
   it("re-arms for a deadline added while another expires, without a second timer", () => {
     const deadlines = new Deadlines(100);
     const expired: string[] = [];
-    deadlines.add(() => {
-      expired.push("first");
-      deadlines.add(() => expired.push("added while expiring"));
-    });
+    deadlines.add(
+      expiring(() => {
+        expired.push("first");
+        deadlines.add(expiring(() => expired.push("added while expiring")));
+      }),
+    );
     vi.advanceTimersByTime(100);
     expect(expired).toEqual(["first"]);
     expect(vi.getTimerCount()).toBe(1);
@@ -86,7 +96,7 @@ describe("Deadlines when the timer and the clock disagree", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const deadlines = new Deadlines(10_000);
     const expire = vi.fn();
-    deadlines.add(expire);
+    deadlines.add(expiring(expire));
     vi.advanceTimersByTime(10_000);
     expect(expire).toHaveBeenCalledTimes(1);
   });
@@ -98,7 +108,9 @@ describe("Deadlines on real timers", () => {
     const refedTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const before = refedTimers();
     const started = performance.now();
-    const expired = new Promise<number>((resolve) => deadlines.add(() => resolve(performance.now())));
+    const expired = new Promise<number>((resolve) =>
+      deadlines.add(expiring(() => resolve(performance.now()))),
+    );
     expect(refedTimers()).toBe(before);
     // A ref'd timer of our own keeps this test waiting for the unref'd one.
     const keepAlive = setTimeout(() => undefined, 1_000);
