@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { build } from "esbuild";
 import { openapiDocument } from "../src/core/spec-document.ts";
-import { appId, newSigningKey, sign, startKeyServer } from "../test/support/key-server.ts";
+import { appId, graphClaims, newSigningKey, sign, startKeyServer } from "../test/support/key-server.ts";
 import type { ServerConfig } from "./receiver-server.ts";
 import { median, rotate, row } from "./stats.ts";
 
@@ -191,7 +191,10 @@ async function main(quick: boolean): Promise<void> {
   const token = await sign(key);
   const started = Date.now();
   const tokens: string[] = [];
-  for (let i = 0; i < poolSize; i++) tokens.push(await sign(key));
+  // A jti each: RS256 signatures are deterministic, so tokens signed in the same second with the
+  // same claims would be one token, and the cache would serve them all.
+  for (let i = 0; i < poolSize; i++) tokens.push(await sign(key, graphClaims({ jti: `bench-${i}` })));
+  if (new Set(tokens).size !== poolSize) throw new Error("the fresh-token pool holds duplicates");
   console.log(
     `receiver bench (Node ${process.version}): autocannon, 10 connections, ${rounds} rotated rounds of ${duration} s ` +
       `(fresh tokens: a pool of ${poolSize} used in turn, more than the token cache holds, signed in ` +

@@ -257,6 +257,22 @@ describe("createTokenCache", () => {
     expect(cache.get("t4999")).toBe(4999);
   });
 
+  it("forgets the token looked up last once it is evicted, and keeps its place as most recent", () => {
+    const cache = createTokenCache<number>({ maxEntries: 2, maxAgeMs: 60_000 }, 60, () => "f");
+    cache.set("a", entry(1));
+    cache.set("b", entry(2));
+    expect(cache.get("a")).toBe(1); // a is now the most recent: c evicts b
+    expect(cache.get("a")).toBe(1);
+    cache.set("c", entry(3));
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("a")).toBe(1);
+    cache.set("d", entry(4)); // evicts c, the least recent
+    cache.set("e", entry(5)); // evicts a, which was looked up last before d and e
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.get("e")).toBe(5);
+    expect(cache.size).toBe(2);
+  });
+
   it("drops an entry whose key fingerprint changed or vanished", () => {
     const published = new Map([
       ["k1", "f"],
