@@ -1,7 +1,21 @@
-/** What a {@link Deadlines} queue holds: told once if its deadline passes before it is cancelled. */
+/**
+ * What a {@link Deadlines} queue holds: told once if its deadline passes before it is cancelled.
+ * The queue links its items through the fields below, so adding one allocates nothing; an item is
+ * in at most one queue at a time.
+ */
 export interface Expiring {
   /** Called once when the deadline has passed; must not throw. */
   expire(): void;
+  /** When the deadline passes, in `performance.now()` ms; set by the queue. */
+  deadlineAt?: number | undefined;
+  /** The queue's links; set by the queue. */
+  previousExpiring?: Expiring | undefined;
+  nextExpiring?: Expiring | undefined;
+}
+
+/** An item for a {@link Deadlines} queue, created with every field the queue sets (one object shape). */
+export function expiring(expire: () => void): Expiring {
+  return { expire, deadlineAt: undefined, previousExpiring: undefined, nextExpiring: undefined };
 }
 
 /**
@@ -9,16 +23,16 @@ export interface Expiring {
  * served by one timer instead of one per request. Arming and clearing a Node timer for every
  * request (a timer list created and dropped, the event loop's timer re-armed, its ref count toggled)
  * cost the Node path about an eighth of its throughput (issue 14). With one duration, deadlines
- * expire in the order they were added, so an insertion-ordered `Map` (item to expiry time) is the
- * queue: adding and cancelling are O(1), and the one timer, armed for the oldest deadline, re-arms
- * itself for the next when it fires. It is unref'd: the sockets the deadlines guard keep the process
- * alive. The items are the callers' own objects, so a deadline allocates nothing of its own.
+ * expire in the order they were added, so the queue is a doubly linked list through the items
+ * themselves (no hashing, no allocation): adding at the tail and cancelling are O(1), and the one
+ * timer, armed for the oldest deadline, re-arms itself for the next when it fires. It is unref'd:
+ * the sockets the deadlines guard keep the process alive.
  */
 export class Deadlines {
   /** How long each deadline runs, in ms. */
   readonly ms: number;
-  /** Pending items and when they expire, in `performance.now()` ms, oldest first. */
-  readonly #pending = new Map<Expiring, number>();
+  #head: Expiring | undefined;
+  #tail: Expiring | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** The expiry the armed timer was set for. */
   #armedFor = 0;
@@ -31,13 +45,24 @@ export class Deadlines {
   /** Expires `item` `ms` from now unless it is cancelled first. Add an item once until it expires or is cancelled. */
   add(item: Expiring): void {
     const at = performance.now() + this.ms;
-    this.#pending.set(item, at);
+    item.deadlineAt = at;
+    item.previousExpiring = this.#tail;
+    item.nextExpiring = undefined;
+    if (this.#tail) this.#tail.nextExpiring = item;
+    else this.#head = item;
+    this.#tail = item;
     if (this.#timer === undefined) this.#arm(at, this.ms);
   }
 
   /** Forgets an item's deadline (its work is done); an item not pending is ignored. */
   cancel(item: Expiring): void {
-    this.#pending.delete(item);
+    if (item.deadlineAt === undefined) return;
+    const { previousExpiring: previous, nextExpiring: next } = item;
+    if (previous) previous.nextExpiring = next;
+    else this.#head = next;
+    if (next) next.previousExpiring = previous;
+    else this.#tail = previous;
+    item.deadlineAt = item.previousExpiring = item.nextExpiring = undefined;
   }
 
   #arm(at: number, delay: number): void {
@@ -57,12 +82,13 @@ export class Deadlines {
     this.#timer = undefined;
     const now = performance.now();
     const due = Math.max(now, this.#armedFor);
-    for (const [item, at] of this.#pending) {
+    for (let item = this.#head; item !== undefined; item = this.#head) {
+      const at = item.deadlineAt as number;
       if (at > due) {
         this.#arm(at, at - now);
         return;
       }
-      this.#pending.delete(item);
+      this.cancel(item);
       item.expire();
     }
   }

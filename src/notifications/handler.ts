@@ -6,7 +6,7 @@ import {
   type NotificationVerifier,
 } from "./auth.ts";
 import { type BodyEncoding, bodyMediaType, decodeBody } from "./charset.ts";
-import { Deadlines, type Expiring } from "./deadlines.ts";
+import { Deadlines, expiring } from "./deadlines.ts";
 import {
   BodyTooLargeError,
   InvalidNotificationError,
@@ -295,7 +295,7 @@ async function handOverWithin(
     callbackDeadlines === undefined
       ? await handing
       : await new Promise<HandOverOutcome | undefined>((resolve) => {
-          const deadline: Expiring = { expire: () => resolve(undefined) };
+          const deadline = expiring(() => resolve(undefined));
           callbackDeadlines.add(deadline);
           void handing.then((handed) => {
             callbackDeadlines.cancel(deadline);

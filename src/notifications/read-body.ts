@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { Deadlines, Expiring } from "./deadlines.ts";
+import { type Deadlines, type Expiring, expiring } from "./deadlines.ts";
 import { BodyTooLargeError } from "./errors.ts";
 
 /** The body did not arrive within the handler's `bodyTimeoutMs` (a slow or stalled sender); answered 408. */
@@ -66,7 +66,7 @@ export async function readLimitedBytes(
     deadlines === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          deadline = { expire: () => reject(new BodyTimeoutError(deadlines.ms)) };
+          deadline = expiring(() => reject(new BodyTimeoutError(deadlines.ms)));
           deadlines.add(deadline);
         });
   const chunks: Uint8Array[] = [];
@@ -91,7 +91,7 @@ export async function readLimitedBytes(
 /** `work`, or a {@link BodyTimeoutError} if it has not settled by the deadline (it is then left to finish unheard). */
 function withinDeadline<T>(work: Promise<T>, deadlines: Deadlines): Promise<T> {
   return new Promise((resolve, reject) => {
-    const deadline: Expiring = { expire: () => reject(new BodyTimeoutError(deadlines.ms)) };
+    const deadline = expiring(() => reject(new BodyTimeoutError(deadlines.ms)));
     deadlines.add(deadline);
     work.then(
       (value) => {
@@ -140,9 +140,7 @@ export function readNodeBody(
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
-    const deadline: Expiring | undefined = deadlines && {
-      expire: () => finish(new BodyTimeoutError(deadlines.ms)),
-    };
+    const deadline = deadlines && expiring(() => finish(new BodyTimeoutError(deadlines.ms)));
     if (deadline) deadlines?.add(deadline);
     // The listeners stay on `req` once it is settled (they return at once): removing four listeners
     // per request cost more than the request they would have saved (issue 14).

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Deadlines, type Expiring } from "../../src/notifications/deadlines.ts";
+import { Deadlines, expiring as item } from "../../src/notifications/deadlines.ts";
 
 /** An item whose expiry calls `expire`. */
-function expiring(expire: () => unknown): Expiring {
-  return { expire: () => void expire() };
+function expiring(expire: () => unknown) {
+  return item(() => void expire());
 }
 
 describe("Deadlines (one timer for the deadlines of one duration)", () => {
@@ -49,6 +49,26 @@ describe("Deadlines (one timer for the deadlines of one duration)", () => {
     vi.advanceTimersByTime(50);
     deadlines.cancel(late);
     expect(expired).toEqual([2, 3]);
+  });
+
+  it("cancels from the head, the middle and the tail, and keeps the others in order", () => {
+    const deadlines = new Deadlines(100);
+    const expired: string[] = [];
+    const items = Object.fromEntries(
+      ["a", "b", "c", "d", "e"].map((name) => [name, expiring(() => expired.push(name))]),
+    );
+    for (const name of ["a", "b", "c", "d", "e"]) deadlines.add(items[name] as ReturnType<typeof expiring>);
+    deadlines.cancel(items.a as ReturnType<typeof expiring>);
+    deadlines.cancel(items.c as ReturnType<typeof expiring>);
+    deadlines.cancel(items.e as ReturnType<typeof expiring>);
+    const late = expiring(() => expired.push("late"));
+    deadlines.add(late);
+    vi.advanceTimersByTime(100);
+    expect(expired).toEqual(["b", "d", "late"]);
+    // An item can be added again once it has expired or been cancelled.
+    deadlines.add(items.a as ReturnType<typeof expiring>);
+    vi.advanceTimersByTime(100);
+    expect(expired).toEqual(["b", "d", "late", "a"]);
   });
 
   it("keeps one timer for thousands of deadlines, and none once the last is gone", () => {
