@@ -150,18 +150,32 @@ export function receiverOf(handler: NotificationHandler): NotificationReceiver |
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const receive = createReceiver(options);
-  const handler: NotificationHandler = async (request) => toResponse(await receive(fetchIncoming(request)));
+  const handler: NotificationHandler = async (request) => toResponse(await receive(new FetchIncoming(request)));
   receivers.set(handler, receive);
   return handler;
 }
 
-function fetchIncoming(request: Request): IncomingNotification {
-  return {
-    method: request.method,
-    header: (name) => request.headers.get(name),
-    readBody: (limitBytes, deadlines) => readLimitedBytes(request, limitBytes, deadlines),
-    request: () => request,
-  };
+/** A Fetch-API request as the receiver core reads it (a class: no closures per request). */
+class FetchIncoming implements IncomingNotification {
+  readonly method: string;
+  readonly #request: Request;
+
+  constructor(request: Request) {
+    this.#request = request;
+    this.method = request.method;
+  }
+
+  header(name: "authorization" | "content-type" | "content-encoding"): string | null {
+    return this.#request.headers.get(name);
+  }
+
+  readBody(limitBytes: number, deadlines: Deadlines | undefined): Promise<Uint8Array> {
+    return readLimitedBytes(this.#request, limitBytes, deadlines);
+  }
+
+  request(): Request {
+    return this.#request;
+  }
 }
 
 /** The checks and answers shared by the Fetch and the Node paths. */
