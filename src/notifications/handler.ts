@@ -150,7 +150,8 @@ export function receiverOf(handler: NotificationHandler): NotificationReceiver |
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const receive = createReceiver(options);
-  const handler: NotificationHandler = async (request) => toResponse(await receive(new FetchIncoming(request)));
+  const handler: NotificationHandler = async (request) =>
+    toResponse(await receive(new FetchIncoming(request)));
   receivers.set(handler, receive);
   return handler;
 }
