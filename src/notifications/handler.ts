@@ -211,7 +211,8 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
     }
     const notifications = await readNotifications(incoming, settings, mediaType.encoding);
     if (!Array.isArray(notifications)) return notifications;
-    return handOverWithin(notifications, new Context(incoming, claims, tenantId), settings);
+    // Awaited, not returned: an async function that returns a promise settles two ticks later.
+    return await handOverWithin(notifications, new Context(incoming, claims, tenantId), settings);
   };
 }
 
