@@ -219,13 +219,10 @@ function bearerToken(authorization: string | null | undefined): string {
 /** Refuses a token whose `exp` has passed or whose `nbf` has not come, or whose times are not numbers. */
 function checkTimes(claims: JWTPayload, clockToleranceSeconds: number): void {
   const { exp, nbf } = claims;
-  for (const [name, value] of [
-    ["exp", exp],
-    ["nbf", nbf],
-  ] as const) {
-    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value))) {
-      throw new NotificationAuthError("invalid-token", `token rejected: "${name}" claim must be a number`);
-    }
+  // fast-jwt has made sure `exp` is present (requiredClaims).
+  const notNumber = !isTime(exp) ? "exp" : nbf !== undefined && !isTime(nbf) ? "nbf" : undefined;
+  if (notNumber !== undefined) {
+    throw new NotificationAuthError("invalid-token", `token rejected: "${notNumber}" claim must be a number`);
   }
   const failed = expiredClaim(exp as number, nbf, clockToleranceSeconds, Date.now());
   if (failed !== undefined) {
@@ -234,6 +231,11 @@ function checkTimes(claims: JWTPayload, clockToleranceSeconds: number): void {
       `token rejected: "${failed}" claim timestamp check failed`,
     );
   }
+}
+
+/** True for a usable time claim: a finite number of seconds. */
+function isTime(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
 }
 
 function tenantOf(claims: JWTPayload): string {

@@ -20,16 +20,15 @@ export class BodyAlreadyReadError extends Error {
   override readonly name = "BodyAlreadyReadError";
 }
 
-/** True for a `Content-Length` value: decimal digits (surrounding spaces allowed). */
-function isDecimal(value: string): boolean {
-  return /^\s*\d+\s*$/.test(value);
-}
-
-/** A declared `Content-Length` over the limit: refused before reading a byte. */
-function checkDeclaredLength(declared: string | undefined, limitBytes: number): void {
-  if (declared !== undefined && isDecimal(declared) && Number(declared) > limitBytes) {
-    throw new BodyTooLargeError(limitBytes);
-  }
+/**
+ * The body length a `Content-Length` header declares (decimal digits, spaces around allowed), or
+ * `undefined` when there is none; a declared length over the limit is refused before reading a byte.
+ */
+function declaredLength(header: string | null | undefined, limitBytes: number): number | undefined {
+  if (header == null || !/^\s*\d+\s*$/.test(header)) return undefined;
+  const length = Number(header);
+  if (length > limitBytes) throw new BodyTooLargeError(limitBytes);
+  return length;
 }
 
 /**
@@ -47,9 +46,7 @@ export async function readLimitedBytes(
   limitBytes: number,
   deadlines?: Deadlines,
 ): Promise<Uint8Array> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && isDecimal(declared)) {
-    if (Number(declared) > limitBytes) throw new BodyTooLargeError(limitBytes);
+  if (declaredLength(request.headers.get("content-length"), limitBytes) !== undefined) {
     // The server's HTTP framing holds a body to its declared length, so it is read whole, the way
     // the server reads it best: @hono/node-server, for one, reads `arrayBuffer()` straight from the
     // socket but builds a web stream for `body` (a tenth of the throughput, issue 14). The length is
@@ -132,7 +129,7 @@ export function readNodeBody(
   if (req.readableEnded)
     return Promise.reject(new BodyAlreadyReadError("the request stream has already ended"));
   try {
-    checkDeclaredLength(req.headers["content-length"], limitBytes);
+    declaredLength(req.headers["content-length"], limitBytes);
   } catch (error) {
     return Promise.reject(error);
   }

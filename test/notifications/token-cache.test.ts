@@ -257,7 +257,7 @@ describe("createTokenCache", () => {
     expect(cache.get("t4999")).toBe(4999);
   });
 
-  it("forgets the token looked up last once it is evicted, and keeps its place as most recent", () => {
+  it("serves the token looked up last again and again, keeping least-recently-used eviction exact", () => {
     const cache = createTokenCache<number>({ maxEntries: 2, maxAgeMs: 60_000 }, 60, () => "f");
     cache.set("a", entry(1));
     cache.set("b", entry(2));
