@@ -1,12 +1,18 @@
-import { KeyObject } from "node:crypto";
-import { type Algorithm, createVerifier, TokenError } from "fast-jwt";
-import { decodeProtectedHeader, errors, type JWTPayload } from "jose";
+import { KeyObject, type VerifyKeyObjectInput } from "node:crypto";
+import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from "jose";
 import { checkNumber, checkRecord, checkTimeout, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
 import { checkKeysUrl } from "../core/secure-url.ts";
 import { NotificationAuthError } from "./errors.ts";
 import { type AuthLogger, createSigningKeys } from "./signing-keys.ts";
 import { createTokenCache, expiredClaim, type TokenCacheOptions } from "./token-cache.ts";
+import {
+  hasValidSignature,
+  type SignatureCheck,
+  signatureCheckFor,
+  supportedAlgorithms,
+  verifyKeyInput,
+} from "./token-signature.ts";
 
 /** Where Graph's notification signing keys are published. */
 export const defaultOpenIdConfigurationUrl = "https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration";
@@ -17,6 +23,19 @@ export const defaultIssuers: readonly string[] = [
 ];
 const tenantClaims = ["tid", "http://schemas.microsoft.com/identity/claims/tenantid"] as const;
 const maxTokenLength = 16_384;
+/** Three base64url segments; a signature (or header) in any other spelling is refused before decoding. */
+const compactJws = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+/** The most token headers whose key selection is remembered; Graph uses a few. */
+const maxSelections = 64;
+
+/** The key a token header selects, and how its signatures are checked. */
+interface Selection {
+  check: SignatureCheck;
+  keyInput: VerifyKeyObjectInput;
+  kid: string | undefined;
+  /** The kid's key fingerprint when selected; `undefined` without a kid (never remembered). */
+  fingerprint: string | undefined;
+}
 
 /** How notification tokens are verified. Every option has a default suited to Graph. */
 export interface NotificationAuthOptions {
@@ -40,7 +59,8 @@ export interface NotificationAuthOptions {
    */
   allowedTenants?: readonly string[];
   /**
-   * Accepted signature algorithms; HMAC and `none` are never accepted.
+   * Accepted signature algorithms, from RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA; HMAC
+   * and `none` are never accepted.
    *
    * @default ["RS256"]
    */
@@ -138,60 +158,76 @@ export function createNotificationVerifier(
       )
     : undefined;
   /**
-   * One fast-jwt verifier per signing key, made on the key's first use. fast-jwt checks signatures
-   * with node:crypto, synchronously: jose 6 uses WebCrypto, whose RS256 check cost 160 µs a token
-   * here against node:crypto's 36 µs (issue 14). jose still selects the key from the JWKS.
+   * The key and algorithm each token header selects, by the header's exact base64url text: Graph
+   * signs with a handful of keys, so jose decodes a header and searches the JWKS once per key, not
+   * once per token. An entry is used only while its kid still names the same key in the JWKS.
    */
-  const verifiers = new WeakMap<object, (token: string) => JWTPayload>();
-  /** The verifier for a key jose selected for `alg` (jose imports a JWK once per algorithm). */
-  function verifierFor(key: object, alg: string): (token: string) => JWTPayload {
-    let verify = verifiers.get(key);
-    if (verify === undefined) {
-      const keyObject = key instanceof KeyObject ? key : KeyObject.from(key as CryptoKey);
-      verify = createVerifier({
-        key: keyObject.export({ type: "spki", format: "pem" }) as string,
-        algorithms: [alg as Algorithm],
-        allowedIss: settings.issuers,
-        allowedAud: appId,
-        requiredClaims: ["exp"],
-        // `exp` and `nbf` are checked below by the rule the token cache applies to its hits.
-        ignoreExpiration: true,
-        ignoreNotBefore: true,
-        cache: false,
-      }) as (token: string) => JWTPayload;
-      verifiers.set(key, verify);
+  const selections = new Map<string, Selection>();
+
+  /** Decodes a header and has jose find its key; throws a refusal, or `keys-unavailable`. */
+  async function select(token: string): Promise<Selection> {
+    const header = decodeProtectedHeader(token);
+    const alg = header.alg;
+    // Before the key is looked up, as the key set would refuse an HMAC or "none" token for want of a key.
+    if (typeof alg !== "string" || !settings.algorithms.includes(alg)) {
+      throw refusal("signature algorithm not allowed");
     }
-    return verify;
+    // Every accepted algorithm has a check: the options admit only supported ones.
+    const check = signatureCheckFor(alg) as SignatureCheck;
+    // No header extension is understood, so any critical one refuses the token (RFC 7515 §4.1.11).
+    if (header.crit !== undefined) throw refusal("unsupported critical header");
+    const key = await keys.getKey({ ...header, alg }, { payload: "", signature: "" });
+    const keyObject = key instanceof KeyObject ? key : KeyObject.from(key as CryptoKey);
+    const kid = typeof header.kid === "string" ? header.kid : undefined;
+    return {
+      check,
+      keyInput: verifyKeyInput(keyObject, check),
+      kid,
+      fingerprint: kid === undefined ? undefined : keys.keyFingerprint(kid),
+    };
+  }
+
+  /** The cached selection for a header while its key is still published, else a fresh one. */
+  async function selectionFor(token: string, headerText: string): Promise<Selection> {
+    const cached = selections.get(headerText);
+    if (cached !== undefined && keys.keyFingerprint(cached.kid as string) === cached.fingerprint)
+      return cached;
+    selections.delete(headerText);
+    try {
+      return await select(token);
+    } catch (error) {
+      if (error instanceof NotificationAuthError) throw error;
+      throw refusal(reason(error), error);
+    }
   }
 
   async function verifyFully(token: string): Promise<VerifiedToken> {
-    let claims: JWTPayload;
-    let kid: string | undefined;
-    try {
-      const header = decodeProtectedHeader(token);
-      const alg = header.alg;
-      // Before the key is looked up, as the key set would refuse an HMAC or "none" token for want of a key.
-      if (typeof alg !== "string" || !settings.algorithms.includes(alg)) {
-        throw new errors.JOSEAlgNotAllowed("signature algorithm not allowed");
-      }
-      const key = await keys.getKey({ ...header, alg }, { payload: "", signature: "" });
-      kid = header.kid;
-      claims = verifierFor(key, alg)(token);
-      checkTimes(claims, settings.clockToleranceSeconds);
-    } catch (error) {
-      if (error instanceof NotificationAuthError) throw error;
-      throw new NotificationAuthError("invalid-token", `token rejected: ${reason(error)}`, {
-        cause: error,
-      });
+    if (!compactJws.test(token)) throw refusal("malformed token");
+    const headerText = token.slice(0, token.indexOf("."));
+    const selection = await selectionFor(token, headerText);
+    const lastDot = token.lastIndexOf(".");
+    if (!hasValidSignature(token, lastDot, selection.check, selection.keyInput)) {
+      throw refusal("signature verification failed");
     }
-    // The key's identity as it is now, so the cache entry can tell when it leaves the JWKS.
-    const fingerprint = kid === undefined ? undefined : keys.keyFingerprint(kid);
+    // Only headers that signed a token are remembered, and only with a kid (its key can leave the JWKS).
+    if (selection.fingerprint !== undefined && !selections.has(headerText)) {
+      if (selections.size >= maxSelections) selections.clear();
+      selections.set(headerText, selection);
+    }
+    let claims: JWTPayload;
+    try {
+      claims = decodeJwt(token);
+    } catch (error) {
+      throw refusal("malformed token", error);
+    }
+    checkClaims(claims, settings.issuers, appId, settings.clockToleranceSeconds);
     const tenantId = tenantOf(claims);
     if (settings.allowedTenants && !settings.allowedTenants.has(normalizeId(tenantId))) {
-      throw new NotificationAuthError("invalid-token", "token rejected: tenant is not allowed");
+      throw refusal("tenant is not allowed");
     }
     const result = { claims: deepFreeze(claims), tenantId };
     // Tokens without a kid are not cached: nothing would tell when their key is withdrawn.
+    const { kid, fingerprint } = selection;
     if (cache && kid !== undefined && fingerprint !== undefined) {
       cache.set(token, { result, exp: claims.exp as number, nbf: claims.nbf, kid, fingerprint });
     }
@@ -216,21 +252,34 @@ function bearerToken(authorization: string | null | undefined): string {
   return match[1];
 }
 
-/** Refuses a token whose `exp` has passed or whose `nbf` has not come, or whose times are not numbers. */
-function checkTimes(claims: JWTPayload, clockToleranceSeconds: number): void {
-  const { exp, nbf } = claims;
-  // fast-jwt has made sure `exp` is present (requiredClaims).
-  const notNumber = !isTime(exp) ? "exp" : nbf !== undefined && !isTime(nbf) ? "nbf" : undefined;
-  if (notNumber !== undefined) {
-    throw new NotificationAuthError("invalid-token", `token rejected: "${notNumber}" claim must be a number`);
+/**
+ * Refuses a token whose issuer is not accepted, whose audience does not name the app, whose `exp`
+ * is missing or has passed, or whose `nbf` has not come (`exp` and `nbf` by the rule the token cache
+ * applies to its hits).
+ */
+function checkClaims(
+  claims: JWTPayload,
+  issuers: readonly string[],
+  appId: string,
+  clockToleranceSeconds: number,
+): void {
+  const { iss, aud, exp, nbf } = claims;
+  if (iss === undefined) throw refusal('missing required "iss" claim');
+  if (typeof iss !== "string" || !issuers.includes(iss)) throw refusal('unexpected "iss" claim value');
+  if (aud === undefined) throw refusal('missing required "aud" claim');
+  if (aud !== appId && !(Array.isArray(aud) && aud.includes(appId))) {
+    throw refusal('unexpected "aud" claim value');
   }
-  const failed = expiredClaim(exp as number, nbf, clockToleranceSeconds, Date.now());
-  if (failed !== undefined) {
-    throw new NotificationAuthError(
-      "invalid-token",
-      `token rejected: "${failed}" claim timestamp check failed`,
-    );
-  }
+  if (exp === undefined) throw refusal('missing required "exp" claim');
+  if (!isTime(exp)) throw refusal('"exp" claim must be a number');
+  if (nbf !== undefined && !isTime(nbf)) throw refusal('"nbf" claim must be a number');
+  const failed = expiredClaim(exp, nbf, clockToleranceSeconds, Date.now());
+  if (failed !== undefined) throw refusal(`"${failed}" claim timestamp check failed`);
+}
+
+/** An `invalid-token` refusal, worded "token rejected: …". */
+function refusal(why: string, cause?: unknown): NotificationAuthError {
+  return new NotificationAuthError("invalid-token", `token rejected: ${why}`, { cause });
 }
 
 /** True for a usable time claim: a finite number of seconds. */
@@ -243,36 +292,15 @@ function tenantOf(claims: JWTPayload): string {
     const value = claims[name];
     if (typeof value === "string" && value.trim() !== "") return value;
   }
-  throw new NotificationAuthError("invalid-token", "token rejected: no tenant claim (tid)");
+  throw refusal("no tenant claim (tid)");
 }
 
-/** Why a token was refused, in the same words whichever library noticed. */
+/** Why jose refused a token's header or key selection. */
 function reason(error: unknown): string {
   if (error instanceof errors.JWKSNoMatchingKey) return "no signing key matches the token's kid";
-  if (error instanceof errors.JOSEAlgNotAllowed) return "signature algorithm not allowed";
   if (error instanceof errors.JWKSMultipleMatchingKeys)
     return "more than one signing key matches the token's kid";
-  if (!(error instanceof TokenError)) return "malformed token";
-  // fast-jwt names the claim in its message: "The aud claim value is not allowed.".
-  const claim = /\b(?:The|of) (\w+) claim\b/.exec(error.message)?.[1] ?? "a";
-  switch (error.code) {
-    case TokenError.codes.invalidSignature:
-      return "signature verification failed";
-    case TokenError.codes.invalidAlgorithm:
-      return "signature algorithm not allowed";
-    case TokenError.codes.invalidClaimValue:
-      return `unexpected "${claim}" claim value`;
-    case TokenError.codes.invalidClaimType:
-      return `"${claim}" claim has the wrong type`;
-    case TokenError.codes.missingRequiredClaim:
-      return `missing required "${claim}" claim`;
-    case TokenError.codes.invalidCritHeader:
-      return "unsupported critical header";
-    case TokenError.codes.invalidKey:
-      return "the signing key does not fit the token's algorithm";
-    default:
-      return "malformed token";
-  }
+  return "malformed token";
 }
 
 const optionKeys = [
@@ -295,6 +323,10 @@ function readOptions(input: unknown) {
   const algorithms = checkStrings("auth.algorithms", options.algorithms ?? ["RS256"]);
   const weak = algorithms.find((alg) => /^(none|HS\d+)$/i.test(alg));
   if (weak !== undefined) fail("auth.algorithms", `must list asymmetric algorithms only (not ${weak})`);
+  const unsupported = algorithms.find((alg) => !supportedAlgorithms.includes(alg));
+  if (unsupported !== undefined) {
+    fail("auth.algorithms", `has ${unsupported}, which is not one of ${supportedAlgorithms.join(", ")}`);
+  }
   const tenants = options.allowedTenants;
   const clockToleranceSeconds = checkNumber(
     "auth.clockToleranceSeconds",

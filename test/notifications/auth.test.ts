@@ -1,4 +1,4 @@
-import { sign as cryptoSign, KeyObject } from "node:crypto";
+import { constants, sign as cryptoSign, KeyObject } from "node:crypto";
 import { base64url, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../src/core/errors.ts";
@@ -399,5 +399,136 @@ describe("key rotation and unreachable endpoints", () => {
     await vi.waitFor(async () =>
       expect((await v.verify(`Bearer ${await sign(rotated)}`)).tenantId).toBe(tenantId),
     );
+  });
+});
+
+describe("signature algorithms and key selection", () => {
+  const algorithms = ["RS384", "PS256", "PS512", "ES256", "ES384", "ES512", "EdDSA"] as const;
+  let keys: SigningKey[];
+  let local: KeyServer;
+  beforeAll(async () => {
+    keys = await Promise.all(algorithms.map((alg) => newSigningKey(`key-${alg}`, alg)));
+    local = await startKeyServer(keys);
+  });
+  afterAll(() => local.close());
+
+  function verifierFor(alg: string, options: NotificationAuthOptions = {}) {
+    return createNotificationVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+      algorithms: [alg],
+      tokenCache: false,
+      ...options,
+    });
+  }
+
+  it.each(algorithms)("accepts %s when listed, and refuses its tampered tokens", async (alg) => {
+    const signer = keys[algorithms.indexOf(alg)] as SigningKey;
+    const v = verifierFor(alg);
+    await expect(v.verify(`Bearer ${await sign(signer)}`)).resolves.toMatchObject({ tenantId });
+    const [head, , signature] = (await sign(signer)).split(".");
+    const forged = base64url.encode(
+      JSON.stringify(graphClaims({ tid: "00000000-0000-0000-0000-000000000000" })),
+    );
+    expect(await authFailure(v.verify(`Bearer ${head}.${forged}.${signature}`))).toMatchObject({
+      failure: "invalid-token",
+      message: "token rejected: signature verification failed",
+    });
+  });
+
+  it("refuses a PS256 signature whose salt is not the digest's length (RFC 7518 §3.5)", async () => {
+    const ps256 = keys[algorithms.indexOf("PS256")] as SigningKey;
+    const header = base64url.encode(JSON.stringify({ alg: "PS256", kid: ps256.kid }));
+    const input = `${header}.${base64url.encode(JSON.stringify(graphClaims()))}`;
+    const signature = cryptoSign("sha256", Buffer.from(input), {
+      key: KeyObject.from(ps256.privateKey as CryptoKey),
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: 0,
+    });
+    expect(
+      await authFailure(verifierFor("PS256").verify(`Bearer ${input}.${base64url.encode(signature)}`)),
+    ).toMatchObject({
+      message: "token rejected: signature verification failed",
+    });
+  });
+
+  it("refuses an algorithm that is supported but not listed", async () => {
+    const es256 = keys[algorithms.indexOf("ES256")] as SigningKey;
+    expect(await authFailure(verifierFor("PS256").verify(`Bearer ${await sign(es256)}`))).toMatchObject({
+      message: "token rejected: signature algorithm not allowed",
+    });
+  });
+
+  it("refuses an ECDSA signature of the wrong length", async () => {
+    const es256 = keys[algorithms.indexOf("ES256")] as SigningKey;
+    const token = await sign(es256);
+    expect(await authFailure(verifierFor("ES256").verify(`Bearer ${token}AAAA`))).toMatchObject({
+      message: "token rejected: signature verification failed",
+    });
+  });
+
+  it("refuses an algorithm it cannot check, naming the ones it can", () => {
+    const create = () => createNotificationVerifier(appId, { algorithms: ["RS256", "ES256K"] });
+    expect(create).toThrow(InvalidArgumentError);
+    expect(create).toThrow(/auth\.algorithms has ES256K, which is not one of RS256, .*EdDSA/);
+  });
+
+  it.each([
+    ["base64 padding after the signature", (t: string) => `${t}=`],
+    ["a standard-base64 character in the signature", (t: string) => `${t.slice(0, -1)}+`],
+    ["a fourth segment", (t: string) => `${t}.AAAA`],
+    ["an empty payload", (t: string) => t.replace(/\.[^.]+\./, "..")],
+  ])("refuses a token with %s as malformed, before any signature check", async (_, spoil) => {
+    // Buffer's base64url decoder skips characters it does not know, so a spelling check must come first.
+    const token = spoil(await sign(key));
+    expect(await authFailure(verifier({ tokenCache: false }).verify(`Bearer ${token}`))).toMatchObject({
+      failure: "invalid-token",
+      message: "token rejected: malformed token",
+    });
+  });
+
+  it("selects the key anew when a refresh replaced it under the same kid", async () => {
+    const server = await startKeyServer([key]);
+    try {
+      const v = createNotificationVerifier(appId, {
+        openIdConfigurationUrl: server.openIdConfigurationUrl,
+        refreshIntervalMs: 0, // every request starts a refresh
+        tokenCache: false,
+        logger: quiet(),
+      });
+      await expect(v.verify(`Bearer ${await sign(key)}`)).resolves.toMatchObject({ tenantId });
+      server.keys = [stranger]; // same kid, same header text, other key
+      await vi.waitFor(async () =>
+        expect((await v.verify(`Bearer ${await sign(stranger)}`)).tenantId).toBe(tenantId),
+      );
+      expect(await authFailure(v.verify(`Bearer ${await sign(key)}`))).toMatchObject({
+        message: "token rejected: signature verification failed",
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses new tokens under a kid a refresh removed, though the header was seen before", async () => {
+    const server = await startKeyServer([key]);
+    try {
+      const v = createNotificationVerifier(appId, {
+        openIdConfigurationUrl: server.openIdConfigurationUrl,
+        refreshIntervalMs: 0,
+        keyRefetchCooldownMs: 60_000,
+        tokenCache: false,
+        logger: quiet(),
+      });
+      await v.verify(`Bearer ${await sign(key)}`);
+      server.keys = [await newSigningKey("key-9")];
+      await vi.waitFor(async () =>
+        expect(
+          await authFailure(v.verify(`Bearer ${await sign(key, graphClaims({ jti: "new" }))}`)),
+        ).toMatchObject({
+          message: "token rejected: no signing key matches the token's kid",
+        }),
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -14,13 +14,16 @@ export const tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
 export interface SigningKey {
   kid: string;
+  /** The JWS algorithm the key signs with. */
+  alg: string;
   privateKey: CryptoKey;
   publicJwk: JWK;
 }
 
-export async function newSigningKey(kid: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" } };
+/** A new key pair for `alg` (RS256 as Graph uses, unless told), published under `kid`. */
+export async function newSigningKey(kid: string, alg = "RS256"): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  return { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" } };
 }
 
 /** Claims of a token Graph would send to `appId`, valid for an hour. */
@@ -37,14 +40,14 @@ export function graphClaims(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-/** Signs `claims` with `key` (RS256, its kid in the header). Claims set to `undefined` are left out. */
+/** Signs `claims` with `key` (its algorithm and kid in the header). Claims set to `undefined` are left out. */
 export async function sign(
   key: SigningKey,
   claims: Record<string, unknown> = graphClaims(),
 ): Promise<string> {
   const payload: JWTPayload = Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
   return new SignJWT(payload)
-    .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
     .sign(key.privateKey);
 }
 
