@@ -41,18 +41,25 @@ export function toNodeListener(
   // converting (issue 14).
   const receive = receiverOf(handler);
   if (!receive) return fetchListener(handler);
-  return (req, res) => void answerNode(receive, req, res);
+  return (req, res) => answerNode(receive, req, res);
 }
 
-/** Receives one request on the Node path and writes its answer; never rejects. */
-async function answerNode(receive: NotificationReceiver, req: IncomingMessage, res: ServerResponse) {
-  let answer: ReceiverAnswer;
+/** Receives one request on the Node path and writes its answer, at once when it is ready; never throws. */
+function answerNode(receive: NotificationReceiver, req: IncomingMessage, res: ServerResponse): void {
+  let answer: ReceiverAnswer | Promise<ReceiverAnswer>;
   try {
-    answer = await receive(new NodeIncoming(req));
+    answer = receive(new NodeIncoming(req));
   } catch {
     answer = { status: 500 };
   }
-  writeAnswer(req, res, answer);
+  if (answer instanceof Promise) {
+    answer.then(
+      (ready) => writeAnswer(req, res, ready),
+      () => writeAnswer(req, res, { status: 500 }),
+    );
+  } else {
+    writeAnswer(req, res, answer);
+  }
 }
 
 /** Options of {@link createNotificationServer}. */

@@ -302,6 +302,36 @@ describe.each(paths)("createNotificationHandler on the %s path", (path) => {
     expect(logger.error).toHaveBeenCalledTimes(2);
   });
 
+  it("calls back for the next notification only once the last callback's promise (or thenable) settled", async () => {
+    const events: string[] = [];
+    const { handle, logger } = handlerWith({
+      onNotification: (n) => {
+        const name = n.kind === "operation" ? "operation" : String(events.length);
+        events.push(`start ${name}`);
+        if (events.length === 1) {
+          return new Promise((resolve) => setTimeout(resolve, 20)).then(() => events.push("end 0"));
+        }
+        // A thenable that is not a Promise, and rejects: awaited, and counted as a failure.
+        if (n.kind === "operation")
+          // biome-ignore lint/suspicious/noThenProperty: the thenable is what this test hands back
+          return { then: (_: unknown, reject: (e: Error) => void) => reject(new Error("no")) };
+        return undefined; // returns at once: the next call follows without waiting
+      },
+    });
+    const batch = {
+      value: [...realShape(3).value, ...realShape(4).value, ...operationBatch("completed").value],
+    };
+    const response = await handle(post(JSON.stringify(batch)));
+    expect(events).toEqual(["start 0", "end 0", "start 2", "start operation"]);
+    await expectGraphError(
+      response,
+      500,
+      "InternalServerError",
+      /1 of 3 notifications could not be processed/,
+    );
+    expect(logger.error).toHaveBeenCalledTimes(1);
+  });
+
   it("catches a callback that throws synchronously", async () => {
     const { handle, logger } = handlerWith({
       onNotification: () => {
