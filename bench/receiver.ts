@@ -11,7 +11,7 @@
  *   token cache, used in turn).
  * Medians of the rounds are printed: req/s, p50 and p99 latency, the ratio of req/s to bare's. Then
  * the RSS of our server (Node path, auth on, tracker, a new operation id on every request) after
- * the first 10k requests and after 100k. Bounded: about 2 minutes; `--quick` for a shorter run.
+ * the first 10k requests and after 100k. Bounded: about 3 minutes; `--quick` for a shorter run.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -181,7 +181,7 @@ function withOperation(n: number): string {
 }
 
 async function main(quick: boolean): Promise<void> {
-  const rounds = quick ? 2 : 3;
+  const rounds = quick ? 2 : 5;
   const duration = quick ? 2 : 3;
   // More tokens than the token cache holds (1,000 by default), used in turn: every request misses
   // the cache and is verified in full, as with a new token each time.

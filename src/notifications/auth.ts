@@ -147,6 +147,24 @@ export function createNotificationVerifier(
   appId: string,
   options: NotificationAuthOptions = {},
 ): NotificationVerifier {
+  const { verify } = createCachingVerifier(appId, options);
+  return { verify };
+}
+
+/** A verifier that can also answer from its token cache without a promise (for the handler). */
+export interface CachingVerifier extends NotificationVerifier {
+  /**
+   * The cached verification of the header's bearer token while it is still valid, else `undefined`
+   * (then `verify` decides). Starts a due key refresh, as `verify` does.
+   */
+  cached(authorization: string | null | undefined): VerifiedToken | undefined;
+}
+
+/**
+ * {@link createNotificationVerifier}, plus the synchronous cache look-up the handler makes first:
+ * a hit then costs no promise (issue 14).
+ */
+export function createCachingVerifier(appId: string, options: NotificationAuthOptions = {}): CachingVerifier {
   if (typeof appId !== "string" || appId.trim() === "") fail("appId", "must be a non-empty string");
   const settings = readOptions(options);
   const keys = createSigningKeys(settings.keys);
@@ -240,16 +258,27 @@ export function createNotificationVerifier(
       keys.refreshIfDue(); // hits must not starve the refresh that notices withdrawn keys
       return cache?.get(token) ?? verifyFully(token);
     },
+    cached(authorization) {
+      const token = cache === undefined ? undefined : tokenIn(authorization);
+      if (token === undefined) return undefined;
+      keys.refreshIfDue();
+      return cache?.get(token);
+    },
   };
 }
 
+/** The token of a `Bearer` authorization, or `undefined` when there is none. */
+function tokenIn(authorization: string | null | undefined): string | undefined {
+  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? "")?.[1];
+}
+
 function bearerToken(authorization: string | null | undefined): string {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? "");
-  if (!match?.[1]) throw new NotificationAuthError("missing-token", "missing bearer token");
-  if (match[1].length > maxTokenLength) {
+  const token = tokenIn(authorization);
+  if (!token) throw new NotificationAuthError("missing-token", "missing bearer token");
+  if (token.length > maxTokenLength) {
     throw new NotificationAuthError("invalid-token", "token rejected: too long");
   }
-  return match[1];
+  return token;
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { JWTPayload } from "jose";
 import { checkNumber, checkRecord, checkTimeout, fail, typeOf } from "../core/check.ts";
 import {
-  createNotificationVerifier,
+  type CachingVerifier,
+  createCachingVerifier,
   type NotificationAuthOptions,
-  type NotificationVerifier,
   type VerifiedToken,
 } from "./auth.ts";
 import { bodyMediaType, decodeBody } from "./charset.ts";
@@ -204,7 +204,11 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
       });
     }
     if (!verifier) return receiveBody(incoming, undefined, settings);
-    return verifier.verify(incoming.header("authorization")).then(
+    const authorization = incoming.header("authorization");
+    // Graph sends one token with many notifications: a cached verification needs no promise.
+    const known = verifier.cached(authorization);
+    if (known !== undefined) return receiveBody(incoming, known, settings);
+    return verifier.verify(authorization).then(
       (token) => receiveBody(incoming, token, settings),
       (error: unknown) => refuseToken(error, logger),
     );
@@ -269,7 +273,7 @@ interface Settings {
   bodyDeadlines: Deadlines | undefined;
   /** The callback deadlines (`callbackTimeoutMs`), or `undefined` for no limit. */
   callbackDeadlines: Deadlines | undefined;
-  verifier: NotificationVerifier | undefined;
+  verifier: CachingVerifier | undefined;
   /**
    * One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
    * with a final operation notification (what a tracker stores) is accepted: the store is back.
@@ -489,7 +493,7 @@ function readOptions(input: NotificationHandlerOptions): Settings {
   const verifier =
     options.auth === false
       ? undefined
-      : createNotificationVerifier(options.appId, { logger, ...(options.auth ?? {}) });
+      : createCachingVerifier(options.appId, { logger, ...(options.auth ?? {}) });
   return {
     onNotification: options.onNotification,
     logger,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../src/core/errors.ts";
 import {
   createNotificationHandler,
+  type NotificationContext,
   type NotificationHandlerOptions,
 } from "../../src/notifications/handler.ts";
 import type { ParsedNotification } from "../../src/notifications/notification.ts";
@@ -98,6 +99,17 @@ describe.each(paths)("createNotificationHandler on the %s path", (path) => {
     expect(response.status).toBe(202);
     expect(kinds).toEqual(["resource", "operation", "resource"]);
     expect(contexts[0]).toMatchObject({ tenantId, claims: { aud: appId } });
+  });
+
+  it("gives a repeated token's cached verification to the callback: the same claims and tenant", async () => {
+    const contexts: NotificationContext[] = [];
+    const { handle } = handlerWith({ onNotification: (_, context) => void contexts.push(context) });
+    for (let i = 0; i < 2; i++) {
+      expect((await handle(post(JSON.stringify(operationBatch("completed"))))).status).toBe(202);
+    }
+    const [first, second] = contexts;
+    expect(second?.tenantId).toBe(tenantId);
+    expect(second?.claims).toBe(first?.claims);
   });
 
   it.each(["GET", "PUT", "DELETE", "PATCH", "OPTIONS"])(

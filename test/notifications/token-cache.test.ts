@@ -4,7 +4,11 @@
  * A hit is observed as the very same result object (a miss verifies afresh and builds a new one).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createNotificationVerifier, type NotificationAuthOptions } from "../../src/notifications/auth.ts";
+import {
+  createCachingVerifier,
+  createNotificationVerifier,
+  type NotificationAuthOptions,
+} from "../../src/notifications/auth.ts";
 import { NotificationAuthError } from "../../src/notifications/errors.ts";
 import { createTokenCache } from "../../src/notifications/token-cache.ts";
 import {
@@ -234,6 +238,62 @@ describe("the verified-token cache", () => {
     await v.verify(c as string); // evicts b
     await expect(v.verify(a as string)).resolves.toBe(first.a);
     expect(await v.verify(b as string)).not.toBe(first.b);
+  });
+});
+
+describe("the handler's synchronous look-up (cached)", () => {
+  function caching(options: NotificationAuthOptions = {}) {
+    return createCachingVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+      fetchTimeoutMs: 2_000,
+      logger: { warn: vi.fn(), info: vi.fn() },
+      ...options,
+    });
+  }
+
+  it("answers with the very verification verify() cached, and with nothing for any other header", async () => {
+    const token = `Bearer ${await sign(key)}`;
+    const v = caching();
+    expect(v.cached(token)).toBeUndefined(); // not verified yet
+    const first = await v.verify(token);
+    expect(v.cached(token)).toBe(first);
+    expect(v.cached(token.replace("Bearer ", "bearer \t"))).toBe(first);
+    for (const other of [
+      undefined,
+      null,
+      "",
+      "Basic dXNlcjpwYXNz",
+      "Bearer ",
+      `Bearer ${await sign(rotated)}`,
+    ]) {
+      expect(v.cached(other)).toBeUndefined();
+    }
+  });
+
+  it("has nothing with the cache off", async () => {
+    const token = `Bearer ${await sign(key)}`;
+    const v = caching({ tokenCache: false });
+    await v.verify(token);
+    expect(v.cached(token)).toBeUndefined();
+  });
+
+  it("has nothing for a cached token past exp", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const exp = nowSeconds() + 30;
+    const token = `Bearer ${await sign(key, graphClaims({ exp }))}`;
+    const v = caching({ clockToleranceSeconds: 0 });
+    await v.verify(token);
+    expect(v.cached(token)).toBeDefined();
+    vi.setSystemTime(exp * 1000);
+    expect(v.cached(token)).toBeUndefined();
+  });
+
+  it("starts the due key refresh, so hits alone notice a removed kid", async () => {
+    const token = `Bearer ${await sign(key)}`;
+    const v = caching({ refreshIntervalMs: 0 });
+    await v.verify(token);
+    local.keys = [rotated];
+    await vi.waitFor(() => expect(v.cached(token)).toBeUndefined(), patience);
   });
 });
 
