@@ -47,13 +47,18 @@ afterEach(async () => {
 
 afterAll(() => vi.useRealTimers());
 
-function verifier(options: NotificationAuthOptions = {}) {
-  return createNotificationVerifier(appId, {
+/** The options every verifier of these tests is made with, the local key server's among them. */
+function localOptions(options: NotificationAuthOptions): NotificationAuthOptions {
+  return {
     openIdConfigurationUrl: local.openIdConfigurationUrl,
     fetchTimeoutMs: 2_000,
     logger: { warn: vi.fn(), info: vi.fn() },
     ...options,
-  });
+  };
+}
+
+function verifier(options: NotificationAuthOptions = {}) {
+  return createNotificationVerifier(appId, localOptions(options));
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -243,12 +248,7 @@ describe("the verified-token cache", () => {
 
 describe("the handler's synchronous look-up (cached)", () => {
   function caching(options: NotificationAuthOptions = {}) {
-    return createCachingVerifier(appId, {
-      openIdConfigurationUrl: local.openIdConfigurationUrl,
-      fetchTimeoutMs: 2_000,
-      logger: { warn: vi.fn(), info: vi.fn() },
-      ...options,
-    });
+    return createCachingVerifier(appId, localOptions(options));
   }
 
   it("answers with the very verification verify() cached, and with nothing for any other header", async () => {
