@@ -1,5 +1,5 @@
 import { KeyObject, type VerifyKeyObjectInput } from "node:crypto";
-import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from "jose";
+import { decodeProtectedHeader, errors, type JWTPayload } from "jose";
 import { checkNumber, checkRecord, checkTimeout, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
 import { checkKeysUrl } from "../core/secure-url.ts";
@@ -151,18 +151,18 @@ export function createNotificationVerifier(
   return { verify };
 }
 
-/** A verifier that can also answer from its token cache without a promise (for the handler). */
+/** A verifier that answers a cached verification without a promise (for the handler). */
 export interface CachingVerifier extends NotificationVerifier {
   /**
-   * The cached verification of the header's bearer token while it is still valid, else `undefined`
-   * (then `verify` decides). Starts a due key refresh, as `verify` does.
+   * `verify`, but a token whose verification is cached and still valid is answered at once, and a
+   * missing or overlong token is thrown at once; only a full verification returns a promise.
    */
-  cached(authorization: string | null | undefined): VerifiedToken | undefined;
+  verifyNow(authorization: string | null | undefined): VerifiedToken | Promise<VerifiedToken>;
 }
 
 /**
- * {@link createNotificationVerifier}, plus the synchronous cache look-up the handler makes first:
- * a hit then costs no promise (issue 14).
+ * {@link createNotificationVerifier}, plus `verifyNow`, which the handler calls: a cache hit then
+ * costs no promise (issue 14).
  */
 export function createCachingVerifier(appId: string, options: NotificationAuthOptions = {}): CachingVerifier {
   if (typeof appId !== "string" || appId.trim() === "") fail("appId", "must be a non-empty string");
@@ -232,12 +232,7 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
       if (selections.size >= maxSelections) selections.clear();
       selections.set(headerText, selection);
     }
-    let claims: JWTPayload;
-    try {
-      claims = decodeJwt(token);
-    } catch (error) {
-      throw refusal("malformed token", error);
-    }
+    const claims = claimsOf(token, lastDot);
     checkClaims(claims, settings.issuers, appId, settings.clockToleranceSeconds);
     const tenantId = tenantOf(claims);
     if (settings.allowedTenants && !settings.allowedTenants.has(normalizeId(tenantId))) {
@@ -252,33 +247,27 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
     return result;
   }
 
+  function verifyNow(authorization: string | null | undefined): VerifiedToken | Promise<VerifiedToken> {
+    const token = bearerToken(authorization);
+    keys.refreshIfDue(); // hits must not starve the refresh that notices withdrawn keys
+    return cache?.get(token) ?? verifyFully(token);
+  }
+
   return {
     async verify(authorization) {
-      const token = bearerToken(authorization);
-      keys.refreshIfDue(); // hits must not starve the refresh that notices withdrawn keys
-      return cache?.get(token) ?? verifyFully(token);
+      return verifyNow(authorization);
     },
-    cached(authorization) {
-      const token = cache === undefined ? undefined : tokenIn(authorization);
-      if (token === undefined) return undefined;
-      keys.refreshIfDue();
-      return cache?.get(token);
-    },
+    verifyNow,
   };
 }
 
-/** The token of a `Bearer` authorization, or `undefined` when there is none. */
-function tokenIn(authorization: string | null | undefined): string | undefined {
-  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? "")?.[1];
-}
-
 function bearerToken(authorization: string | null | undefined): string {
-  const token = tokenIn(authorization);
-  if (!token) throw new NotificationAuthError("missing-token", "missing bearer token");
-  if (token.length > maxTokenLength) {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? "");
+  if (!match?.[1]) throw new NotificationAuthError("missing-token", "missing bearer token");
+  if (match[1].length > maxTokenLength) {
     throw new NotificationAuthError("invalid-token", "token rejected: too long");
   }
-  return token;
+  return match[1];
 }
 
 /**
@@ -304,6 +293,23 @@ function checkClaims(
   if (nbf !== undefined && !isTime(nbf)) throw refusal('"nbf" claim must be a number');
   const failed = expiredClaim(exp, nbf, clockToleranceSeconds, Date.now());
   if (failed !== undefined) throw refusal(`"${failed}" claim timestamp check failed`);
+}
+
+/**
+ * The claims of a token whose signature has been checked: its payload segment, base64url-encoded
+ * JSON, must be an object. (Node decodes it in one native step; jose's decodeJwt took twice as long.)
+ */
+function claimsOf(token: string, lastDot: number): JWTPayload {
+  const segment = token.slice(token.indexOf(".") + 1, lastDot);
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+  } catch (error) {
+    throw refusal("malformed token", error);
+  }
+  if (typeof claims !== "object" || claims === null || Array.isArray(claims))
+    throw refusal("malformed token");
+  return claims as JWTPayload;
 }
 
 /** An `invalid-token` refusal, worded "token rejected: …". */

@@ -204,11 +204,15 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
       });
     }
     if (!verifier) return receiveBody(incoming, undefined, settings);
-    const authorization = incoming.header("authorization");
-    // Graph sends one token with many notifications: a cached verification needs no promise.
-    const known = verifier.cached(authorization);
-    if (known !== undefined) return receiveBody(incoming, known, settings);
-    return verifier.verify(authorization).then(
+    let verified: VerifiedToken | Promise<VerifiedToken>;
+    try {
+      verified = verifier.verifyNow(incoming.header("authorization"));
+    } catch (error) {
+      return refuseToken(error, logger);
+    }
+    // Graph sends one token with many notifications: a cached verification comes without a promise.
+    if (!(verified instanceof Promise)) return receiveBody(incoming, verified, settings);
+    return verified.then(
       (token) => receiveBody(incoming, token, settings),
       (error: unknown) => refuseToken(error, logger),
     );

@@ -156,6 +156,21 @@ describe("createNotificationVerifier", () => {
     });
   });
 
+  it.each(["[1,2]", "null", '"claims"', "{not json"])(
+    "refuses a validly signed token whose payload %s is not a JSON object",
+    async (payload) => {
+      const header = base64url.encode(JSON.stringify({ alg: "RS256", kid: key.kid }));
+      const input = `${header}.${base64url.encode(payload)}`;
+      const signature = cryptoSign("sha256", Buffer.from(input), KeyObject.from(key.privateKey as CryptoKey));
+      expect(
+        await authFailure(verifier().verify(`Bearer ${input}.${base64url.encode(signature)}`)),
+      ).toMatchObject({
+        failure: "invalid-token",
+        message: "token rejected: malformed token",
+      });
+    },
+  );
+
   it("refuses a tampered token", async () => {
     const [head, payload, signature] = (await sign(key)).split(".");
     const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload as string)));

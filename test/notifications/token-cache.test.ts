@@ -246,54 +246,63 @@ describe("the verified-token cache", () => {
   });
 });
 
-describe("the handler's synchronous look-up (cached)", () => {
+describe("the handler's verifyNow: a cached verification without a promise", () => {
   function caching(options: NotificationAuthOptions = {}) {
     return createCachingVerifier(appId, localOptions(options));
   }
 
-  it("answers with the very verification verify() cached, and with nothing for any other header", async () => {
+  /** What verifyNow gave: the result itself (a hit), or "promise" (after letting it settle). */
+  async function kindOf(outcome: unknown): Promise<unknown> {
+    if (!(outcome instanceof Promise)) return outcome;
+    await outcome.catch(() => undefined);
+    return "promise";
+  }
+
+  it("answers the very verification verify() cached at once, anything else with a promise", async () => {
     const token = `Bearer ${await sign(key)}`;
     const v = caching();
-    expect(v.cached(token)).toBeUndefined(); // not verified yet
+    expect(await kindOf(v.verifyNow(token))).toBe("promise"); // not verified yet
     const first = await v.verify(token);
-    expect(v.cached(token)).toBe(first);
-    expect(v.cached(token.replace("Bearer ", "bearer \t"))).toBe(first);
-    for (const other of [
-      undefined,
-      null,
-      "",
-      "Basic dXNlcjpwYXNz",
-      "Bearer ",
-      `Bearer ${await sign(rotated)}`,
-    ]) {
-      expect(v.cached(other)).toBeUndefined();
-    }
+    expect(v.verifyNow(token)).toBe(first);
+    expect(v.verifyNow(token.replace("Bearer ", "bearer \t"))).toBe(first);
+    expect(await kindOf(v.verifyNow(`Bearer ${await sign(rotated)}`))).toBe("promise");
   });
 
-  it("has nothing with the cache off", async () => {
+  it.each([undefined, null, "", "Basic dXNlcjpwYXNz", "Bearer "])(
+    "throws a missing token (%j) at once, as verify() rejects it",
+    async (header) => {
+      const v = caching();
+      expect(() => v.verifyNow(header)).toThrow(expect.objectContaining({ failure: "missing-token" }));
+      expect(await authFailure(v.verify(header))).toMatchObject({ failure: "missing-token" });
+    },
+  );
+
+  it("answers with a promise every time with the cache off", async () => {
     const token = `Bearer ${await sign(key)}`;
     const v = caching({ tokenCache: false });
     await v.verify(token);
-    expect(v.cached(token)).toBeUndefined();
+    expect(await kindOf(v.verifyNow(token))).toBe("promise");
   });
 
-  it("has nothing for a cached token past exp", async () => {
+  it("refuses a cached token past exp, through a full verification", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const exp = nowSeconds() + 30;
     const token = `Bearer ${await sign(key, graphClaims({ exp }))}`;
     const v = caching({ clockToleranceSeconds: 0 });
-    await v.verify(token);
-    expect(v.cached(token)).toBeDefined();
+    const first = await v.verify(token);
+    expect(v.verifyNow(token)).toBe(first);
     vi.setSystemTime(exp * 1000);
-    expect(v.cached(token)).toBeUndefined();
+    expect(await authFailure(Promise.resolve(v.verifyNow(token)))).toMatchObject({
+      message: 'token rejected: "exp" claim timestamp check failed',
+    });
   });
 
   it("starts the due key refresh, so hits alone notice a removed kid", async () => {
     const token = `Bearer ${await sign(key)}`;
     const v = caching({ refreshIntervalMs: 0 });
-    await v.verify(token);
+    const first = await v.verify(token);
     local.keys = [rotated];
-    await vi.waitFor(() => expect(v.cached(token)).toBeUndefined(), patience);
+    await vi.waitFor(async () => expect(await kindOf(v.verifyNow(token))).not.toBe(first), patience);
   });
 });
 
