@@ -7,6 +7,13 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
+/** The `q` quantile (0 to 1) of a list of numbers, by the nearest-rank method; `NaN` for an empty list. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
+
 /** Rotates a list by `by` places, so each round of a benchmark starts with a different contender. */
 export function rotate<T>(items: readonly T[], by: number): T[] {
   const shift = by % items.length;
