@@ -99,9 +99,10 @@ export interface NotificationAuthOptions {
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /**
    * Reuse of successful verifications for repeated tokens (Graph sends one token with many
-   * notifications), or `false` to verify the signature of every request. A reused verification
-   * still has `exp` and `nbf` checked on each request, and is dropped when its key leaves the JWKS;
-   * failures are never reused.
+   * notifications), or `false` to verify the signature of every request. A token is cached when it
+   * is verified the second time, so tokens that never come back fill no entries. A reused
+   * verification still has `exp` and `nbf` checked on each request, and is dropped when its key
+   * leaves the JWKS; failures are never reused.
    *
    * @default { maxEntries: 1000, maxAgeMs: 300000 }
    */

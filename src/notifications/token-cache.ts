@@ -34,7 +34,7 @@ export interface CachedVerification<T> {
 export interface TokenCache<T> {
   /** The cached result for exactly this token, if it is still valid now; else `undefined` (and the entry is gone). */
   get(token: string): T | undefined;
-  /** Remembers a successful verification of `token`. */
+  /** Remembers a successful verification of `token` from its second one on (admission on second sight). */
   set(token: string, entry: CachedVerification<T>): void;
   /** How many tokens are cached. */
   readonly size: number;
@@ -42,6 +42,16 @@ export interface TokenCache<T> {
 
 interface Entry<T> extends CachedVerification<T> {
   storedAt: number;
+}
+
+/**
+ * A 32-bit FNV-1a hash of a token, by which the cache recognizes a token it has seen once without
+ * holding the token itself. A collision only admits a verified token one sight early.
+ */
+function sightOf(token: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 /**
@@ -67,8 +77,9 @@ export function expiredClaim(
  * `jwt_authn`'s JWT cache: keyed by the exact token string (so a token differing by one byte is a
  * miss and goes through full verification), only successes are stored, `exp` and `nbf` are checked
  * against the clock (with the verifier's tolerance) on every hit, and an entry whose `kid` is no
- * longer published with the same key (`currentFingerprint`) is dropped. A `Map` in use order gives
- * O(1) hits, inserts and evictions.
+ * longer published with the same key (`currentFingerprint`) is dropped. Unlike Envoy's, it admits a
+ * token on its second verification, so tokens that never come back cost no entries. A `Map` in use
+ * order gives O(1) hits, inserts and evictions.
  */
 export function createTokenCache<T>(
   bounds: Required<TokenCacheOptions>,
@@ -80,6 +91,11 @@ export function createTokenCache<T>(
   // hits are of it, and it is already the most recently used (no hashing a 1 KB key, no reordering).
   let lastToken: string | undefined;
   let lastEntry: Entry<T> | undefined;
+  // Admission on second sight: a token is cached the second time it is verified. Traffic of tokens
+  // that never come back (each verified once) then costs no entries: holding 1,000 of them, each
+  // evicted unused, cost about a tenth of the server's time on such traffic (issue 14). This holds
+  // the hashes of tokens verified once, as many as the cache holds entries, and starts over when full.
+  const seenOnce = new Set<number>();
   return {
     get(token) {
       const repeated = token === lastToken;
@@ -106,6 +122,12 @@ export function createTokenCache<T>(
       return entry.result;
     },
     set(token, verification) {
+      const sight = sightOf(token);
+      if (!seenOnce.delete(sight)) {
+        if (seenOnce.size >= bounds.maxEntries) seenOnce.clear();
+        seenOnce.add(sight);
+        return;
+      }
       entries.delete(token);
       if (entries.size >= bounds.maxEntries) {
         const oldest = entries.keys().next();

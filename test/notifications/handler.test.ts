@@ -104,12 +104,13 @@ describe.each(paths)("createNotificationHandler on the %s path", (path) => {
   it("gives a repeated token's cached verification to the callback: the same claims and tenant", async () => {
     const contexts: NotificationContext[] = [];
     const { handle } = handlerWith({ onNotification: (_, context) => void contexts.push(context) });
-    for (let i = 0; i < 2; i++) {
+    // The token is cached on its second verification, and served from the cache on the third.
+    for (let i = 0; i < 3; i++) {
       expect((await handle(post(JSON.stringify(operationBatch("completed"))))).status).toBe(202);
     }
-    const [first, second] = contexts;
-    expect(second?.tenantId).toBe(tenantId);
-    expect(second?.claims).toBe(first?.claims);
+    const [, second, third] = contexts;
+    expect(third?.tenantId).toBe(tenantId);
+    expect(third?.claims).toBe(second?.claims);
   });
 
   it.each(["GET", "PUT", "DELETE", "PATCH", "OPTIONS"])(

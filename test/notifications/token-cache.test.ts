@@ -8,9 +8,11 @@ import {
   createCachingVerifier,
   createNotificationVerifier,
   type NotificationAuthOptions,
+  type NotificationVerifier,
+  type VerifiedToken,
 } from "../../src/notifications/auth.ts";
 import { NotificationAuthError } from "../../src/notifications/errors.ts";
-import { createTokenCache } from "../../src/notifications/token-cache.ts";
+import { createTokenCache, type TokenCache } from "../../src/notifications/token-cache.ts";
 import {
   appId,
   authFailure,
@@ -61,6 +63,15 @@ function verifier(options: NotificationAuthOptions = {}) {
   return createNotificationVerifier(appId, localOptions(options));
 }
 
+/**
+ * Verifies `token` twice, so that the cache holds it (a token is admitted on its second
+ * verification), and returns the cached result.
+ */
+async function admit(v: NotificationVerifier, token: string): Promise<VerifiedToken> {
+  await v.verify(token);
+  return v.verify(token);
+}
+
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** How long to wait for a background refresh on a loaded machine. */
 const patience = { timeout: 5_000, interval: 50 };
@@ -69,13 +80,23 @@ describe("the verified-token cache", () => {
   it("reuses a verification for the same token, and verifies afresh with the cache off", async () => {
     const token = `Bearer ${await sign(key)}`;
     const cached = verifier();
-    const first = await cached.verify(token);
+    const first = await admit(cached, token);
     await expect(cached.verify(token)).resolves.toBe(first);
     await expect(cached.verify(token.replace("Bearer", "bearer"))).resolves.toBe(first);
     const uncached = verifier({ tokenCache: false });
     const fresh = await uncached.verify(token);
     expect(fresh).toEqual(first);
     expect(await uncached.verify(token)).not.toBe(fresh);
+  });
+
+  it("caches a token on its second verification, not its first (tokens that never come back fill no entries)", async () => {
+    const token = `Bearer ${await sign(key)}`;
+    const v = verifier();
+    const first = await v.verify(token);
+    const second = await v.verify(token);
+    expect(second).not.toBe(first); // verified in full again, and now cached
+    expect(second).toEqual(first);
+    await expect(v.verify(token)).resolves.toBe(second);
   });
 
   it("hands out frozen claims, so one request cannot change what the next one sees", async () => {
@@ -102,7 +123,7 @@ describe("the verified-token cache", () => {
     const exp = nowSeconds() + 120;
     const token = `Bearer ${await sign(key, graphClaims({ exp }))}`;
     const v = verifier();
-    const first = await v.verify(token);
+    const first = await admit(v, token);
     vi.setSystemTime((exp + 59) * 1000); // inside the 60 s tolerance: still the cached result
     await expect(v.verify(token)).resolves.toBe(first);
     vi.setSystemTime((exp + 60) * 1000);
@@ -117,7 +138,7 @@ describe("the verified-token cache", () => {
     const exp = nowSeconds() + 120;
     const token = `Bearer ${await sign(key, graphClaims({ exp }))}`;
     const v = verifier({ clockToleranceSeconds: 0 });
-    await v.verify(token);
+    await admit(v, token);
     vi.setSystemTime(exp * 1000);
     expect(await authFailure(v.verify(token))).toMatchObject({ failure: "invalid-token" });
   });
@@ -127,7 +148,7 @@ describe("the verified-token cache", () => {
     const nbf = nowSeconds();
     const token = `Bearer ${await sign(key, graphClaims({ nbf }))}`;
     const v = verifier();
-    await v.verify(token);
+    await admit(v, token);
     vi.setSystemTime((nbf - 61) * 1000);
     expect(await authFailure(v.verify(token))).toMatchObject({
       failure: "invalid-token",
@@ -138,7 +159,7 @@ describe("the verified-token cache", () => {
   it("refuses a cached token after a refresh removed its kid from the JWKS", async () => {
     const token = `Bearer ${await sign(key)}`;
     const v = verifier({ refreshIntervalMs: 0, keyRefetchCooldownMs: 60_000 });
-    await v.verify(token);
+    await admit(v, token);
     local.keys = [rotated];
     // The request that finds the keys due for refresh is still served (last good keys, as
     // without a cache), and starts the refresh.
@@ -158,7 +179,7 @@ describe("the verified-token cache", () => {
   it("refuses a cached token after a refresh replaced the key under its kid", async () => {
     const token = `Bearer ${await sign(key)}`;
     const v = verifier({ refreshIntervalMs: 0 });
-    await v.verify(token);
+    await admit(v, token);
     local.keys = [impostor];
     await v.verify(token).catch(() => undefined);
     await vi.waitFor(
@@ -173,7 +194,7 @@ describe("the verified-token cache", () => {
   it("notices a removed kid on cache hits alone (hits start the due refresh)", async () => {
     const token = `Bearer ${await sign(key)}`;
     const v = verifier({ refreshIntervalMs: 0 });
-    const first = await v.verify(token);
+    const first = await admit(v, token);
     local.keys = [rotated];
     // Every request is a hit; without a refresh started by hits the key set would never change.
     await vi.waitFor(async () => {
@@ -186,7 +207,7 @@ describe("the verified-token cache", () => {
   it("does not hit for a forged token differing by one byte, and refuses it", async () => {
     const token = await sign(key);
     const v = verifier();
-    const first = await v.verify(`Bearer ${token}`);
+    const first = await admit(v, `Bearer ${token}`);
     const [head, payload, signature = ""] = token.split(".");
     const middle = Math.floor(signature.length / 2);
     const flipped = signature[middle] === "A" ? "B" : "A";
@@ -224,7 +245,7 @@ describe("the verified-token cache", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const token = `Bearer ${await sign(key)}`;
     const v = verifier({ tokenCache: { maxAgeMs: 60_000 } });
-    const first = await v.verify(token);
+    const first = await admit(v, token);
     vi.setSystemTime(Date.now() + 59_999);
     await expect(v.verify(token)).resolves.toBe(first);
     vi.setSystemTime(Date.now() + 1);
@@ -238,9 +259,9 @@ describe("the verified-token cache", () => {
     const [a, b, c] = await Promise.all(
       ["a", "b", "c"].map(async (jti) => `Bearer ${await sign(key, graphClaims({ jti }))}`),
     );
-    const first = { a: await v.verify(a as string), b: await v.verify(b as string) };
+    const first = { a: await admit(v, a as string), b: await admit(v, b as string) };
     await expect(v.verify(a as string)).resolves.toBe(first.a); // a is now the most recently used
-    await v.verify(c as string); // evicts b
+    await admit(v, c as string); // evicts b
     await expect(v.verify(a as string)).resolves.toBe(first.a);
     expect(await v.verify(b as string)).not.toBe(first.b);
   });
@@ -262,7 +283,7 @@ describe("the handler's verifyNow: a cached verification without a promise", () 
     const token = `Bearer ${await sign(key)}`;
     const v = caching();
     expect(await kindOf(v.verifyNow(token))).toBe("promise"); // not verified yet
-    const first = await v.verify(token);
+    const first = await admit(v, token);
     expect(v.verifyNow(token)).toBe(first);
     expect(v.verifyNow(token.replace("Bearer ", "bearer \t"))).toBe(first);
     expect(await kindOf(v.verifyNow(`Bearer ${await sign(rotated)}`))).toBe("promise");
@@ -280,7 +301,7 @@ describe("the handler's verifyNow: a cached verification without a promise", () 
   it("answers with a promise every time with the cache off", async () => {
     const token = `Bearer ${await sign(key)}`;
     const v = caching({ tokenCache: false });
-    await v.verify(token);
+    await admit(v, token);
     expect(await kindOf(v.verifyNow(token))).toBe("promise");
   });
 
@@ -289,7 +310,7 @@ describe("the handler's verifyNow: a cached verification without a promise", () 
     const exp = nowSeconds() + 30;
     const token = `Bearer ${await sign(key, graphClaims({ exp }))}`;
     const v = caching({ clockToleranceSeconds: 0 });
-    const first = await v.verify(token);
+    const first = await admit(v, token);
     expect(v.verifyNow(token)).toBe(first);
     vi.setSystemTime(exp * 1000);
     expect(await authFailure(Promise.resolve(v.verifyNow(token)))).toMatchObject({
@@ -300,7 +321,7 @@ describe("the handler's verifyNow: a cached verification without a promise", () 
   it("starts the due key refresh, so hits alone notice a removed kid", async () => {
     const token = `Bearer ${await sign(key)}`;
     const v = caching({ refreshIntervalMs: 0 });
-    const first = await v.verify(token);
+    const first = await admit(v, token);
     local.keys = [rotated];
     await vi.waitFor(async () => expect(await kindOf(v.verifyNow(token))).not.toBe(first), patience);
   });
@@ -314,11 +335,33 @@ describe("createTokenCache", () => {
     kid,
     fingerprint: "f",
   });
+  /** Sets an entry twice, as two verifications of its token would: the second is stored. */
+  function store(cache: TokenCache<number>, token: string, value: ReturnType<typeof entry>) {
+    cache.set(token, value);
+    cache.set(token, value);
+  }
+
+  it("stores a token on its second set, and keeps only a bounded number of tokens seen once", () => {
+    const cache = createTokenCache<number>({ maxEntries: 2, maxAgeMs: 60_000 }, 60, () => "f");
+    cache.set("x", entry(1));
+    expect([cache.size, cache.get("x")]).toEqual([0, undefined]);
+    cache.set("x", entry(1));
+    expect([cache.size, cache.get("x")]).toEqual([1, 1]);
+    // Tokens seen once are remembered up to maxEntries (2), then forgotten all at once.
+    cache.set("y", entry(2));
+    cache.set("z", entry(3));
+    cache.set("w", entry(4)); // y and z are forgotten, w is remembered
+    cache.set("y", entry(2)); // seen once again: not stored
+    expect(cache.get("y")).toBeUndefined();
+    cache.set("w", entry(4)); // remembered: stored
+    expect(cache.get("w")).toBe(4);
+    expect(cache.size).toBe(2);
+  });
 
   it("holds at most maxEntries, evicting the least recently used one per insert", () => {
     const cache = createTokenCache<number>({ maxEntries: 1000, maxAgeMs: 60_000 }, 60, () => "f");
     for (let i = 0; i < 5000; i++) {
-      cache.set(`t${i}`, entry(i));
+      store(cache, `t${i}`, entry(i));
       expect(cache.size).toBe(Math.min(i + 1, 1000));
     }
     expect(cache.get("t3999")).toBeUndefined();
@@ -328,15 +371,15 @@ describe("createTokenCache", () => {
 
   it("serves the token looked up last again and again, keeping least-recently-used eviction exact", () => {
     const cache = createTokenCache<number>({ maxEntries: 2, maxAgeMs: 60_000 }, 60, () => "f");
-    cache.set("a", entry(1));
-    cache.set("b", entry(2));
+    store(cache, "a", entry(1));
+    store(cache, "b", entry(2));
     expect(cache.get("a")).toBe(1); // a is now the most recent: c evicts b
     expect(cache.get("a")).toBe(1);
-    cache.set("c", entry(3));
+    store(cache, "c", entry(3));
     expect(cache.get("b")).toBeUndefined();
     expect(cache.get("a")).toBe(1);
-    cache.set("d", entry(4)); // evicts c, the least recent
-    cache.set("e", entry(5)); // evicts a, which was looked up last before d and e
+    store(cache, "d", entry(4)); // evicts c, the least recent
+    store(cache, "e", entry(5)); // evicts a, which was looked up last before d and e
     expect(cache.get("a")).toBeUndefined();
     expect(cache.get("e")).toBe(5);
     expect(cache.size).toBe(2);
@@ -350,8 +393,9 @@ describe("createTokenCache", () => {
     const cache = createTokenCache<number>({ maxEntries: 10, maxAgeMs: 60_000 }, 60, (kid) =>
       published.get(kid),
     );
-    cache.set("a", entry(1, "k1"));
-    cache.set("b", entry(2, "k2"));
+    store(cache, "a", entry(1, "k1"));
+    store(cache, "b", entry(2, "k2"));
+    expect(cache.size).toBe(2);
     published.delete("k1");
     published.set("k2", "other");
     expect(cache.get("a")).toBeUndefined();
