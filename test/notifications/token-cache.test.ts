@@ -358,6 +358,16 @@ describe("createTokenCache", () => {
     expect(cache.size).toBe(2);
   });
 
+  it("tells apart tokens that share all but their signatures, as a key's tokens do", () => {
+    const cache = createTokenCache<number>({ maxEntries: 10, maxAgeMs: 60_000 }, 60, () => "f");
+    const signed = (signature: string) => `${"h".repeat(900)}.${signature.repeat(43)}`;
+    cache.set(signed("a"), entry(1));
+    cache.set(signed("b"), entry(2)); // a first sight too, not the second of signed("a")
+    expect([cache.size, cache.get(signed("b"))]).toEqual([0, undefined]);
+    cache.set(signed("a"), entry(1));
+    expect(cache.get(signed("a"))).toBe(1);
+  });
+
   it("holds at most maxEntries, evicting the least recently used one per insert", () => {
     const cache = createTokenCache<number>({ maxEntries: 1000, maxAgeMs: 60_000 }, 60, () => "f");
     for (let i = 0; i < 5000; i++) {
