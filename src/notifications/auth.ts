@@ -226,7 +226,7 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
     const headerText = token.slice(0, firstDot);
     const selection = await selectionFor(token, headerText);
     const lastDot = token.lastIndexOf(".");
-    if (!hasValidSignature(token, lastDot, selection.check, selection.keyInput)) {
+    if (!(await hasValidSignature(token, lastDot, selection.check, selection.keyInput))) {
       throw refusal("signature verification failed");
     }
     // Only headers that signed a token are remembered, and only with a kid (its key can leave the JWKS).
