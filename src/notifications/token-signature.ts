@@ -62,8 +62,8 @@ export function hasValidSignature(
   const signature = Buffer.from(token.slice(lastDot + 1), "base64url");
   const input = Buffer.from(token.slice(0, lastDot), "latin1");
   return new Promise((resolve) => {
-    // A key that does not fit the algorithm, or an ECDSA signature of the wrong length, is an
-    // error: thrown at once or passed to the callback, depending on where OpenSSL notices it.
+    // A key that does not fit the algorithm is an error, thrown at once or passed to the callback
+    // depending on where OpenSSL notices it; a signature of the wrong length is just invalid.
     try {
       verify(check.digest, input, keyInput, signature, (error, valid) => resolve(error === null && valid));
     } catch {
