@@ -11,8 +11,9 @@
  *   token cache, used in turn).
  * Medians of the rounds are printed: req/s; p50 and p99 latency, from each response's own latency
  * (autocannon's percentiles are whole milliseconds), and p99 over bare's; the ratio of req/s to
- * bare's. Then the RSS of our server (Node path, auth on, tracker, a new operation id on every
- * request) after the first 10k requests and after 100k. Bounded: about 3 minutes; `--quick` for a shorter run.
+ * bare's. Then the RSS of our server (Node path, auth on, tracker) after the first 10k requests and
+ * after 100k, twice: with the same notification every time, and with a new operation id on every
+ * request. Bounded: about 3 minutes; `--quick` for a shorter run.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { availableParallelism } from "node:os";

@@ -331,8 +331,7 @@ function handOverWithin(
   if (callbackDeadlines === undefined) {
     return handing.then((outcome) => answerFor(outcome, notifications, settings));
   }
-  // One promise, settled by the outcome or by the deadline, whichever comes first: each layer of
-  // promises a request goes through costs the Node path measurably (issue 14).
+  // One promise, settled by the outcome or by the deadline, whichever comes first (see createReceiver).
   const started = Date.now();
   return new Promise((resolve) => {
     let late = false;
