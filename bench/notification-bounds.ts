@@ -11,9 +11,9 @@
  */
 
 import { InvalidNotificationError } from "../src/notifications/errors.ts";
-import type { OperationNotification } from "../src/notifications/notification.ts";
-import { createMemoryOperationStore } from "../src/notifications/operation-store.ts";
-import { parseCommsNotifications } from "../src/notifications/parse.ts";
+import type { OperationNotification } from "../src/notifications/parse/notification.ts";
+import { parseCommsNotifications } from "../src/notifications/parse/parse.ts";
+import { createMemoryOperationStore } from "../src/notifications/track/operation-store.ts";
 import { median } from "./stats.ts";
 
 const mebibyte = 1024 * 1024;

@@ -14,10 +14,10 @@
 import { createClient } from "redis";
 import { dashedGuid } from "../src/core/operation-id.ts";
 import { openapiDocument } from "../src/core/spec-document.ts";
-import { createNotificationHandler } from "../src/notifications/handler.ts";
-import type { ParsedNotification } from "../src/notifications/notification.ts";
-import { parseCommsNotifications } from "../src/notifications/parse.ts";
-import { createOperationTracker } from "../src/notifications/tracker.ts";
+import type { ParsedNotification } from "../src/notifications/parse/notification.ts";
+import { parseCommsNotifications } from "../src/notifications/parse/parse.ts";
+import { createNotificationHandler } from "../src/notifications/receive/handler.ts";
+import { createOperationTracker } from "../src/notifications/track/tracker.ts";
 import { createRedisOperationStore, type RedisClientLike } from "../src/redis/index.ts";
 import { inFlight } from "../test/support/in-flight.ts";
 import { redisServerMissing, startRedisServer } from "../test/support/redis-server.ts";

@@ -6,7 +6,7 @@
  * time (all misses: what the cache costs when it never helps). Trials alternate the two settings;
  * medians are reported, ratios with their range.
  */
-import { createNotificationVerifier, type NotificationVerifier } from "../src/notifications/auth.ts";
+import { createNotificationVerifier, type NotificationVerifier } from "../src/notifications/auth/verifier.ts";
 import { appId, graphClaims, newSigningKey, sign, startKeyServer } from "../test/support/key-server.ts";
 import { median, row } from "./stats.ts";
 

@@ -21,11 +21,35 @@ const rules: readonly {
 }[] = [
   { area: "src/core/", may: ["src/core/", "generated/"] },
   { area: "src/client/", may: ["src/client/", "src/core/", "generated/"] },
+  // The receiver's rooms: receiving knows nothing of tracking; tracking only reads the parsed model.
+  {
+    area: "src/notifications/receive/",
+    may: ["src/notifications/", "src/core/", "generated/"],
+    except: ["src/notifications/track/", "src/notifications/index.ts"],
+  },
+  {
+    area: "src/notifications/auth/",
+    may: ["src/notifications/auth/", "src/notifications/errors.ts", "src/core/", "generated/"],
+  },
+  {
+    area: "src/notifications/parse/",
+    may: ["src/notifications/parse/", "src/notifications/errors.ts", "src/core/", "generated/"],
+  },
+  {
+    area: "src/notifications/track/",
+    may: [
+      "src/notifications/track/",
+      "src/notifications/parse/",
+      "src/notifications/errors.ts",
+      "src/core/",
+      "generated/",
+    ],
+  },
   { area: "src/notifications/", may: ["src/notifications/", "src/core/", "generated/"] },
   // The testing kit (Node only): test signing keys; the mocks take them as a signer by shape, not by import.
   { area: "src/testing/", may: ["src/testing/", "src/core/", "generated/"] },
-  // The Redis store implements the notifications entry's store interface and throws its errors.
-  { area: "src/redis/", may: ["src/redis/", "src/notifications/", "src/core/", "generated/"] },
+  // The Redis store implements the notifications entry's store interface through its public entry.
+  { area: "src/redis/", may: ["src/redis/", "src/notifications/index.ts", "src/core/", "generated/"] },
   {
     area: "src/mocks/prism/",
     may: ["src/mocks/", "src/core/", "generated/"],
@@ -143,6 +167,21 @@ describe("import rules of src/", () => {
     expect(importViolations("src/mocks/index.ts", 'const p = await import("./prism/index.ts");')).toEqual([
       "src/mocks/index.ts imports src/mocks/prism/index.ts",
     ]);
+  });
+
+  it("keeps the receiver's rooms apart: receiving never reaches tracking", () => {
+    expect(
+      importViolations("src/notifications/receive/handler.ts", 'import { x } from "../track/tracker.ts";'),
+    ).toEqual(["src/notifications/receive/handler.ts imports src/notifications/track/tracker.ts"]);
+    expect(
+      importViolations("src/notifications/parse/parse.ts", 'import { x } from "../receive/handler.ts";'),
+    ).toEqual(["src/notifications/parse/parse.ts imports src/notifications/receive/handler.ts"]);
+    expect(
+      importViolations("src/redis/store.ts", 'import { x } from "../notifications/track/tracker.ts";'),
+    ).toEqual(["src/redis/store.ts imports src/notifications/track/tracker.ts"]);
+    expect(
+      importViolations("src/notifications/receive/handler.ts", 'import { x } from "../parse/parse.ts";'),
+    ).toEqual([]);
   });
 
   it("lets the mocks import the client's types, but not its code", () => {

@@ -1,4 +1,4 @@
-import type { OperationNotification, ResultInfo } from "./notification.ts";
+import type { OperationNotification, ResultInfo } from "./parse/notification.ts";
 
 /** The errors of the notification receiver and tracker (`graph-comms-kit/notifications`), under one base class. */
 

@@ -21,12 +21,12 @@ export {
   type NotificationHandler,
   type NotificationHandlerOptions,
   type NotificationLogger,
-} from "./handler.ts";
+} from "./receive/handler.ts";
 export {
   createNotificationServer,
   type NotificationServerOptions,
   toNodeListener,
-} from "./node-adapter.ts";
+} from "./receive/node-adapter.ts";
 
 // ── Authenticate ───────────────────────────────────────────────────────────────────────────
 export {
@@ -36,9 +36,9 @@ export {
   type NotificationAuthOptions,
   type NotificationVerifier,
   type VerifiedToken,
-} from "./auth.ts";
-export type { AuthLogger } from "./signing-keys.ts";
-export type { TokenCacheOptions } from "./token-cache.ts";
+} from "./auth/verifier.ts";
+export type { AuthLogger } from "./auth/signing-keys.ts";
+export type { TokenCacheOptions } from "./auth/token-cache.ts";
 
 // ── Parse and validate ─────────────────────────────────────────────────────────────────────
 export type {
@@ -52,8 +52,9 @@ export type {
   ResourceData,
   ResourceNotification,
   ResultInfo,
-} from "./notification.ts";
-export { parseCommsNotifications, warmUpParser } from "./parse.ts";
+} from "./parse/notification.ts";
+export { isFinalOperation } from "./parse/notification.ts";
+export { parseCommsNotifications, warmUpParser } from "./parse/parse.ts";
 
 // ── Correlate: the tracker and its stores ──────────────────────────────────────────────────
 export type { OperationIds } from "../core/operation-path.ts";
@@ -63,14 +64,15 @@ export {
   type MemoryOperationStoreOptions,
   type OperationStore,
   type OperationStoreListener,
-} from "./operation-store.ts";
+} from "./track/operation-store.ts";
 export {
   createOperationTracker,
   type HandleResult,
   type OperationTracker,
   type OperationTrackerOptions,
   type WaitOptions,
-} from "./tracker.ts";
+} from "./track/tracker.ts";
+export { operationKey } from "./track/operation-key.ts";
 
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────
 export { InvalidArgumentError } from "../core/errors.ts";

@@ -1,3 +1,5 @@
+import { NotificationsError } from "../notifications/index.ts";
+
 /**
  * A value under one of the store's keys (or an announcement on its channel) is not a notification
  * the store wrote: not JSON, not a final operation notification that passes the spec's checks, the
@@ -7,7 +9,8 @@
  * @example
  * try { await tracker.wait(op); } catch (e) { if (e instanceof StoreValueError) console.error(e.key, e.message); }
  */
-export class StoreValueError extends Error {
+export class StoreValueError extends NotificationsError {
+  /** Always `"StoreValueError"`, in minified bundles too. */
   override readonly name = "StoreValueError";
   /** The Redis key (prefix included) whose value was refused. */
   readonly key: string;

@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
 import { ErrorReply } from "redis";
 import { checkNumber, checkRecord, checkType, fail } from "../core/check.ts";
-import { StoreUnavailableError } from "../notifications/errors.ts";
-import type { OperationNotification } from "../notifications/notification.ts";
-import type { OperationStore, OperationStoreListener } from "../notifications/operation-store.ts";
-import { parseCommsNotifications } from "../notifications/parse.ts";
-import { isFinalOperation, keyOf } from "../notifications/tracker.ts";
+import {
+  isFinalOperation,
+  type OperationNotification,
+  type OperationStore,
+  type OperationStoreListener,
+  operationKey,
+  parseCommsNotifications,
+  StoreUnavailableError,
+} from "../notifications/index.ts";
 import { StoreValueError } from "./errors.ts";
 
 /**
@@ -286,7 +290,7 @@ function decode(fullKey: string, key: string, text: string): OperationNotificati
       cause,
     });
   }
-  if (keyOf(notification.callId, notification.operationId) !== key || notification.status !== status) {
+  if (operationKey(notification.callId, notification.operationId) !== key || notification.status !== status) {
     throw new StoreValueError(
       fullKey,
       `holds the notification of another operation or status (operation ${notification.operationId} of call ${notification.callId}, ${notification.status})`,

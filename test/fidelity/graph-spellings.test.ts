@@ -15,7 +15,6 @@ import {
   parseCommsNotifications,
 } from "../../src/notifications/index.ts";
 import { stubFetch } from "../client/fetch-stub.ts";
-import { expectGraphError } from "../notifications/expect-graph-error.ts";
 import {
   callId,
   operationBatch,
@@ -23,6 +22,7 @@ import {
   upperCallId,
   upperOperationId,
 } from "../notifications/fixtures.ts";
+import { expectGraphError } from "../notifications/receive/expect-graph-error.ts";
 
 /** The spec's current-shape notification with `resourceData` members replaced (undefined deletes). */
 function batchWith(data: Record<string, unknown>, notification: Record<string, unknown> = {}) {

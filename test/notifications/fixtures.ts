@@ -1,7 +1,7 @@
 /** Notification bodies for the notification tests: the spec's examples plus real shapes from REFERENCE.md. */
 
 import { openapiDocument } from "../../src/core/spec-document.ts";
-import type { OperationStatus } from "../../src/notifications/notification.ts";
+import type { OperationStatus } from "../../src/notifications/parse/notification.ts";
 import { callId, operationId, upperCallId, upperOperationId } from "../support/seed-ids.ts";
 
 export { callId, operationId, upperCallId, upperOperationId };

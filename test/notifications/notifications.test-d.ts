@@ -47,7 +47,7 @@ describe("graph-comms-kit/notifications types", () => {
     const tracker = createOperationTracker();
     const handle = createNotificationHandler({ appId: "app", auth: false, onNotification: tracker.handle });
     expectTypeOf(handle).toEqualTypeOf<NotificationHandler>();
-    expectTypeOf(handle).toEqualTypeOf<(request: Request) => Promise<Response>>();
+    expectTypeOf(handle).toMatchTypeOf<(request: Request) => Promise<Response>>();
     expectTypeOf(toNodeListener(handle)).toMatchTypeOf<RequestListener>();
     expectTypeOf(tracker.wait).toBeCallableWith({} as OperationRef, { timeoutMs: 1_000 });
     expectTypeOf(tracker.wait({} as OperationRef)).resolves.toEqualTypeOf<OperationNotification>();

@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { createClient, type RedisClientType } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCommsNotifications } from "../../src/notifications/parse.ts";
-import { keyOf } from "../../src/notifications/tracker.ts";
+import { operationKey as keyOf } from "../../src/notifications/index.ts";
+import { parseCommsNotifications } from "../../src/notifications/parse/parse.ts";
 import { operationBatch } from "../notifications/fixtures.ts";
 import { inFlight } from "../support/in-flight.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";

@@ -7,9 +7,9 @@ import { createClient, type RedisClientType } from "redis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { InvalidArgumentError } from "../../src/core/errors.ts";
 import { StoreUnavailableError } from "../../src/notifications/errors.ts";
-import { createNotificationHandler } from "../../src/notifications/handler.ts";
-import { parseCommsNotifications } from "../../src/notifications/parse.ts";
-import { createOperationTracker, keyOf } from "../../src/notifications/tracker.ts";
+import { createOperationTracker, operationKey as keyOf } from "../../src/notifications/index.ts";
+import { parseCommsNotifications } from "../../src/notifications/parse/parse.ts";
+import { createNotificationHandler } from "../../src/notifications/receive/handler.ts";
 import {
   createRedisOperationStore,
   type RedisOperationStore,

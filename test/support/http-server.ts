@@ -1,7 +1,7 @@
 /** Starts a node:http server for a notification handler on 127.0.0.1, port 0; `close()` stops it. */
 import { createServer, type Server } from "node:http";
-import type { NotificationHandler } from "../../src/notifications/handler.ts";
-import { toNodeListener } from "../../src/notifications/node-adapter.ts";
+import type { NotificationHandler } from "../../src/notifications/receive/handler.ts";
+import { toNodeListener } from "../../src/notifications/receive/node-adapter.ts";
 import { listenLocal } from "./listen-local.ts";
 
 export interface RunningServer {

@@ -10,9 +10,9 @@
 import { createServer } from "node:http";
 import { createClient } from "redis";
 import { OperationFailedError } from "../../../src/notifications/errors.ts";
-import { createNotificationHandler } from "../../../src/notifications/handler.ts";
-import { toNodeListener } from "../../../src/notifications/node-adapter.ts";
-import { createOperationTracker, type HandleResult } from "../../../src/notifications/tracker.ts";
+import { createNotificationHandler } from "../../../src/notifications/receive/handler.ts";
+import { toNodeListener } from "../../../src/notifications/receive/node-adapter.ts";
+import { createOperationTracker, type HandleResult } from "../../../src/notifications/track/tracker.ts";
 import { createRedisOperationStore } from "../../../src/redis/index.ts";
 
 /** An operation's ids, as the parent names them. */

@@ -1,0 +1,40 @@
+import type { components } from "../../../generated/schema.d.ts";
+
+type OdataError = components["schemas"]["odataError"];
+
+/**
+ * What the receiver answers, before a server turns it into bytes: the Fetch path makes a `Response`
+ * of it ({@link toResponse}), the Node path writes it to a `ServerResponse` directly. One value for
+ * both keeps every status, header and message identical on the two paths.
+ */
+export interface ReceiverAnswer {
+  /** The HTTP status. */
+  status: number;
+  /** Extra response headers (`allow`, `www-authenticate`, `retry-after`). */
+  headers?: Record<string, string>;
+  /** Graph's error body, sent as JSON; absent for a `202`. */
+  error?: OdataError;
+}
+
+/** An answer in Graph's error shape (`components.schemas.odataError`), with a fresh request id. */
+export function graphError(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): ReceiverAnswer {
+  const error: OdataError = {
+    error: {
+      code,
+      message,
+      innerError: { "request-id": crypto.randomUUID(), date: new Date().toISOString().slice(0, 19) },
+    },
+  };
+  return headers === undefined ? { status, error } : { status, headers, error };
+}
+
+/** The answer as a Fetch-API `Response`. */
+export function toResponse(answer: ReceiverAnswer): Response {
+  const init = answer.headers === undefined ? { status: answer.status } : answer;
+  return answer.error === undefined ? new Response(null, init) : Response.json(answer.error, init);
+}

@@ -1,0 +1,291 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { checkNumber, checkRecord, checkTimeout, fail } from "../../core/check.ts";
+import { graphError, type ReceiverAnswer, toResponse } from "./answers.ts";
+import type { Deadlines } from "./deadlines.ts";
+import {
+  type IncomingNotification,
+  type NotificationHandler,
+  type NotificationReceiver,
+  receiverKey,
+} from "./handler.ts";
+import { readNodeBody } from "./read-body.ts";
+
+/**
+ * Adapts a notification handler to a `node:http` request listener. For a handler made by
+ * {@link createNotificationHandler} the body is read straight from the `IncomingMessage` (same size
+ * limit, body deadline and answers as with a `Request`) and the answer written straight to the
+ * `ServerResponse`; any other Fetch-API handler is adapted by conversion. When the answer comes before the whole body was read (413, 408)
+ * the connection is closed instead of draining it. A body a framework already consumed
+ * (`express.json()` mounted first) gets a 500 at once and a logged hint; a `Buffer` in `req.body`
+ * (`express.raw({ type: "application/json" })`) is used as the body. Header deadlines are server
+ * settings: see {@link createNotificationServer}.
+ *
+ * @example
+ * import http from "node:http";
+ * import { createNotificationHandler, toNodeListener } from "graph-comms-kit/notifications";
+ *
+ * const handle = createNotificationHandler({ appId: "<bot app id>", onNotification: (notification) => console.log(notification) });
+ * http.createServer(toNodeListener(handle)).listen(3978, "127.0.0.1");
+ */
+export function toNodeListener(
+  handler: NotificationHandler,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  if (typeof handler !== "function") fail("handler", "must be a function (a NotificationHandler)");
+  // The Node path builds no `Request`, stream or `Response`, which converting would cost.
+  const receive = handler[receiverKey];
+  if (!receive) return fetchListener(handler);
+  return (req, res) => answerNode(receive, req, res);
+}
+
+/** Receives one request on the Node path and writes its answer, at once when it is ready; never throws. */
+function answerNode(receive: NotificationReceiver, req: IncomingMessage, res: ServerResponse): void {
+  let answer: ReceiverAnswer | Promise<ReceiverAnswer>;
+  try {
+    answer = receive(new NodeIncoming(req));
+  } catch {
+    answer = { status: 500 };
+  }
+  if (answer instanceof Promise) {
+    answer.then(
+      (ready) => writeAnswer(req, res, ready),
+      () => writeAnswer(req, res, { status: 500 }),
+    );
+  } else {
+    writeAnswer(req, res, answer);
+  }
+}
+
+/** Options of {@link createNotificationServer}. */
+export interface NotificationServerOptions {
+  /**
+   * How long a client may take to send the request headers, in ms; slower ones get 408 and the
+   * connection is closed (Node's `server.headersTimeout`). `Infinity` for no limit.
+   * @default 5000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * How long a whole request may take, in ms (Node's `server.requestTimeout`): a backstop behind the
+   * handler's own `bodyTimeoutMs`. `Infinity` for no limit.
+   * @default 30000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * How long an idle kept-alive connection stays open, in ms (Node's `server.keepAliveTimeout`).
+   * @default 5000
+   */
+  keepAliveTimeoutMs?: number;
+  /**
+   * The most connections held at once (Node's `server.maxConnections`); further ones are closed at
+   * once. Keep it under the process's file limit (`ulimit -n`) minus what else the process opens.
+   * `Infinity` for no limit.
+   * @default Infinity
+   */
+  maxConnections?: number;
+}
+
+/**
+ * Creates a `node:http` server for a notification handler, with deadlines that keep slow senders
+ * from holding it (see {@link NotificationServerOptions}): unfinished headers get 408 after `headersTimeoutMs`, a stalled
+ * body after the handler's `bodyTimeoutMs`, and Node checks the deadlines every second (its default
+ * is every 30 s). Call `listen` on it as on any server.
+ *
+ * @example
+ * import { createNotificationHandler, createNotificationServer, createOperationTracker } from "graph-comms-kit/notifications";
+ *
+ * const tracker = createOperationTracker();
+ * const handle = createNotificationHandler({ appId: "<bot app id>", onNotification: tracker.handle });
+ * createNotificationServer(handle, { maxConnections: 1_000 }).listen(3978, "127.0.0.1");
+ */
+export function createNotificationServer(
+  handler: NotificationHandler,
+  options: NotificationServerOptions = {},
+): Server {
+  // Deadlines against slow senders holding the server (issue 12 row 2).
+  const given = checkRecord("options", options, [
+    "headersTimeoutMs",
+    "requestTimeoutMs",
+    "keepAliveTimeoutMs",
+    "maxConnections",
+  ]) as NotificationServerOptions;
+  const headersTimeout = checkTimeout("options.headersTimeoutMs", given.headersTimeoutMs ?? 5_000) ?? 0;
+  const requestTimeout = checkTimeout("options.requestTimeoutMs", given.requestTimeoutMs ?? 30_000) ?? 0;
+  if (requestTimeout > 0 && (headersTimeout === 0 || headersTimeout > requestTimeout)) {
+    fail("options.headersTimeoutMs", "must not be longer than options.requestTimeoutMs");
+  }
+  const keepAliveTimeout = checkNumber("options.keepAliveTimeoutMs", given.keepAliveTimeoutMs ?? 5_000, 0);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout,
+      // How often Node looks for requests past their deadlines.
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, (headersTimeout || 2_000) / 2)),
+    },
+    toNodeListener(handler),
+  );
+  const maxConnections = given.maxConnections ?? Number.POSITIVE_INFINITY;
+  if (maxConnections !== Number.POSITIVE_INFINITY) {
+    server.maxConnections = checkNumber("options.maxConnections", maxConnections, 1, true);
+  }
+  return server;
+}
+
+/** A `node:http` request as the receiver core reads it (a class: no closures per request). */
+class NodeIncoming implements IncomingNotification {
+  readonly method: string;
+  readonly #req: IncomingMessage;
+
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+    this.method = req.method ?? "GET";
+  }
+
+  header(name: "authorization" | "content-type" | "content-encoding"): string | null {
+    const value = this.#req.headers[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  readBody(limitBytes: number, deadlines: Deadlines | undefined): Promise<Uint8Array> {
+    return readNodeBody(this.#req, limitBytes, deadlines);
+  }
+
+  request(): Request {
+    return toRequest(this.#req, false);
+  }
+}
+
+function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: ReceiverAnswer): void {
+  if (res.headersSent || res.destroyed) return;
+  // The usual answer, 202 to a request read whole: nothing to add.
+  if (answer.headers === undefined && answer.error === undefined && req.complete) {
+    res.writeHead(answer.status).end();
+    return;
+  }
+  const headers: OutgoingHttpHeaders = { ...answer.headers };
+  let body: string | undefined;
+  if (answer.error !== undefined) {
+    body = JSON.stringify(answer.error);
+    headers["content-type"] = "application/json";
+    headers["content-length"] = Buffer.byteLength(body);
+  }
+  if (!req.complete) {
+    headers.connection = "close";
+    lingerBeforeClosing(req);
+  }
+  res.writeHead(answer.status, headers);
+  res.end(body);
+}
+
+/**
+ * How long, and how many more body bytes, a connection answered early is read before it is dropped.
+ * A loopback sender pushes several MiB before it reads the answer: with 256 KiB it was reset before
+ * it could read its 413; 16 MiB in at most 2 s bounds the work a hostile sender can cause.
+ */
+const linger = { ms: 2_000, bytes: 16 * 1024 * 1024 };
+
+/**
+ * Node destroys a `connection: close` socket as soon as the answer is flushed; with request bytes
+ * still unread, the kernel then sends a reset, and a reset can discard the answer in the client's
+ * buffer before the client reads it (a sender of an oversized body would see a dropped connection,
+ * not the 413). So this connection is closed in stages, as RFC 9112 §9.6 asks: the write side
+ * first, then what the client still sends is read and thrown away for a bounded time and size.
+ */
+function lingerBeforeClosing(req: IncomingMessage): void {
+  const socket = req.socket;
+  socket.destroySoon = () => {
+    socket.end();
+    let discarded = 0;
+    const timer = setTimeout(() => socket.destroy(), linger.ms);
+    socket.once("close", () => clearTimeout(timer));
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.byteLength;
+      if (discarded > linger.bytes) socket.destroy();
+    });
+    req.resume();
+  };
+}
+
+/** Any other Fetch-API handler: a `Request` with a streamed body in, the `Response` written out. */
+function fetchListener(handler: NotificationHandler): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    answerByFetch(handler, req)
+      .then(async (response) => {
+        if (res.headersSent || res.destroyed) return;
+        const body = Buffer.from(await response.arrayBuffer());
+        const headers: Record<string, string> = Object.fromEntries(response.headers);
+        if (!req.complete) headers.connection = "close";
+        res.writeHead(response.status, headers);
+        res.end(body);
+      })
+      .catch(() => res.destroy());
+  };
+}
+
+async function answerByFetch(handler: NotificationHandler, req: IncomingMessage): Promise<Response> {
+  let request: Request;
+  try {
+    request = toRequest(req, true);
+  } catch {
+    // The Fetch API refuses some methods (TRACE, CONNECT...) and header values Node accepts.
+    if (req.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
+    return toResponse(graphError(400, "BadRequest", "The request cannot be read (malformed headers)"));
+  }
+  try {
+    return await handler(request);
+  } catch {
+    return new Response(null, { status: 500 });
+  }
+}
+
+/** The request as a Fetch-API `Request`; with `withBody`, its body streamed from `req`. */
+function toRequest(req: IncomingMessage, withBody: boolean): Request {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  }
+  const host = req.headers.host ?? "localhost";
+  const base = URL.canParse(`http://${host}`) ? `http://${host}` : "http://localhost";
+  const url = URL.canParse(req.url ?? "/", base) ? new URL(req.url ?? "/", base) : new URL(base);
+  const method = req.method ?? "GET";
+  if (!withBody || method === "GET" || method === "HEAD") return new Request(url, { method, headers });
+  return new Request(url, { method, headers, body: bodyStream(req), duplex: "half" } as RequestInit);
+}
+
+/** The body as a web stream that pauses the socket when full and, on cancel, just stops reading. */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let finished = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        if (finished) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => {
+        if (!finished) controller.close();
+        finished = true;
+      });
+      req.on("error", (error) => {
+        if (!finished) controller.error(error);
+        finished = true;
+      });
+      req.on("aborted", () => {
+        if (!finished) controller.error(new Error("request aborted"));
+        finished = true;
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      finished = true;
+      req.pause();
+    },
+  });
+}

@@ -1,0 +1,244 @@
+import { checkRecord, checkTimeout, fail } from "../../core/check.ts";
+import { normalizeId } from "../../core/operation-id.ts";
+import type { OperationIds } from "../../core/operation-path.ts";
+import { OperationFailedError, OperationTimeoutError, StoreUnavailableError } from "../errors.ts";
+import {
+  isFinalOperation,
+  type OperationNotification,
+  type ParsedNotification,
+} from "../parse/notification.ts";
+import { operationKey } from "./operation-key.ts";
+import {
+  createMemoryOperationStore,
+  type MemoryOperationStoreOptions,
+  type OperationStore,
+  type OperationStoreListener,
+} from "./operation-store.ts";
+
+/** Options of {@link OperationTracker.wait}. */
+export interface WaitOptions {
+  /**
+   * How long to wait for the final notification, in ms; `Infinity` waits for ever.
+   * @default the tracker's `timeoutMs`
+   */
+  timeoutMs?: number;
+  /** Stops waiting; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link createOperationTracker}. */
+export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
+  /**
+   * Where final notifications are kept. A shared store (`createRedisOperationStore` of
+   * `graph-comms-kit/redis`) lets several instances wait for notifications that any of them receives.
+   * @default an in-memory store built from `ttlMs`, `maxEntries` and `maxBytes`
+   */
+  store?: OperationStore;
+  /**
+   * The default `wait()` timeout, in ms (Graph's quick actions take seconds; use more for prompts
+   * and recordings). `Infinity`, or more than a timer holds (2^31 - 1), waits for ever.
+   * @default 30000
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * What {@link OperationTracker.handle} did with a notification:
+ * `delivered` to waiting callers, `stored` for a later `wait()` (or for callers waiting in other
+ * processes, through a shared store), `duplicate` of one already handled,
+ * or `ignored` (not an operation, or a status that is not final).
+ */
+export type HandleResult = "delivered" | "stored" | "duplicate" | "ignored";
+
+/** Matches operation notifications to the callers waiting for them. */
+export interface OperationTracker {
+  /** Takes a parsed notification (pass it as the handler's `onNotification`). Bound; safe to pass around. */
+  handle(notification: ParsedNotification): Promise<HandleResult>;
+  /**
+   * Resolves with the operation's `completed` notification; rejects with {@link OperationFailedError}
+   * on `failed`, {@link OperationTimeoutError} after `timeoutMs`, or the signal's reason on abort.
+   */
+  wait(operation: OperationIds, options?: WaitOptions): Promise<OperationNotification>;
+  /** How many `wait()` calls are pending. */
+  readonly waiting: number;
+}
+
+interface Waiter {
+  settle(notification: OperationNotification): void;
+  fail(error: unknown): void;
+}
+
+/** One settled promise per answer of `handle()`, shared: settled promises cannot change. */
+const answers: Readonly<Record<HandleResult, Promise<HandleResult>>> = {
+  delivered: Promise.resolve("delivered"),
+  stored: Promise.resolve("stored"),
+  duplicate: Promise.resolve("duplicate"),
+  ignored: Promise.resolve("ignored"),
+};
+
+/**
+ * Creates an operation tracker: `wait(op)` learns how an operation ended from Graph's notifications.
+ * Ids match in every spelling (Location vs notification); a final notification that arrives before
+ * `wait()` is kept (bounded by `ttlMs` and `maxEntries`) and delivered when `wait()` comes; a repeated
+ * notification is delivered once.
+ *
+ * @example
+ * const tracker = createOperationTracker();
+ * const handle = createNotificationHandler({ appId: "your-bot-app-id", onNotification: tracker.handle });
+ * const operation = await client.cancelMediaProcessing(callId); // the client's OperationRef
+ * const done = await tracker.wait(operation, { timeoutMs: 10_000 }); // or throws OperationFailedError
+ */
+export function createOperationTracker(input: OperationTrackerOptions = {}): OperationTracker {
+  const options = checkRecord("options", input, [
+    "store",
+    "timeoutMs",
+    "ttlMs",
+    "maxEntries",
+    "maxBytes",
+  ]) as OperationTrackerOptions;
+  const defaultTimeoutMs = readTimeout("options.timeoutMs", options.timeoutMs, 30_000);
+  if (
+    options.store !== undefined &&
+    (typeof options.store?.add !== "function" || typeof options.store.get !== "function")
+  ) {
+    fail("options.store", "must be an OperationStore (add and get methods)");
+  }
+  const store =
+    options.store ??
+    createMemoryOperationStore({
+      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+      ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+    });
+  const waiters = new Map<string, Set<Waiter>>();
+  let waiting = 0;
+  // A shared store announces keys that other processes recorded; subscribed only while something
+  // waits, so a tracker that is dropped leaves no listener behind in the store.
+  let unsubscribe: (() => void) | undefined;
+  const listener: OperationStoreListener = {
+    added(key) {
+      const pending = waiters.get(key);
+      if (pending) lookUp(key, pending);
+    },
+    resync() {
+      for (const [key, pending] of waiters) lookUp(key, pending);
+    },
+  };
+
+  /** Settles `pending` with what the store holds under `key`, if anything. */
+  function lookUp(key: string, pending: Iterable<Waiter>): void {
+    Promise.resolve()
+      .then(() => store.get(key))
+      .then(
+        (found) => {
+          if (found) for (const waiter of pending) waiter.settle(found);
+        },
+        (error: unknown) => {
+          // A shared store that is down says `resync` when it is back: the waits go on until then.
+          if (unsubscribe && error instanceof StoreUnavailableError) return;
+          for (const waiter of pending) waiter.fail(error);
+        },
+      );
+  }
+
+  function handle(notification: ParsedNotification): Promise<HandleResult> {
+    if (!isFinalOperation(notification)) return answers.ignored;
+    // Plain promise code, not async/await: this runs once per notification and the store is usually synchronous.
+    try {
+      const key = operationKey(notification.callId, notification.operationId);
+      const added = store.add(key, notification);
+      if (typeof added === "boolean") return answers[deliver(key, notification, added)];
+      return Promise.resolve(added).then((wasAdded) => deliver(key, notification, wasAdded));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function deliver(key: string, notification: OperationNotification, added: boolean): HandleResult {
+    if (!added) return "duplicate";
+    const pending = waiters.get(key);
+    if (!pending) return "stored";
+    for (const waiter of pending) waiter.settle(notification);
+    return "delivered";
+  }
+
+  function wait(operation: OperationIds, waitOptions: WaitOptions = {}): Promise<OperationNotification> {
+    return new Promise<OperationNotification>((resolve, reject) => {
+      const { key, callId, operationId } = readOperation(operation);
+      const { signal, timeoutMs: given } = checkRecord("options", waitOptions, ["timeoutMs", "signal"]);
+      const timeoutMs = readTimeout("options.timeoutMs", given as number | undefined, defaultTimeoutMs);
+      if (signal !== undefined && !(signal instanceof AbortSignal))
+        fail("options.signal", "must be an AbortSignal");
+      signal?.throwIfAborted();
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        const set = waiters.get(key);
+        set?.delete(waiter);
+        if (set?.size === 0) waiters.delete(key);
+        if (waiters.size === 0) {
+          unsubscribe?.();
+          unsubscribe = undefined;
+        }
+        waiting--;
+        outcome();
+      };
+      const waiter: Waiter = {
+        settle: (n) =>
+          finish(() => (n.status === "completed" ? resolve(n) : reject(new OperationFailedError(n)))),
+        fail: (error) => finish(() => reject(error)),
+      };
+      const onAbort = () => finish(() => reject(signal?.reason));
+      if (waiters.size === 0) unsubscribe = store.subscribe?.(listener);
+      waiting++;
+      const set = waiters.get(key) ?? new Set<Waiter>();
+      set.add(waiter);
+      waiters.set(key, set);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (timeoutMs !== Number.POSITIVE_INFINITY) {
+        timer = setTimeout(
+          () => finish(() => reject(new OperationTimeoutError(callId, operationId, timeoutMs))),
+          timeoutMs,
+        );
+      }
+      // Registered (and subscribed) first, then looked up: a notification recorded in between,
+      // here or elsewhere, finds the waiter.
+      lookUp(key, [waiter]);
+    });
+  }
+
+  return {
+    handle,
+    wait,
+    get waiting() {
+      return waiting;
+    },
+  };
+}
+
+function readOperation(operation: OperationIds): { key: string; callId: string; operationId: string } {
+  const { callId, operationId } = (operation ?? {}) as Partial<OperationIds>;
+  if (
+    typeof callId !== "string" ||
+    callId.trim() === "" ||
+    typeof operationId !== "string" ||
+    operationId.trim() === ""
+  ) {
+    fail(
+      "operation",
+      "must have non-empty string callId and operationId (the client's OperationRef has them)",
+    );
+  }
+  const normalised = { callId: normalizeId(callId), operationId: normalizeId(operationId) };
+  return { key: operationKey(normalised.callId, normalised.operationId), ...normalised };
+}
+
+/** A wait's time limit, as every API of the kit reads `timeoutMs`: Infinity, or more than a timer holds, is no limit. */
+function readTimeout(argument: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  return checkTimeout(argument, value) ?? Number.POSITIVE_INFINITY;
+}
