@@ -22,6 +22,13 @@ export {
   type NotificationHandlerOptions,
   type NotificationLogger,
 } from "./receive/handler.ts";
+export type {
+  NotificationRejection,
+  RejectionHook,
+  RejectionReason,
+  RequestSummary,
+  TokenSummary,
+} from "./receive/rejections.ts";
 export {
   createNotificationServer,
   type NotificationServerOptions,

@@ -1,4 +1,5 @@
 import type { components } from "../../../generated/schema.d.ts";
+import type { RejectionReason } from "./rejections.ts";
 
 type OdataError = components["schemas"]["odataError"];
 
@@ -14,6 +15,8 @@ export interface ReceiverAnswer {
   headers?: Record<string, string>;
   /** Graph's error body, sent as JSON; absent for a `202`. */
   error?: OdataError;
+  /** Why the request was refused; absent for a `202`. */
+  reason?: RejectionReason;
 }
 
 /** An answer in Graph's error shape (`components.schemas.odataError`), with a fresh request id. */

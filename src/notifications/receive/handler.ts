@@ -18,6 +18,15 @@ import { graphError, type ReceiverAnswer, toResponse } from "./answers.ts";
 import { bodyMediaType, decodeBody } from "./charset.ts";
 import { Deadlines, expiring } from "./deadlines.ts";
 import { BodyAlreadyReadError, BodyTimeoutError, readLimitedBytes } from "./read-body.ts";
+import {
+  type RejectionHook,
+  type Reporting,
+  type RequestTarget,
+  refused,
+  rejectionReporter,
+  reporterKey,
+  settled,
+} from "./rejections.ts";
 
 /** Where the handler reports what its callers should know about (`console` fits). */
 export interface NotificationLogger {
@@ -83,6 +92,16 @@ export interface NotificationHandlerOptions {
    * @default console
    */
   logger?: NotificationLogger;
+  /**
+   * Called for every request the handler refuses, with the status, a stable reason code and a safe
+   * summary of the request (no body, no token); on both the Fetch and the Node path. A hook that
+   * throws is logged and the answer still goes out.
+   * @default a `logger.warn` line per reason, at most one per minute, counting the refusals it left out
+   * (none for the refusals already logged with their detail: key outages, callback failures and timeouts)
+   * @example
+   * onRejected: ({ status, reason, request }) => metrics.increment(`refused.${reason}`, { status, path: request.path })
+   */
+  onRejected?: RejectionHook;
 }
 
 /**
@@ -122,6 +141,8 @@ export interface IncomingNotification {
   readBody(limitBytes: number, deadlines: Deadlines | undefined): Promise<Uint8Array>;
   /** The request as a Fetch-API `Request`, for {@link NotificationContext.request}. */
   request(): Request;
+  /** Where the request came from, for refusal reports: read only when one is made. */
+  describe?(): RequestTarget;
 }
 
 /**
@@ -129,9 +150,10 @@ export interface IncomingNotification {
  * comes at once when nothing had to be waited for (a request refused before its body), else as a
  * promise that never rejects.
  */
-export type NotificationReceiver = (
+export type NotificationReceiver = ((
   incoming: IncomingNotification,
-) => ReceiverAnswer | Promise<ReceiverAnswer>;
+) => ReceiverAnswer | Promise<ReceiverAnswer>) &
+  Reporting;
 
 /** Retry-After (seconds) when the signing keys cannot be fetched: the key fetching backs off this long or so. */
 const keysRetryAfter = "30";
@@ -152,7 +174,10 @@ const callbackRetryAfter = "5";
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const receive = createReceiver(options);
-  const handler = async (request: Request) => toResponse(await receive(new FetchIncoming(request)));
+  const handler = async (request: Request) => {
+    const incoming = new FetchIncoming(request);
+    return toResponse(settled(receive, await receive(incoming), incoming));
+  };
   return Object.assign(handler, { [receiverKey]: receive });
 }
 
@@ -177,6 +202,16 @@ class FetchIncoming implements IncomingNotification {
   request(): Request {
     return this.#request;
   }
+
+  describe(): RequestTarget {
+    const url = URL.canParse(this.#request.url) ? new URL(this.#request.url) : undefined;
+    return {
+      path: url?.pathname ?? "",
+      scheme: url?.protocol.slice(0, -1) ?? "http",
+      contentLength: this.#request.headers.get("content-length"),
+      remoteAddress: undefined,
+    };
+  }
 }
 
 /** The checks and answers shared by the Fetch and the Node paths. */
@@ -187,14 +222,18 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
     logger.warn("notification handler: auth is off (auth: false); requests are not authenticated");
   }
   warmUpParser();
+  const reporter = rejectionReporter(settings.onRejected, logger);
 
   // Plain promise chains, not async functions, and no wait where there is nothing to wait for: each
   // layer of promises a request goes through cost the Node path measurably (issue 14).
-  return (incoming) => {
+  const receive = (incoming: IncomingNotification) => {
     if (incoming.method !== "POST") {
-      return graphError(405, "MethodNotAllowed", `${incoming.method} is not allowed; use POST`, {
-        allow: "POST",
-      });
+      return refused(
+        "method-not-allowed",
+        graphError(405, "MethodNotAllowed", `${incoming.method} is not allowed; use POST`, {
+          allow: "POST",
+        }),
+      );
     }
     if (!verifier) return receiveBody(incoming, undefined, settings);
     let verified: VerifiedToken | Promise<VerifiedToken>;
@@ -210,6 +249,7 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
       (error: unknown) => refuseToken(error, logger),
     );
   };
+  return Object.assign(receive, { [reporterKey]: reporter });
 }
 
 /** Checks the body's headers, reads it, and hands its notifications over; every refusal an answer. */
@@ -219,10 +259,10 @@ function receiveBody(
   settings: Settings,
 ): ReceiverAnswer | Promise<ReceiverAnswer> {
   const mediaType = bodyMediaType(incoming.header("content-type"));
-  if (!mediaType.ok) return graphError(415, "UnsupportedMediaType", mediaType.problem);
+  if (!mediaType.ok) return unsupported(mediaType.problem);
   const encoding = incoming.header("content-encoding");
   if (encoding !== null && encoding.trim().toLowerCase() !== "identity") {
-    return graphError(415, "UnsupportedMediaType", `Content-Encoding ${encoding} is not supported`);
+    return unsupported(`Content-Encoding ${encoding} is not supported`);
   }
   return incoming.readBody(settings.maxBodyBytes, settings.bodyDeadlines).then(
     (bytes) => {
@@ -237,6 +277,10 @@ function receiveBody(
     },
     (error: unknown) => bodyRefusal(error, settings),
   );
+}
+
+function unsupported(problem: string): ReceiverAnswer {
+  return refused("unsupported-media-type", graphError(415, "UnsupportedMediaType", problem));
 }
 
 /**
@@ -271,6 +315,7 @@ interface Settings {
   /** The callback deadlines (`callbackTimeoutMs`), or `undefined` for no limit. */
   callbackDeadlines: Deadlines | undefined;
   verifier: CachingVerifier | undefined;
+  onRejected: RejectionHook | undefined;
   /**
    * One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
    * with a final operation notification (what a tracker stores) is accepted: the store is back.
@@ -280,9 +325,15 @@ interface Settings {
 
 /** The 400/408/413/500 answer to a body that could not be read or is not a valid batch. */
 function bodyRefusal(error: unknown, settings: Settings): ReceiverAnswer {
-  if (error instanceof BodyTooLargeError) return graphError(413, "RequestEntityTooLarge", error.message);
-  if (error instanceof InvalidNotificationError) return graphError(400, "BadRequest", error.message);
-  if (error instanceof BodyTimeoutError) return graphError(408, "RequestTimeout", error.message);
+  if (error instanceof BodyTooLargeError) {
+    return refused("body-too-large", graphError(413, "RequestEntityTooLarge", error.message));
+  }
+  if (error instanceof InvalidNotificationError) {
+    return refused("invalid-body", graphError(400, "BadRequest", error.message));
+  }
+  if (error instanceof BodyTimeoutError) {
+    return refused("body-timeout", graphError(408, "RequestTimeout", error.message));
+  }
   if (error instanceof BodyAlreadyReadError) {
     settings.logger.error(
       `notification handler: the request body was read before the handler saw it (${error.message}). ` +
@@ -290,14 +341,17 @@ function bodyRefusal(error: unknown, settings: Settings): ReceiverAnswer {
         'express.raw({ type: "application/json" }) on its route sets req.body to a Buffer it accepts; ' +
         "in Fastify, add a content-type parser with parseAs: 'buffer' and set request.raw.body to that buffer.",
     );
-    return graphError(
-      500,
-      "InternalServerError",
-      "The notification body was consumed before it reached the handler",
+    return refused(
+      "body-already-read",
+      graphError(
+        500,
+        "InternalServerError",
+        "The notification body was consumed before it reached the handler",
+      ),
     );
   }
   const why = error instanceof Error ? error.message : String(error);
-  return graphError(400, "BadRequest", `Could not read the body: ${why}`);
+  return refused("unreadable-body", graphError(400, "BadRequest", `Could not read the body: ${why}`));
 }
 
 /** What the hand-over of a batch came to. */
@@ -331,11 +385,14 @@ function handOverWithin(
     const deadline = expiring(() => {
       late = true;
       resolve(
-        graphError(
-          503,
-          "ServiceUnavailable",
-          `The notifications were not processed within ${callbackDeadlines.ms} ms; retry later`,
-          { "retry-after": callbackRetryAfter },
+        refused(
+          "callback-timeout",
+          graphError(
+            503,
+            "ServiceUnavailable",
+            `The notifications were not processed within ${callbackDeadlines.ms} ms; retry later`,
+            { "retry-after": callbackRetryAfter },
+          ),
         ),
       );
     });
@@ -361,18 +418,24 @@ function answerFor(
   settings: Settings,
 ): ReceiverAnswer {
   if (outcome.retryable > 0) {
-    return graphError(
-      503,
-      "ServiceUnavailable",
-      `${outcome.retryable} of ${notifications.length} notifications could not be processed for now; retry later`,
-      { "retry-after": callbackRetryAfter },
+    return refused(
+      "callback-unavailable",
+      graphError(
+        503,
+        "ServiceUnavailable",
+        `${outcome.retryable} of ${notifications.length} notifications could not be processed for now; retry later`,
+        { "retry-after": callbackRetryAfter },
+      ),
     );
   }
   if (outcome.failed > 0) {
-    return graphError(
-      500,
-      "InternalServerError",
-      `${outcome.failed} of ${notifications.length} notifications could not be processed`,
+    return refused(
+      "callback-failed",
+      graphError(
+        500,
+        "InternalServerError",
+        `${outcome.failed} of ${notifications.length} notifications could not be processed`,
+      ),
     );
   }
   if (settings.outage.logged && notifications.some(isFinalOperation)) settings.outage.logged = false;
@@ -444,16 +507,22 @@ function refuseToken(error: unknown, logger: NotificationLogger): ReceiverAnswer
   if (auth?.failure === "keys-unavailable") {
     // The verifier logs an outage once, with its detail (URLs, the fetch error), through the
     // handler's logger; the answer says neither, and each request adds no log line of its own.
-    return graphError(
-      503,
-      "ServiceUnavailable",
-      "The signing keys needed to verify the token are unavailable; retry later",
-      { "retry-after": keysRetryAfter },
+    return refused(
+      "keys-unavailable",
+      graphError(
+        503,
+        "ServiceUnavailable",
+        "The signing keys needed to verify the token are unavailable; retry later",
+        { "retry-after": keysRetryAfter },
+      ),
     );
   }
   if (!auth) logger.warn("notification handler: could not verify a token", error);
   const message = auth?.message ?? "token could not be verified";
-  return graphError(401, "InvalidAuthenticationToken", message, { "www-authenticate": "Bearer" });
+  return refused(
+    auth?.failure === "missing-token" ? "missing-token" : "bad-token",
+    graphError(401, "InvalidAuthenticationToken", message, { "www-authenticate": "Bearer" }),
+  );
 }
 
 const optionKeys = [
@@ -464,6 +533,7 @@ const optionKeys = [
   "bodyTimeoutMs",
   "callbackTimeoutMs",
   "logger",
+  "onRejected",
 ];
 
 /** A queue of deadlines `ms` long, or none for no limit. */
@@ -482,6 +552,9 @@ function readOptions(input: NotificationHandlerOptions): Settings {
   if (options.auth !== false && options.auth !== undefined && typeOf(options.auth) !== "object") {
     fail("options.auth", "must be an options object or false");
   }
+  if (options.onRejected !== undefined && typeof options.onRejected !== "function") {
+    fail("options.onRejected", "must be a function");
+  }
   if (typeof options.appId !== "string" || options.appId.trim() === "") {
     fail("options.appId", "must be a non-empty string");
   }
@@ -499,6 +572,7 @@ function readOptions(input: NotificationHandlerOptions): Settings {
       checkTimeout("options.callbackTimeoutMs", options.callbackTimeoutMs ?? 5_000),
     ),
     verifier,
+    onRejected: options.onRejected,
     outage: { logged: false },
   };
 }

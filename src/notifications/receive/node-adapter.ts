@@ -15,6 +15,7 @@ import {
   receiverKey,
 } from "./handler.ts";
 import { readNodeBody } from "./read-body.ts";
+import { type RequestTarget, refused, settled } from "./rejections.ts";
 
 /**
  * Adapts a notification handler to a `node:http` request listener. For a handler made by
@@ -46,18 +47,19 @@ export function toNodeListener(
 /** Receives one request on the Node path and writes its answer, at once when it is ready; never throws. */
 function answerNode(receive: NotificationReceiver, req: IncomingMessage, res: ServerResponse): void {
   let answer: ReceiverAnswer | Promise<ReceiverAnswer>;
+  const incoming = new NodeIncoming(req);
   try {
-    answer = receive(new NodeIncoming(req));
+    answer = receive(incoming);
   } catch {
-    answer = { status: 500 };
+    answer = refused("internal-error", { status: 500 });
   }
   if (answer instanceof Promise) {
     answer.then(
-      (ready) => writeAnswer(req, res, ready),
-      () => writeAnswer(req, res, { status: 500 }),
+      (ready) => writeAnswer(req, res, settled(receive, ready, incoming)),
+      () => writeAnswer(req, res, settled(receive, refused("internal-error", { status: 500 }), incoming)),
     );
   } else {
-    writeAnswer(req, res, answer);
+    writeAnswer(req, res, settled(receive, answer, incoming));
   }
 }
 
@@ -157,6 +159,17 @@ class NodeIncoming implements IncomingNotification {
 
   request(): Request {
     return toRequest(this.#req, false);
+  }
+
+  describe(): RequestTarget {
+    const { url = "/", socket, headers } = this.#req;
+    const query = url.indexOf("?");
+    return {
+      path: query === -1 ? url : url.slice(0, query),
+      scheme: (socket as { encrypted?: boolean } | null)?.encrypted ? "https" : "http",
+      contentLength: headers["content-length"] ?? null,
+      remoteAddress: socket?.remoteAddress,
+    };
   }
 }
 
