@@ -48,6 +48,8 @@ const rules: readonly {
   { area: "src/notifications/", may: ["src/notifications/", "src/core/", "generated/"] },
   // The testing kit (Node only): test signing keys; the mocks take them as a signer by shape, not by import.
   { area: "src/testing/", may: ["src/testing/", "src/core/", "generated/"] },
+  // OpenTelemetry reporting: the other entries know only its interface (src/core/telemetry.ts).
+  { area: "src/telemetry/", may: ["src/telemetry/", "src/core/"] },
   // The Redis store implements the notifications entry's store interface through its public entry.
   { area: "src/redis/", may: ["src/redis/", "src/notifications/index.ts", "src/core/", "generated/"] },
   {

@@ -17,6 +17,8 @@ export interface ReceiverAnswer {
   error?: OdataError;
   /** Why the request was refused; absent for a `202`. */
   reason?: RejectionReason;
+  /** How many notifications the batch had, once it was read and valid (for telemetry). */
+  count?: number;
 }
 
 /** An answer in Graph's error shape (`components.schemas.odataError`), with a fresh request id. */

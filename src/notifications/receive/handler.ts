@@ -1,5 +1,6 @@
 import type { JWTPayload } from "jose";
 import { checkNumber, checkRecord, checkTimeout, fail, typeOf } from "../../core/check.ts";
+import { checkTelemetry, type Telemetry } from "../../core/telemetry.ts";
 import {
   type CachingVerifier,
   createCachingVerifier,
@@ -27,6 +28,7 @@ import {
   reporterKey,
   settled,
 } from "./rejections.ts";
+import { traced } from "./traced.ts";
 
 /** Where the handler reports what its callers should know about (`console` fits). */
 export interface NotificationLogger {
@@ -102,6 +104,12 @@ export interface NotificationHandlerOptions {
    * onRejected: ({ status, reason, request }) => metrics.increment(`refused.${reason}`, { status, path: request.path })
    */
   onRejected?: RejectionHook;
+  /**
+   * Where a span per request (a notification batch: accepted, or refused and why) and the
+   * `http.server.request.duration` metric go: `createTelemetry()` of `graph-comms-kit/telemetry`.
+   * @default none (nothing is measured, and requests cost nothing more)
+   */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -249,7 +257,8 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
       (error: unknown) => refuseToken(error, logger),
     );
   };
-  return Object.assign(receive, { [reporterKey]: reporter });
+  const { telemetry } = settings;
+  return Object.assign(telemetry ? traced(receive, telemetry) : receive, { [reporterKey]: reporter });
 }
 
 /** Checks the body's headers, reads it, and hands its notifications over; every refusal an answer. */
@@ -316,6 +325,7 @@ interface Settings {
   callbackDeadlines: Deadlines | undefined;
   verifier: CachingVerifier | undefined;
   onRejected: RejectionHook | undefined;
+  telemetry: Telemetry | undefined;
   /**
    * One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
    * with a final operation notification (what a tracker stores) is accepted: the store is back.
@@ -439,7 +449,7 @@ function answerFor(
     );
   }
   if (settings.outage.logged && notifications.some(isFinalOperation)) settings.outage.logged = false;
-  return { status: 202 };
+  return { status: 202, count: notifications.length };
 }
 
 /**
@@ -534,6 +544,7 @@ const optionKeys = [
   "callbackTimeoutMs",
   "logger",
   "onRejected",
+  "telemetry",
 ];
 
 /** A queue of deadlines `ms` long, or none for no limit. */
@@ -573,6 +584,7 @@ function readOptions(input: NotificationHandlerOptions): Settings {
     ),
     verifier,
     onRejected: options.onRejected,
+    telemetry: checkTelemetry("options.telemetry", options.telemetry),
     outage: { logged: false },
   };
 }

@@ -1,6 +1,7 @@
 import { checkRecord, checkTimeout, fail } from "../../core/check.ts";
 import { normalizeId } from "../../core/operation-id.ts";
 import type { OperationIds } from "../../core/operation-path.ts";
+import { checkTelemetry, type Telemetry } from "../../core/telemetry.ts";
 import { OperationFailedError, OperationTimeoutError, StoreUnavailableError } from "../errors.ts";
 import {
   isFinalOperation,
@@ -14,6 +15,7 @@ import {
   type OperationStore,
   type OperationStoreListener,
 } from "./operation-store.ts";
+import { measured } from "./tracker-telemetry.ts";
 
 /** Options of {@link OperationTracker.wait}. */
 export interface WaitOptions {
@@ -40,6 +42,12 @@ export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
    * @default 30000
    */
   timeoutMs?: number;
+  /**
+   * Where the notifications it handled (counted by outcome) and its `wait()` durations go:
+   * `createTelemetry()` of `graph-comms-kit/telemetry`.
+   * @default none (nothing is measured)
+   */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -95,7 +103,9 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
     "ttlMs",
     "maxEntries",
     "maxBytes",
+    "telemetry",
   ]) as OperationTrackerOptions;
+  const telemetry = checkTelemetry("options.telemetry", options.telemetry);
   const defaultTimeoutMs = readTimeout("options.timeoutMs", options.timeoutMs, 30_000);
   if (
     options.store !== undefined &&
@@ -212,8 +222,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
   }
 
   return {
-    handle,
-    wait,
+    ...(telemetry ? measured({ handle, wait }, telemetry) : { handle, wait }),
     get waiting() {
       return waiting;
     },
