@@ -84,7 +84,7 @@ describe("createCallsClient options", () => {
       "appId on a path without it",
       { token: "t", appId: "x" },
       "options.appId",
-      "is not allowed; allowed: token, baseUrl, path, fetch, retry, timeoutMs",
+      "is not allowed; allowed: token, baseUrl, path, fetch, retry, timeoutMs, telemetry",
     ],
     [
       "a misspelt option",
