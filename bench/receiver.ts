@@ -13,11 +13,13 @@
  * (autocannon's percentiles are whole milliseconds), and p99 over bare's; the ratio of req/s to
  * bare's. Then the RSS of our server (Node path, auth on, tracker) after the first 10k requests and
  * after 100k, twice: with the same notification every time, and with a new operation id on every
- * request. Bounded: about 3 minutes; `--quick` for a shorter run.
+ * request. Bounded: about 3 minutes; `--quick` for a shorter run. `--against=<project folder>` adds
+ * rows for another build of the kit (its `dist/`), to compare two versions under the same load.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import { build } from "esbuild";
 import { openapiDocument } from "../src/core/spec-document.ts";
@@ -26,7 +28,7 @@ import type { ServerConfig } from "./receiver-server.ts";
 import { median, quantile, rotate, row } from "./stats.ts";
 
 /** What the driver chooses of a server; the rest of its {@link ServerConfig} is filled in by `start`. */
-type Contender = Pick<ServerConfig, "kind" | "auth">;
+type Contender = Pick<ServerConfig, "kind" | "auth"> & Partial<Pick<ServerConfig, "entry">>;
 
 /** The built notifications entry, which our servers run. */
 const distEntry = new URL("../dist/src/notifications/index.js", import.meta.url).href;
@@ -86,7 +88,7 @@ const cpus = availableParallelism();
 const pinned = pin(process.pid, 0);
 
 function start(contender: Contender): Promise<Running> {
-  const config: ServerConfig = { ...contender, appId, entry: distEntry, path };
+  const config: ServerConfig = { entry: distEntry, ...contender, appId, path };
   const child = fork(serverScript, [JSON.stringify(config)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     execArgv: ["--expose-gc"],
@@ -232,6 +234,20 @@ async function main(quick: boolean): Promise<void> {
       load: { tokens },
     },
   ];
+  // `--against=<project folder>`: that project's build (`dist/`) runs beside ours in the same
+  // rotated rounds, so an A/B of two versions compares runs under the same machine load.
+  const against = process.argv.find((arg) => arg.startsWith("--against="))?.slice("--against=".length);
+  if (against !== undefined) {
+    const entry = pathToFileURL(resolve(against, "dist/src/notifications/index.js")).href;
+    contenders.push(
+      { name: "hono node-server, auth off (against)", config: { kind: "hono", entry }, load: {} },
+      {
+        name: "Node path, auth on (one token) (against)",
+        config: { kind: "node", auth: keys.openIdConfigurationUrl, entry },
+        load: { token },
+      },
+    );
+  }
   const servers: Running[] = [];
   try {
     for (const contender of contenders) servers.push(await start(contender.config));
