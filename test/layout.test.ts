@@ -201,3 +201,13 @@ describe("import rules of src/", () => {
     ).toEqual(["src/mocks/prism/mock-cli.ts imports src/client/index.ts"]);
   });
 });
+
+describe("the optional OpenTelemetry peer", () => {
+  it("is imported by src/telemetry/ alone, so the other entries load without it", () => {
+    const importers = sourceFiles("src").filter((file) =>
+      /\bfrom\s+"@opentelemetry\/|import\("@opentelemetry\//.test(readFileSync(join(root, file), "utf8")),
+    );
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((file) => !file.startsWith("src/telemetry/"))).toEqual([]);
+  });
+});
