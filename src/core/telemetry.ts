@@ -37,6 +37,8 @@ export interface ServerRequestInfo {
 
 /** One request to the notification handler under way. */
 export interface ServerRequestTelemetry {
+  /** Runs `work` with the request's span active, so that spans the callbacks start are its children. */
+  run<T>(work: () => T): T;
   /** The request is answered: `status`, the refusal's reason, how many notifications the batch had. */
   end(status: number, reason: string | undefined, count: number | undefined): void;
 }

@@ -1,5 +1,6 @@
 import {
   type Attributes,
+  context,
   type Meter,
   type MeterProvider,
   metrics,
@@ -195,7 +196,9 @@ class OpenTelemetryReporting implements Telemetry {
     const name = `${known ? method : "HTTP"}${route === undefined ? "" : ` ${route}`}`;
     const span: Span = this.#tracer.startSpan(name, { kind: SpanKind.SERVER, attributes });
     const duration = this.#serverDuration;
+    const active = trace.setSpan(context.active(), span);
     return {
+      run: (work) => context.with(active, work),
       end(status, reason, count) {
         base["http.response.status_code"] = status;
         span.setAttribute("http.response.status_code", status);

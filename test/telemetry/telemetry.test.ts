@@ -4,7 +4,8 @@
  * error.type), a notification batch's server span on both paths, and the metrics (the handler's
  * http.server.request.duration, the tracker's notifications by outcome and wait() durations).
  */
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -39,6 +40,8 @@ let route: NodeRoute;
 
 beforeAll(async () => {
   route = await startNodeRoute();
+  // What the OpenTelemetry SDK for Node registers: the active span follows async work.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 });
 
 afterEach(() => {
@@ -46,6 +49,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
+  context.disable();
   await route.close();
   await meterProvider.shutdown();
   await tracerProvider.shutdown();
@@ -205,6 +209,16 @@ describe.each(paths)("a notification batch on the %s path", (path) => {
       "error.type": "500",
     });
     expect(failed?.status).toEqual({ code: SpanStatusCode.ERROR, message: "callback-failed" });
+  });
+
+  it("runs the callbacks with the batch's span active, so their spans are its children", async () => {
+    const seen: Array<string | undefined> = [];
+    const handle = handlerWith(() => {
+      seen.push(trace.getActiveSpan()?.spanContext().spanId);
+    });
+    expect((await handle(post(JSON.stringify(operationBatch("completed"))))).status).toBe(202);
+    const [span] = spans.getFinishedSpans();
+    expect(seen).toEqual([span?.spanContext().spanId]);
   });
 
   it("reports an unknown method as _OTHER, keeping the original", async () => {
