@@ -4,7 +4,7 @@
  * error.type), a notification batch's server span on both paths, and the metrics (the handler's
  * http.server.request.duration, the tracker's notifications by outcome and wait() durations).
  */
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
   AggregationTemporality,
@@ -280,6 +280,29 @@ describe("the tracker's metrics", () => {
 });
 
 describe("createTelemetry", () => {
+  it("reports to the globally registered providers by default (what the OpenTelemetry SDK sets up)", async () => {
+    trace.setGlobalTracerProvider(tracerProvider);
+    metrics.setGlobalMeterProvider(meterProvider);
+    try {
+      const tracker = createOperationTracker({ telemetry: createTelemetry() });
+      const client = createCallsClient({
+        token: "t",
+        fetch: stubFetch(acceptedHere),
+        telemetry: createTelemetry(),
+      });
+      await client.cancelMediaProcessing(callId);
+      await tracker.wait({ callId, operationId }, { timeoutMs: 1 }).catch(() => undefined);
+    } finally {
+      trace.disable();
+      metrics.disable();
+    }
+    expect(spans.getFinishedSpans().map((span) => span.name)).toEqual([
+      "POST /app/calls/{callId}/cancelMediaProcessing",
+    ]);
+    const waits = await points("graph_comms.tracker.wait.duration");
+    expect(waits.map((p) => p.attributes["graph_comms.tracker.outcome"])).toContain("timeout");
+  });
+
   it("refuses a misspelt option, naming the nearest, and providers that are not providers", () => {
     expect(() => createTelemetry({ tracerprovider: tracerProvider } as never)).toThrow(
       /did you mean "tracerProvider"/,

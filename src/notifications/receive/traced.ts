@@ -17,7 +17,7 @@ export function traced(receive: NotificationReceiver, telemetry: Telemetry): Not
     });
     let answer: ReceiverAnswer | Promise<ReceiverAnswer>;
     try {
-      answer = receive(incoming);
+      answer = request.run(() => receive(incoming));
     } catch (error) {
       request.end(500, "internal-error", undefined);
       throw error;
