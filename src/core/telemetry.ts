@@ -7,13 +7,13 @@ import { fail } from "./check.ts";
  * protocol with that entry, not an API to call.
  */
 export interface Telemetry {
-  /** Starts the span of one client call to `url` (`template`: the spec path it was built from). */
+  /** Starts the span of one client call to `url` (`template`: the spec path it was built from). @internal */
   clientCall(url: string, template: string): ClientCallTelemetry;
-  /** Starts the span and timing of one request to the notification handler. */
+  /** Starts the span and timing of one request to the notification handler. @internal */
   serverRequest(request: ServerRequestInfo): ServerRequestTelemetry;
-  /** Counts a notification the tracker handled, by what it did with it. */
+  /** Counts a notification the tracker handled, by what it did with it. @internal */
   notificationHandled(outcome: string): void;
-  /** Starts timing one `wait()`; the function returned records how it ended. */
+  /** Starts timing one `wait()`; the function returned records how it ended. @internal */
   waitStarted(): (outcome: string) => void;
 }
 
