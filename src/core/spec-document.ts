@@ -1,5 +1,5 @@
 import openapi from "../../generated/openapi.json" with { type: "json" };
-import { escapePointerKey, followRefs, readPointer } from "./json-pointer.ts";
+import { escapePointerKey, followRefs } from "./json-pointer.ts";
 
 /** The bundled spec, `generated/openapi.json`, as written by `npm run generate`, typed by its JSON. */
 export const openapiDocument = openapi;
@@ -39,13 +39,6 @@ export function exampleNameOf(node: unknown, document: SpecNode = specDocument):
 export function resolveSpecRef(node: unknown, document: SpecNode = specDocument): SpecNode {
   const found = followRefs(document, node);
   if (!isSpecNode(found)) throw new Error(`spec: expected an object, got ${JSON.stringify(found)}`);
-  return found;
-}
-
-/** Reads the node at a local JSON pointer (`#/a/b~1c`). */
-export function pointerGet(document: SpecNode, pointer: string): unknown {
-  const found = readPointer(document, pointer);
-  if (found === undefined) throw new Error(`spec: nothing at ${pointer}`);
   return found;
 }
 

@@ -88,12 +88,7 @@ function shapeError({ at, problem }: ShapeProblem): InvalidNotificationError {
   return new InvalidNotificationError(`Invalid notification body: body${where} ${what}`);
 }
 
-/**
- * Compiles the validators now rather than on the first notification (ajv compiles in tens of ms).
- *
- * @example
- * warmUpParser(); // at startup
- */
+/** Compiles the validators when a handler is created, so the first notification does not wait for ajv. */
 export function warmUpParser(): void {
   for (const schema of [batchSchema, notificationSchema, operationSchema]) {
     quickSpecValidator(schema);
