@@ -25,10 +25,8 @@ export interface RunningKeyServer {
 }
 
 /**
- * Serves the OpenID configuration and JWKS of {@link TestSigningKeys} on 127.0.0.1, for a receiver
- * that runs outside MSW's reach (another process, or a test that lets requests through). Answers
- * `GET /v1/.well-known/OpenIdConfiguration` and `GET /v1/keys`; anything else 404 (405 for other
- * methods). Node only.
+ * Serves the OpenID configuration (`/v1/.well-known/OpenIdConfiguration`) and JWKS (`/v1/keys`) of
+ * {@link TestSigningKeys} on 127.0.0.1, for a receiver outside MSW's reach such as another process.
  *
  * @example
  * import { createNotificationHandler } from "graph-comms-kit/notifications";
