@@ -1,7 +1,6 @@
-/** The one rule for where the kit may send a bearer token or fetch signing keys: https, or http on loopback. */
 import { checkType, fail } from "./check.ts";
 
-/** Whether `url` is `https:`, or `http:` on a loopback host, which mocks and tests use. */
+/** The one rule for where the kit sends a token or fetches keys: `https:`, or `http:` on loopback (mocks, tests). */
 export function isHttpsOrLoopback(url: URL): boolean {
   return url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url));
 }

@@ -7,7 +7,6 @@ export const openapiDocument = openapi;
 /** A JSON object of the bundled spec, read without a compile-time shape (the spec is data here). */
 export type SpecNode = Record<string, unknown>;
 
-/** The bundled spec as plain JSON data. */
 export const specDocument: SpecNode = openapiDocument as unknown as SpecNode;
 
 /** True for a non-null, non-array object. */

@@ -29,13 +29,9 @@ export interface RunningKeyServer {
  * {@link TestSigningKeys} on 127.0.0.1, for a receiver outside MSW's reach such as another process.
  *
  * @example
- * import { createNotificationHandler } from "graph-comms-kit/notifications";
- * import { createTestSigningKeys, serveTestSigningKeys } from "graph-comms-kit/testing";
- *
- * const appId = "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f";
  * const keys = await createTestSigningKeys({ appId });
  * const keyServer = await serveTestSigningKeys(keys);
- * createNotificationHandler({ appId, auth: { openIdConfigurationUrl: keyServer.openIdConfigurationUrl }, onNotification: console.log });
+ * createNotificationHandler({ appId, auth: { openIdConfigurationUrl: keyServer.openIdConfigurationUrl }, onNotification });
  * await keyServer.close();
  */
 export async function serveTestSigningKeys(

@@ -19,15 +19,12 @@ export interface ShapeProblem {
 /** Reused by {@link hasForbiddenShape}, which runs for every body. */
 const pending: unknown[] = [];
 const depths: number[] = [];
-/** Stays empty: if `for...in` finds a key on it, `Object.prototype` has been given enumerable keys. */
+/** Stays empty: a key `for...in` finds on it was added to `Object.prototype`. */
 const probe = {};
 
-/**
- * Fast check of a value just made by `JSON.parse` (no cycles): a forbidden key, or nesting beyond
- * {@link maxBodyDepth}? {@link findForbiddenShape} tells where, and takes cycles.
- */
+/** Fast check of a fresh `JSON.parse` value for a forbidden key or nesting beyond {@link maxBodyDepth}. */
 export function hasForbiddenShape(parsedJson: unknown): boolean {
-  // for...in (cheaper than Object.keys) would also list keys someone added to Object.prototype.
+  // for...in is cheaper than Object.keys, but lists inherited keys: take the slow walk if there are any.
   for (const _inherited in probe) return findForbiddenShape(parsedJson) !== undefined;
   if (typeof parsedJson !== "object" || parsedJson === null) return false;
   // Empty here: every walk ends with both emptied (also on an early return).
