@@ -61,7 +61,7 @@ export type {
   ResultInfo,
 } from "./parse/notification.ts";
 export { isFinalOperation } from "./parse/notification.ts";
-export { parseCommsNotifications, warmUpParser } from "./parse/parse.ts";
+export { parseCommsNotifications } from "./parse/parse.ts";
 
 // ── Correlate: the tracker and its stores ──────────────────────────────────────────────────
 export type { OperationIds } from "../core/operation-path.ts";

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { extractTsSamples, formatProblems, typecheckSamples } from "./markdown-samples.ts";
+import { extractTsSamples, formatProblems, typecheckSamples } from "../support/markdown-samples.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const readme = readFileSync(join(root, "README.md"), "utf8");

@@ -4,6 +4,7 @@
  * error.type), a notification batch's server span on both paths, and the metrics (the handler's
  * http.server.request.duration, the tracker's notifications by outcome and wait() durations).
  */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
@@ -21,12 +22,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCallsClient } from "../../src/client/client.ts";
 import { InvalidArgumentError } from "../../src/core/errors.ts";
 import { OperationFailedError } from "../../src/notifications/errors.ts";
-import { createNotificationHandler } from "../../src/notifications/receive/handler.ts";
+import {
+  createNotificationHandler,
+  type NotificationHandler,
+} from "../../src/notifications/receive/handler.ts";
+import { toNodeListener } from "../../src/notifications/receive/node-adapter.ts";
 import { createOperationTracker } from "../../src/notifications/track/tracker.ts";
 import { createTelemetry } from "../../src/telemetry/index.ts";
-import { acceptedHere, callId, graphError, operationId, stubFetch } from "../client/fetch-stub.ts";
-import { operationBatch } from "../notifications/fixtures.ts";
-import { caller, type NodeRoute, paths, startNodeRoute } from "../notifications/receive/both-paths.ts";
+import { acceptedHere, callId, graphError, operationId, stubFetch } from "../support/fetch-stub.ts";
+import { type LocalServer, listenLocal } from "../support/listen-local.ts";
+import { operationBatch } from "../support/notification-fixtures.ts";
 
 const spans = new InMemorySpanExporter();
 const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
@@ -36,10 +41,28 @@ const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exp
 const meterProvider = new MeterProvider({ readers: [reader] });
 const telemetry = createTelemetry({ tracerProvider, meterProvider, route: "/api/calls" });
 const quiet = { warn: () => undefined, error: () => undefined };
-let route: NodeRoute;
+let local: LocalServer;
+/** The listener the test server hands its requests to: the Node path of the handler under test. */
+let listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+const paths = ["fetch", "node"] as const;
+
+/** The handler itself (the Fetch path), or the same handler behind `toNodeListener` on 127.0.0.1 (the Node path). */
+function caller(path: (typeof paths)[number], handle: NotificationHandler): NotificationHandler {
+  if (path === "fetch") return handle;
+  return async (request) => {
+    listener = toNodeListener(handle);
+    const { pathname, search } = new URL(request.url);
+    const body = request.body === null ? null : await request.text();
+    return fetch(`${local.origin}${pathname}${search}`, {
+      method: request.method,
+      headers: request.headers,
+      body,
+    });
+  };
+}
 
 beforeAll(async () => {
-  route = await startNodeRoute();
+  local = await listenLocal(createServer((req, res) => listener?.(req, res)));
   // What the OpenTelemetry SDK for Node registers: the active span follows async work.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 });
@@ -50,7 +73,7 @@ afterEach(() => {
 
 afterAll(async () => {
   context.disable();
-  await route.close();
+  await local.close();
   await meterProvider.shutdown();
   await tracerProvider.shutdown();
 });
@@ -150,7 +173,7 @@ describe.each(paths)("a notification batch on the %s path", (path) => {
       logger: quiet,
       telemetry,
     });
-    return caller(path, () => route, handle);
+    return caller(path, handle);
   }
   const post = (body: string, contentType = "application/json") =>
     new Request("http://127.0.0.1/api/calls?x=1", {

@@ -6,10 +6,8 @@
 
 // ── Start Prism ────────────────────────────────────────────────────────────────────────────
 export type { PrismNotificationStatus } from "./callback-options.ts";
-export { type MockCliIo, type MockCliSettings, runMockCli } from "./mock-cli.ts";
 export {
   type PrismLaunchOptions,
-  prismDefaults,
   type RunningPrism,
   startPrism,
 } from "./prism-launch.ts";

@@ -55,7 +55,7 @@ interface KeySet {
  * A token naming an unknown `kid` refetches the JWKS at most once per `keyRefetchCooldownMs` (key
  * rotation). One fetch is in flight at a time, shared by every request; after a failure no fetch
  * is tried for {@link minBackoffMs}, doubling per failure up to {@link maxBackoffMs}, so junk tokens
- * during an outage cannot multiply fetches (issue 12, row 5). The outage is logged once with its
+ * during an outage cannot multiply fetches. The outage is logged once with its
  * detail, and so is the recovery; requests are refused with `keys-unavailable` and a message
  * without detail (the detail is the error's `cause`).
  *
@@ -174,7 +174,7 @@ async function fetchJwksUri(options: SigningKeysOptions): Promise<string> {
   if (typeof jwksUri !== "string" || !URL.canParse(jwksUri)) {
     throw new Error(`signing keys unavailable: ${where} has no valid jwks_uri`);
   }
-  // Keys fetched over plain http would let anyone on the path sign tokens (issue 12, row 6).
+  // Keys fetched over plain http would let anyone on the path sign tokens.
   if (!isHttpsOrLoopback(new URL(jwksUri))) {
     throw new Error(
       `signing keys unavailable: ${where} names jwks_uri ${jwksUri}, which is not https: (http: only on a loopback host)`,

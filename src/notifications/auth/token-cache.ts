@@ -1,4 +1,4 @@
-/** A cache of successful token verifications, bounded in entries and age (issue 14, item 2). */
+/** A cache of successful token verifications, bounded in entries and age. */
 
 /** Bounds of the verified-token cache. */
 export interface TokenCacheOptions {
@@ -101,7 +101,7 @@ export function createTokenCache<T>(
   let lastEntry: Entry<T> | undefined;
   // Admission on second sight: a token is cached the second time it is verified. Traffic of tokens
   // that never come back (each verified once) then costs no entries: holding 1,000 of them, each
-  // evicted unused, cost about a tenth of the server's time on such traffic (issue 14). This holds
+  // evicted unused, cost a share of the server's time on such traffic. This holds
   // the hashes of tokens verified once, as many as the cache holds entries, and starts over when full.
   const seenOnce = new Set<number>();
   return {

@@ -1,5 +1,5 @@
 /**
- * JWS signature checks with node:crypto's one-shot `crypto.verify` (issue 14). Key selection stays
+ * JWS signature checks with node:crypto's one-shot `crypto.verify`. Key selection stays
  * with jose; this only maps an algorithm name to node:crypto's parameters. fast-jwt, used before,
  * builds a `Verify` stream per token and cannot be given the one-shot check: that cost about 20 µs
  * a token here, on top of RSA's own 30. The check runs on libuv's thread pool (the callback form),

@@ -233,7 +233,7 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
   const reporter = rejectionReporter(settings.onRejected, logger);
 
   // Plain promise chains, not async functions, and no wait where there is nothing to wait for: each
-  // layer of promises a request goes through cost the Node path measurably (issue 14).
+  // layer of promises a request goes through costs the Node path time.
   const receive = (incoming: IncomingNotification) => {
     if (incoming.method !== "POST") {
       return refused(
@@ -373,8 +373,8 @@ interface HandOverOutcome {
 }
 
 /**
- * Hands the batch over, answering 503 if that takes longer than `callbackTimeoutMs` (issue 12 row
- * 13: a callback or store that never settles held the socket for ever); the late outcome is logged.
+ * Hands the batch over, answering 503 if that takes longer than `callbackTimeoutMs` (a callback or
+ * store that never settles would hold the socket for ever); the late outcome is logged.
  */
 function handOverWithin(
   notifications: readonly ParsedNotification[],
@@ -511,7 +511,7 @@ function noteFailure(
   logger.error(`notification handler: onNotification threw for ${notification.resourceUrl}`, error);
 }
 
-/** 401 for a bad token; 503 when the keys to check it with cannot be fetched (issue 13 item 5). */
+/** 401 for a bad token; 503 when the keys to check it with cannot be fetched. */
 function refuseToken(error: unknown, logger: NotificationLogger): ReceiverAnswer {
   const auth = error instanceof NotificationAuthError ? error : undefined;
   if (auth?.failure === "keys-unavailable") {

@@ -108,7 +108,7 @@ export function createNotificationServer(
   handler: NotificationHandler,
   options: NotificationServerOptions = {},
 ): Server {
-  // Deadlines against slow senders holding the server (issue 12 row 2).
+  // Deadlines against slow senders holding the server.
   const given = checkRecord("options", options, [
     "headersTimeoutMs",
     "requestTimeoutMs",

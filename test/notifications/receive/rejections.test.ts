@@ -24,7 +24,7 @@ import {
   sign,
   startKeyServer,
 } from "../../support/key-server.ts";
-import { operationBatch } from "../fixtures.ts";
+import { operationBatch } from "../../support/notification-fixtures.ts";
 import { caller, type NodeRoute, type Path, paths, startNodeRoute } from "./both-paths.ts";
 
 let server: KeyServer;
