@@ -18,13 +18,15 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCallsClient } from "../../src/client/client.ts";
 import { InvalidArgumentError } from "../../src/core/errors.ts";
 import { OperationFailedError } from "../../src/notifications/errors.ts";
 import {
   createNotificationHandler,
+  type IncomingNotification,
   type NotificationHandler,
+  receiverKey,
 } from "../../src/notifications/receive/handler.ts";
 import { toNodeListener } from "../../src/notifications/receive/node-adapter.ts";
 import { createOperationTracker } from "../../src/notifications/track/tracker.ts";
@@ -256,6 +258,42 @@ describe.each(paths)("a notification batch on the %s path", (path) => {
       "http.request.method_original": "PROPFIND",
       "graph_comms.rejection.reason": "method-not-allowed",
     });
+  });
+});
+
+describe("the receiver core with and without telemetry", () => {
+  /** A request as the receiver core reads it, whose `describe()` (what telemetry reads) is a spy. */
+  function incoming(): IncomingNotification & { describe: ReturnType<typeof vi.fn> } {
+    const body = new TextEncoder().encode(JSON.stringify(operationBatch("completed")));
+    return {
+      method: "POST",
+      header: (name) => (name === "content-type" ? "application/json" : null),
+      readBody: () => Promise.resolve(body),
+      request: () => new Request("http://127.0.0.1/api/calls", { method: "POST" }),
+      describe: vi.fn(() => ({
+        path: "/api/calls",
+        scheme: "http",
+        contentLength: null,
+        remoteAddress: undefined,
+      })),
+    };
+  }
+  const options = { appId: "app", auth: false as const, onNotification: () => undefined, logger: quiet };
+
+  it("without telemetry, does nothing for it on an accepted request (the request is not even described)", async () => {
+    const request = incoming();
+    const receive = createNotificationHandler(options)[receiverKey];
+    expect(await receive?.(request)).toEqual({ status: 202, count: 1 });
+    expect(request.describe).not.toHaveBeenCalled();
+    expect(spans.getFinishedSpans()).toEqual([]);
+  });
+
+  it("with telemetry, describes the request once for its span", async () => {
+    const request = incoming();
+    const receive = createNotificationHandler({ ...options, telemetry })[receiverKey];
+    expect(await receive?.(request)).toEqual({ status: 202, count: 1 });
+    expect(request.describe).toHaveBeenCalledOnce();
+    expect(spans.getFinishedSpans()).toHaveLength(1);
   });
 });
 
