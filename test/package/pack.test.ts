@@ -126,6 +126,22 @@ describe("the npm package", () => {
     ).toEqual([]);
   });
 
+  it("runs nothing when installed: no install-time lifecycle script", async () => {
+    const manifest = JSON.parse(
+      await readFile(join(project, "node_modules", "graph-comms-kit", "package.json"), "utf8"),
+    ) as { scripts: Record<string, string> };
+    const installTime = [
+      "preinstall",
+      "install",
+      "postinstall",
+      "prepublish",
+      "preprepare",
+      "prepare",
+      "postprepare",
+    ];
+    expect(Object.keys(manifest.scripts).filter((name) => installTime.includes(name))).toEqual([]);
+  });
+
   it("ships a README whose links work on the npm page: absolute, an anchor, or a file in the package", async () => {
     const readme = await readFile(join(project, "node_modules", "graph-comms-kit", "README.md"), "utf8");
     const relative = [...readme.matchAll(/\]\(([^)\s]+)\)/g)]
