@@ -13,7 +13,7 @@
  * const done = await tracker.wait(operationRef, { timeoutMs: 30_000 });
  */
 
-// ── Receive: the handler, its Node adapter and server ──────────────────────────────────────
+// ── Receive: the handler, its Node adapter, server and framework middleware ──────────────────────────────────────
 export {
   createNotificationHandler,
   type NotificationCallback,
@@ -27,6 +27,13 @@ export {
   type NotificationServerOptions,
   toNodeListener,
 } from "./receive/node-adapter.ts";
+export {
+  createNodeMiddleware,
+  defaultNotificationPath,
+  type NodeMiddleware,
+  type NodeMiddlewareOptions,
+} from "./receive/middleware.ts";
+export { type FastifyNotificationsOptions, fastifyNotifications } from "./receive/fastify.ts";
 
 // ── Authenticate ───────────────────────────────────────────────────────────────────────────
 export {
