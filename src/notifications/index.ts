@@ -92,4 +92,5 @@ export {
   OperationFailedError,
   OperationTimeoutError,
   StoreUnavailableError,
+  TrackerClosedError,
 } from "./errors.ts";
