@@ -11,6 +11,8 @@
  * const handle = createNotificationHandler({ appId: process.env.APP_ID!, onNotification: tracker.handle });
  * http.createServer(toNodeListener(handle)).listen(3978);
  * const done = await tracker.wait(operationRef, { timeoutMs: 30_000 });
+ *
+ * @packageDocumentation
  */
 
 // ── Receive: the handler, its Node adapter, server and framework middleware ──────────────────────────────────────
