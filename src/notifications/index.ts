@@ -1,15 +1,16 @@
 // biome-ignore-all assist/source/organizeImports: exports are grouped by topic under banners, not sorted by path
 /**
  * `graph-comms-kit/notifications`: receive, authenticate, validate and correlate the
- * `commsNotifications` Graph POSTs to a calling bot.
+ * `commsNotifications` Graph POSTs to a calling bot, on `node:http`, Express, Connect, Polka
+ * (`createNodeMiddleware`), Fastify (`fastifyNotifications`) or any Fetch-API server
+ * (`createNotificationHandler`).
  *
  * @example
  * import http from "node:http";
- * import { createNotificationHandler, createOperationTracker, toNodeListener } from "graph-comms-kit/notifications";
+ * import { createNodeMiddleware, createOperationTracker } from "graph-comms-kit/notifications";
  *
  * const tracker = createOperationTracker();
- * const handle = createNotificationHandler({ appId: process.env.APP_ID!, onNotification: tracker.handle });
- * http.createServer(toNodeListener(handle)).listen(3978);
+ * http.createServer(createNodeMiddleware({ appId: process.env.APP_ID!, onNotification: tracker.handle })).listen(3978);
  * const done = await tracker.wait(operationRef, { timeoutMs: 30_000 });
  *
  * @packageDocumentation
