@@ -137,3 +137,33 @@ export class StoreUnavailableError extends NotificationsError {
   /** Tells the handler to answer 503 + `Retry-After`: Graph delivers the batch again later. */
   readonly retryable = true;
 }
+
+/**
+ * The tracker was closed (`tracker.close()`, on shutdown) before the operation's final notification
+ * arrived: pending `wait()`s reject with it, and so do later `wait()` and `handle()` calls. It is
+ * `retryable`, so a handler still serving answers 503 and Graph delivers the batch again, to an
+ * instance that is not shutting down.
+ *
+ * @example
+ * try { await tracker.wait(op); } catch (e) { if (e instanceof TrackerClosedError) return; } // shutting down
+ */
+export class TrackerClosedError extends NotificationsError {
+  /** Always `"TrackerClosedError"`, in minified bundles too. */
+  override readonly name = "TrackerClosedError";
+  /** Tells the handler to answer 503 + `Retry-After`: Graph delivers the batch again later. */
+  readonly retryable = true;
+  /** The call id, normalised; `undefined` for a `handle()` refused after close. */
+  readonly callId: string | undefined;
+  /** The operation id, normalised; `undefined` for a `handle()` refused after close. */
+  readonly operationId: string | undefined;
+
+  constructor(operation?: { callId: string; operationId: string }) {
+    super(
+      operation
+        ? `The operation tracker was closed before the final notification for operation ${operation.operationId} of call ${operation.callId} arrived`
+        : "The operation tracker is closed",
+    );
+    this.callId = operation?.callId;
+    this.operationId = operation?.operationId;
+  }
+}

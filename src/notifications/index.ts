@@ -1,19 +1,22 @@
 // biome-ignore-all assist/source/organizeImports: exports are grouped by topic under banners, not sorted by path
 /**
  * `graph-comms-kit/notifications`: receive, authenticate, validate and correlate the
- * `commsNotifications` Graph POSTs to a calling bot.
+ * `commsNotifications` Graph POSTs to a calling bot, on `node:http`, Express, Connect, Polka
+ * (`createNodeMiddleware`), Fastify (`fastifyNotifications`) or any Fetch-API server
+ * (`createNotificationHandler`).
  *
  * @example
  * import http from "node:http";
- * import { createNotificationHandler, createOperationTracker, toNodeListener } from "graph-comms-kit/notifications";
+ * import { createNodeMiddleware, createOperationTracker } from "graph-comms-kit/notifications";
  *
  * const tracker = createOperationTracker();
- * const handle = createNotificationHandler({ appId: process.env.APP_ID!, onNotification: tracker.handle });
- * http.createServer(toNodeListener(handle)).listen(3978);
+ * http.createServer(createNodeMiddleware({ appId: process.env.APP_ID!, onNotification: tracker.handle })).listen(3978);
  * const done = await tracker.wait(operationRef, { timeoutMs: 30_000 });
+ *
+ * @packageDocumentation
  */
 
-// ── Receive: the handler, its Node adapter and server ──────────────────────────────────────
+// ── Receive: the handler, its Node adapter, server and framework middleware ──────────────────────────────────────
 export {
   createNotificationHandler,
   type NotificationCallback,
@@ -34,6 +37,13 @@ export {
   type NotificationServerOptions,
   toNodeListener,
 } from "./receive/node-adapter.ts";
+export {
+  createNodeMiddleware,
+  defaultNotificationPath,
+  type NodeMiddleware,
+  type NodeMiddlewareOptions,
+} from "./receive/middleware.ts";
+export { type FastifyNotificationsOptions, fastifyNotifications } from "./receive/fastify.ts";
 
 // ── Authenticate ───────────────────────────────────────────────────────────────────────────
 export {
@@ -92,4 +102,5 @@ export {
   OperationFailedError,
   OperationTimeoutError,
   StoreUnavailableError,
+  TrackerClosedError,
 } from "./errors.ts";

@@ -2,6 +2,8 @@
 /**
  * `graph-comms-kit/mocks/prism` (Node only): Prism's mock server on the bundled spec, as run by
  * `npm start` and the `graph-comms-mock` command.
+ *
+ * @packageDocumentation
  */
 
 // ── Start Prism ────────────────────────────────────────────────────────────────────────────

@@ -45,7 +45,12 @@ export function toNodeListener(
 }
 
 /** Receives one request on the Node path and writes its answer, at once when it is ready; never throws. */
-function answerNode(receive: NotificationReceiver, req: IncomingMessage, res: ServerResponse): void {
+export function answerNode(
+  receive: NotificationReceiver,
+  req: IncomingMessage,
+  res: ServerResponse,
+  incoming: IncomingNotification = new NodeIncoming(req),
+): void {
   let answer: ReceiverAnswer | Promise<ReceiverAnswer>;
   const incoming = new NodeIncoming(req);
   try {
@@ -139,7 +144,7 @@ export function createNotificationServer(
 }
 
 /** A `node:http` request as the receiver core reads it (a class: no closures per request). */
-class NodeIncoming implements IncomingNotification {
+export class NodeIncoming implements IncomingNotification {
   readonly method: string;
   readonly #req: IncomingMessage;
 
