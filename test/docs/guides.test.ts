@@ -16,7 +16,7 @@ import {
   formatProblems,
   packageEntryPoints,
   typecheckSamples,
-} from "./markdown-samples.ts";
+} from "../support/markdown-samples.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");

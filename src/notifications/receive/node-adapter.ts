@@ -52,7 +52,6 @@ export function answerNode(
   incoming: IncomingNotification = new NodeIncoming(req),
 ): void {
   let answer: ReceiverAnswer | Promise<ReceiverAnswer>;
-  const incoming = new NodeIncoming(req);
   try {
     answer = receive(incoming);
   } catch {

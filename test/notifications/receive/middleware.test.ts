@@ -25,7 +25,7 @@ import {
   type TestSigningKeys,
 } from "../../../src/testing/index.ts";
 import { type LocalServer, listenLocal } from "../../support/listen-local.ts";
-import { operationBatch } from "../fixtures.ts";
+import { operationBatch } from "../../support/notification-fixtures.ts";
 
 const appId = "7e1b4346-85a6-4bdd-abe3-d11c5d420efe";
 let signing: TestSigningKeys;

@@ -11,7 +11,7 @@ import {
   type OperationStore,
 } from "../../../src/notifications/track/operation-store.ts";
 import { createOperationTracker } from "../../../src/notifications/track/tracker.ts";
-import { callId, operationBatch, operationId } from "../fixtures.ts";
+import { callId, operationBatch, operationId } from "../../support/notification-fixtures.ts";
 
 const op = { callId, operationId };
 
