@@ -7,5 +7,7 @@
  * import { createTelemetry } from "graph-comms-kit/telemetry";
  * const telemetry = createTelemetry({ route: "/api/calls" });
  * const client = createCallsClient({ token, telemetry });
+ *
+ * @packageDocumentation
  */
 export { createTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.ts";
