@@ -21,8 +21,8 @@ import { type RequestTarget, refused, settled } from "./rejections.ts";
  * Adapts a notification handler to a `node:http` request listener. For a handler made by
  * {@link createNotificationHandler} the body is read straight from the `IncomingMessage` (same size
  * limit, body deadline and answers as with a `Request`) and the answer written straight to the
- * `ServerResponse`; any other Fetch-API handler is adapted by conversion. When the answer comes before the whole body was read (413, 408)
- * the connection is closed instead of draining it. A body a framework already consumed
+ * `ServerResponse`; any other Fetch-API handler is adapted by conversion. When the answer comes before the whole body was read (401, 413, 408)
+ * the connection is closed: at most 2 s and 16 MiB more of the upload are read (64 MiB in all). A body a framework already consumed
  * (`express.json()` mounted first) gets a 500 at once and a logged hint; a `Buffer` in `req.body`
  * (`express.raw({ type: "application/json" })`) is used as the body. Header deadlines are server
  * settings: see {@link createNotificationServer}.
@@ -200,11 +200,15 @@ function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Receiver
 }
 
 /**
- * How long, and how many more body bytes, a connection answered early is read before it is dropped.
- * A loopback sender pushes several MiB before it reads the answer: with 256 KiB it was reset before
- * it could read its 413; 16 MiB in at most 2 s bounds the work a hostile sender can cause.
+ * How long, and how many more body bytes, a connection answered early is read before it is dropped:
+ * per connection, and in total over the connections answered early within one such time. A loopback sender pushes
+ * several MiB before it reads the answer: with 256 KiB it was reset before it could read its 413.
  */
-const linger = { ms: 2_000, bytes: 16 * 1024 * 1024 };
+const linger = { ms: 2_000, bytes: 16 * 1024 * 1024, totalBytes: 64 * 1024 * 1024 };
+/** The bytes read and dropped by the connections answered early within the last `linger.ms`, in this process. */
+let lingeringBytes = 0;
+/** The connections answered early, with their socket's `bytesRead` then and the bytes counted since. */
+const lingering = new WeakMap<IncomingMessage["socket"], { read: number; counted: number }>();
 
 /**
  * Node destroys a `connection: close` socket as soon as the answer is flushed; with request bytes
@@ -212,20 +216,35 @@ const linger = { ms: 2_000, bytes: 16 * 1024 * 1024 };
  * buffer before the client reads it (a sender of an oversized body would see a dropped connection,
  * not the 413). So this connection is closed in stages, as RFC 9112 §9.6 asks: the write side
  * first, then what the client still sends is read and thrown away for a bounded time and size.
+ * Called before the answer is written: the body is consumed from now on, by a counter, because a
+ * body never read when the answer ends would be discarded by Node itself (`req._dump()`), unseen
+ * by any counter and without a limit.
  */
 function lingerBeforeClosing(req: IncomingMessage): void {
   const socket = req.socket;
-  socket.destroySoon = () => {
-    socket.end();
-    let discarded = 0;
-    const timer = setTimeout(() => socket.destroy(), linger.ms);
-    socket.once("close", () => clearTimeout(timer));
-    req.on("data", (chunk: Buffer) => {
-      discarded += chunk.byteLength;
-      if (discarded > linger.bytes) socket.destroy();
-    });
-    req.resume();
-  };
+  const state = lingering.get(socket) ?? startLingering(socket);
+  // Counted on the socket, not in body bytes: requests pipelined behind this one share the limit.
+  req.on("data", () => {
+    const read = socket.bytesRead - state.read;
+    lingeringBytes += read - state.counted;
+    state.counted = read;
+    if (read > linger.bytes || lingeringBytes > linger.totalBytes) socket.destroy();
+  });
+  req.resume();
+}
+
+/** Arms the connection's time limit and makes its close a half-close (see {@link lingerBeforeClosing}). */
+function startLingering(socket: IncomingMessage["socket"]): { read: number; counted: number } {
+  const state = { read: socket.bytesRead, counted: 0 };
+  lingering.set(socket, state);
+  // The bytes count against the total until the window ends, closed or not: at most
+  // `totalBytes` per `ms` are read for refused requests, however many senders there are.
+  setTimeout(() => {
+    socket.destroy();
+    lingeringBytes -= state.counted;
+  }, linger.ms).unref();
+  socket.destroySoon = () => socket.end();
+  return state;
 }
 
 /** Any other Fetch-API handler: a `Request` with a streamed body in, the `Response` written out. */

@@ -1,5 +1,5 @@
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParsedNotification } from "../../../src/notifications/parse/notification.ts";
 import { createNotificationHandler } from "../../../src/notifications/receive/handler.ts";
@@ -237,5 +237,66 @@ describe("toNodeListener over real HTTP (127.0.0.1)", () => {
       });
     });
     expect((await send(JSON.stringify(operationBatch("completed")))).status).toBe(202);
+  });
+
+  /**
+   * A hostile upload: a raw socket POSTs `declaredBytes` without a token and writes on after the
+   * answer (at most `capBytes`), as fast as the server reads. Returns the status line it got and
+   * how many bytes the server's socket read in all (headers included).
+   */
+  async function refusedUpload(declaredBytes: number, capBytes: number) {
+    const socket = connect({ port: http.port, host: "127.0.0.1", allowHalfOpen: true });
+    const serverSocket = new Promise<Socket>((resolve) => {
+      const mine = (accepted: Socket) => {
+        if (accepted.remotePort !== socket.localPort) return;
+        http.server.off("connection", mine);
+        resolve(accepted);
+      };
+      http.server.on("connection", mine);
+    });
+    let answer = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (text: string) => {
+      answer += text;
+    });
+    socket.on("error", () => {});
+    const closed = new Promise((resolve) => socket.once("close", resolve));
+    socket.write(
+      "POST /api/calls HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+        `Content-Length: ${declaredBytes}\r\n\r\n`,
+    );
+    const chunk = Buffer.alloc(64 * 1024, 32);
+    let sent = 0;
+    const pump = () => {
+      while (!socket.destroyed && sent < capBytes) {
+        sent += chunk.byteLength;
+        if (!socket.write(chunk)) return void socket.once("drain", pump);
+      }
+      if (!socket.destroyed) socket.end();
+    };
+    pump();
+    await closed;
+    const server = await serverSocket;
+    await new Promise<void>((resolve) => (server.closed ? resolve() : server.once("close", resolve)));
+    return { status: answer.split("\r\n")[0], serverRead: server.bytesRead };
+  }
+
+  const mebibyte = 1024 * 1024;
+
+  it("reads at most 16 MiB more of a tokenless upload it answered 401 before reading it", async () => {
+    // Node drops a body nobody read itself, unseen by a counter: this upload was read whole.
+    const { status, serverRead } = await refusedUpload(400 * mebibyte, 96 * mebibyte);
+    expect(status).toMatch(/^HTTP\/1\.1 401 /);
+    expect(serverRead).toBeLessThan(17 * mebibyte);
+  });
+
+  it("reads at most 64 MiB of refused uploads in total, however many senders there are", async () => {
+    const uploads = await Promise.all(
+      Array.from({ length: 8 }, () => refusedUpload(400 * mebibyte, 48 * mebibyte)),
+    );
+    for (const { status } of uploads) expect(status).toMatch(/^HTTP\/1\.1 401 /);
+    for (const { serverRead } of uploads) expect(serverRead).toBeLessThan(17 * mebibyte);
+    const total = uploads.reduce((sum, { serverRead }) => sum + serverRead, 0);
+    expect(total).toBeLessThan(66 * mebibyte);
   });
 });
