@@ -173,6 +173,25 @@ describe("row 6: Content-Type charsets Graph has used", () => {
     expect((received[0] as OperationNotification).clientContext).toBe("café");
   });
 
+  it("bytes 0x80-0x9F decode by the WHATWG index on every Node (Node 20's TextDecoder gives C1 controls)", async () => {
+    // https://encoding.spec.whatwg.org/index-windows-1252.txt, pointers 0-31 (bytes 0x80-0x9F).
+    const whatwg = [
+      0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152,
+      0x008d, 0x017d, 0x008f, 0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122,
+      0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+    ];
+    const json = JSON.stringify(batchWith({ clientContext: "C1-BYTES" }));
+    const at = json.indexOf("C1-BYTES");
+    const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
+    const high = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i);
+    const body = new Uint8Array([...bytes.subarray(0, at), ...high, ...bytes.subarray(at + 8)]);
+    const { post, received } = receiver();
+    expect((await post(body, "application/json; charset=windows-1252")).status).toBe(202);
+    const decoded = (received[0] as OperationNotification).clientContext ?? "";
+    expect([...decoded].map((c) => c.codePointAt(0))).toEqual(whatwg);
+    expect(decoded[0]).toBe("€");
+  });
+
   it("UTF-8 declared or implied still decodes UTF-8 (é is two bytes there)", async () => {
     for (const contentType of [
       "application/json",

@@ -64,13 +64,29 @@ function encodingOf(label: string): BodyEncoding | undefined {
   return acceptedEncodings.find((accepted) => accepted === encoding);
 }
 
+/**
+ * Bytes 0x80-0x9F in Windows-1252, from the WHATWG index (https://encoding.spec.whatwg.org/index-windows-1252.txt);
+ * every other byte is its own code point. Node 20's `TextDecoder` reads these 32 as C1 controls (0x80
+ * as U+0080, not €), so they are mapped here on every Node.
+ */
+const windows1252C1 =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
+  "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
 /** Windows-1252 maps every byte to a character, so decoding cannot fail (no `fatal`). */
 const windows1252 = new TextDecoder("windows-1252");
+
+/** Windows-1252 by the WHATWG table, whether this Node's decoder follows it for 0x80-0x9F or not. */
+function decodeWindows1252(bytes: Uint8Array): string {
+  return windows1252
+    .decode(bytes)
+    .replace(/[\u0080-\u009f]/g, (c) => windows1252C1[c.charCodeAt(0) - 0x80] as string);
+}
 
 /**
  * The body as the parser takes it: UTF-8 stays bytes (the parser decodes them strictly, so invalid
  * UTF-8 gets its own 400), Windows-1252 becomes text.
  */
 export function decodeBody(bytes: Uint8Array, encoding: BodyEncoding): Uint8Array | string {
-  return encoding === "utf-8" ? bytes : windows1252.decode(bytes);
+  return encoding === "utf-8" ? bytes : decodeWindows1252(bytes);
 }
