@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ErrorReply } from "redis";
-import { checkNumber, checkRecord, checkType, fail } from "../core/check.ts";
+import { checkNumber, checkRecord, checkType, fail, maxTimerMs } from "../core/check.ts";
 import {
   isFinalOperation,
   type OperationNotification,
@@ -53,6 +53,14 @@ export interface RedisOperationStoreOptions {
    * @default 2000
    */
   commandTimeoutMs?: number;
+  /**
+   * The largest notification kept in Redis, in bytes of JSON. Graph's operation notifications take 2
+   * to 4 kB; a larger one (a token holder can send megabytes of extra members) is not stored, as
+   * with the memory store's `maxBytes`: `add` returns `true` and the tracker delivers it to the
+   * waits of this process only.
+   * @default 65536 (64 KiB)
+   */
+  maxValueBytes?: number;
 }
 
 /** The Redis {@link OperationStore}: shared by every instance that uses the same Redis and prefix. */
@@ -79,13 +87,17 @@ const addScriptSha = createHash("sha1").update(addScript).digest("hex");
  * Reply errors that say the server cannot serve now (loading its data after a restart, a busy
  * script, a replica that lost its primary...), as opposed to a fault of the command or the data.
  */
-const unavailableReplies = /^(?:LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|OOM)\b/;
+const unavailableReplies =
+  /^(?:LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|OOM|NOREPLICAS|MISCONF)\b/;
 
 /**
  * Creates an {@link OperationStore} on Redis, so that several bot instances share one operation
  * tracker: a notification reaching any instance settles `wait()` on every instance, once, even if it
- * arrived before `wait()`. Resolves once the store's subscriber listens. While Redis is unreachable,
- * `add` and `get` reject with `StoreUnavailableError` (the receiver answers 503 and Graph redelivers).
+ * arrived before `wait()`. Values are the notification as Graph sent it, parsed and checked again
+ * when read, so `wait()` resolves with what `onNotification` saw. Resolves once the store's
+ * subscriber listens. While Redis is unreachable or refuses writes for now (`OOM`, `READONLY`,
+ * `NOREPLICAS`...), `add` and `get` reject with `StoreUnavailableError` (the receiver answers 503
+ * and Graph redelivers).
  *
  * @example
  * const client = createClient({ url: process.env.REDIS_URL });
@@ -96,7 +108,7 @@ const unavailableReplies = /^(?:LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTE
 export async function createRedisOperationStore(
   options: RedisOperationStoreOptions,
 ): Promise<RedisOperationStore> {
-  const { client, keyPrefix, ttl, commandTimeoutMs } = readOptions(options);
+  const { client, keyPrefix, ttl, commandTimeoutMs, maxValueBytes } = readOptions(options);
   const listeners = new Set<OperationStoreListener>();
   const resync = () => {
     for (const listener of listeners) listener.resync();
@@ -140,12 +152,17 @@ export async function createRedisOperationStore(
     for (const listener of listeners) listener.added(key);
   }
 
-  const { send, stop } = createSender(client, commandTimeoutMs);
+  const { send, stop } = createSender(client, commandTimeoutMs, resync);
 
   let closed: Promise<void> | undefined;
   return {
     add(key, notification) {
-      const args = [keyPrefix + key, JSON.stringify(notification), ttl, keyPrefix];
+      const value = JSON.stringify(notification.raw);
+      // A character takes at most 3 bytes of UTF-8: the exact size is counted only when that may pass the limit.
+      if (value.length * 3 > maxValueBytes && Buffer.byteLength(value) > maxValueBytes) {
+        return Promise.resolve(true);
+      }
+      const args = [keyPrefix + key, value, ttl, keyPrefix];
       // Plain promise code, not async/await: this runs once per notification.
       return send(["EVALSHA", addScriptSha, "1", ...args]).then(
         (reply) => reply === 1,
@@ -194,27 +211,47 @@ export async function createRedisOperationStore(
 
 /**
  * Sends commands on `client`; each fails with StoreUnavailableError when Redis cannot answer it:
- * the client is not connected, the connection breaks, or Redis leaves every command unanswered for
- * `timeoutMs` (hung, or a network that drops packets). One watchdog timer serves all commands,
- * cheaper than node-redis's own timeout per command (an AbortSignal each), which is turned off.
+ * the client is not connected, the connection breaks, Redis refuses for now (see
+ * {@link unavailableReplies}), or Redis leaves every command unanswered for `timeoutMs` (hung, or
+ * a network that drops packets). One watchdog timer serves all commands, cheaper than node-redis's
+ * own timeout per command (an AbortSignal each), which is turned off. Once it fired, new commands
+ * fail at once instead of queueing behind the unanswered ones (node-redis keeps those, values and
+ * all, until Redis answers), and the first answer that comes back calls `onAnswerAgain`: lookups
+ * failed meanwhile, and the connection never dropped to say so.
  */
-function createSender(client: RedisClientLike, timeoutMs: number) {
+function createSender(client: RedisClientLike, timeoutMs: number, onAnswerAgain: () => void) {
   // The reject functions of the commands not answered yet, for the watchdog to fail them.
   const pending = new Set<(error: Error) => void>();
   let answered = 0;
   let lastAnswered = 0;
   let quietMs = 0;
+  let silent = false;
+  const silence = () => new StoreUnavailableError(`Redis is unreachable: no answer for ${timeoutMs} ms`);
   const tickMs = Math.max(1, Math.ceil(timeoutMs / 4));
   const watchdog = setInterval(() => {
     quietMs = pending.size > 0 && answered === lastAnswered ? quietMs + tickMs : 0;
     lastAnswered = answered;
     if (quietMs < timeoutMs) return;
     quietMs = 0;
-    const error = new StoreUnavailableError(`Redis is unreachable: no answer for ${timeoutMs} ms`);
+    silent = true;
+    const error = silence();
     for (const reject of pending) reject(error);
     pending.clear();
   }, tickMs);
   watchdog.unref();
+  // A new connection has an empty queue; the store's own `ready` listener looks the keys up again.
+  const reconnected = () => {
+    silent = false;
+  };
+  client.on("ready", reconnected);
+
+  /** Redis answered a command (a reply or a reply error): it is not silent. */
+  function heard(): void {
+    answered++;
+    if (!silent) return;
+    silent = false;
+    onAnswerAgain();
+  }
 
   return {
     send(args: string[]): Promise<unknown> {
@@ -223,24 +260,33 @@ function createSender(client: RedisClientLike, timeoutMs: number) {
           new StoreUnavailableError("Redis is unreachable: the client is not connected (reconnecting?)"),
         );
       }
+      if (silent) return Promise.reject(silence());
       return new Promise((resolve, reject) => {
         pending.add(reject);
         client.sendCommand(args, noTimeout).then(
           (reply) => {
             pending.delete(reject);
-            answered++;
+            heard();
             resolve(reply);
           },
           (cause: unknown) => {
             pending.delete(reject);
-            answered++;
-            if (cause instanceof ErrorReply && !unavailableReplies.test(cause.message)) reject(cause);
-            else reject(new StoreUnavailableError(`Redis is unreachable: ${why(cause)}`, { cause }));
+            if (!(cause instanceof ErrorReply)) {
+              answered++;
+              reject(new StoreUnavailableError(`Redis is unreachable: ${why(cause)}`, { cause }));
+              return;
+            }
+            heard();
+            if (!unavailableReplies.test(cause.message)) reject(cause);
+            else reject(new StoreUnavailableError(`Redis cannot serve now: ${cause.message}`, { cause }));
           },
         );
       });
     },
-    stop: () => clearInterval(watchdog),
+    stop: () => {
+      clearInterval(watchdog);
+      client.off("ready", reconnected);
+    },
   };
 }
 
@@ -248,21 +294,18 @@ function createSender(client: RedisClientLike, timeoutMs: number) {
 const noTimeout = { timeout: 0 };
 
 /**
- * The notification stored as `text` under `fullKey`: JSON of a final operation notification whose
- * `raw` passes the spec's checks again and names the operation of `key`.
+ * The notification stored as `text` under `fullKey`: JSON of a notification as Graph sent it that
+ * passes the spec's checks again, reports an operation's end, and names the operation of `key`.
  */
 function decode(fullKey: string, key: string, text: string): OperationNotification {
-  let stored: unknown;
+  let raw: unknown;
   try {
-    stored = JSON.parse(text);
+    raw = JSON.parse(text);
   } catch {
     throw new StoreValueError(fullKey, `holds a value that is not JSON: ${preview(text)}`);
   }
-  const { kind, status, raw } = (typeof stored === "object" && stored !== null ? stored : {}) as Partial<
-    Record<string, unknown>
-  >;
-  if (kind !== "operation" || typeof raw !== "object" || raw === null) {
-    throw new StoreValueError(fullKey, `holds JSON that is not an operation notification: ${preview(text)}`);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new StoreValueError(fullKey, `holds JSON that is not a notification: ${preview(text)}`);
   }
   let notification: OperationNotification;
   try {
@@ -274,10 +317,10 @@ function decode(fullKey: string, key: string, text: string): OperationNotificati
       cause,
     });
   }
-  if (operationKey(notification.callId, notification.operationId) !== key || notification.status !== status) {
+  if (operationKey(notification.callId, notification.operationId) !== key) {
     throw new StoreValueError(
       fullKey,
-      `holds the notification of another operation or status (operation ${notification.operationId} of call ${notification.callId}, ${notification.status})`,
+      `holds the notification of another operation (operation ${notification.operationId} of call ${notification.callId})`,
     );
   }
   return notification;
@@ -288,8 +331,9 @@ function readOptions(options: RedisOperationStoreOptions): {
   keyPrefix: string;
   ttl: string;
   commandTimeoutMs: number;
+  maxValueBytes: number;
 } {
-  checkRecord("options", options, ["client", "keyPrefix", "ttlMs", "commandTimeoutMs"]);
+  checkRecord("options", options, ["client", "keyPrefix", "ttlMs", "commandTimeoutMs", "maxValueBytes"]);
   const { client } = options;
   if (
     typeof client !== "object" ||
@@ -307,13 +351,17 @@ function readOptions(options: RedisOperationStoreOptions): {
   );
   if (keyPrefix === "") fail("options.keyPrefix", "must not be empty");
   const ttlMs = checkNumber("options.ttlMs", options.ttlMs ?? 10 * 60 * 1000, 1, true);
+  // Redis refuses an expiry it cannot count (1e20: every `add` would fail); the kit's timer limit is far above any wait.
+  if (ttlMs > maxTimerMs)
+    fail("options.ttlMs", `must be at most ${maxTimerMs} (about 24.8 days), got ${ttlMs}`);
   const commandTimeoutMs = checkNumber(
     "options.commandTimeoutMs",
     options.commandTimeoutMs ?? 2_000,
     1,
     true,
   );
-  return { client, keyPrefix, ttl: String(ttlMs), commandTimeoutMs };
+  const maxValueBytes = checkNumber("options.maxValueBytes", options.maxValueBytes ?? 64 * 1024, 1, true);
+  return { client, keyPrefix, ttl: String(ttlMs), commandTimeoutMs, maxValueBytes };
 }
 
 function why(error: unknown): string {

@@ -100,7 +100,7 @@ describe("Redis restarted and a subscriber killed in the middle of a run", () =>
     // a subscriber reconnects): the waiter cannot hear of it...
     for (const operation of missed) {
       const key = keyPrefix + keyOf(operation.callId, operation.operationId);
-      await admin.set(key, JSON.stringify(notificationOf(operation)), {
+      await admin.set(key, JSON.stringify(notificationOf(operation).raw), {
         expiration: { type: "PX", value: 600_000 },
       });
     }

@@ -67,12 +67,9 @@ describe("createRedisOperationStore", () => {
     expect(added.sort()).toEqual([false, true]);
     expect(await two.get(key)).toEqual(notification);
     expect(await one.get(operation().key)).toBeUndefined();
-    // The value is the normalised notification as JSON, under the prefix, with the TTL set.
-    expect(JSON.parse((await admin.get(keyPrefix + key)) ?? "null")).toMatchObject({
-      kind: "operation",
-      callId: notification.callId,
-      status: "completed",
-    });
+    // The value is the notification as Graph sent it, under the prefix, with the TTL set: the
+    // summary the parser derives from it is not stored a second time.
+    expect(await admin.get(keyPrefix + key)).toBe(JSON.stringify(notification.raw));
     expect(await admin.pTTL(keyPrefix + key)).toBeGreaterThan(590_000);
   });
 
@@ -110,11 +107,16 @@ describe("createRedisOperationStore", () => {
 
   it.each([
     ["not JSON", "{oops", /holds a value that is not JSON: "\{oops"/],
-    ["JSON of something else", '{"hello":"world"}', /holds JSON that is not an operation notification/],
+    ["JSON of something else", "[1,2]", /holds JSON that is not a notification: "\[1,2\]"/],
     [
       "a notification that fails the spec",
-      JSON.stringify({ kind: "operation", status: "completed", raw: { changeType: "nope" } }),
+      JSON.stringify({ changeType: "nope", resourceUrl: "/communications/calls/a/operations/b" }),
       /holds a notification that fails validation: .*changeType/,
+    ],
+    [
+      "a notification that is not an operation's end",
+      JSON.stringify(operationBatch("running").value[0]),
+      /holds a notification that fails validation: not a final operation notification/,
     ],
   ])("refuses a value that is %s with StoreValueError naming the key", async (_, value, message) => {
     const keyPrefix = prefix();
@@ -134,7 +136,7 @@ describe("createRedisOperationStore", () => {
     const created = await store({ keyPrefix });
     const mine = operation();
     const theirs = operation();
-    await admin.set(keyPrefix + mine.key, JSON.stringify(theirs.notification));
+    await admin.set(keyPrefix + mine.key, JSON.stringify(theirs.notification.raw));
     await expect(created.get(mine.key)).rejects.toThrow(/holds the notification of another operation/);
     await admin.hSet(keyPrefix + theirs.key, "a", "b");
     await expect(created.get(theirs.key)).rejects.toThrow(
@@ -148,11 +150,11 @@ describe("createRedisOperationStore", () => {
     const { ids, key } = operation();
     const waiting = tracker.wait(ids, { timeoutMs: 5_000 }).catch((error: unknown) => error);
     await expect.poll(() => tracker.waiting).toBe(1);
-    await admin.set(keyPrefix + key, '{"kind":"operation"}');
+    await admin.set(keyPrefix + key, '"operation"');
     await admin.publish(keyPrefix, keyPrefix + key);
     expect(await waiting).toMatchObject({
       name: "StoreValueError",
-      message: expect.stringMatching(/holds JSON that is not an operation notification/),
+      message: expect.stringMatching(/holds JSON that is not a notification/),
     });
   });
 
@@ -232,11 +234,21 @@ describe("createRedisOperationStore", () => {
     await expect(createRedisOperationStore({ client, ttlMS: 5 } as never)).rejects.toThrow(
       new InvalidArgumentError(
         "options.ttlMS",
-        'is not allowed (did you mean "ttlMs"?); allowed: client, keyPrefix, ttlMs, commandTimeoutMs',
+        'is not allowed (did you mean "ttlMs"?); allowed: client, keyPrefix, ttlMs, commandTimeoutMs, maxValueBytes',
       ),
     );
     await expect(createRedisOperationStore({ client, ttlMs: 0.5 })).rejects.toThrow(
       /options.ttlMs must be an integer >= 1/,
+    );
+    // Redis refuses such an expiry on every SET: refused here, at creation, not per notification.
+    await expect(createRedisOperationStore({ client, ttlMs: 1e20 })).rejects.toThrow(
+      new InvalidArgumentError(
+        "options.ttlMs",
+        "must be at most 2147483647 (about 24.8 days), got 100000000000000000000",
+      ),
+    );
+    await expect(createRedisOperationStore({ client, maxValueBytes: 0 })).rejects.toThrow(
+      /options.maxValueBytes must be an integer >= 1/,
     );
     await expect(createRedisOperationStore({ client, keyPrefix: "" })).rejects.toThrow(
       /keyPrefix must not be empty/,
