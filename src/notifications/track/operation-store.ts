@@ -64,7 +64,11 @@ export interface MemoryOperationStoreOptions {
    * notifications measure 2 to 4 kB, so the default holds the default 10,000 of them; a notification
    * that carries megabytes of extra members counts for what it carries, so a few hundred of them
    * cannot hold gigabytes. A notification larger than `maxBytes` on its own is not kept (it is
-   * still delivered to the callers waiting for it).
+   * still delivered to the callers waiting for it). Eviction makes no exception for notifications
+   * already answered `202`: anyone with a valid token can send large final notifications for
+   * operations of their own (a few dozen near the handler's 1 MiB limit fill the default) and
+   * evict one that a later `wait()` would have found; {@link MemoryOperationStore.evicted} counts
+   * evictions.
    * @default 67_108_864 (64 MiB)
    */
   maxBytes?: number;
@@ -78,6 +82,12 @@ export interface MemoryOperationStore extends OperationStore {
   readonly bytes: number;
   /** Forgets every kept notification. The store holds no timer or connection, so nothing else is released. */
   close(): Promise<void>;
+  /**
+   * How many notifications were evicted before their `ttlMs` was up, to make room under
+   * `maxEntries` or `maxBytes`. A count that grows means a `wait()` may no longer find a
+   * notification that came before it: raise the limits, or look for a sender of large bodies.
+   */
+  readonly evicted: number;
 }
 
 /** A kept notification, in the queue of entries from oldest to newest. */
@@ -120,14 +130,17 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
   let oldest: Entry | undefined;
   let newest: Entry | undefined;
   let bytes = 0;
+  let evicted = 0;
 
-  function dropOldest(): void {
+  /** Drops the oldest entry; `forRoom` when it is evicted for a newer one, not expired. */
+  function dropOldest(forRoom = false): void {
     const entry = oldest as Entry;
     oldest = entry.newer;
     if (oldest === undefined) newest = undefined;
     if (entry.notification === undefined) return; // its key was taken over: already out of the map
     entries.delete(entry.key);
     bytes -= entry.bytes;
+    if (forRoom) evicted++;
   }
 
   function sweep(now: number): void {
@@ -156,7 +169,7 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
       else newest.newer = entry;
       newest = entry;
       bytes += size;
-      while (entries.size > maxEntries || bytes > maxBytes) dropOldest();
+      while (entries.size > maxEntries || bytes > maxBytes) dropOldest(true);
       return true;
     },
     get(key) {
@@ -181,6 +194,9 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
       newest = undefined;
       bytes = 0;
       return Promise.resolve();
+    },
+    get evicted() {
+      return evicted;
     },
   };
 }

@@ -93,6 +93,39 @@ describe("createMemoryOperationStore: memory", () => {
     expect(store.get("k0")).toBeUndefined();
   });
 
+  it("lets large notifications of a token holder evict an acknowledged one, and counts each eviction", () => {
+    const store = createMemoryOperationStore();
+    expect(store.add("acknowledged", notification(0))).toBe(true);
+    // Bodies near the handler's 1 MiB limit, each estimated at about 2 MB: the default 64 MiB
+    // budget holds about 33 of them.
+    const large = "x".repeat(1024 * 1024 - 2_000);
+    let sent = 0;
+    while (store.get("acknowledged") !== undefined && sent < 100) {
+      sent++;
+      store.add(`large${sent}`, notification(sent, { padding: `${large}${sent}` }));
+    }
+    expect(store.get("acknowledged")).toBeUndefined();
+    expect(sent).toBeLessThan(40);
+    // Nothing expired: every notification added and no longer kept was evicted, and counted.
+    expect(store.evicted).toBeGreaterThan(0);
+    expect(store.evicted).toBe(1 + sent - store.size);
+    store.add("one more", notification(101, { padding: large }));
+    expect(store.evicted).toBe(2 + sent - store.size);
+  });
+
+  it("does not count notifications that expired as evicted", () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(10_000);
+    const store = createMemoryOperationStore({ ttlMs: 1_000, maxEntries: 2 });
+    store.add("a", notification(1));
+    vi.setSystemTime(12_000);
+    store.add("b", notification(2));
+    store.add("c", notification(3));
+    expect(store.evicted).toBe(0);
+    store.add("d", notification(4));
+    expect(store.evicted).toBe(1);
+  });
+
   it("does not keep a notification larger than maxBytes, yet reports it new", () => {
     const store = createMemoryOperationStore({ maxBytes: 10_000 });
     expect(store.add("small", notification(1))).toBe(true);
