@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   createServer,
   type IncomingMessage,
@@ -88,9 +89,10 @@ export interface NotificationServerOptions {
   keepAliveTimeoutMs?: number;
   /**
    * The most connections held at once (Node's `server.maxConnections`); further ones are closed at
-   * once. Keep it under the process's file limit (`ulimit -n`) minus what else the process opens.
-   * `Infinity` for no limit.
-   * @default Infinity
+   * once. Keep it under the process's file limit (`ulimit -n`) minus what else the process opens:
+   * past that limit the server cannot accept at all, and the rest of the process (Redis, key
+   * fetches, files) gets no file either. `Infinity` for no limit.
+   * @default half the process's open-file limit, at most 1000 (500 where the limit cannot be read)
    */
   maxConnections?: number;
 }
@@ -99,7 +101,8 @@ export interface NotificationServerOptions {
  * Creates a `node:http` server for a notification handler, with deadlines that keep slow senders
  * from holding it (see {@link NotificationServerOptions}): unfinished headers get 408 after `headersTimeoutMs`, a stalled
  * body after the handler's `bodyTimeoutMs`, and Node checks the deadlines every second (its default
- * is every 30 s). Call `listen` on it as on any server.
+ * is every 30 s), and connections are capped below the process's file limit. Call `listen` on it
+ * as on any server.
  *
  * @example
  * import { createNotificationHandler, createNotificationServer, createOperationTracker } from "graph-comms-kit/notifications";
@@ -135,11 +138,28 @@ export function createNotificationServer(
     },
     toNodeListener(handler),
   );
-  const maxConnections = given.maxConnections ?? Number.POSITIVE_INFINITY;
+  const maxConnections = given.maxConnections ?? defaultMaxConnections();
   if (maxConnections !== Number.POSITIVE_INFINITY) {
     server.maxConnections = checkNumber("options.maxConnections", maxConnections, 1, true);
   }
   return server;
+}
+
+/**
+ * Half the process's open-file limit, at most 1000, so that a flood of connections leaves files
+ * for the rest of the process; 500 where the limit cannot be read (it is read on Linux only).
+ */
+export function defaultMaxConnections(limits = "/proc/self/limits"): number {
+  let text: string;
+  try {
+    text = readFileSync(limits, "utf8");
+  } catch {
+    return 500;
+  }
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(text)?.[1];
+  if (soft === undefined) return 500;
+  if (soft === "unlimited") return 1_000;
+  return Math.max(1, Math.min(1_000, Math.floor(Number(soft) / 2)));
 }
 
 /** A `node:http` request as the receiver core reads it (a class: no closures per request). */

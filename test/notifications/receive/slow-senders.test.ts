@@ -4,11 +4,17 @@
  * stalled connection answered 408 and closed by the deadlines of createNotificationServer (Node's
  * own defaults hold them 60 s and 300 s). Bounded: 300 sockets, about 10 s at most.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../../src/core/errors.ts";
 import { createNotificationHandler } from "../../../src/notifications/receive/handler.ts";
-import { createNotificationServer } from "../../../src/notifications/receive/node-adapter.ts";
+import {
+  createNotificationServer,
+  defaultMaxConnections,
+} from "../../../src/notifications/receive/node-adapter.ts";
 import {
   createTestSigningKeys,
   type RunningKeyServer,
@@ -117,5 +123,44 @@ describe("createNotificationServer with slow senders", () => {
     expect(() => createNotificationServer(handle, { maxConnections: 0 })).toThrow(
       /maxConnections must be an integer >= 1/,
     );
+  });
+
+  it("caps connections by default below the process's open-file limit", () => {
+    const handle = createNotificationHandler({
+      appId,
+      auth: false,
+      onNotification: () => {},
+      logger: { warn() {}, error() {} },
+    });
+    const capped = createNotificationServer(handle).maxConnections;
+    expect(capped).toBe(defaultMaxConnections());
+    expect(capped).toBeGreaterThanOrEqual(1);
+    expect(capped).toBeLessThanOrEqual(1_000);
+    expect(createNotificationServer(handle, { maxConnections: 40 }).maxConnections).toBe(40);
+    expect(
+      Number.isFinite(createNotificationServer(handle, { maxConnections: Infinity }).maxConnections),
+    ).toBe(false);
+  });
+
+  it.each([
+    ["256", 128],
+    ["1024", 512],
+    ["1048576", 1_000],
+    ["unlimited", 1_000],
+    ["1", 1],
+  ])("takes half of an open-file limit of %s, at most 1000: %i", (limit, expected) => {
+    const dir = mkdtempSync(join(tmpdir(), "gck-limits-"));
+    try {
+      const limits = join(dir, "limits");
+      writeFileSync(
+        limits,
+        "Limit                     Soft Limit           Hard Limit           Units     \n" +
+          `Max open files            ${limit.padEnd(21)}1048576              files     \n`,
+      );
+      expect(defaultMaxConnections(limits)).toBe(expected);
+      expect(defaultMaxConnections(join(dir, "missing"))).toBe(500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
