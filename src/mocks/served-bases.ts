@@ -98,7 +98,8 @@ export function unservedRequest(bases: readonly ServedBase[], url: string): Unse
     const root = new URL(base);
     const prefix = root.pathname.replace(/\/+$/, "");
     if (root.origin !== target.origin || !target.pathname.startsWith(`${prefix}/`)) continue;
-    const segments = target.pathname.slice(prefix.length).split("/");
+    // MSW's matching ignores a trailing slash (and throws on such a path's bad segments): so does this.
+    const segments = target.pathname.slice(prefix.length).replace(/\/+$/, "").split("/");
     for (const path of [...paths, ...absent]) {
       const template = path.split("/");
       if (template.length !== segments.length) continue;

@@ -47,6 +47,39 @@ describe("malformed paths and bearer values", () => {
     },
   );
 
+  it.each<[CallsPath, string, string]>([
+    [
+      "/app/calls/{callId}/cancelMediaProcessing",
+      `${base}/app/calls/%E0%A4%A/cancelMediaProcessing/`,
+      "%E0%A4%A",
+    ],
+    [
+      "/app/calls/{callId}/cancelMediaProcessing",
+      `${base}/app/calls/%E0%A4%A/CancelMediaProcessing//`,
+      "%E0%A4%A",
+    ],
+    [
+      "/communications/calls/{callId}/cancelMediaProcessing",
+      `${base}/v1.0/communications/calls/abc%/cancelMediaProcessing/`,
+      "abc%",
+    ],
+    [
+      "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+      `${base}/beta/applications/%ZZ/calls/${callId}/cancelMediaProcessing/`,
+      "%ZZ",
+    ],
+  ])(
+    "%s with trailing slashes (MSW still matches it): Graph's 400, recorded, no stack",
+    async (path, url, segment) => {
+      const wire = await readResponse(await post(url, { clientContext: "c" }));
+      expect(wire.status).toBe(400);
+      expect(responseProblems(path, wire)).toEqual([]);
+      expect(JSON.parse(wire.text).error.message).toContain(JSON.stringify(segment));
+      expect(wire.text).not.toMatch(/URIError|stack/);
+      expect(graph.requests).toEqual([expect.objectContaining({ path, url, status: 400 })]);
+    },
+  );
+
   it.each([
     ["Bearer a b c", /malformed: one token without spaces/],
     ["Bearer \ttoken\tmore", /malformed/],
