@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { checkRecord } from "../../core/check.ts";
 import { InvalidArgumentError } from "../../core/errors.ts";
+import { isLoopback } from "../../core/secure-url.ts";
 import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
 import {
   checkCallbackUrl,
@@ -8,7 +9,14 @@ import {
   type PrismNotificationStatus,
 } from "./callback-options.ts";
 import { PrismNotInstalledError, PrismStartError } from "./errors.ts";
-import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPrism } from "./prism-launch.ts";
+import {
+  checkHost,
+  checkPort,
+  type PrismLaunchOptions,
+  prismDefaults,
+  serverUrl,
+  startPrism,
+} from "./prism-launch.ts";
 
 /** The settings of the mock server command, after flags and environment are read. */
 export interface MockCliSettings {
@@ -24,6 +32,8 @@ export interface MockCliSettings {
   notificationStatus: PrismNotificationStatus;
   /** A warning about the settings (a callback host that is not loopback), to print. */
   warning?: string;
+  /** A warning that the mock listens beyond this machine (a `--host` that is not loopback), to print. */
+  listenWarning?: string;
 }
 
 /** Where the command writes; the process's streams by default. */
@@ -127,14 +137,30 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   const callback = pick(values["callback-url"], "--callback-url", "CALLBACK_URL");
   const status = pick(values["notification-status"], "--notification-status", "NOTIFICATION_STATUS");
   const checked = callback ? checkCallbackUrl(callback.value, callback.name) : undefined;
+  const listenHost = host ? checkHost(host.value, host.name) : prismDefaults.host;
+  const listenWarning = host ? beyondLoopback(listenHost, host.name) : undefined;
   return {
     help: values.help === true,
-    host: host ? checkHost(host.value, host.name) : prismDefaults.host,
+    host: listenHost,
     port: port ? checkPort(port.value, port.name) : prismDefaults.port,
     callbackUrl: checked?.href ?? prismDefaults.callbackUrl,
     notificationStatus: status ? checkNotificationStatus(status.value, status.name) : "completed",
     ...(checked?.warning ? { warning: checked.warning } : {}),
+    ...(listenWarning ? { listenWarning } : {}),
   };
+}
+
+/**
+ * Why listening on `host` reaches beyond this machine, or `undefined` for a loopback host: the mock
+ * accepts any bearer token, so whoever reaches it can use it (and make it POST notifications).
+ */
+function beyondLoopback(host: string, name: string): string | undefined {
+  if (isLoopback(new URL(serverUrl(host, 0)))) return undefined;
+  const where =
+    host === "0.0.0.0" || host === "::"
+      ? "every network interface of this machine"
+      : `${host}, not only this machine`;
+  return `${name} ${host}: the mock listens on ${where}; it accepts any bearer token, so anyone who can reach it can call it and have it POST notifications to the callback URL. Use 127.0.0.1 unless other machines must reach it.`;
 }
 
 function shellQuote(text: string): string {
@@ -206,6 +232,7 @@ export async function runMockCli(
     io.out(mockCliUsage);
     return 0;
   }
+  if (settings.listenWarning) io.err(`${command}: warning: ${settings.listenWarning}\n`);
   const signals = io.stopSignal === undefined ? stopSignals() : undefined;
   const stop: Promise<unknown> = io.stopSignal ?? signals?.signal ?? new Promise(() => {});
   let prism: Awaited<ReturnType<typeof startPrism>>;

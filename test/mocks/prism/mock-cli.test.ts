@@ -96,6 +96,25 @@ describe("runMockCli failures that need no Prism", () => {
     expect(() => resolvePrismEntry([empty])).toThrow(PrismNotInstalledError);
   });
 
+  it("warns, before starting, when it would listen beyond loopback (--host 0.0.0.0)", async () => {
+    const { err, io } = captured();
+    expect(
+      await runMockCli(["--host", "0.0.0.0", "--port", "0"], {}, { ...io, launch: { searchDirs: [empty] } }),
+    ).toBe(1);
+    expect(err.join("")).toMatch(
+      /^graph-comms-mock: warning: --host 0\.0\.0\.0: the mock listens on every network interface of this machine; it accepts any bearer token/,
+    );
+    expect(parseMockCliArgs([], { HOST: "192.0.2.10" }).listenWarning).toMatch(
+      /^HOST 192\.0\.2\.10: the mock listens on 192\.0\.2\.10, not only this machine/,
+    );
+    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "::1"]) {
+      expect(parseMockCliArgs(["--host", host], {}).listenWarning).toBeUndefined();
+    }
+    const quiet = captured();
+    await runMockCli(["--port", "0"], {}, { ...quiet.io, launch: { searchDirs: [empty] } });
+    expect(quiet.err.join("")).not.toMatch(/warning/);
+  });
+
   it("exits 1 naming the port when it is taken", async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
