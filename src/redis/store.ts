@@ -54,10 +54,8 @@ export interface RedisOperationStoreOptions {
    */
   commandTimeoutMs?: number;
   /**
-   * The largest notification kept in Redis, in bytes of JSON. Graph's operation notifications take 2
-   * to 4 kB; a larger one (a token holder can send megabytes of extra members) is not stored, as
-   * with the memory store's `maxBytes`: `add` returns `true` and the tracker delivers it to the
-   * waits of this process only.
+   * The largest notification kept in Redis, in bytes of JSON (Graph's take 2 to 4 kB). A larger one
+   * is not stored, as with the memory store's `maxBytes`: it reaches the waits of this process only.
    * @default 65536 (64 KiB)
    */
   maxValueBytes?: number;
@@ -158,7 +156,7 @@ export async function createRedisOperationStore(
   return {
     add(key, notification) {
       const value = JSON.stringify(notification.raw);
-      // A character takes at most 3 bytes of UTF-8: the exact size is counted only when that may pass the limit.
+      // At most 3 bytes of UTF-8 a character: counted exactly only when that may pass the limit.
       if (value.length * 3 > maxValueBytes && Buffer.byteLength(value) > maxValueBytes) {
         return Promise.resolve(true);
       }
@@ -211,13 +209,11 @@ export async function createRedisOperationStore(
 
 /**
  * Sends commands on `client`; each fails with StoreUnavailableError when Redis cannot answer it:
- * the client is not connected, the connection breaks, Redis refuses for now (see
- * {@link unavailableReplies}), or Redis leaves every command unanswered for `timeoutMs` (hung, or
- * a network that drops packets). One watchdog timer serves all commands, cheaper than node-redis's
- * own timeout per command (an AbortSignal each), which is turned off. Once it fired, new commands
- * fail at once instead of queueing behind the unanswered ones (node-redis keeps those, values and
- * all, until Redis answers), and the first answer that comes back calls `onAnswerAgain`: lookups
- * failed meanwhile, and the connection never dropped to say so.
+ * the client is not connected, the connection breaks, Redis refuses for now, or Redis leaves every
+ * command unanswered for `timeoutMs`. One watchdog timer serves all commands, cheaper than
+ * node-redis's own timeout per command, which is turned off. Once it fired, new commands fail at
+ * once instead of queueing behind the unanswered ones, and the first answer back calls
+ * `onAnswerAgain`: lookups failed meanwhile, and no reconnection will say so.
  */
 function createSender(client: RedisClientLike, timeoutMs: number, onAnswerAgain: () => void) {
   // The reject functions of the commands not answered yet, for the watchdog to fail them.
@@ -239,7 +235,7 @@ function createSender(client: RedisClientLike, timeoutMs: number, onAnswerAgain:
     pending.clear();
   }, tickMs);
   watchdog.unref();
-  // A new connection has an empty queue; the store's own `ready` listener looks the keys up again.
+  // A new connection has an empty queue (the store's `ready` listener looks the keys up again).
   const reconnected = () => {
     silent = false;
   };
@@ -351,7 +347,7 @@ function readOptions(options: RedisOperationStoreOptions): {
   );
   if (keyPrefix === "") fail("options.keyPrefix", "must not be empty");
   const ttlMs = checkNumber("options.ttlMs", options.ttlMs ?? 10 * 60 * 1000, 1, true);
-  // Redis refuses an expiry it cannot count (1e20: every `add` would fail); the kit's timer limit is far above any wait.
+  // Redis refuses an expiry it cannot count (1e20): every `add` would fail.
   if (ttlMs > maxTimerMs)
     fail("options.ttlMs", `must be at most ${maxTimerMs} (about 24.8 days), got ${ttlMs}`);
   const commandTimeoutMs = checkNumber(

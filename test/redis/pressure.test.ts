@@ -16,7 +16,7 @@ import {
   type RedisOperationStore,
   type RedisOperationStoreOptions,
 } from "../../src/redis/index.ts";
-import { operationBatch } from "../notifications/fixtures.ts";
+import { operationBatch } from "../support/notification-fixtures.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
 
 let redis: RedisServer;
