@@ -22,8 +22,9 @@ import { type RequestTarget, refused, settled } from "./rejections.ts";
  * Adapts a notification handler to a `node:http` request listener. For a handler made by
  * {@link createNotificationHandler} the body is read straight from the `IncomingMessage` (same size
  * limit, body deadline and answers as with a `Request`) and the answer written straight to the
- * `ServerResponse`; any other Fetch-API handler is adapted by conversion. When the answer comes before the whole body was read (401, 413, 408)
- * the connection is closed: at most 2 s and 16 MiB more of the upload are read (64 MiB in all). A body a framework already consumed
+ * `ServerResponse`; any other Fetch-API handler is adapted by conversion. When the answer comes
+ * before the whole body was read (401, 413, 408) the connection is closed: at most 2 s and 16 MiB
+ * more of the upload are read (64 MiB in all). A body a framework already consumed
  * (`express.json()` mounted first) gets a 500 at once and a logged hint; a `Buffer` in `req.body`
  * (`express.raw({ type: "application/json" })`) is used as the body. Header deadlines are server
  * settings: see {@link createNotificationServer}.
@@ -220,9 +221,10 @@ function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Receiver
 }
 
 /**
- * How long, and how many more body bytes, a connection answered early is read before it is dropped:
- * per connection, and in total over the connections answered early within one such time. A loopback sender pushes
- * several MiB before it reads the answer: with 256 KiB it was reset before it could read its 413.
+ * How long, and how many more bytes, a connection answered early is read before it is dropped: per
+ * connection, and in total over the connections answered early within one such time. A loopback
+ * sender pushes several MiB before it reads the answer: with 256 KiB it was reset before it could
+ * read its 413.
  */
 const linger = { ms: 2_000, bytes: 16 * 1024 * 1024, totalBytes: 64 * 1024 * 1024 };
 /** The bytes read and dropped by the connections answered early within the last `linger.ms`, in this process. */
