@@ -187,7 +187,8 @@ describe("the Redis store under pressure", () => {
   /**
    * Every key the store writes has a TTL, so each `volatile-*` and `allkeys-*` policy may evict a
    * notification already answered 202; `noeviction` refuses new writes instead (OOM: 503, and
-   * Graph delivers again later), so every acknowledged notification stays until its TTL.
+   * Graph delivers again later), so every acknowledged notification stays until its TTL
+   * (https://redis.io/topics/lru-cache/: the `volatile-*` policies evict keys with an expire set).
    */
   it.each([
     ["noeviction", true],
