@@ -245,28 +245,35 @@ const lingering = new WeakMap<IncomingMessage["socket"], { read: number; counted
 function lingerBeforeClosing(req: IncomingMessage): void {
   const socket = req.socket;
   const state = lingering.get(socket) ?? startLingering(socket);
-  // Counted on the socket, not in body bytes: requests pipelined behind this one share the limit.
-  req.on("data", () => {
-    const read = socket.bytesRead - state.read;
+  // Counted on the socket, so requests pipelined behind this one share the limit (in body bytes on
+  // a socket that keeps no count, such as a framework's injected request).
+  req.on("data", (chunk: Buffer) => {
+    const read =
+      typeof socket.bytesRead === "number" ? socket.bytesRead - state.read : state.counted + chunk.byteLength;
     lingeringBytes += read - state.counted;
     state.counted = read;
-    if (read > linger.bytes || lingeringBytes > linger.totalBytes) socket.destroy();
+    if (read > linger.bytes || lingeringBytes > linger.totalBytes) drop(socket);
   });
   req.resume();
 }
 
 /** Arms the connection's time limit and makes its close a half-close (see {@link lingerBeforeClosing}). */
 function startLingering(socket: IncomingMessage["socket"]): { read: number; counted: number } {
-  const state = { read: socket.bytesRead, counted: 0 };
+  const state = { read: socket.bytesRead ?? 0, counted: 0 };
   lingering.set(socket, state);
   // The bytes count against the total until the window ends, closed or not: at most
   // `totalBytes` per `ms` are read for refused requests, however many senders there are.
   setTimeout(() => {
-    socket.destroy();
+    drop(socket);
     lingeringBytes -= state.counted;
   }, linger.ms).unref();
   socket.destroySoon = () => socket.end();
   return state;
+}
+
+/** Destroys the socket; an injected request's stand-in (Fastify's `inject`) may have no `destroy`. */
+function drop(socket: IncomingMessage["socket"]): void {
+  if (typeof socket.destroy === "function") socket.destroy();
 }
 
 /** Any other Fetch-API handler: a `Request` with a streamed body in, the `Response` written out. */

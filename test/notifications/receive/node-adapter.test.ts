@@ -1,8 +1,10 @@
 import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
+import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParsedNotification } from "../../../src/notifications/parse/notification.ts";
 import { createNotificationHandler } from "../../../src/notifications/receive/handler.ts";
+import { toNodeListener } from "../../../src/notifications/receive/node-adapter.ts";
 import {
   createTestSigningKeys,
   type RunningKeyServer,
@@ -298,5 +300,74 @@ describe("toNodeListener over real HTTP (127.0.0.1)", () => {
     for (const { serverRead } of uploads) expect(serverRead).toBeLessThan(17 * mebibyte);
     const total = uploads.reduce((sum, { serverRead }) => sum + serverRead, 0);
     expect(total).toBeLessThan(66 * mebibyte);
+  });
+
+  it("keeps the total after a refused request whose stand-in socket keeps no byte count (Fastify's inject)", async () => {
+    // A route that hands the unread stream over: the handler refuses it (415) before reading.
+    const app = Fastify({ bodyLimit: 64 * mebibyte });
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", (_request, _payload, done) => done(null));
+    app.post("/api/calls", (request, reply) => {
+      reply.hijack();
+      toNodeListener(createNotificationHandler({ appId, auth: false, onNotification: () => {}, logger }))(
+        request.raw,
+        reply.raw,
+      );
+    });
+    try {
+      const response = await app.inject({
+        method: "POST",
+        url: "/api/calls",
+        headers: { "content-type": "text/plain" },
+        payload: Buffer.alloc(20 * mebibyte, 32),
+      });
+      expect(response.statusCode).toBe(415);
+    } finally {
+      await app.close();
+    }
+    const uploads = await Promise.all(
+      Array.from({ length: 8 }, () => refusedUpload(400 * mebibyte, 48 * mebibyte)),
+    );
+    const total = uploads.reduce((sum, { serverRead }) => sum + serverRead, 0);
+    expect(total).toBeLessThan(66 * mebibyte);
+  });
+});
+
+describe("toNodeListener under Fastify's inject (a request without a real socket)", () => {
+  it("answers, and its closing stages do not throw later on the stand-in socket", async () => {
+    const listener = toNodeListener(
+      createNotificationHandler({
+        appId,
+        auth: false,
+        onNotification: () => {},
+        logger: { warn() {}, error() {} },
+      }),
+    );
+    // The README's Fastify recipe: the raw bytes handed over as request.raw.body.
+    const app = Fastify();
+    app.removeContentTypeParser("application/json");
+    app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) =>
+      done(null, body),
+    );
+    app.post("/api/calls", (request, reply) => {
+      (request.raw as { body?: unknown }).body = request.body;
+      reply.hijack();
+      listener(request.raw, reply.raw);
+    });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const response = await app.inject({
+        method: "POST",
+        url: "/api/calls",
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify(operationBatch("completed")),
+      });
+      expect(response.statusCode).toBe(202);
+      // The stand-in socket has no destroy(): the connection's time limit must not throw on it.
+      expect(() => vi.advanceTimersByTime(2_000)).not.toThrow();
+    } finally {
+      vi.useRealTimers();
+      await app.close();
+    }
   });
 });
