@@ -43,10 +43,15 @@ export function graphErrorFromResponse(
   });
 }
 
-/** The body as JSON when it parses, else the text itself (`""` when empty). */
+/**
+ * The body as JSON when it parses, else the text itself (`""` when empty). JSON nested too deep for
+ * recursive code counts as text: handed out, `JSON.stringify` and the like would overflow on it later.
+ */
 export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    const value = JSON.parse(text);
+    JSON.stringify(value);
+    return value;
   } catch {
     return text;
   }
