@@ -40,6 +40,12 @@ export interface SpecOperation {
   resourcePrefix: string;
   /** Name of the `components.examples` entry holding this contract's notification batch. */
   notificationExample: string;
+  /**
+   * Whether the success answer's operation is already `completed` or `failed`: Graph sends no
+   * notification after such an answer (commsOperation: "there won't be any subsequent operation
+   * via the notification channel").
+   */
+  finalAnswer: boolean;
 }
 
 const jsonType = "application/json";
@@ -99,6 +105,10 @@ function readOperation(path: string, pathItem: SpecNode): SpecOperation {
   const success = resolveSpecRef(responses[String(successStatus)]);
   const successMedia = isSpecNode(success.content) ? success.content[jsonType] : undefined;
   const notificationExample = notificationExampleName(contract);
+  const successBodyExample =
+    successMedia === undefined ? undefined : firstExampleName(resolveSpecRef(successMedia));
+  const answered =
+    successBodyExample === undefined ? undefined : specExampleObject(successBodyExample).status;
   return {
     path: path as CallsPath,
     operationId: String(post.operationId),
@@ -108,10 +118,10 @@ function readOperation(path: string, pathItem: SpecNode): SpecOperation {
     requestBodyRequired: requestBody.required === true,
     successStatus,
     successBodySchema: successMedia === undefined ? undefined : schemaPointer(resolveSpecRef(successMedia)),
-    successBodyExample:
-      successMedia === undefined ? undefined : firstExampleName(resolveSpecRef(successMedia)),
+    successBodyExample,
     resourcePrefix: resourcePrefixOf(notificationExample),
     notificationExample,
+    finalAnswer: answered === "completed" || answered === "failed",
   };
 }
 

@@ -44,7 +44,29 @@ describe("preparePrismSpec", () => {
     return resolveIn(document, Object.values(media.examples as SpecNode)[0]).value as SpecNode;
   }
 
-  it.each(specOperations())(
+  const notifying = specOperations().filter((op) => !op.finalAnswer);
+  const final = specOperations().filter((op) => op.finalAnswer);
+
+  it("knows which answers are final: the 200 with a completed operation (/app today, /communications)", () => {
+    expect(final.map((op) => op.path).sort()).toEqual([
+      "/app/calls/{callId}/cancelMediaProcessing",
+      "/communications/calls/{callId}/cancelMediaProcessing",
+    ]);
+    expect(notifying.map((op) => op.path)).toContain(
+      "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+    );
+  });
+
+  // commsOperation.md: "If for example, an operation with status of completed or failed is
+  // returned, there won't be any subsequent operation via the notification channel."
+  it.each(final)("$operationId answers a completed operation, so it has no callback at all", (op) => {
+    for (const path of [op.path, `/beta${op.path}`]) {
+      const post = resolveIn(prepared, (prepared.paths as SpecNode)[path]).post as SpecNode;
+      expect(post.callbacks).toBeUndefined();
+    }
+  });
+
+  it.each(notifying)(
     "$operationId's callback goes to the callback URL and tells the story of its success: that operation, completed",
     (op) => {
       const { batch, location, successBody } = callbackNotification(prepared, op);
@@ -66,7 +88,7 @@ describe("preparePrismSpec", () => {
     },
   );
 
-  it.each(specOperations())(
+  it.each(notifying)(
     "$operationId with notificationStatus failed: the same operation, failed with resultInfo",
     (op) => {
       const failed = preparePrismSpec({ callbackUrl, notificationStatus: "failed" });
@@ -97,9 +119,9 @@ describe("preparePrismSpec", () => {
       (path) => ((prepared.paths as SpecNode)[path] as { post: { operationId: string } }).post.operationId,
     );
     expect(new Set(ids).size).toBe(ids.length);
-    const current = specOperations().find((op) => op.contract === "current") as SpecOperation;
-    expect(callbackNotification(prepared, current, `/v1.0${current.path}`).batch).toEqual(
-      callbackNotification(prepared, current).batch,
+    const application = notifying.find((op) => op.path.startsWith("/applications/")) as SpecOperation;
+    expect(callbackNotification(prepared, application, `/beta${application.path}`).batch).toEqual(
+      callbackNotification(prepared, application).batch,
     );
   });
 

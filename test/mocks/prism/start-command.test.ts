@@ -81,7 +81,15 @@ describe("npm start (scripts/start-mock.ts)", () => {
         const reply = execFileSync("bash", ["-c", curl], { encoding: "utf8", stdio: "pipe" });
         expect(reply).toMatch(/^HTTP\/1\.1 200 OK/);
         expect(reply).toMatch(/Location: https:\/\/graph\.microsoft\.com\/v1\.0\/communications\/calls\//i);
-        await listener.waitFor((c) => c.text.includes("/communications/calls/"));
+        // That 200 carries a completed operation: final, so no notification follows; a 202 is followed by one.
+        const accepted = await fetch(`${url}/applications/app-1/calls/abc/cancelMediaProcessing`, {
+          method: "POST",
+          headers: { authorization: "Bearer t", "content-type": "application/json" },
+          body: "{}",
+        });
+        expect(accepted.status).toBe(202);
+        const callback = await listener.waitFor((c) => c.text.includes("/app/calls/"));
+        expect(listener.received.indexOf(callback)).toBe(0);
         expect(prismProcessesOn(Number(port))).toHaveLength(1);
 
         child.kill(signal);
