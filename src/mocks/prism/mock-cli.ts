@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { checkRecord } from "../../core/check.ts";
+import { checkRecord, fail } from "../../core/check.ts";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
 import {
@@ -8,6 +8,7 @@ import {
   type PrismNotificationStatus,
 } from "./callback-options.ts";
 import { PrismNotInstalledError, PrismStartError } from "./errors.ts";
+import { type MockSigning, signingLines, startMockSigning } from "./mock-signing.ts";
 import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPrism } from "./prism-launch.ts";
 
 /** The settings of the mock server command, after flags and environment are read. */
@@ -22,6 +23,10 @@ export interface MockCliSettings {
   callbackUrl: string;
   /** The status every notification reports. */
   notificationStatus: PrismNotificationStatus;
+  /** The bot's app id to sign notifications for (`--app-id`, `APP_ID`); unsigned when absent. */
+  appId?: string;
+  /** The 127.0.0.1 port of the OpenID configuration and JWKS when signing (`--keys-port`, `KEYS_PORT`; default 0: any free one). */
+  keysPort: number;
   /** A warning about the settings (a callback host that is not loopback), to print. */
   warning?: string;
 }
@@ -42,6 +47,7 @@ const command = "graph-comms-mock";
 
 /** The command's help text. */
 export const mockCliUsage = `Usage: ${command} [--host H] [--port N] [--callback-url URL] [--notification-status S]
+                        [--app-id ID [--keys-port N]]
 
 Runs Prism's mock of Microsoft Graph cancelMediaProcessing from graph-comms-kit's bundled spec.
 Each request is answered from the spec's examples (every path also under /beta and /v1.0, as
@@ -53,10 +59,15 @@ Options (flags win over environment variables):
   --callback-url URL       where notifications go, no { or } (env CALLBACK_URL; default ${prismDefaults.callbackUrl})
   --notification-status S  what every notification reports: completed or failed
                            (env NOTIFICATION_STATUS; default completed)
+  --app-id ID              sign every notification as Graph does, for the bot with this app id
+                           (the token's audience), with test keys made at start; prints the URL
+                           to set as the bot's openIdConfigurationUrl (env APP_ID; default: unsigned)
+  --keys-port N            127.0.0.1 port serving that OpenID configuration and JWKS
+                           (env KEYS_PORT; default 0: any free port)
   --help                   show this help
 `;
 
-const flags = ["host", "port", "callback-url", "notification-status", "help"];
+const flags = ["host", "port", "callback-url", "notification-status", "app-id", "keys-port", "help"];
 
 /** A parseArgs error, said in this command's words (with the nearest flag for a misspelt one). */
 function flagError(error: unknown): InvalidArgumentError {
@@ -99,6 +110,8 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     port?: string;
     "callback-url"?: string;
     "notification-status"?: string;
+    "app-id"?: string;
+    "keys-port"?: string;
     help?: boolean;
   };
   try {
@@ -111,6 +124,8 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
         port: { type: "string" },
         "callback-url": { type: "string" },
         "notification-status": { type: "string" },
+        "app-id": { type: "string" },
+        "keys-port": { type: "string" },
         help: { type: "boolean" },
       },
     }));
@@ -126,6 +141,12 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   const port = pick(values.port, "--port", "PORT");
   const callback = pick(values["callback-url"], "--callback-url", "CALLBACK_URL");
   const status = pick(values["notification-status"], "--notification-status", "NOTIFICATION_STATUS");
+  const appId = pick(values["app-id"], "--app-id", "APP_ID");
+  const keysPort = pick(values["keys-port"], "--keys-port", "KEYS_PORT");
+  if (appId !== undefined && appId.value.trim() === "") fail(appId.name, "must not be blank");
+  if (keysPort !== undefined && appId === undefined) {
+    fail(keysPort.name, "serves the signing keys: give --app-id (or APP_ID) too");
+  }
   const checked = callback ? checkCallbackUrl(callback.value, callback.name) : undefined;
   return {
     help: values.help === true,
@@ -133,6 +154,8 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     port: port ? checkPort(port.value, port.name) : prismDefaults.port,
     callbackUrl: checked?.href ?? prismDefaults.callbackUrl,
     notificationStatus: status ? checkNotificationStatus(status.value, status.name) : "completed",
+    ...(appId === undefined ? {} : { appId: appId.value.trim() }),
+    keysPort: keysPort ? checkPort(keysPort.value, keysPort.name) : 0,
     ...(checked?.warning ? { warning: checked.warning } : {}),
   };
 }
@@ -152,6 +175,10 @@ export function exampleCurl(baseUrl: string): string {
     `-H ${shellQuote("Content-Type: application/json")}`,
     `-d ${shellQuote(body)}`,
   ].join(" \\\n    ");
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === "EADDRINUSE";
 }
 
 const stopOn: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -209,8 +236,12 @@ export async function runMockCli(
   const signals = io.stopSignal === undefined ? stopSignals() : undefined;
   const stop: Promise<unknown> = io.stopSignal ?? signals?.signal ?? new Promise(() => {});
   let prism: Awaited<ReturnType<typeof startPrism>>;
+  let signing: MockSigning | undefined;
   try {
+    signing =
+      settings.appId === undefined ? undefined : await startMockSigning(settings.appId, settings.keysPort);
     prism = await startPrism({
+      ...(signing === undefined ? {} : { notificationSigner: signing.keys }),
       host: settings.host,
       port: settings.port,
       callbackUrl: settings.callbackUrl,
@@ -221,6 +252,13 @@ export async function runMockCli(
     });
   } catch (error) {
     signals?.dispose();
+    await signing?.close();
+    if (isAddressInUse(error)) {
+      io.err(
+        `${command}: port ${settings.keysPort} on 127.0.0.1 is already in use; choose another with --keys-port\n`,
+      );
+      return 1;
+    }
     if (error instanceof PrismNotInstalledError || error instanceof PrismStartError) {
       io.err(`${command}: ${error.message}\n`);
       return 1;
@@ -238,12 +276,14 @@ export async function runMockCli(
       `  Each reports "${prism.notificationStatus}" for the operation in the Location Prism answers (the spec's`,
       "  example ids, whatever call id you sent). Only a 202 is followed by one: a 200 with a completed",
       "  operation is final, as in Graph. Prism sends a callback even for a request it answered with an error.",
+      ...signingLines(signing),
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),
   );
   const outcome = await Promise.race([stop.then(() => "stop" as const), prism.exited]);
   signals?.dispose();
+  await signing?.close();
   if (outcome === "stop") {
     await prism.stop();
     io.out("Mock stopped.\n");

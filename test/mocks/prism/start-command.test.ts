@@ -1,51 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../../src/mocks/prism/free-port.ts";
+import { collect, exitOf, startScript } from "../../support/child-process.ts";
 import { startRecordingServer } from "../../support/recording-server.ts";
 
 /** Runs `npm start`'s script directly (node + tsx loader), so signals reach it without npm in between. */
 function startCommand(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "scripts/start-mock.ts", ...args], {
-    env: { ...process.env, ...env, FORCE_COLOR: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function collect(child: ChildProcess): {
-  text: () => string;
-  until: (pattern: RegExp) => Promise<RegExpMatchArray>;
-} {
-  let text = "";
-  const waiters = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    text += chunk.toString("utf8");
-    for (const wake of waiters) wake();
-  };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
-  return {
-    text: () => text,
-    until: (pattern) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = text.match(pattern);
-          if (match) {
-            waiters.delete(check);
-            resolve(match);
-          }
-        };
-        waiters.add(check);
-        child.once("exit", () => reject(new Error(`exited before ${pattern}:\n${text}`)));
-        check();
-      }),
-  };
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once("exit", (code) => resolve(code));
-  });
+  return startScript("scripts/start-mock.ts", args, env);
 }
 
 function prismProcessesOn(port: number): string[] {
