@@ -1,6 +1,5 @@
 import { type HttpHandler, HttpResponse, http } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
-import type { components, paths } from "../../generated/schema.d.ts";
+import type { components } from "../../generated/schema.d.ts";
 import type { CancelMediaProcessingBody } from "../core/call-paths.ts";
 import { checkRecord, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
@@ -37,7 +36,13 @@ import {
   scenarioStatus,
 } from "./scenarios.ts";
 import { type ServedBase, servedBases, unservedRequest } from "./served-bases.ts";
-import { type CallsPath, type SpecOperation, specOperation } from "./spec-operations.ts";
+import {
+  type CallsPath,
+  qualifiedPath,
+  type SpecOperation,
+  specOperation,
+  specOperations,
+} from "./spec-operations.ts";
 
 /** Options of {@link createGraphHandlers}; every one is optional. */
 export interface GraphHandlersOptions {
@@ -138,7 +143,8 @@ export interface NotifyOptions extends NotificationContent {
 
 /**
  * The mock of Graph's cancelMediaProcessing returned by {@link createGraphHandlers}. Its handlers,
- * typed with the generated `paths` (openapi-msw), answer with the spec's success response and a
+ * one per operation of the spec (each also at its namespace-qualified path,
+ * `…/microsoft.graph.cancelMediaProcessing`, which Graph serves too), answer with the spec's success response and a
  * `Location` naming the request's call id and a fresh operation id (`202`, no body, on
  * `/applications/...`; `200` with the operation, from the spec's example, on `/app/...` and
  * `/communications/...`). A base URL without a version also serves each path under `/beta` and
@@ -373,53 +379,28 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     return { kind: "success", location, body: successBody(spec, issued) };
   }
 
+  /** The MSW route of one spec operation, for one of its path forms (plain or namespace-qualified). */
+  function route(spec: SpecOperation, base: string, form: string): HttpHandler {
+    const pattern = `${base}${form.replace(/\{(\w+)\}/g, ":$1")}`;
+    return http.post(pattern, async ({ params, request }) => {
+      const ids = {
+        callId: String(params.callId),
+        ...(params.appId === undefined ? {} : { appId: String(params.appId) }),
+      };
+      const outcome = await answer(spec, base, request, ids);
+      if (outcome === "networkError") return HttpResponse.error();
+      if (outcome.kind === "failure") return outcome.response;
+      const headers = successHeaders(outcome.location, request);
+      if (outcome.body === undefined) return new HttpResponse(null, { status: spec.successStatus, headers });
+      return HttpResponse.json(outcome.body, { status: spec.successStatus, headers });
+    });
+  }
+
+  /** The routes of every spec operation served under `base`, each also in its namespace-qualified form. */
   function handlersAt(base: string, only: readonly CallsPath[]): HttpHandler[] {
-    const api = createOpenApiHttp<paths>({ baseUrl: base });
-    const handlers: HttpHandler[] = [];
-    const app = specOperation("/app/calls/{callId}/cancelMediaProcessing");
-    const application = specOperation("/applications/{appId}/calls/{callId}/cancelMediaProcessing");
-    const current = specOperation("/communications/calls/{callId}/cancelMediaProcessing");
-    if (only.includes(app.path)) {
-      handlers.push(
-        api.post("/app/calls/{callId}/cancelMediaProcessing", async ({ params, request, response }) => {
-          const outcome = await answer(app, base, request, params);
-          if (outcome === "networkError") return response.untyped(HttpResponse.error());
-          if (outcome.kind === "failure") return response.untyped(outcome.response);
-          // Present-day beta answers 200 with the operation here (the 2018 page said 202, no body);
-          // the spec lists both and the mock answers its lowest 2xx, as Prism does.
-          if (outcome.body === undefined) throw new Error("spec: /app success has a body");
-          return response(200).json(outcome.body, { headers: successHeaders(outcome.location, request) });
-        }),
-      );
-    }
-    if (only.includes(application.path)) {
-      handlers.push(
-        api.post(
-          "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
-          async ({ params, request, response }) => {
-            const outcome = await answer(application, base, request, params);
-            if (outcome === "networkError") return response.untyped(HttpResponse.error());
-            if (outcome.kind === "failure") return response.untyped(outcome.response);
-            return response(202).empty({ headers: successHeaders(outcome.location, request) });
-          },
-        ),
-      );
-    }
-    if (only.includes(current.path)) {
-      handlers.push(
-        api.post(
-          "/communications/calls/{callId}/cancelMediaProcessing",
-          async ({ params, request, response }) => {
-            const outcome = await answer(current, base, request, params);
-            if (outcome === "networkError") return response.untyped(HttpResponse.error());
-            if (outcome.kind === "failure") return response.untyped(outcome.response);
-            if (outcome.body === undefined) throw new Error("spec: /communications success has a body");
-            return response(200).json(outcome.body, { headers: successHeaders(outcome.location, request) });
-          },
-        ),
-      );
-    }
-    return handlers;
+    return specOperations()
+      .filter((spec) => only.includes(spec.path))
+      .flatMap((spec) => [route(spec, base, spec.path), route(spec, base, qualifiedPath(spec.path))]);
   }
 
   const bases = servedBases(baseUrls);

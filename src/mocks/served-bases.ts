@@ -1,4 +1,4 @@
-import { type CallsPath, specOperations } from "./spec-operations.ts";
+import { actionNamespace, type CallsPath, specOperations } from "./spec-operations.ts";
 
 /** One base URL the MSW handlers answer on, with the spec paths served under it. */
 export interface ServedBase {
@@ -109,7 +109,9 @@ export function unservedRequest(bases: readonly ServedBase[], url: string): Unse
           params[part.slice(1, -1)] = sent;
           return sent !== "";
         }
-        return part.toLowerCase() === sent.toLowerCase();
+        const wanted = part.toLowerCase();
+        const got = sent.toLowerCase();
+        return got === wanted || (i === template.length - 1 && got === `${actionNamespace}${wanted}`);
       });
       if (!fits) continue;
       const bad = Object.values(params).find((segment) => !decodes(segment));

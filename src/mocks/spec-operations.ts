@@ -145,3 +145,15 @@ export function specOperation(path: CallsPath): SpecOperation {
   if (!found) throw new Error(`spec: no POST operation at ${path}`);
   return found;
 }
+
+/** The namespace a Graph action may be qualified with in a URL (`…/microsoft.graph.playPrompt`). */
+export const actionNamespace = "microsoft.graph.";
+
+/**
+ * A path with its action segment namespace-qualified, as some Microsoft SDK generations send it
+ * (`…/calls/{callId}/microsoft.graph.cancelMediaProcessing`); Graph serves both forms.
+ */
+export function qualifiedPath(path: string): string {
+  const at = path.lastIndexOf("/");
+  return `${path.slice(0, at + 1)}${actionNamespace}${path.slice(at + 1)}`;
+}

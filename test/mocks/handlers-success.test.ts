@@ -39,6 +39,17 @@ describe("createGraphHandlers: the success response of each path", () => {
     }
   });
 
+  // Some Microsoft SDK generations send the action namespace-qualified (msgraph-beta-sdk-dotnet's
+  // CallRequestBuilder appends "microsoft.graph.cancelMediaProcessing"); Graph serves both forms.
+  it.each(cases)("answers $url in its namespace-qualified form too", async ({ op, url }) => {
+    const qualified = url.replace(/\/(\w+)$/, "/microsoft.graph.$1");
+    expect(qualified).toMatch(/\/microsoft\.graph\.\w+$/);
+    const wire = await readResponse(await post(qualified, {}));
+    expect(wire.status).toBe(op.successStatus);
+    expect(responseProblems(op.path, wire)).toEqual([]);
+    expect(graph.requests.at(-1)).toMatchObject({ path: op.path, url: qualified, callId });
+  });
+
   it("gives every operation a fresh id", async () => {
     const url = `https://graph.microsoft.com/v1.0${concrete("/communications/calls/{callId}/cancelMediaProcessing")}`;
     const first = await post(url, {});

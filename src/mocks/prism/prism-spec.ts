@@ -10,7 +10,7 @@ import {
 import type { IssuedOperation } from "../issued-operation.ts";
 import { buildChecked } from "../notification-builder.ts";
 import { specVersions } from "../served-bases.ts";
-import { type SpecOperation, specOperations } from "../spec-operations.ts";
+import { qualifiedPath, type SpecOperation, specOperations } from "../spec-operations.ts";
 import {
   checkCallbackUrl,
   checkNotificationStatus,
@@ -102,6 +102,8 @@ function pinLocationExample(response: SpecNode, contract: string): SpecNode {
  * - every path is also listed under the version segments the spec's servers give it
  *   (`/beta/app/...`, `/beta/communications/...`, `/v1.0/communications/...`), because Graph puts
  *   the version first and Microsoft's Graph SDK always sends one.
+ * - every path is also listed in its namespace-qualified form (`…/microsoft.graph.cancelMediaProcessing`),
+ *   which some Microsoft SDK generations send and Graph serves.
  * The contract itself (`spec/openapi.yaml`) is unchanged. Known Prism 5.14 behaviour: callbacks go
  * without an `Authorization` header, and a callback fires even when Prism answered the request
  * with an error (400, 401).
@@ -146,6 +148,14 @@ export function preparePrismSpec(options: PrismSpecOptions): Record<string, unkn
         post: { ...post, operationId: `${post.operationId}_${version.slice(1)}` },
       };
     }
+  }
+  // Graph also serves each action namespace-qualified (`…/microsoft.graph.cancelMediaProcessing`).
+  for (const [path, pathItem] of Object.entries(paths)) {
+    const post = (pathItem as SpecNode).post as SpecNode;
+    paths[qualifiedPath(path)] = {
+      ...(pathItem as SpecNode),
+      post: { ...post, operationId: `${post.operationId}_qualified` },
+    };
   }
   const components = document.components as SpecNode;
   components.callbacks = {

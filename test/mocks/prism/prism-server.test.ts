@@ -78,6 +78,16 @@ describe("the Prism mock server (started by the global setup)", () => {
     expect(parseOperationPath(response.headers.get("location") ?? "")).toBeDefined();
   });
 
+  it.each(specOperations())(
+    "answers $operationId at its namespace-qualified path too, as Graph does",
+    async (op) => {
+      const path = op.path.replace(/\/(\w+)$/, "/microsoft.graph.$1");
+      const wire = await readResponse(await send(path, {}));
+      expect(wire.status).toBe(op.successStatus);
+      expect(responseProblems(op.path, wire)).toEqual([]);
+    },
+  );
+
   it("answers a wrong `all` with a 400 that blames no other field", async () => {
     const path = "/app/calls/{callId}/cancelMediaProcessing";
     const wire = await readResponse(await send(path, { all: "yes" }));

@@ -115,6 +115,13 @@ describe("preparePrismSpec", () => {
       ]),
     );
     expect(paths).not.toContain("/v1.0/app/calls/{callId}/cancelMediaProcessing");
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/communications/calls/{callId}/microsoft.graph.cancelMediaProcessing",
+        "/v1.0/communications/calls/{callId}/microsoft.graph.cancelMediaProcessing",
+        "/beta/app/calls/{callId}/microsoft.graph.cancelMediaProcessing",
+      ]),
+    );
     const ids = paths.map(
       (path) => ((prepared.paths as SpecNode)[path] as { post: { operationId: string } }).post.operationId,
     );
