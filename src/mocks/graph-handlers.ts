@@ -9,6 +9,8 @@ import { specExampleObject } from "../core/spec-document.ts";
 import { checkHttpUrl } from "./check-http-url.ts";
 import { UnknownOperationError } from "./errors.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
+import { mediaNotification } from "./media-notifications.ts";
+import { isMediaAction, MediaQueues, type SimulatedCall } from "./media-queue.ts";
 import {
   buildChecked,
   buildCommsNotifications,
@@ -77,6 +79,12 @@ export interface GraphHandlersOptions {
    * @default () => crypto.randomUUID() (a fresh lowercase dashed GUID)
    */
   operationId?: () => string;
+  /**
+   * How long each playPrompt or recordResponse operation runs before it completes (and its
+   * notification is sent); `Infinity`: until `finishMedia(callId)` ends it, for deterministic tests.
+   * @default 100
+   */
+  mediaDurationMs?: number;
 }
 
 const handlerOptionKeys = [
@@ -85,6 +93,7 @@ const handlerOptionKeys = [
   "notificationToken",
   "notificationSigner",
   "operationId",
+  "mediaDurationMs",
 ] as const;
 const notifyOptionKeys = [...notificationContentKeys, ...deliveryOptionKeys] as const;
 
@@ -110,6 +119,18 @@ export interface RecordedRequest {
   scenario?: ScenarioName;
   /** The operation created for it (successful requests only). */
   operation?: IssuedOperation;
+}
+
+/** A notification the mock sent by itself, and how its delivery went. */
+export interface SentNotification {
+  /** The batch. */
+  readonly batch: CommsNotifications;
+  /** Why it was sent. */
+  readonly reason: "completed" | "cancelled" | "cancelOperation";
+  /** The bot's 2xx status, once delivered over HTTP. */
+  readonly status?: number;
+  /** Why the delivery failed, if it did (a NotificationDeliveryError). */
+  readonly error?: Error;
 }
 
 /** Options of `notify()`: what the notification says, and where it goes. */
@@ -161,6 +182,19 @@ export interface GraphMock {
   readonly requests: readonly RecordedRequest[];
   /** Every operation issued so far, oldest first (a copy). */
   readonly operations: readonly IssuedOperation[];
+  /** Every call seen so far, with its media queue (running first) and the media operations that ended. */
+  readonly calls: readonly SimulatedCall[];
+  /**
+   * Every notification the mock sent by itself, oldest first: when a media operation ended (ran to its
+   * end, or was cancelled) and after a 2018 `202` cancel. Delivered to `callbackUrl` when one was given.
+   */
+  readonly notifications: readonly SentNotification[];
+  /** Ends the call's running media operation now, as if it ran to its end; `false` when none runs. */
+  finishMedia(callId: string): boolean;
+  /** Ends a call, as a hang-up would: its queue is dropped, and every later request for it gets Graph's `404`. */
+  endCall(callId: string): void;
+  /** Resolves once every notification sent so far has been delivered (or failed to be). */
+  settled(): Promise<void>;
   /**
    * Puts a failure scenario in force for the next matching requests (all of them until reset,
    * unless `times` is given); returns a handle to reset it. A scenario answers before the token
@@ -169,7 +203,7 @@ export interface GraphMock {
   scenario<N extends ScenarioName>(name: N, options?: ScenarioOptionsByName[N]): ScenarioHandle;
   /** Takes every scenario out of force. */
   resetScenarios(): void;
-  /** Takes every scenario out of force and forgets the requests and operations recorded. */
+  /** Takes every scenario out of force and forgets the requests, operations, calls and notifications recorded. */
   reset(): void;
   /**
    * Builds the commsNotifications batch for an issued operation, without delivering it. `operation`
@@ -190,6 +224,7 @@ export interface GraphMock {
 type Outcome =
   | {
       kind: "success";
+      status: number;
       location: string;
       body: components["schemas"]["cancelMediaProcessingOperation"] | undefined;
     }
@@ -207,6 +242,24 @@ function checkBaseUrls(value: unknown): string[] | undefined {
         .href.split(/[?#]/)[0]
         ?.replace(/\/+$/, "") ?? "",
   );
+}
+
+function checkDuration(option: string, value: unknown): number {
+  if (value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+  fail(option, `must be a number of milliseconds (0 or more, or Infinity), got ${String(value)}`);
+}
+
+function checkText(argument: string, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "")
+    fail(argument, `must be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The status a `Prefer: code=NNN` header asks for (Prism's convention, which the mocks share), if any. */
+function prefersStatus(request: Request): number | undefined {
+  const code = /(?:^|[;,\s])code=(\d{3})\b/.exec(request.headers.get("prefer") ?? "")?.[1];
+  return code === undefined ? undefined : Number(code);
 }
 
 function headerRecord(headers: Headers): Record<string, string> {
@@ -281,6 +334,10 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     fail("options.notificationSigner", "cannot be combined with notificationToken: give one or the other");
   }
   const nextOperationId = options.operationId ?? (() => crypto.randomUUID());
+  const mediaDurationMs =
+    options.mediaDurationMs === undefined
+      ? 100
+      : checkDuration("options.mediaDurationMs", options.mediaDurationMs);
   const requests: RecordedRequest[] = [];
   const operations: IssuedOperation[] = [];
   const book = new ScenarioBook((name) =>
@@ -303,6 +360,62 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       fail("options.operationId()", `returned ${JSON.stringify(id)} twice; ids must be unique`);
     }
     return normalized;
+  }
+
+  const sent: {
+    batch: CommsNotifications;
+    reason: SentNotification["reason"];
+    status?: number;
+    error?: Error;
+  }[] = [];
+  let deliveries: Promise<void> = Promise.resolve();
+
+  /** Records a notification the mock sends by itself and, with a callbackUrl, delivers it after those before it. */
+  function emit(batch: CommsNotifications, reason: SentNotification["reason"]): void {
+    const entry: (typeof sent)[number] = { batch, reason };
+    sent.push(entry);
+    const to = options.callbackUrl;
+    if (to === undefined) return;
+    const settings = { to, token: options.notificationToken, signer: options.notificationSigner };
+    deliveries = deliveries.then(() =>
+      deliver(batch, settings, "options").then(
+        (delivery) => {
+          if (delivery.status !== undefined) entry.status = delivery.status;
+        },
+        (error: unknown) => {
+          entry.error = error instanceof Error ? error : new Error(String(error));
+        },
+      ),
+    );
+  }
+
+  const queues = new MediaQueues(mediaDurationMs, (media, how) =>
+    emit(mediaNotification(media.operation, media.action, how), how),
+  );
+
+  /**
+   * Plays the request's part in its call's media queue: a playPrompt or recordResponse joins the
+   * queue (`running` when it starts at once, else `notStarted`); a cancel ends the running and queued
+   * operations (only the running one for the 2018 `all: false`). A cancel answered with `202` (the
+   * 2018 flow: `/applications/...`, or `Prefer: code=202` where the spec lists 202) is followed by
+   * its own notification; a `200` with a completed operation is final and is not.
+   */
+  function simulate(
+    spec: SpecOperation,
+    issued: IssuedOperation,
+    body: { all?: boolean | null } | undefined,
+    request: Request,
+  ): { http: number; media?: string } {
+    if (isMediaAction(spec.action))
+      return { http: spec.successStatus, media: queues.add(issued, spec.action) };
+    if (spec.action !== "cancelMediaProcessing") return { http: spec.successStatus };
+    const http =
+      spec.successStatuses.includes(202) && (spec.successStatus === 202 || prefersStatus(request) === 202)
+        ? 202
+        : spec.successStatus;
+    queues.cancel(issued.callId, spec.contract === "2018-beta" && body?.all === false);
+    if (http === 202) emit(buildChecked(issued, { status: "completed" }), "cancelOperation");
+    return { http };
   }
 
   function recordOf(
@@ -352,6 +465,10 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       };
     }
     const callId = normalizeId(params.callId);
+    if (queues.isEnded(callId)) {
+      record.status = 404;
+      return { kind: "failure", response: errorResponse(spec.path, 404, request, {}) };
+    }
     let operationId: string;
     try {
       operationId = newOperationId();
@@ -376,7 +493,11 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     operations.push(issued);
     record.operation = issued;
     record.status = spec.successStatus;
-    return { kind: "success", location, body: successBody(spec, issued) };
+    const status = simulate(spec, issued, requestBody as { all?: boolean | null } | undefined, request);
+    record.status = status.http;
+    const body = status.http === 202 ? undefined : successBody(spec, issued);
+    if (body && status.media) (body as { status?: string }).status = status.media;
+    return { kind: "success", status: status.http, location, body };
   }
 
   /** The MSW route of one spec operation, for one of its path forms (plain or namespace-qualified). */
@@ -391,8 +512,8 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       if (outcome === "networkError") return HttpResponse.error();
       if (outcome.kind === "failure") return outcome.response;
       const headers = successHeaders(outcome.location, request);
-      if (outcome.body === undefined) return new HttpResponse(null, { status: spec.successStatus, headers });
-      return HttpResponse.json(outcome.body, { status: spec.successStatus, headers });
+      if (outcome.body === undefined) return new HttpResponse(null, { status: outcome.status, headers });
+      return HttpResponse.json(outcome.body, { status: outcome.status, headers });
     });
   }
 
@@ -460,12 +581,29 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     get operations() {
       return [...operations];
     },
+    get calls() {
+      return queues.calls();
+    },
+    get notifications() {
+      return sent.map((entry) => ({ ...entry }));
+    },
+    finishMedia: (callId) => queues.finish(normalizeId(checkText("callId", callId))),
+    endCall: (callId) => queues.endCall(normalizeId(checkText("callId", callId))),
+    settled: async () => {
+      let seen: Promise<void> | undefined;
+      while (seen !== deliveries) {
+        seen = deliveries;
+        await seen;
+      }
+    },
     scenario: (name, scenarioOptions) => book.add(name, scenarioOptions),
     resetScenarios: () => book.reset(),
     reset() {
       book.reset();
       requests.length = 0;
       operations.length = 0;
+      queues.reset();
+      sent.length = 0;
     },
     buildNotification: (reference, content) => buildCommsNotifications(findOperation(reference), content),
     async notify(reference, notifyOptions) {

@@ -30,8 +30,12 @@ export interface SpecOperation {
   requestSchema: string;
   /** Whether the spec requires a request body. */
   requestBodyRequired: boolean;
+  /** The Graph action (`x-graph-action`, else the path's last segment), such as `cancelMediaProcessing`. */
+  action: string;
   /** The success status (the lowest 2xx the spec lists). */
   successStatus: number;
+  /** Every 2xx status the spec lists, lowest first (`/app` lists the present-day 200 and the 2018 202). */
+  successStatuses: number[];
   /** JSON pointer of the success body schema, when the success response has a body. */
   successBodySchema: string | undefined;
   /** Name of the success body's example in `components.examples`, when there is one. */
@@ -97,10 +101,11 @@ function readOperation(path: string, pathItem: SpecNode): SpecOperation {
     throw new Error(`spec: ${path} request body example should be named "2018-beta" or "current"`);
   }
   const responses = post.responses as SpecNode;
-  const successStatus = Object.keys(responses)
+  const successStatuses = Object.keys(responses)
     .filter((code) => /^2\d\d$/.test(code))
     .map(Number)
-    .sort((a, b) => a - b)[0];
+    .sort((a, b) => a - b);
+  const successStatus = successStatuses[0];
   if (successStatus === undefined) throw new Error(`spec: ${path} has no 2xx response`);
   const success = resolveSpecRef(responses[String(successStatus)]);
   const successMedia = isSpecNode(success.content) ? success.content[jsonType] : undefined;
@@ -112,11 +117,14 @@ function readOperation(path: string, pathItem: SpecNode): SpecOperation {
   return {
     path: path as CallsPath,
     operationId: String(post.operationId),
+    action:
+      typeof post["x-graph-action"] === "string" ? post["x-graph-action"] : (path.split("/").at(-1) ?? ""),
     servers: serverUrls(pathItem),
     contract,
     requestSchema: schemaPointer(requestMedia),
     requestBodyRequired: requestBody.required === true,
     successStatus,
+    successStatuses,
     successBodySchema: successMedia === undefined ? undefined : schemaPointer(resolveSpecRef(successMedia)),
     successBodyExample,
     resourcePrefix: resourcePrefixOf(notificationExample),

@@ -1,0 +1,76 @@
+import { isSpecNode, type SpecNode, specExampleObject } from "../core/spec-document.ts";
+import type { IssuedOperation } from "./issued-operation.ts";
+import type { MediaAction } from "./media-queue.ts";
+import { buildChecked, type CommsNotifications } from "./notification-builder.ts";
+import type { Contract } from "./spec-operations.ts";
+
+/** The spec's example of each media action's completed notification, per contract (Microsoft's pages). */
+const completedExamples: Record<MediaAction, Record<Contract, string>> = {
+  playPrompt: { current: "currentPlayPromptNotification", "2018-beta": "beta2018PlayPromptNotification" },
+  recordResponse: { current: "currentRecordNotification", "2018-beta": "beta2018RecordNotification" },
+};
+
+/**
+ * The `completionReason` of a cancelled operation: recordOperation's `operationCanceled` is what the
+ * docs print ("Operation canceled for recordResponse"); no page prints a cancelled playPrompt, and
+ * beta's playPromptCompletionReason names `mediaOperationCanceled` for it.
+ */
+const cancelledReason: Record<MediaAction, string> = {
+  playPrompt: "mediaOperationCanceled",
+  recordResponse: "operationCanceled",
+};
+
+/** Members of the example's operation that describe its outcome, not its identity. */
+const identity = new Set(["@odata.id", "@odata.etag", "id", "clientContext", "status", "resultInfo"]);
+
+function exampleOperation(action: MediaAction, contract: Contract): SpecNode {
+  const batch = specExampleObject(completedExamples[action][contract]);
+  const first = (batch.value as SpecNode[])[0];
+  if (!first || !isSpecNode(first.resourceData)) {
+    throw new Error(`spec: example ${completedExamples[action][contract]} has no operation`);
+  }
+  return first.resourceData;
+}
+
+/** A recording URL like the example's, ending in a fresh id so that each recording has its own. */
+function freshLocation(example: unknown): unknown {
+  if (typeof example !== "string" || example === "") return example;
+  return example.replace(/[^/]*$/, crypto.randomUUID());
+}
+
+/**
+ * The notification Graph sends when a media operation ends: ran to its end (the spec's completed
+ * example of that action and contract, such as a recording's `recordingLocation`), or cancelled by
+ * cancelMediaProcessing (`failed`, the spec's 400 / 8508 "operation was cancelled" `resultInfo`, and
+ * the cancelled `completionReason`; a recording's location and token empty, as the docs print).
+ */
+export function mediaNotification(
+  operation: IssuedOperation,
+  action: MediaAction,
+  how: "completed" | "cancelled",
+): CommsNotifications {
+  const example = exampleOperation(action, operation.contract);
+  const members: SpecNode = {};
+  for (const [key, value] of Object.entries(example)) if (!identity.has(key)) members[key] = value;
+  if (how === "completed") {
+    for (const key of ["recordingLocation", "recordResourceLocation"]) {
+      if (key in members) members[key] = freshLocation(members[key]);
+    }
+    const resultInfo = isSpecNode(example.resultInfo) ? example.resultInfo : undefined;
+    return buildChecked(
+      operation,
+      { status: "completed", ...(resultInfo ? { resultInfo: resultInfo as never } : {}) },
+      members,
+    );
+  }
+  for (const key of [
+    "recordingLocation",
+    "recordingAccessToken",
+    "recordResourceLocation",
+    "recordResourceAccessToken",
+  ]) {
+    if (key in members) members[key] = "";
+  }
+  members.completionReason = cancelledReason[action];
+  return buildChecked(operation, { status: "failed" }, members);
+}
