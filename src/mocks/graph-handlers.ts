@@ -85,6 +85,11 @@ export interface GraphHandlersOptions {
    * @default 100
    */
   mediaDurationMs?: number;
+  /**
+   * Told about each notification the mock sent by itself, once its delivery is settled.
+   * @default undefined
+   */
+  onNotificationSent?: (notification: SentNotification) => void;
 }
 
 const handlerOptionKeys = [
@@ -94,6 +99,7 @@ const handlerOptionKeys = [
   "notificationSigner",
   "operationId",
   "mediaDurationMs",
+  "onNotificationSent",
 ] as const;
 const notifyOptionKeys = [...notificationContentKeys, ...deliveryOptionKeys] as const;
 
@@ -329,6 +335,9 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     checkHttpUrl(options.callbackUrl, "options.callbackUrl");
   }
   if (options.operationId !== undefined) checkType("options.operationId", options.operationId, "function");
+  if (options.onNotificationSent !== undefined) {
+    checkType("options.onNotificationSent", options.onNotificationSent, "function");
+  }
   checkBearerToken(options.notificationToken, "options.notificationToken");
   if (options.notificationToken !== undefined && options.notificationSigner !== undefined) {
     fail("options.notificationSigner", "cannot be combined with notificationToken: give one or the other");
@@ -370,22 +379,36 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   }[] = [];
   let deliveries: Promise<void> = Promise.resolve();
 
+  /** Tells `onNotificationSent`; what it throws stays out of the delivery chain. */
+  function report(entry: SentNotification): void {
+    try {
+      options.onNotificationSent?.({ ...entry });
+    } catch {
+      // A listener's failure is its own; later deliveries go on.
+    }
+  }
+
   /** Records a notification the mock sends by itself and, with a callbackUrl, delivers it after those before it. */
   function emit(batch: CommsNotifications, reason: SentNotification["reason"]): void {
     const entry: (typeof sent)[number] = { batch, reason };
     sent.push(entry);
     const to = options.callbackUrl;
-    if (to === undefined) return;
+    if (to === undefined) {
+      report(entry);
+      return;
+    }
     const settings = { to, token: options.notificationToken, signer: options.notificationSigner };
     deliveries = deliveries.then(() =>
-      deliver(batch, settings, "options").then(
-        (delivery) => {
-          if (delivery.status !== undefined) entry.status = delivery.status;
-        },
-        (error: unknown) => {
-          entry.error = error instanceof Error ? error : new Error(String(error));
-        },
-      ),
+      deliver(batch, settings, "options")
+        .then(
+          (delivery) => {
+            if (delivery.status !== undefined) entry.status = delivery.status;
+          },
+          (error: unknown) => {
+            entry.error = error instanceof Error ? error : new Error(String(error));
+          },
+        )
+        .then(() => report(entry)),
     );
   }
 

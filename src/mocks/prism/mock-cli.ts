@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { checkRecord, fail } from "../../core/check.ts";
+import { fail } from "../../core/check.ts";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
 import {
@@ -7,6 +7,7 @@ import {
   checkNotificationStatus,
   type PrismNotificationStatus,
 } from "./callback-options.ts";
+import { flagError, stopSignals } from "./cli-common.ts";
 import { PrismNotInstalledError, PrismStartError } from "./errors.ts";
 import { type MockSigning, signingLines, startMockSigning } from "./mock-signing.ts";
 import { checkHost, checkPort, type PrismLaunchOptions, prismDefaults, startPrism } from "./prism-launch.ts";
@@ -48,6 +49,8 @@ const command = "graph-comms-mock";
 /** The command's help text. */
 export const mockCliUsage = `Usage: ${command} [--host H] [--port N] [--callback-url URL] [--notification-status S]
                         [--app-id ID [--keys-port N]]
+       ${command} simulate --help     the simulator: each call's media queue over HTTP
+       ${command} trigger --help      send one notification to a running bot
 
 Runs Prism's mock of Microsoft Graph cancelMediaProcessing from graph-comms-kit's bundled spec.
 Each request is answered from the spec's examples (every path also under /beta and /v1.0, as
@@ -68,36 +71,6 @@ Options (flags win over environment variables):
 `;
 
 const flags = ["host", "port", "callback-url", "notification-status", "app-id", "keys-port", "help"];
-
-/** A parseArgs error, said in this command's words (with the nearest flag for a misspelt one). */
-function flagError(error: unknown): InvalidArgumentError {
-  const message = error instanceof Error ? error.message : String(error);
-  const unknown = /Unknown option '(-{1,2})([^']*)'/.exec(message);
-  if (unknown) {
-    const [, dashes = "--", name = ""] = unknown;
-    try {
-      checkRecord("flags", { [name]: true }, flags);
-    } catch (hint) {
-      const near =
-        hint instanceof Error ? / \(did you mean "([^"]+)"\?\)/.exec(hint.message)?.[1] : undefined;
-      return new InvalidArgumentError(
-        `${dashes}${name}`,
-        `is not a flag of ${command}${near ? ` (did you mean --${near}?)` : ""}; flags: ${flags.map((f) => `--${f}`).join(", ")}`,
-      );
-    }
-  }
-  const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(message);
-  if (missing?.[1]) return new InvalidArgumentError(missing[1], "needs a value");
-  const positional = /Unexpected argument '([^']*)'/.exec(message);
-  if (positional) {
-    return new InvalidArgumentError(
-      "arguments",
-      `take no positional value, got ${JSON.stringify(positional[1])}`,
-    );
-  }
-  const flag = /'(--[\w-]+)/.exec(message)?.[1];
-  return new InvalidArgumentError(flag ?? "arguments", message.replace(/^Option '[^']*' /, ""));
-}
 
 /**
  * Reads the command's flags (`--host`, `--port`, `--callback-url`, `--help`) and environment
@@ -130,7 +103,7 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
       },
     }));
   } catch (error) {
-    throw flagError(error);
+    throw flagError(error, command, flags);
   }
   const pick = (flag: string | undefined, flagName: string, variable: string) => {
     if (flag !== undefined) return { value: flag, name: flagName };
@@ -181,33 +154,6 @@ function isAddressInUse(error: unknown): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === "EADDRINUSE";
 }
 
-const stopOn: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-
-/**
- * Resolves on the first SIGINT, SIGTERM or SIGHUP, or when this process is orphaned (its parent,
- * such as `npm start`, died without passing the signal on); `dispose` removes the listeners.
- */
-function stopSignals(): { signal: Promise<string>; dispose: () => void } {
-  let on: (signal: string) => void = () => {};
-  const parent = process.ppid;
-  const orphanCheck = setInterval(() => {
-    if (process.ppid !== parent) on("parent exited");
-  }, 1_000);
-  orphanCheck.unref();
-  const dispose = () => {
-    clearInterval(orphanCheck);
-    for (const name of stopOn) process.off(name, on);
-  };
-  const signal = new Promise<string>((resolve) => {
-    on = (received) => {
-      dispose();
-      resolve(received);
-    };
-    for (const name of stopOn) process.on(name, on);
-  });
-  return { signal, dispose };
-}
-
 /**
  * Runs the mock server command until Ctrl-C / SIGTERM / SIGHUP or the loss of its parent process
  * (then stops Prism and exits 0), or until Prism exits on its own (its exit code). Bad flags exit 2 with the problem and the usage; a
@@ -221,6 +167,14 @@ export async function runMockCli(
   env: NodeJS.ProcessEnv,
   io: MockCliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
 ): Promise<number> {
+  if (argv[0] === "simulate") {
+    const { runSimulateCli } = await import("./simulate-cli.ts");
+    return runSimulateCli(argv.slice(1), env, io);
+  }
+  if (argv[0] === "trigger") {
+    const { runTriggerCli } = await import("./trigger-cli.ts");
+    return runTriggerCli(argv.slice(1), env, io);
+  }
   let settings: MockCliSettings;
   try {
     settings = parseMockCliArgs(argv, env);
