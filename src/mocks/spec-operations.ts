@@ -1,4 +1,4 @@
-import type { CallsPath } from "../core/call-paths.ts";
+import { type CallsPath, isCallsPath } from "../core/call-paths.ts";
 import {
   exampleNameOf,
   isSpecNode,
@@ -139,10 +139,13 @@ function requestExampleKey(media: SpecNode): string | undefined {
 
 let cached: SpecOperation[] | undefined;
 
-/** Every `POST` operation of the bundled spec, read once. */
+/**
+ * Every cancelMediaProcessing `POST` operation of the bundled spec, read once. The spec's media
+ * actions (playPrompt, recordResponse) are not served by these mocks yet.
+ */
 export function specOperations(): readonly SpecOperation[] {
   cached ??= Object.entries(specDocument.paths as SpecNode)
-    .filter(([, item]) => isSpecNode(item) && isSpecNode(item.post))
+    .filter(([path, item]) => isSpecNode(item) && isSpecNode(item.post) && isCallsPath(path))
     .map(([path, item]) => readOperation(path, item as SpecNode));
   return cached;
 }

@@ -46,7 +46,10 @@ export type {
   CommsNotification,
   CommsNotifications,
   CommsOperation,
+  OperationAnswer,
+  OperationFields,
   OperationNotification,
+  OperationOutcome,
   OperationStatus,
   ParsedNotification,
   ResourceData,
@@ -71,6 +74,7 @@ export {
   type OperationTracker,
   type OperationTrackerOptions,
   type WaitOptions,
+  type WaitTarget,
 } from "./track/tracker.ts";
 export { operationKey } from "./track/operation-key.ts";
 
