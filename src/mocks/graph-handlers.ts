@@ -39,9 +39,9 @@ import {
 } from "./scenarios.ts";
 import { type ServedBase, servedBases, unservedRequest } from "./served-bases.ts";
 import {
-  type CallsPath,
   qualifiedPath,
   type SpecOperation,
+  type SpecPath,
   specOperation,
   specOperations,
 } from "./spec-operations.ts";
@@ -106,7 +106,7 @@ const notifyOptionKeys = [...notificationContentKeys, ...deliveryOptionKeys] as 
 /** One request the handlers received, valid or not, and how they answered it. */
 export interface RecordedRequest {
   /** The spec path template it matched. */
-  path: CallsPath;
+  path: SpecPath;
   /** The spec's operationId for that path. */
   specOperationId: string;
   /** The full request URL. */
@@ -295,7 +295,7 @@ function successBody(
 }
 
 function errorResponse(
-  path: CallsPath,
+  path: SpecPath,
   status: number,
   request: Request,
   options: { message?: string | undefined; retryAfter?: string | undefined },
@@ -500,7 +500,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       throw error;
     }
     const location = `${base}${spec.resourcePrefix}/calls/${encodeURIComponent(callId)}/operations/${encodeURIComponent(operationId)}`;
-    const requestBody = verdict.body as CancelMediaProcessingBody<CallsPath> | undefined;
+    const requestBody = verdict.body as { clientContext?: string | null } | undefined;
     const issued: IssuedOperation = {
       path: spec.path,
       specOperationId: spec.operationId,
@@ -541,7 +541,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   }
 
   /** The routes of every spec operation served under `base`, each also in its namespace-qualified form. */
-  function handlersAt(base: string, only: readonly CallsPath[]): HttpHandler[] {
+  function handlersAt(base: string, only: readonly SpecPath[]): HttpHandler[] {
     return specOperations()
       .filter((spec) => only.includes(spec.path))
       .flatMap((spec) => [route(spec, base, spec.path), route(spec, base, qualifiedPath(spec.path))]);

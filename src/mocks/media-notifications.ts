@@ -2,13 +2,7 @@ import { isSpecNode, type SpecNode, specExampleObject } from "../core/spec-docum
 import type { IssuedOperation } from "./issued-operation.ts";
 import type { MediaAction } from "./media-queue.ts";
 import { buildChecked, type CommsNotifications } from "./notification-builder.ts";
-import type { Contract } from "./spec-operations.ts";
-
-/** The spec's example of each media action's completed notification, per contract (Microsoft's pages). */
-const completedExamples: Record<MediaAction, Record<Contract, string>> = {
-  playPrompt: { current: "currentPlayPromptNotification", "2018-beta": "beta2018PlayPromptNotification" },
-  recordResponse: { current: "currentRecordNotification", "2018-beta": "beta2018RecordNotification" },
-};
+import { specOperation } from "./spec-operations.ts";
 
 /**
  * The `completionReason` of a cancelled operation: recordOperation's `operationCanceled` is what the
@@ -23,12 +17,11 @@ const cancelledReason: Record<MediaAction, string> = {
 /** Members of the example's operation that describe its outcome, not its identity. */
 const identity = new Set(["@odata.id", "@odata.etag", "id", "clientContext", "status", "resultInfo"]);
 
-function exampleOperation(action: MediaAction, contract: Contract): SpecNode {
-  const batch = specExampleObject(completedExamples[action][contract]);
-  const first = (batch.value as SpecNode[])[0];
-  if (!first || !isSpecNode(first.resourceData)) {
-    throw new Error(`spec: example ${completedExamples[action][contract]} has no operation`);
-  }
+/** The operation of the spec's notification example for the path that created `operation`. */
+function exampleOperation(operation: IssuedOperation): SpecNode {
+  const name = specOperation(operation.path).notificationExample;
+  const first = (specExampleObject(name).value as SpecNode[])[0];
+  if (!first || !isSpecNode(first.resourceData)) throw new Error(`spec: example ${name} has no operation`);
   return first.resourceData;
 }
 
@@ -49,7 +42,7 @@ export function mediaNotification(
   action: MediaAction,
   how: "completed" | "cancelled",
 ): CommsNotifications {
-  const example = exampleOperation(action, operation.contract);
+  const example = exampleOperation(operation);
   const members: SpecNode = {};
   for (const [key, value] of Object.entries(example)) if (!identity.has(key)) members[key] = value;
   if (how === "completed") {

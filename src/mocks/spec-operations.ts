@@ -1,4 +1,5 @@
-import { type CallsPath, isCallsPath } from "../core/call-paths.ts";
+import type { paths } from "../../generated/schema.d.ts";
+import type { CallsPath } from "../core/call-paths.ts";
 import {
   exampleNameOf,
   isSpecNode,
@@ -10,6 +11,9 @@ import {
 
 export type { CallsPath };
 
+/** A path of the spec: a cancelMediaProcessing path, or a media action's (`playPrompt`, `recordResponse`). */
+export type SpecPath = keyof paths;
+
 /**
  * Which contract an operation follows, named as the spec names its examples: `2018-beta` (the 2018
  * beta page: `/app/...` resources, the `all` flag) or `current` (`/communications/...`, 2019 onwards).
@@ -19,7 +23,7 @@ export type Contract = "2018-beta" | "current";
 /** What the mocks need to know about one operation of the spec, all read from `generated/openapi.json`. */
 export interface SpecOperation {
   /** The path template, such as `/communications/calls/{callId}/cancelMediaProcessing`. */
-  path: CallsPath;
+  path: SpecPath;
   /** The spec's operationId, such as `cancelMediaProcessing`. */
   operationId: string;
   /** The server URLs the spec lists for this path (path-level servers first, else the global ones). */
@@ -28,6 +32,8 @@ export interface SpecOperation {
   contract: Contract;
   /** JSON pointer of the request body schema. */
   requestSchema: string;
+  /** Name of the request body's example in `components.examples` (a valid request). */
+  requestExample: string;
   /** Whether the spec requires a request body. */
   requestBodyRequired: boolean;
   /** The Graph action (`x-graph-action`, else the path's last segment), such as `cancelMediaProcessing`. */
@@ -67,14 +73,26 @@ function firstExampleName(media: SpecNode): string | undefined {
   return first === undefined ? undefined : exampleNameOf(first);
 }
 
-function notificationExampleName(contract: Contract): string {
+/** The webhook's example key of an action's notification per contract: cancel's is keyed by the contract alone. */
+function notificationExampleKey(action: string, contract: Contract): string {
+  if (action === "cancelMediaProcessing") return contract;
+  const short = action === "recordResponse" ? "record" : action;
+  return contract === "current"
+    ? `current${short[0]?.toUpperCase()}${short.slice(1)}`
+    : `${contract}-${short}`;
+}
+
+function notificationExampleName(action: string, contract: Contract): string {
   const webhook = resolveSpecRef(
     specDocument.webhooks && (specDocument.webhooks as SpecNode).commsNotifications,
   );
   const body = resolveSpecRef(resolveSpecRef(webhook.post).requestBody);
   const media = resolveSpecRef((body.content as SpecNode)[jsonType]);
   const examples = media.examples as SpecNode;
-  return exampleNameOf(examples[contract]);
+  const key = notificationExampleKey(action, contract);
+  if (examples[key] === undefined)
+    throw new Error(`spec: the commsNotifications webhook has no "${key}" example`);
+  return exampleNameOf(examples[key]);
 }
 
 function resourcePrefixOf(notificationExample: string): string {
@@ -109,19 +127,21 @@ function readOperation(path: string, pathItem: SpecNode): SpecOperation {
   if (successStatus === undefined) throw new Error(`spec: ${path} has no 2xx response`);
   const success = resolveSpecRef(responses[String(successStatus)]);
   const successMedia = isSpecNode(success.content) ? success.content[jsonType] : undefined;
-  const notificationExample = notificationExampleName(contract);
+  const action =
+    typeof post["x-graph-action"] === "string" ? post["x-graph-action"] : (path.split("/").at(-1) ?? "");
+  const notificationExample = notificationExampleName(action, contract);
   const successBodyExample =
     successMedia === undefined ? undefined : firstExampleName(resolveSpecRef(successMedia));
   const answered =
     successBodyExample === undefined ? undefined : specExampleObject(successBodyExample).status;
   return {
-    path: path as CallsPath,
+    path: path as SpecPath,
     operationId: String(post.operationId),
-    action:
-      typeof post["x-graph-action"] === "string" ? post["x-graph-action"] : (path.split("/").at(-1) ?? ""),
+    action,
     servers: serverUrls(pathItem),
     contract,
     requestSchema: schemaPointer(requestMedia),
+    requestExample: exampleNameOf((requestMedia.examples as SpecNode)[contract]),
     requestBodyRequired: requestBody.required === true,
     successStatus,
     successStatuses,
@@ -139,19 +159,16 @@ function requestExampleKey(media: SpecNode): string | undefined {
 
 let cached: SpecOperation[] | undefined;
 
-/**
- * Every cancelMediaProcessing `POST` operation of the bundled spec, read once. The spec's media
- * actions (playPrompt, recordResponse) are not served by these mocks yet.
- */
+/** Every `POST` operation of the bundled spec (cancelMediaProcessing, playPrompt, recordResponse), read once. */
 export function specOperations(): readonly SpecOperation[] {
   cached ??= Object.entries(specDocument.paths as SpecNode)
-    .filter(([path, item]) => isSpecNode(item) && isSpecNode(item.post) && isCallsPath(path))
+    .filter(([, item]) => isSpecNode(item) && isSpecNode(item.post))
     .map(([path, item]) => readOperation(path, item as SpecNode));
   return cached;
 }
 
 /** The operation of the spec at a path template. */
-export function specOperation(path: CallsPath): SpecOperation {
+export function specOperation(path: SpecPath): SpecOperation {
   const found = specOperations().find((op) => op.path === path);
   if (!found) throw new Error(`spec: no POST operation at ${path}`);
   return found;

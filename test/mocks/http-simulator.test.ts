@@ -72,7 +72,7 @@ describe("graph-comms-mock simulate + trigger, with the example bot in its own p
       await botLog.until(/notification: \/app\/calls\/\w+\/operations\/\w+ completed\n/);
       await log.until(/notification \(cancelOperation\): .* -> bot answered 202\n/);
 
-      const triggered = await trigger(["failed", "--via", String(url), "--action", "cancelMediaProcessing"]);
+      const triggered = await trigger(["cancelled", "--via", String(url)]); // a playPrompt cancelled: failed, 400/8508
       expect(triggered).toMatchObject({ code: 0, out: expect.stringMatching(/the bot answered 202/) });
       await botLog.until(/notification: \/communications\/calls\/\w+\/operations\/\w+ failed\n/);
 

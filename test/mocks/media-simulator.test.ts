@@ -7,9 +7,12 @@
  * beta page (202, then the cancel operation's own notification; `all` "whether to stop all
  * operations or current").
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { parseOperationPath } from "../../src/core/operation-path.ts";
 import { specExampleObject } from "../../src/core/spec-document.ts";
-import type { CommsNotifications } from "../../src/mocks/index.ts";
+import { describeErrors, specValidator } from "../../src/core/spec-validator.ts";
+import type { CommsNotifications, IssuedOperation } from "../../src/mocks/index.ts";
+import { MediaQueues } from "../../src/mocks/media-queue.ts";
 import { callId } from "../support/seed-ids.ts";
 import { post, useGraphMock } from "./support/graph-server.ts";
 
@@ -99,5 +102,189 @@ describe("calls the test ends", () => {
     expect(() => createGraphHandlers({ mediaDurationMS: 5 } as never)).toThrow(
       /did you mean "mediaDurationMs"/,
     );
+  });
+});
+
+const validate = specValidator("#/components/schemas/commsNotifications");
+
+interface Seen {
+  operationId: string | undefined;
+  type: string | undefined;
+  status: string | undefined;
+  completionReason: string | undefined;
+  resultInfo: unknown;
+  recordingLocation: unknown;
+}
+
+/** Each received notification: whose operation it is and what it says; each batch valid by the spec. */
+function seen(): Seen[] {
+  return received.flatMap((batch) => {
+    expect(validate(batch), describeErrors(validate.errors)).toBe(true);
+    return batch.value.map((n) => {
+      const data = n.resourceData as Record<string, unknown>;
+      return {
+        operationId: parseOperationPath(String(n.resourceUrl ?? n.resource))?.operationId,
+        type: data["@odata.type"] as string | undefined,
+        status: data.status as string | undefined,
+        completionReason: data.completionReason as string | undefined,
+        resultInfo: data.resultInfo,
+        recordingLocation: data.recordingLocation ?? data.recordResourceLocation,
+      };
+    });
+  });
+}
+
+async function act(
+  url: string,
+  example: string,
+  extra: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+) {
+  const response = await post(url, { ...specExampleObject(example), ...extra }, headers);
+  const text = await response.text();
+  const location = response.headers.get("location") ?? "";
+  return {
+    status: response.status,
+    body: text === "" ? undefined : (JSON.parse(text) as { status?: string; id?: string }),
+    operationId: parseOperationPath(location)?.operationId,
+  };
+}
+
+// The docs' "Operation canceled for recordResponse" notification, as the spec holds it (400 / 8508).
+const cancelledExample = specExampleObject("currentNotification") as unknown as CommsNotifications;
+const cancelled = (cancelledExample.value[0]?.resourceData as { resultInfo?: unknown }).resultInfo;
+const calls = `${v1}/communications/calls/${callId}`;
+
+describe("a call's media queue (v1.0)", () => {
+  it("plays a prompt, queues a recording, cancels: no notification for the cancel, one per cancelled operation", async () => {
+    received.length = 0;
+    const prompt = await act(`${calls}/playPrompt`, "currentPlayPromptRequest");
+    const recording = await act(`${calls}/recordResponse`, "currentRecordResponseRequest");
+    // call-playprompt.md / call-record.md: 200 with the operation and a Location; queued in order.
+    expect(prompt).toMatchObject({ status: 200, body: { status: "running", id: prompt.operationId } });
+    expect(recording).toMatchObject({
+      status: 200,
+      body: { status: "notStarted", id: recording.operationId },
+    });
+    expect(graph.calls[0]?.queue.map((m) => [m.action, m.status])).toEqual([
+      ["playPrompt", "running"],
+      ["recordResponse", "notStarted"],
+    ]);
+
+    const cancel = await act(`${calls}/cancelMediaProcessing`, "currentRequest");
+    expect(cancel).toMatchObject({ status: 200, body: { status: "completed" } });
+    await graph.settled();
+    expect(seen()).toEqual([
+      {
+        operationId: prompt.operationId,
+        type: "#microsoft.graph.playPromptOperation",
+        status: "failed",
+        completionReason: "mediaOperationCanceled",
+        resultInfo: cancelled,
+        recordingLocation: undefined,
+      },
+      {
+        operationId: recording.operationId,
+        type: "#microsoft.graph.recordOperation",
+        status: "failed",
+        completionReason: "operationCanceled",
+        resultInfo: cancelled,
+        recordingLocation: "",
+      },
+    ]);
+    expect(graph.notifications.map((n) => n.reason)).toEqual(["cancelled", "cancelled"]);
+    expect(graph.calls[0]).toMatchObject({
+      queue: [],
+      done: [{ ending: "cancelled" }, { ending: "cancelled" }],
+    });
+  });
+
+  it("a prompt runs to its end: completed as the docs print it; then the queued recording runs and completes with a recordingLocation", async () => {
+    received.length = 0;
+    const prompt = await act(`${calls}/playPrompt`, "currentPlayPromptRequest");
+    const recording = await act(`${calls}/recordResponse`, "currentRecordResponseRequest");
+    expect(graph.finishMedia(callId)).toBe(true);
+    await graph.settled();
+    const example = specExampleObject("currentPlayPromptNotification") as unknown as CommsNotifications;
+    const printed = example.value[0]?.resourceData as { resultInfo?: unknown };
+    expect(seen()).toEqual([
+      expect.objectContaining({
+        operationId: prompt.operationId,
+        status: "completed",
+        resultInfo: printed.resultInfo,
+      }),
+    ]);
+    expect(graph.calls[0]?.queue.map((m) => m.status)).toEqual(["running"]);
+    expect(graph.finishMedia(callId)).toBe(true);
+    await graph.settled();
+    const [, done] = seen();
+    expect(done).toMatchObject({
+      operationId: recording.operationId,
+      type: "#microsoft.graph.recordOperation",
+      status: "completed",
+      resultInfo: { code: 200, subcode: 8515 },
+      recordingLocation: expect.stringMatching(/^https:\/\//),
+    });
+    expect(graph.finishMedia(callId)).toBe(false);
+  });
+
+  it("runs by itself for mediaDurationMs, then starts the next", async () => {
+    const ended: string[] = [];
+    const queues = new MediaQueues(0, (media, how) => ended.push(`${media.operation.operationId} ${how}`));
+    const issued = (operationId: string) => ({
+      ...(graph.operations[0] as IssuedOperation),
+      operationId,
+      callId: "c",
+    });
+    await act(`${calls}/playPrompt`, "currentPlayPromptRequest");
+    expect(queues.add(issued("a"), "playPrompt")).toBe("running");
+    expect(queues.add(issued("b"), "recordResponse")).toBe("notStarted");
+    await vi.waitFor(() => expect(ended).toEqual(["a completed", "b completed"]));
+    expect(queues.calls()[0]?.done.map((m) => m.status)).toEqual(["completed", "completed"]);
+    queues.reset();
+  });
+
+  it("a cancel leaves other calls' operations running", async () => {
+    received.length = 0;
+    await act(`${calls}/playPrompt`, "currentPlayPromptRequest");
+    const other = await act(`${v1}/communications/calls/other-call/playPrompt`, "currentPlayPromptRequest");
+    await act(`${calls}/cancelMediaProcessing`, "currentRequest");
+    await graph.settled();
+    expect(seen().map((n) => n.operationId)).not.toContain(other.operationId);
+    expect(graph.calls.find((c) => c.callId === "other-call")?.queue).toMatchObject([
+      { status: "running", operation: { operationId: other.operationId } },
+    ]);
+  });
+});
+
+describe("a call's media queue (2018 beta)", () => {
+  const app = `${beta}/applications/app-1/calls/${callId}`;
+
+  it("all: false cancels only the running operation (202, its notification, the cancel's own); the queued one then runs", async () => {
+    received.length = 0;
+    const prompt = await act(`${app}/playPrompt`, "beta2018PlayPromptRequest");
+    const recording = await act(`${app}/record`, "beta2018RecordRequest");
+    expect([prompt.status, recording.status]).toEqual([202, 202]);
+    const cancel = await act(`${app}/cancelMediaProcessing`, "beta2018Request", { all: false });
+    expect(cancel.status).toBe(202);
+    await graph.settled();
+    expect(seen().map((n) => [n.operationId, n.status, n.completionReason])).toEqual([
+      [prompt.operationId, "failed", "mediaOperationCanceled"],
+      [cancel.operationId, "completed", undefined],
+    ]);
+    expect(graph.calls[0]?.queue).toMatchObject([
+      { status: "running", operation: { operationId: recording.operationId } },
+    ]);
+
+    const all = await act(`${app}/cancelMediaProcessing`, "beta2018Request", { all: true });
+    await graph.settled();
+    expect(
+      seen()
+        .slice(2)
+        .map((n) => [n.operationId, n.status]),
+    ).toEqual([
+      [recording.operationId, "failed"],
+      [all.operationId, "completed"],
+    ]);
   });
 });

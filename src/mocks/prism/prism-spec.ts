@@ -8,6 +8,8 @@ import {
   specExample,
 } from "../../core/spec-document.ts";
 import type { IssuedOperation } from "../issued-operation.ts";
+import { mediaNotification } from "../media-notifications.ts";
+import { isMediaAction } from "../media-queue.ts";
 import { buildChecked } from "../notification-builder.ts";
 import { specVersions } from "../served-bases.ts";
 import { qualifiedPath, type SpecOperation, specOperations } from "../spec-operations.ts";
@@ -132,7 +134,11 @@ export function preparePrismSpec(options: PrismSpecOptions): Record<string, unkn
       delete post.callbacks;
     } else {
       const issued = exampleOperation(operation, locationExample(response, operation.contract));
-      const notification = buildChecked(issued, { status });
+      // A media operation that ran to its end is told as the spec's completed example of its action.
+      const notification =
+        status === "completed" && isMediaAction(operation.action)
+          ? mediaNotification(issued, operation.action, "completed")
+          : buildChecked(issued, { status });
       post.callbacks = { commsNotifications: { [callbackUrl]: callbackPathItem(notification, status) } };
     }
     paths[operation.path] = { ...pathItem, post };

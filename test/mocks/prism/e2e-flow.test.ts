@@ -77,10 +77,9 @@ describe("client → Prism → callback → notification handler → tracker", (
       callId,
       operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5",
     });
-    // The answer is final (the spec's example says completed): wait(op) settles from it; the
-    // notification Prism sends anyway is waited for by the ids.
-    await expect(tracker.wait(op)).resolves.toMatchObject({ kind: "answer", status: "completed" });
-    await expect(tracker.wait(ids(op))).resolves.toMatchObject({
+    // The final 200 settles wait() from the answer itself; the 202 from its notification.
+    await expect(tracker.wait(final)).resolves.toMatchObject({ kind: "answer", status: "completed" });
+    await expect(tracker.wait(op)).resolves.toMatchObject({
       kind: "operation",
       status: "completed",
       operationId: op.operationId,
