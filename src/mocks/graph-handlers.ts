@@ -426,11 +426,16 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   function simulate(
     spec: SpecOperation,
     issued: IssuedOperation,
-    body: { all?: boolean | null } | undefined,
+    body: { all?: boolean | null; bargeInAllowed?: boolean | null } | undefined,
     request: Request,
   ): { http: number; media?: string } {
-    if (isMediaAction(spec.action))
+    if (isMediaAction(spec.action)) {
+      // call-record.md: with bargeInAllowed a recordResponse "will barge into other existing
+      // queued-up/currently-processing record/playprompt requests".
+      if (spec.action === "recordResponse" && body?.bargeInAllowed === true)
+        queues.cancel(issued.callId, false);
       return { http: spec.successStatus, media: queues.add(issued, spec.action) };
+    }
     if (spec.action !== "cancelMediaProcessing") return { http: spec.successStatus };
     const http =
       spec.successStatuses.includes(202) && (spec.successStatus === 202 || prefersStatus(request) === 202)
@@ -516,7 +521,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     operations.push(issued);
     record.operation = issued;
     record.status = spec.successStatus;
-    const status = simulate(spec, issued, requestBody as { all?: boolean | null } | undefined, request);
+    const status = simulate(spec, issued, requestBody as Parameters<typeof simulate>[2], request);
     record.status = status.http;
     const body = status.http === 202 ? undefined : successBody(spec, issued);
     if (body && status.media) (body as { status?: string }).status = status.media;

@@ -154,12 +154,14 @@ async function act(
 const cancelledExample = specExampleObject("currentNotification") as unknown as CommsNotifications;
 const cancelled = (cancelledExample.value[0]?.resourceData as { resultInfo?: unknown }).resultInfo;
 const calls = `${v1}/communications/calls/${callId}`;
+/** The spec's record examples barge in (`bargeInAllowed: true`); these tests queue behind the prompt. */
+const queued = { bargeInAllowed: false };
 
 describe("a call's media queue (v1.0)", () => {
   it("plays a prompt, queues a recording, cancels: no notification for the cancel, one per cancelled operation", async () => {
     received.length = 0;
     const prompt = await act(`${calls}/playPrompt`, "currentPlayPromptRequest");
-    const recording = await act(`${calls}/recordResponse`, "currentRecordResponseRequest");
+    const recording = await act(`${calls}/recordResponse`, "currentRecordResponseRequest", queued);
     // call-playprompt.md / call-record.md: 200 with the operation and a Location; queued in order.
     expect(prompt).toMatchObject({ status: 200, body: { status: "running", id: prompt.operationId } });
     expect(recording).toMatchObject({
@@ -202,7 +204,7 @@ describe("a call's media queue (v1.0)", () => {
   it("a prompt runs to its end: completed as the docs print it; then the queued recording runs and completes with a recordingLocation", async () => {
     received.length = 0;
     const prompt = await act(`${calls}/playPrompt`, "currentPlayPromptRequest");
-    const recording = await act(`${calls}/recordResponse`, "currentRecordResponseRequest");
+    const recording = await act(`${calls}/recordResponse`, "currentRecordResponseRequest", queued);
     expect(graph.finishMedia(callId)).toBe(true);
     await graph.settled();
     const example = specExampleObject("currentPlayPromptNotification") as unknown as CommsNotifications;
@@ -244,6 +246,24 @@ describe("a call's media queue (v1.0)", () => {
     queues.reset();
   });
 
+  // call-record.md: bargeInAllowed "will barge into other existing queued-up/currently-processing record/playprompt requests".
+  it("a recordResponse with bargeInAllowed cancels what runs and waits, and runs at once", async () => {
+    received.length = 0;
+    const prompt = await act(`${calls}/playPrompt`, "currentPlayPromptRequest");
+    const recording = await act(`${calls}/recordResponse`, "currentRecordResponseRequest", {
+      bargeInAllowed: true,
+    });
+    expect(recording).toMatchObject({ status: 200, body: { status: "running" } });
+    await graph.settled();
+    expect(seen().map((n) => [n.operationId, n.status, n.completionReason])).toEqual([
+      [prompt.operationId, "failed", "mediaOperationCanceled"],
+    ]);
+    const plain = await act(`${calls}/recordResponse`, "currentRecordResponseRequest", {
+      bargeInAllowed: false,
+    });
+    expect(plain.body?.status).toBe("notStarted");
+  });
+
   it("a cancel leaves other calls' operations running", async () => {
     received.length = 0;
     await act(`${calls}/playPrompt`, "currentPlayPromptRequest");
@@ -263,7 +283,7 @@ describe("a call's media queue (2018 beta)", () => {
   it("all: false cancels only the running operation (202, its notification, the cancel's own); the queued one then runs", async () => {
     received.length = 0;
     const prompt = await act(`${app}/playPrompt`, "beta2018PlayPromptRequest");
-    const recording = await act(`${app}/record`, "beta2018RecordRequest");
+    const recording = await act(`${app}/record`, "beta2018RecordRequest", queued);
     expect([prompt.status, recording.status]).toEqual([202, 202]);
     const cancel = await act(`${app}/cancelMediaProcessing`, "beta2018Request", { all: false });
     expect(cancel.status).toBe(202);
