@@ -12,6 +12,7 @@ import {
   type NotificationHandler,
   type NotificationLogger,
   type OperationTracker,
+  type ParsedNotification,
 } from "graph-comms-kit/notifications";
 
 export interface BotOptions {
@@ -27,6 +28,8 @@ export interface BotOptions {
   port?: number;
   /** Where the receiver logs. Default `console`. */
   logger?: NotificationLogger;
+  /** Also sees each notification the receiver accepted, before the tracker does. Default: none. */
+  onReceived?: (notification: ParsedNotification) => void;
 }
 
 export interface RunningBot {
@@ -50,7 +53,10 @@ export function createReceiver(options: BotOptions): {
     appId: options.appId,
     auth: options.auth ?? {},
     maxBodyBytes,
-    onNotification: tracker.handle,
+    onNotification: (notification) => {
+      options.onReceived?.(notification);
+      return tracker.handle(notification);
+    },
     ...(options.logger ? { logger: options.logger } : {}),
   });
   return { handle, tracker };
@@ -73,8 +79,21 @@ export async function listenBot(server: Server, tracker: OperationTracker, port 
   };
 }
 
-/** Starts `start` on `PORT` (default 3978) with `APP_ID` when its file is run by itself. */
+/**
+ * Starts `start` on `PORT` (default 3978) with `APP_ID` when its file is run by itself, and prints
+ * each notification it accepts. `OPEN_ID_CONFIGURATION_URL` points its token checks at other keys,
+ * such as those a local mock (`graph-comms-mock --app-id`) signs with.
+ */
 export async function runFromCommandLine(name: string, start: (options: BotOptions) => Promise<RunningBot>) {
-  const bot = await start({ appId: process.env.APP_ID ?? "", port: Number(process.env.PORT ?? 3978) });
+  const openIdConfigurationUrl = process.env.OPEN_ID_CONFIGURATION_URL;
+  const bot = await start({
+    appId: process.env.APP_ID ?? "",
+    port: Number(process.env.PORT ?? 3978),
+    auth: openIdConfigurationUrl ? { openIdConfigurationUrl } : {},
+    onReceived: (n) =>
+      console.log(
+        `notification: ${n.resourceUrl} ${n.kind === "operation" ? (n.status ?? "no status") : n.kind}`,
+      ),
+  });
   console.log(`${name} bot listening: ${bot.callbackUrl}`);
 }

@@ -1,8 +1,9 @@
 /**
  * A bot against the Prism mock of Graph, out of process and over real HTTP: Prism answers the
- * bot's cancelMediaProcessing from the spec and then POSTs the spec's notification to the bot's
- * callback URL; the bot's tracker learns how the operation ended. Prints the outcome; exits 1 if
- * it never comes.
+ * bot's cancelMediaProcessing on the 2018 `/applications/...` path with `202` and then POSTs the
+ * spec's notification to the bot's callback URL; the bot's tracker learns how the operation
+ * ended. Prints the outcome; exits 1 if it never comes. (On `/communications/...` Graph answers
+ * `200` with a `completed` operation: final, and no notification follows it.)
  *
  * Prism's callbacks carry no token, so this bot runs with `auth: false`: only ever against a
  * local mock. A bot that Graph calls keeps the default (token checks on).
@@ -19,7 +20,12 @@ const quiet = { warn: () => {}, error: (message: string) => console.error(messag
 const bot = await startNodeHttpBot({ appId: "prism-example-bot", auth: false, logger: quiet });
 const prism = await startPrism({ port: 0, callbackUrl: bot.callbackUrl });
 try {
-  const client = createCallsClient({ baseUrl: prism.url, token: "any-token" });
+  const client = createCallsClient({
+    baseUrl: prism.url,
+    token: "any-token",
+    path: "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+    appId: "prism-example-bot",
+  });
   const operation = await client.cancelMediaProcessing(callId, { all: true, clientContext: "prism-example" });
   console.log(`Prism answered ${operation.httpStatus}: operation ${operation.operationId}`);
   const outcome = await bot.tracker.wait(operation, { timeoutMs: 20_000 });

@@ -2,7 +2,7 @@
 
 /** How the client checks a body field before sending: its JSON type, whether `null` is allowed, and `maxLength` (code points) for strings. */
 export interface BodyFieldRule {
-  readonly type: "boolean" | "number" | "string";
+  readonly type: "array" | "boolean" | "integer" | "number" | "string";
   readonly nullable?: true;
   readonly maxLength?: number;
 }
@@ -37,15 +37,169 @@ export const requestBodyFields = {
       "nullable": true,
       "maxLength": 256
     }
+  },
+  "/app/calls/{callId}/playPrompt": {
+    "prompts": {
+      "type": "array"
+    },
+    "clientContext": {
+      "type": "string",
+      "nullable": true,
+      "maxLength": 256
+    }
+  },
+  "/applications/{appId}/calls/{callId}/playPrompt": {
+    "prompts": {
+      "type": "array"
+    },
+    "clientContext": {
+      "type": "string",
+      "nullable": true,
+      "maxLength": 256
+    }
+  },
+  "/communications/calls/{callId}/playPrompt": {
+    "prompts": {
+      "type": "array"
+    },
+    "loop": {
+      "type": "boolean"
+    },
+    "clientContext": {
+      "type": "string",
+      "nullable": true,
+      "maxLength": 256
+    }
+  },
+  "/app/calls/{callId}/record": {
+    "prompts": {
+      "type": "array"
+    },
+    "bargeInAllowed": {
+      "type": "boolean"
+    },
+    "initialSilenceTimeoutInSeconds": {
+      "type": "integer"
+    },
+    "maxSilenceTimeoutInSeconds": {
+      "type": "integer"
+    },
+    "maxRecordDurationInSeconds": {
+      "type": "integer"
+    },
+    "playBeep": {
+      "type": "boolean"
+    },
+    "streamWhileRecording": {
+      "type": "boolean"
+    },
+    "recordingFormat": {
+      "type": "string"
+    },
+    "stopTones": {
+      "type": "array"
+    },
+    "clientContext": {
+      "type": "string",
+      "nullable": true,
+      "maxLength": 256
+    }
+  },
+  "/applications/{appId}/calls/{callId}/record": {
+    "prompts": {
+      "type": "array"
+    },
+    "bargeInAllowed": {
+      "type": "boolean"
+    },
+    "initialSilenceTimeoutInSeconds": {
+      "type": "integer"
+    },
+    "maxSilenceTimeoutInSeconds": {
+      "type": "integer"
+    },
+    "maxRecordDurationInSeconds": {
+      "type": "integer"
+    },
+    "playBeep": {
+      "type": "boolean"
+    },
+    "streamWhileRecording": {
+      "type": "boolean"
+    },
+    "recordingFormat": {
+      "type": "string"
+    },
+    "stopTones": {
+      "type": "array"
+    },
+    "clientContext": {
+      "type": "string",
+      "nullable": true,
+      "maxLength": 256
+    }
+  },
+  "/communications/calls/{callId}/recordResponse": {
+    "prompts": {
+      "type": "array"
+    },
+    "bargeInAllowed": {
+      "type": "boolean"
+    },
+    "initialSilenceTimeoutInSeconds": {
+      "type": "integer"
+    },
+    "maxSilenceTimeoutInSeconds": {
+      "type": "integer"
+    },
+    "maxRecordDurationInSeconds": {
+      "type": "integer"
+    },
+    "playBeep": {
+      "type": "boolean"
+    },
+    "stopTones": {
+      "type": "array"
+    },
+    "clientContext": {
+      "type": "string",
+      "nullable": true,
+      "maxLength": 256
+    }
   }
 } as const satisfies Record<string, Record<string, BodyFieldRule>>;
 
 /** The members of `operationStatus` in the documented (camelCase) spelling, in the spec's order. */
 export const operationStatuses = ["notStarted","running","completed","failed"] as const;
 
+/** Each action of the spec (`x-graph-action`), by the path its calls are addressed under, with the spec path serving it there. */
+export const actionPaths = {
+  "cancelMediaProcessing": {
+    "/app/calls/{callId}": "/app/calls/{callId}/cancelMediaProcessing",
+    "/applications/{appId}/calls/{callId}": "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+    "/communications/calls/{callId}": "/communications/calls/{callId}/cancelMediaProcessing"
+  },
+  "playPrompt": {
+    "/app/calls/{callId}": "/app/calls/{callId}/playPrompt",
+    "/applications/{appId}/calls/{callId}": "/applications/{appId}/calls/{callId}/playPrompt",
+    "/communications/calls/{callId}": "/communications/calls/{callId}/playPrompt"
+  },
+  "recordResponse": {
+    "/app/calls/{callId}": "/app/calls/{callId}/record",
+    "/applications/{appId}/calls/{callId}": "/applications/{appId}/calls/{callId}/record",
+    "/communications/calls/{callId}": "/communications/calls/{callId}/recordResponse"
+  }
+} as const;
+
 /** Where each path is served: the first `servers` entry of its path item or operation, else of the spec. */
 export const defaultServerUrls = {
   "/app/calls/{callId}/cancelMediaProcessing": "https://graph.microsoft.com/beta",
   "/applications/{appId}/calls/{callId}/cancelMediaProcessing": "https://graph.microsoft.com/beta",
-  "/communications/calls/{callId}/cancelMediaProcessing": "https://graph.microsoft.com/beta"
+  "/communications/calls/{callId}/cancelMediaProcessing": "https://graph.microsoft.com/beta",
+  "/app/calls/{callId}/playPrompt": "https://graph.microsoft.com/beta",
+  "/applications/{appId}/calls/{callId}/playPrompt": "https://graph.microsoft.com/beta",
+  "/communications/calls/{callId}/playPrompt": "https://graph.microsoft.com/beta",
+  "/app/calls/{callId}/record": "https://graph.microsoft.com/beta",
+  "/applications/{appId}/calls/{callId}/record": "https://graph.microsoft.com/beta",
+  "/communications/calls/{callId}/recordResponse": "https://graph.microsoft.com/beta"
 } as const;

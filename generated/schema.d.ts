@@ -15,8 +15,9 @@ export interface paths {
          * @description Cancels media processing for any in-progress PlayPrompt or Record operations.
          *     The 2018 beta page answers `202 Accepted` with the `Location` of the created `commsOperation`
          *     and no body; the present-day beta page documents `200 OK` with the same `Location` and the
-         *     operation as the body. Either way the outcome arrives later as a `commsNotifications`
-         *     callback. Deprecated by Graph in favour of `/communications/calls/{id}/cancelMediaProcessing`.
+         *     operation as the body. A `202`, or a `200` whose operation is not yet `completed` or `failed`,
+         *     is followed by a `commsNotifications` callback for the operation; a final `200` is not (see
+         *     "Which answers are final"). Deprecated by Graph in favour of `/communications/calls/{id}/cancelMediaProcessing`.
          */
         post: operations["appCancelMediaProcessing"];
         delete?: never;
@@ -61,10 +62,155 @@ export interface paths {
          * Cancel media processing (current, /communications path)
          * @description Cancels media processing for any in-progress PlayPrompt or Record operations.
          *     Answers `200 OK` with the `Location` of the created operation and the
-         *     `cancelMediaProcessingOperation` itself; the outcome arrives later as a
-         *     `commsNotifications` callback. The 2018 `all` flag was removed in 2019.
+         *     `cancelMediaProcessingOperation` itself. Both Microsoft pages print it `completed`: a final
+         *     answer, after which no notification comes for the cancel operation; what follows are the
+         *     notifications of the playPrompt and recordResponse operations it cancelled. The 2018 `all`
+         *     flag was removed in 2019.
          */
         post: operations["cancelMediaProcessing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/app/calls/{callId}/playPrompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play a prompt (2018 beta, /app path)
+         * @deprecated
+         * @description Plays prompts in the call; the operation is queued behind the call's other IVR operations and
+         *     cancelled by cancelMediaProcessing. The 2018 beta page (microsoft-graph-docs
+         *     `api-reference/beta/api/call_playprompt.md`, 2018-09) answers `202 Accepted` with the
+         *     `Location` of the operation; its 2018-12 version and today's deprecated `/app` path answer `200`
+         *     with the same `Location` (today with a `running` playPromptOperation as the body). The outcome
+         *     arrives later as a `commsNotifications` callback.
+         */
+        post: operations["appPlayPrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{appId}/calls/{callId}/playPrompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play a prompt (2018 beta, /applications/{appId} path)
+         * @deprecated
+         * @description The same action as `/app/calls/{callId}/playPrompt`, addressed through the application id, as
+         *     the 2018 beta page lists it. Answers `202 Accepted` with the `Location` of the operation.
+         */
+        post: operations["applicationPlayPrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/communications/calls/{callId}/playPrompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play a prompt (current, /communications path)
+         * @description Plays prompts in the call (calls created with `serviceHostedMediaConfig` only). Answers `200 OK`
+         *     with the `Location` of the created `playPromptOperation` and the operation, `running`, as the
+         *     body; its end arrives later as a `commsNotifications` callback (microsoft-graph-docs-contrib
+         *     `api-reference/v1.0/api/call-playprompt.md`). Queued behind the call's other IVR operations;
+         *     cancelMediaProcessing cancels it.
+         */
+        post: operations["playPrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/app/calls/{callId}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a response (2018 beta `record`, /app path)
+         * @deprecated
+         * @description Records a short audio response from the caller: the 2018 name of `recordResponse` (renamed in
+         *     microsoft-graph-docs PR #6399, 2019-12). The 2018 beta page (`api-reference/beta/api/call_record.md`)
+         *     answers `202 Accepted` with the `Location` of the operation; the completed `recordOperation`
+         *     notification names the recording in `recordResourceLocation` (2018 spelling of `recordingLocation`).
+         */
+        post: operations["appRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{appId}/calls/{callId}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a response (2018 beta `record`, /applications/{appId} path)
+         * @deprecated
+         * @description The same action as `/app/calls/{callId}/record`, addressed through the application id, as the
+         *     2018 beta page lists it. Answers `202 Accepted` with the `Location` of the operation.
+         */
+        post: operations["applicationRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/communications/calls/{callId}/recordResponse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a response (current, /communications path)
+         * @description Records a short audio response from the caller (at most 2 minutes). Answers `200 OK` with the
+         *     `Location` of the created `recordOperation` and the operation, `running`, as the body; the
+         *     completed notification carries `recordingLocation` and `recordingAccessToken` to download the
+         *     recording with (microsoft-graph-docs-contrib `api-reference/v1.0/api/call-record.md`).
+         *     Queued behind the call's other IVR operations; cancelMediaProcessing cancels it (the cancelled
+         *     operation's notification says `failed`, 400 / 8508, `completionReason: operationCanceled`).
+         */
+        post: operations["recordResponse"];
         delete?: never;
         options?: never;
         head?: never;
@@ -116,6 +262,70 @@ export interface components {
             clientContext?: components["schemas"]["clientContext"];
         };
         /**
+         * @description One prompt to play: a `#microsoft.graph.mediaPrompt` (`mediaInfo`: the audio file's `uri` and a
+         *     `resourceId` for caching) or, in 2018, a `#microsoft.graph.silencePrompt` (`duration` in ms). The
+         *     2018 pages put `loop` (how many times) inside a mediaPrompt.
+         */
+        prompt: {
+            "@odata.type"?: string;
+            mediaInfo?: {
+                uri?: string;
+                resourceId?: string | null;
+            };
+            /** @description 2018 pages only. */
+            loop?: number;
+            /** @description `silencePrompt` (2018): silence in milliseconds. */
+            duration?: number;
+        };
+        /** @description The 2018 playPrompt body (`prompts`, `clientContext`; the 2018 page describes no other parameter). */
+        playPrompt2018Request: {
+            prompts?: components["schemas"]["prompt"][];
+            clientContext?: components["schemas"]["clientContext"];
+        };
+        /**
+         * @description The current playPrompt body. `loop` is documented on beta only ("True indicates to loop
+         *     infinitely"; then no completed notification is sent); v1.0 has no `loop`.
+         */
+        playPromptCurrentRequest: {
+            /** @description The prompts to play; at most 20. */
+            prompts?: components["schemas"]["prompt"][];
+            /** @description Beta only. Loops the prompts until cancelled. */
+            loop?: boolean;
+            clientContext?: components["schemas"]["clientContext"];
+        };
+        /**
+         * @description The 2018 `record` body, as the 2018 beta page lists it. Its example also sends `recordingFormat`
+         *     (`"wav"`), which its table does not list.
+         */
+        record2018Request: {
+            prompts?: components["schemas"]["prompt"][];
+            /** @description Allow users to enter choice before prompt finishes. */
+            bargeInAllowed?: boolean;
+            initialSilenceTimeoutInSeconds?: number;
+            maxSilenceTimeoutInSeconds?: number;
+            maxRecordDurationInSeconds?: number;
+            playBeep?: boolean;
+            /** @description If true, a resource location is provided as soon as the recording starts. */
+            streamWhileRecording?: boolean;
+            /** @description Sent by the 2018 page's example (`wav`); not in its parameter table. */
+            recordingFormat?: string;
+            stopTones?: string[];
+            clientContext?: components["schemas"]["clientContext"];
+        };
+        /** @description The current recordResponse body (v1.0 and beta). Timeouts default to 5 seconds. */
+        recordResponseCurrentRequest: {
+            /** @description The prompt to play before recording; at most one. */
+            prompts?: components["schemas"]["prompt"][];
+            /** @description Barge into queued or running record/playPrompt operations. */
+            bargeInAllowed?: boolean;
+            initialSilenceTimeoutInSeconds?: number;
+            maxSilenceTimeoutInSeconds?: number;
+            maxRecordDurationInSeconds?: number;
+            playBeep?: boolean;
+            stopTones?: string[];
+            clientContext?: components["schemas"]["clientContext"];
+        };
+        /**
          * @description Opaque client context, echoed in the operation and its notifications. At most 256 characters.
          *     Nullable in Graph's metadata: `null` means none was given.
          */
@@ -130,9 +340,16 @@ export interface components {
          * @description An operation's status as Graph may send it. The docs print camelCase; Graph's metadata (and a
          *     2018 payload from the live service) spell the members in PascalCase, and the docs team says either
          *     casing may come. `null` (or no status at all) means the status is not known yet: not final.
-         *     graph-comms-kit normalises it to `operationStatus` (camelCase). Any other value is refused.
+         *     graph-comms-kit normalises it to `operationStatus` (camelCase). Any other string is a member
+         *     Graph added later (see "Enums that grow"): passed on as sent, never final.
          */
-        receivedOperationStatus: components["schemas"]["operationStatus"] | ("NotStarted" | "Running" | "Completed" | "Failed") | null;
+        receivedOperationStatus: components["schemas"]["operationStatus"] | ("NotStarted" | "Running" | "Completed" | "Failed") | components["schemas"]["unlistedMember"] | null;
+        /**
+         * @description An enum member the spec does not list: Graph adds members over time behind `unknownFutureValue`
+         *     (microsoft/api-guidelines `graph/patterns/evolvable-enums.md`). Accepted in what Graph sends.
+         *     Member names are short identifiers: a string over 256 characters is none.
+         */
+        unlistedMember: string;
         /**
          * @description What happened to the resource, in the documented spelling graph-comms-kit hands to your code.
          * @enum {string}
@@ -140,9 +357,10 @@ export interface components {
         changeType: "created" | "updated" | "deleted";
         /**
          * @description `changeType` as Graph may send it: camelCase as documented, or PascalCase as the 2018 beta metadata
-         *     names the members. graph-comms-kit normalises it to `changeType` (camelCase).
+         *     names the members. graph-comms-kit normalises it to `changeType` (camelCase); any other string
+         *     is passed on as sent.
          */
-        receivedChangeType: components["schemas"]["changeType"] | ("Created" | "Updated" | "Deleted");
+        receivedChangeType: components["schemas"]["changeType"] | ("Created" | "Updated" | "Deleted") | components["schemas"]["unlistedMember"];
         /**
          * @description The outcome of an operation. `code` and `subcode` were strings in 2018 (and still are in some
          *     current examples) and are integers now; the 2018 schema spelled `subcode` as `subCode`.
@@ -187,6 +405,47 @@ export interface components {
             /** @description The 2018 name of `resultInfo`. */
             errorInfo?: components["schemas"]["resultInfo"] | null;
             resultInfo?: components["schemas"]["resultInfo"] | null;
+            /**
+             * @description Why the operation ended: members of playPromptOperation (beta), recordOperation (beta and
+             *     2018) and sendDtmfTonesOperation.
+             */
+            completionReason?: components["schemas"]["receivedCompletionReason"];
+        };
+        /**
+         * @description Why a playPromptOperation ended (beta; microsoft-graph-docs-contrib
+         *     `api-reference/beta/resources/playpromptoperation.md`, msgraph-metadata `beta-enum-types.json`).
+         *     `mediaOperationCanceled`: cancelled, by cancelMediaProcessing for example.
+         * @enum {string}
+         */
+        playPromptCompletionReason: "unknown" | "completedSuccessfully" | "mediaOperationCanceled" | "unknownFutureValue";
+        /**
+         * @description Why a recordOperation ended (beta; `api-reference/beta/resources/recordoperation.md`).
+         *     `operationCanceled`: cancelled, by cancelMediaProcessing for example. The docs list `none`,
+         *     which the metadata lacks.
+         * @enum {string}
+         */
+        recordCompletionReason: "operationCanceled" | "stopToneDetected" | "maxRecordDurationReached" | "initialSilenceTimeout" | "maxSilenceTimeout" | "playPromptFailed" | "playBeepFailed" | "mediaReceiveTimeout" | "unspecifiedError" | "none";
+        /** @description A completion reason the spec lists, of a playPromptOperation or a recordOperation. */
+        completionReason: components["schemas"]["playPromptCompletionReason"] | components["schemas"]["recordCompletionReason"];
+        /**
+         * @description `completionReason` as Graph may send it: a listed member, a member added later (passed on as
+         *     sent), or `null` (the beta recordResponse page's `200` body).
+         */
+        receivedCompletionReason: components["schemas"]["completionReason"] | components["schemas"]["unlistedMember"] | null;
+        /** @description The operation playPrompt creates; beta adds `completionReason`. */
+        playPromptOperation: components["schemas"]["commsOperation"];
+        /**
+         * @description The operation recordResponse (2018: record) creates. `recordingLocation` and `recordingAccessToken`
+         *     (2018: `recordResourceLocation`, `recordResourceAccessToken`) name the recording once it
+         *     completed; both are `null` while it runs and `""` when it was cancelled.
+         */
+        recordOperation: components["schemas"]["commsOperation"] & {
+            recordingLocation?: string | null;
+            recordingAccessToken?: string | null;
+            /** @description The 2018 name of `recordingLocation`. */
+            recordResourceLocation?: string | null;
+            /** @description The 2018 name of `recordingAccessToken`. */
+            recordResourceAccessToken?: string | null;
         };
         /** @description The operation created by cancelMediaProcessing (current contract); adds nothing to commsOperation. */
         cancelMediaProcessingOperation: components["schemas"]["commsOperation"];
@@ -274,6 +533,26 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["cancelMediaProcessingOperation"];
+            };
+        };
+        /** @description The playPromptOperation created for the request, usually `running`; its URI is also in `Location`. */
+        PlayPromptOperationCreated: {
+            headers: {
+                Location: components["headers"]["Location"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["playPromptOperation"];
+            };
+        };
+        /** @description The recordOperation created for the request, usually `running`; its URI is also in `Location`. */
+        RecordOperationCreated: {
+            headers: {
+                Location: components["headers"]["Location"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["recordOperation"];
             };
         };
         /** @description The request is malformed (for example an unknown field, a wrong type, or a `clientContext` over 256 characters). */
@@ -431,6 +710,30 @@ export interface components {
                 "application/json": components["schemas"]["cancelMediaProcessingCurrentRequest"];
             };
         };
+        /** @description The prompts to play (2018 contract). */
+        playPrompt2018: {
+            content: {
+                "application/json": components["schemas"]["playPrompt2018Request"];
+            };
+        };
+        /** @description The prompts to play (current contract). */
+        playPromptCurrent: {
+            content: {
+                "application/json": components["schemas"]["playPromptCurrentRequest"];
+            };
+        };
+        /** @description What to record (2018 `record` contract). */
+        record2018: {
+            content: {
+                "application/json": components["schemas"]["record2018Request"];
+            };
+        };
+        /** @description What to record (current `recordResponse` contract). */
+        recordResponseCurrent: {
+            content: {
+                "application/json": components["schemas"]["recordResponseCurrentRequest"];
+            };
+        };
     };
     headers: {
         /**
@@ -522,6 +825,173 @@ export interface operations {
         requestBody: components["requestBodies"]["cancelMediaProcessingCurrent"];
         responses: {
             200: components["responses"]["OperationCreated"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    appPlayPrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The call id, as Graph gave it when the call was created (a GUID).
+                 * @example 57dab8b1-894c-409a-b240-bd8beae78896
+                 */
+                callId: components["parameters"]["callId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["playPrompt2018"];
+        responses: {
+            200: components["responses"]["PlayPromptOperationCreated"];
+            202: components["responses"]["Accepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    applicationPlayPrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The bot's application (client) id.
+                 * @example 2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f
+                 */
+                appId: components["parameters"]["appId"];
+                /**
+                 * @description The call id, as Graph gave it when the call was created (a GUID).
+                 * @example 57dab8b1-894c-409a-b240-bd8beae78896
+                 */
+                callId: components["parameters"]["callId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["playPrompt2018"];
+        responses: {
+            202: components["responses"]["Accepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    playPrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The call id, as Graph gave it when the call was created (a GUID).
+                 * @example 57dab8b1-894c-409a-b240-bd8beae78896
+                 */
+                callId: components["parameters"]["callId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["playPromptCurrent"];
+        responses: {
+            200: components["responses"]["PlayPromptOperationCreated"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    appRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The call id, as Graph gave it when the call was created (a GUID).
+                 * @example 57dab8b1-894c-409a-b240-bd8beae78896
+                 */
+                callId: components["parameters"]["callId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["record2018"];
+        responses: {
+            202: components["responses"]["Accepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    applicationRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The bot's application (client) id.
+                 * @example 2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f
+                 */
+                appId: components["parameters"]["appId"];
+                /**
+                 * @description The call id, as Graph gave it when the call was created (a GUID).
+                 * @example 57dab8b1-894c-409a-b240-bd8beae78896
+                 */
+                callId: components["parameters"]["callId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["record2018"];
+        responses: {
+            202: components["responses"]["Accepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    recordResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The call id, as Graph gave it when the call was created (a GUID).
+                 * @example 57dab8b1-894c-409a-b240-bd8beae78896
+                 */
+                callId: components["parameters"]["callId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["recordResponseCurrent"];
+        responses: {
+            200: components["responses"]["RecordOperationCreated"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

@@ -37,8 +37,11 @@ function resolveRef(bundled: SpecNode, node: unknown): SpecNode {
   return found as SpecNode;
 }
 
-/** The JSON types the client can check before sending; any other body field type stops generation. */
-const checkableTypes = ["boolean", "number", "string"];
+/**
+ * The JSON types the client can check before sending; any other body field type stops generation.
+ * Arrays are checked as arrays; their items (prompts, stop tones) are left to Graph.
+ */
+const checkableTypes = ["array", "boolean", "integer", "number", "string"];
 
 /** A body field's rule as the client checks it: its JSON type, whether `null` is allowed, and `maxLength` for strings. */
 interface BodyFieldRule {
@@ -80,6 +83,29 @@ function requestBodyFields(bundled: SpecNode): Record<string, Record<string, Bod
     fields[path] = rules;
   }
   return fields;
+}
+
+/**
+ * Each action of the spec (an operation's `x-graph-action`, else its path's last segment), by the
+ * path its calls are addressed under (`/app/calls/{callId}`, `/communications/calls/{callId}`...),
+ * giving the spec path that serves it there (the 2018 `record` serves `recordResponse` under `/app`).
+ */
+function actionPaths(bundled: SpecNode): Record<string, Record<string, string>> {
+  const actions: Record<string, Record<string, string>> = {};
+  for (const [path, item] of Object.entries(bundled.paths as SpecNode)) {
+    const post = (item as SpecNode).post as SpecNode | undefined;
+    if (!post) continue;
+    const at = path.lastIndexOf("/");
+    const action = post["x-graph-action"] ?? path.slice(at + 1);
+    if (typeof action !== "string" || !/^[a-z][A-Za-z]*$/.test(action))
+      throw new Error(`spec: ${path} x-graph-action must be a camelCase name, got ${JSON.stringify(action)}`);
+    const byBase = actions[action] ?? {};
+    actions[action] = byBase;
+    const base = path.slice(0, at);
+    if (byBase[base]) throw new Error(`spec: ${path} and ${byBase[base]} are both ${action} under ${base}`);
+    byBase[base] = path;
+  }
+  return actions;
 }
 
 /** Each POST path's server: its path item's (or operation's) first `servers` entry, else the spec's. */
@@ -127,6 +153,9 @@ export function renderConstraints(bundled: SpecNode): string {
     "",
     "/** The members of `operationStatus` in the documented (camelCase) spelling, in the spec's order. */",
     `export const operationStatuses = ${JSON.stringify(enumMembers(bundled, "operationStatus"))} as const;`,
+    "",
+    "/** Each action of the spec (`x-graph-action`), by the path its calls are addressed under, with the spec path serving it there. */",
+    `export const actionPaths = ${JSON.stringify(actionPaths(bundled), null, 2)} as const;`,
     "",
     "/** Where each path is served: the first `servers` entry of its path item or operation, else of the spec. */",
     `export const defaultServerUrls = ${JSON.stringify(defaultServerUrls(bundled), null, 2)} as const;`,

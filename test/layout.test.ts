@@ -52,9 +52,10 @@ const rules: readonly {
   { area: "src/telemetry/", may: ["src/telemetry/", "src/core/"] },
   // The Redis store implements the notifications entry's store interface through its public entry.
   { area: "src/redis/", may: ["src/redis/", "src/notifications/index.ts", "src/core/", "generated/"] },
+  // The Node-only mock servers sign their notifications with the testing kit's keys (its public entry).
   {
     area: "src/mocks/prism/",
-    may: ["src/mocks/", "src/core/", "generated/"],
+    may: ["src/mocks/", "src/testing/index.ts", "src/core/", "generated/"],
     typesFrom: ["src/client/"],
   },
   // src/mocks/prism/ is Node only: the MSW mocks (which run in browsers too) must not load it.

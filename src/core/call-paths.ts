@@ -1,8 +1,10 @@
-import { requestBodyFields } from "../../generated/constraints.ts";
+import { actionPaths, requestBodyFields } from "../../generated/constraints.ts";
 import type { paths } from "../../generated/schema.d.ts";
 
+type CancelPaths = (typeof actionPaths)["cancelMediaProcessing"];
+
 /** A cancelMediaProcessing path of the spec, such as `"/app/calls/{callId}/cancelMediaProcessing"`. */
-export type CallsPath = keyof paths;
+export type CallsPath = CancelPaths[keyof CancelPaths];
 
 /** The path used when the `path` option is not given: the 2018 beta contract's `/app/calls/{callId}`. */
 export type DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";
@@ -36,7 +38,7 @@ export const callsPaths = requestBodyFields satisfies {
 
 /** Whether a value is one of the spec's cancelMediaProcessing paths. */
 export function isCallsPath(value: unknown): value is CallsPath {
-  return typeof value === "string" && Object.hasOwn(callsPaths, value);
+  return (Object.values(actionPaths.cancelMediaProcessing) as unknown[]).includes(value);
 }
 
 /** The names of a path's parameters other than `callId`, in order. */

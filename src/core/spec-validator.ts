@@ -235,8 +235,11 @@ function describeError(e: ErrorObject, next: ErrorObject | undefined, root: stri
     case "anyOf": {
       const branches = Array.isArray(e.schema) ? e.schema.map(branchSchema) : [];
       const allowed = branches.flatMap((branch) => (Array.isArray(branch.enum) ? branch.enum : []));
-      const types = branches.flatMap((branch) => (branch.enum === undefined ? typeNames(branch.type) : []));
-      if (allowed.length > 0) {
+      const types = branches.flatMap((branch) =>
+        branch.enum === undefined && branch.type !== undefined ? typeNames(branch.type) : [],
+      );
+      // A branch taking any string (an evolvable enum's later members) makes the listed members moot.
+      if (allowed.length > 0 && !types.includes("string")) {
         return `${where} must be one of ${JSON.stringify([...new Set([...allowed, ...(types.includes("null") ? [null] : [])])])}`;
       }
       return types.length > 0

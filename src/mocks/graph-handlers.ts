@@ -1,6 +1,5 @@
 import { type HttpHandler, HttpResponse, http } from "msw";
-import { createOpenApiHttp } from "openapi-msw";
-import type { components, paths } from "../../generated/schema.d.ts";
+import type { components } from "../../generated/schema.d.ts";
 import type { CancelMediaProcessingBody } from "../core/call-paths.ts";
 import { checkRecord, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
@@ -10,6 +9,8 @@ import { specExampleObject } from "../core/spec-document.ts";
 import { checkHttpUrl } from "./check-http-url.ts";
 import { UnknownOperationError } from "./errors.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
+import { mediaNotification } from "./media-notifications.ts";
+import { isMediaAction, MediaQueues, type SimulatedCall } from "./media-queue.ts";
 import {
   buildChecked,
   buildCommsNotifications,
@@ -37,7 +38,13 @@ import {
   scenarioStatus,
 } from "./scenarios.ts";
 import { type ServedBase, servedBases, unservedRequest } from "./served-bases.ts";
-import { type CallsPath, type SpecOperation, specOperation } from "./spec-operations.ts";
+import {
+  qualifiedPath,
+  type SpecOperation,
+  type SpecPath,
+  specOperation,
+  specOperations,
+} from "./spec-operations.ts";
 
 /** Options of {@link createGraphHandlers}; every one is optional. */
 export interface GraphHandlersOptions {
@@ -72,6 +79,17 @@ export interface GraphHandlersOptions {
    * @default () => crypto.randomUUID() (a fresh lowercase dashed GUID)
    */
   operationId?: () => string;
+  /**
+   * How long each playPrompt or recordResponse operation runs before it completes (and its
+   * notification is sent); `Infinity`: until `finishMedia(callId)` ends it, for deterministic tests.
+   * @default 100
+   */
+  mediaDurationMs?: number;
+  /**
+   * Told about each notification the mock sent by itself, once its delivery is settled.
+   * @default undefined
+   */
+  onNotificationSent?: (notification: SentNotification) => void;
 }
 
 const handlerOptionKeys = [
@@ -80,13 +98,15 @@ const handlerOptionKeys = [
   "notificationToken",
   "notificationSigner",
   "operationId",
+  "mediaDurationMs",
+  "onNotificationSent",
 ] as const;
 const notifyOptionKeys = [...notificationContentKeys, ...deliveryOptionKeys] as const;
 
 /** One request the handlers received, valid or not, and how they answered it. */
 export interface RecordedRequest {
   /** The spec path template it matched. */
-  path: CallsPath;
+  path: SpecPath;
   /** The spec's operationId for that path. */
   specOperationId: string;
   /** The full request URL. */
@@ -105,6 +125,18 @@ export interface RecordedRequest {
   scenario?: ScenarioName;
   /** The operation created for it (successful requests only). */
   operation?: IssuedOperation;
+}
+
+/** A notification the mock sent by itself, and how its delivery went. */
+export interface SentNotification {
+  /** The batch. */
+  readonly batch: CommsNotifications;
+  /** Why it was sent. */
+  readonly reason: "completed" | "cancelled" | "cancelOperation";
+  /** The bot's 2xx status, once delivered over HTTP. */
+  readonly status?: number;
+  /** Why the delivery failed, if it did (a NotificationDeliveryError). */
+  readonly error?: Error;
 }
 
 /** Options of `notify()`: what the notification says, and where it goes. */
@@ -138,7 +170,8 @@ export interface NotifyOptions extends NotificationContent {
 
 /**
  * The mock of Graph's cancelMediaProcessing returned by {@link createGraphHandlers}. Its handlers,
- * typed with the generated `paths` (openapi-msw), answer with the spec's success response and a
+ * one per operation of the spec (each also at its namespace-qualified path,
+ * `…/microsoft.graph.cancelMediaProcessing`, which Graph serves too), answer with the spec's success response and a
  * `Location` naming the request's call id and a fresh operation id (`202`, no body, on
  * `/applications/...`; `200` with the operation, from the spec's example, on `/app/...` and
  * `/communications/...`). A base URL without a version also serves each path under `/beta` and
@@ -155,6 +188,19 @@ export interface GraphMock {
   readonly requests: readonly RecordedRequest[];
   /** Every operation issued so far, oldest first (a copy). */
   readonly operations: readonly IssuedOperation[];
+  /** Every call seen so far, with its media queue (running first) and the media operations that ended. */
+  readonly calls: readonly SimulatedCall[];
+  /**
+   * Every notification the mock sent by itself, oldest first: when a media operation ended (ran to its
+   * end, or was cancelled) and after a 2018 `202` cancel. Delivered to `callbackUrl` when one was given.
+   */
+  readonly notifications: readonly SentNotification[];
+  /** Ends the call's running media operation now, as if it ran to its end; `false` when none runs. */
+  finishMedia(callId: string): boolean;
+  /** Ends a call, as a hang-up would: its queue is dropped, and every later request for it gets Graph's `404`. */
+  endCall(callId: string): void;
+  /** Resolves once every notification sent so far has been delivered (or failed to be). */
+  settled(): Promise<void>;
   /**
    * Puts a failure scenario in force for the next matching requests (all of them until reset,
    * unless `times` is given); returns a handle to reset it. A scenario answers before the token
@@ -163,7 +209,7 @@ export interface GraphMock {
   scenario<N extends ScenarioName>(name: N, options?: ScenarioOptionsByName[N]): ScenarioHandle;
   /** Takes every scenario out of force. */
   resetScenarios(): void;
-  /** Takes every scenario out of force and forgets the requests and operations recorded. */
+  /** Takes every scenario out of force and forgets the requests, operations, calls and notifications recorded. */
   reset(): void;
   /**
    * Builds the commsNotifications batch for an issued operation, without delivering it. `operation`
@@ -184,6 +230,7 @@ export interface GraphMock {
 type Outcome =
   | {
       kind: "success";
+      status: number;
       location: string;
       body: components["schemas"]["cancelMediaProcessingOperation"] | undefined;
     }
@@ -201,6 +248,24 @@ function checkBaseUrls(value: unknown): string[] | undefined {
         .href.split(/[?#]/)[0]
         ?.replace(/\/+$/, "") ?? "",
   );
+}
+
+function checkDuration(option: string, value: unknown): number {
+  if (value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+  fail(option, `must be a number of milliseconds (0 or more, or Infinity), got ${String(value)}`);
+}
+
+function checkText(argument: string, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "")
+    fail(argument, `must be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The status a `Prefer: code=NNN` header asks for (Prism's convention, which the mocks share), if any. */
+function prefersStatus(request: Request): number | undefined {
+  const code = /(?:^|[;,\s])code=(\d{3})\b/.exec(request.headers.get("prefer") ?? "")?.[1];
+  return code === undefined ? undefined : Number(code);
 }
 
 function headerRecord(headers: Headers): Record<string, string> {
@@ -230,7 +295,7 @@ function successBody(
 }
 
 function errorResponse(
-  path: CallsPath,
+  path: SpecPath,
   status: number,
   request: Request,
   options: { message?: string | undefined; retryAfter?: string | undefined },
@@ -270,11 +335,18 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     checkHttpUrl(options.callbackUrl, "options.callbackUrl");
   }
   if (options.operationId !== undefined) checkType("options.operationId", options.operationId, "function");
+  if (options.onNotificationSent !== undefined) {
+    checkType("options.onNotificationSent", options.onNotificationSent, "function");
+  }
   checkBearerToken(options.notificationToken, "options.notificationToken");
   if (options.notificationToken !== undefined && options.notificationSigner !== undefined) {
     fail("options.notificationSigner", "cannot be combined with notificationToken: give one or the other");
   }
   const nextOperationId = options.operationId ?? (() => crypto.randomUUID());
+  const mediaDurationMs =
+    options.mediaDurationMs === undefined
+      ? 100
+      : checkDuration("options.mediaDurationMs", options.mediaDurationMs);
   const requests: RecordedRequest[] = [];
   const operations: IssuedOperation[] = [];
   const book = new ScenarioBook((name) =>
@@ -297,6 +369,81 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       fail("options.operationId()", `returned ${JSON.stringify(id)} twice; ids must be unique`);
     }
     return normalized;
+  }
+
+  const sent: {
+    batch: CommsNotifications;
+    reason: SentNotification["reason"];
+    status?: number;
+    error?: Error;
+  }[] = [];
+  let deliveries: Promise<void> = Promise.resolve();
+
+  /** Tells `onNotificationSent`; what it throws stays out of the delivery chain. */
+  function report(entry: SentNotification): void {
+    try {
+      options.onNotificationSent?.({ ...entry });
+    } catch {
+      // A listener's failure is its own; later deliveries go on.
+    }
+  }
+
+  /** Records a notification the mock sends by itself and, with a callbackUrl, delivers it after those before it. */
+  function emit(batch: CommsNotifications, reason: SentNotification["reason"]): void {
+    const entry: (typeof sent)[number] = { batch, reason };
+    sent.push(entry);
+    const to = options.callbackUrl;
+    if (to === undefined) {
+      report(entry);
+      return;
+    }
+    const settings = { to, token: options.notificationToken, signer: options.notificationSigner };
+    deliveries = deliveries.then(() =>
+      deliver(batch, settings, "options")
+        .then(
+          (delivery) => {
+            if (delivery.status !== undefined) entry.status = delivery.status;
+          },
+          (error: unknown) => {
+            entry.error = error instanceof Error ? error : new Error(String(error));
+          },
+        )
+        .then(() => report(entry)),
+    );
+  }
+
+  const queues = new MediaQueues(mediaDurationMs, (media, how) =>
+    emit(mediaNotification(media.operation, media.action, how), how),
+  );
+
+  /**
+   * Plays the request's part in its call's media queue: a playPrompt or recordResponse joins the
+   * queue (`running` when it starts at once, else `notStarted`); a cancel ends the running and queued
+   * operations (only the running one for the 2018 `all: false`). A cancel answered with `202` (the
+   * 2018 flow: `/applications/...`, or `Prefer: code=202` where the spec lists 202) is followed by
+   * its own notification; a `200` with a completed operation is final and is not.
+   */
+  function simulate(
+    spec: SpecOperation,
+    issued: IssuedOperation,
+    body: { all?: boolean | null; bargeInAllowed?: boolean | null } | undefined,
+    request: Request,
+  ): { http: number; media?: string } {
+    if (isMediaAction(spec.action)) {
+      // call-record.md: with bargeInAllowed a recordResponse "will barge into other existing
+      // queued-up/currently-processing record/playprompt requests".
+      if (spec.action === "recordResponse" && body?.bargeInAllowed === true)
+        queues.cancel(issued.callId, false);
+      return { http: spec.successStatus, media: queues.add(issued, spec.action) };
+    }
+    if (spec.action !== "cancelMediaProcessing") return { http: spec.successStatus };
+    const http =
+      spec.successStatuses.includes(202) && (spec.successStatus === 202 || prefersStatus(request) === 202)
+        ? 202
+        : spec.successStatus;
+    queues.cancel(issued.callId, spec.contract === "2018-beta" && body?.all === false);
+    if (http === 202) emit(buildChecked(issued, { status: "completed" }), "cancelOperation");
+    return { http };
   }
 
   function recordOf(
@@ -346,6 +493,10 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       };
     }
     const callId = normalizeId(params.callId);
+    if (queues.isEnded(callId)) {
+      record.status = 404;
+      return { kind: "failure", response: errorResponse(spec.path, 404, request, {}) };
+    }
     let operationId: string;
     try {
       operationId = newOperationId();
@@ -354,7 +505,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
       throw error;
     }
     const location = `${base}${spec.resourcePrefix}/calls/${encodeURIComponent(callId)}/operations/${encodeURIComponent(operationId)}`;
-    const requestBody = verdict.body as CancelMediaProcessingBody<CallsPath> | undefined;
+    const requestBody = verdict.body as { clientContext?: string | null } | undefined;
     const issued: IssuedOperation = {
       path: spec.path,
       specOperationId: spec.operationId,
@@ -370,56 +521,35 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     operations.push(issued);
     record.operation = issued;
     record.status = spec.successStatus;
-    return { kind: "success", location, body: successBody(spec, issued) };
+    const status = simulate(spec, issued, requestBody as Parameters<typeof simulate>[2], request);
+    record.status = status.http;
+    const body = status.http === 202 ? undefined : successBody(spec, issued);
+    if (body && status.media) (body as { status?: string }).status = status.media;
+    return { kind: "success", status: status.http, location, body };
   }
 
-  function handlersAt(base: string, only: readonly CallsPath[]): HttpHandler[] {
-    const api = createOpenApiHttp<paths>({ baseUrl: base });
-    const handlers: HttpHandler[] = [];
-    const app = specOperation("/app/calls/{callId}/cancelMediaProcessing");
-    const application = specOperation("/applications/{appId}/calls/{callId}/cancelMediaProcessing");
-    const current = specOperation("/communications/calls/{callId}/cancelMediaProcessing");
-    if (only.includes(app.path)) {
-      handlers.push(
-        api.post("/app/calls/{callId}/cancelMediaProcessing", async ({ params, request, response }) => {
-          const outcome = await answer(app, base, request, params);
-          if (outcome === "networkError") return response.untyped(HttpResponse.error());
-          if (outcome.kind === "failure") return response.untyped(outcome.response);
-          // Present-day beta answers 200 with the operation here (the 2018 page said 202, no body);
-          // the spec lists both and the mock answers its lowest 2xx, as Prism does.
-          if (outcome.body === undefined) throw new Error("spec: /app success has a body");
-          return response(200).json(outcome.body, { headers: successHeaders(outcome.location, request) });
-        }),
-      );
-    }
-    if (only.includes(application.path)) {
-      handlers.push(
-        api.post(
-          "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
-          async ({ params, request, response }) => {
-            const outcome = await answer(application, base, request, params);
-            if (outcome === "networkError") return response.untyped(HttpResponse.error());
-            if (outcome.kind === "failure") return response.untyped(outcome.response);
-            return response(202).empty({ headers: successHeaders(outcome.location, request) });
-          },
-        ),
-      );
-    }
-    if (only.includes(current.path)) {
-      handlers.push(
-        api.post(
-          "/communications/calls/{callId}/cancelMediaProcessing",
-          async ({ params, request, response }) => {
-            const outcome = await answer(current, base, request, params);
-            if (outcome === "networkError") return response.untyped(HttpResponse.error());
-            if (outcome.kind === "failure") return response.untyped(outcome.response);
-            if (outcome.body === undefined) throw new Error("spec: /communications success has a body");
-            return response(200).json(outcome.body, { headers: successHeaders(outcome.location, request) });
-          },
-        ),
-      );
-    }
-    return handlers;
+  /** The MSW route of one spec operation, for one of its path forms (plain or namespace-qualified). */
+  function route(spec: SpecOperation, base: string, form: string): HttpHandler {
+    const pattern = `${base}${form.replace(/\{(\w+)\}/g, ":$1")}`;
+    return http.post(pattern, async ({ params, request }) => {
+      const ids = {
+        callId: String(params.callId),
+        ...(params.appId === undefined ? {} : { appId: String(params.appId) }),
+      };
+      const outcome = await answer(spec, base, request, ids);
+      if (outcome === "networkError") return HttpResponse.error();
+      if (outcome.kind === "failure") return outcome.response;
+      const headers = successHeaders(outcome.location, request);
+      if (outcome.body === undefined) return new HttpResponse(null, { status: outcome.status, headers });
+      return HttpResponse.json(outcome.body, { status: outcome.status, headers });
+    });
+  }
+
+  /** The routes of every spec operation served under `base`, each also in its namespace-qualified form. */
+  function handlersAt(base: string, only: readonly SpecPath[]): HttpHandler[] {
+    return specOperations()
+      .filter((spec) => only.includes(spec.path))
+      .flatMap((spec) => [route(spec, base, spec.path), route(spec, base, qualifiedPath(spec.path))]);
   }
 
   const bases = servedBases(baseUrls);
@@ -479,12 +609,29 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     get operations() {
       return [...operations];
     },
+    get calls() {
+      return queues.calls();
+    },
+    get notifications() {
+      return sent.map((entry) => ({ ...entry }));
+    },
+    finishMedia: (callId) => queues.finish(normalizeId(checkText("callId", callId))),
+    endCall: (callId) => queues.endCall(normalizeId(checkText("callId", callId))),
+    settled: async () => {
+      let seen: Promise<void> | undefined;
+      while (seen !== deliveries) {
+        seen = deliveries;
+        await seen;
+      }
+    },
     scenario: (name, scenarioOptions) => book.add(name, scenarioOptions),
     resetScenarios: () => book.reset(),
     reset() {
       book.reset();
       requests.length = 0;
       operations.length = 0;
+      queues.reset();
+      sent.length = 0;
     },
     buildNotification: (reference, content) => buildCommsNotifications(findOperation(reference), content),
     async notify(reference, notifyOptions) {

@@ -14,8 +14,10 @@ export {
   type GraphMock,
   type NotifyOptions,
   type RecordedRequest,
+  type SentNotification,
 } from "./graph-handlers.ts";
 export type { IssuedOperation } from "./issued-operation.ts";
+export type { MediaAction, MediaStatus, SimulatedCall, SimulatedMediaOperation } from "./media-queue.ts";
 export type {
   RetryScenarioOptions,
   ScenarioHandle,

@@ -1,10 +1,10 @@
 import type { OperationIds } from "../core/operation-path.ts";
-import type { CallsPath, Contract } from "./spec-operations.ts";
+import type { Contract, SpecPath } from "./spec-operations.ts";
 
 /** An operation the mock handlers created in answer to a successful request. */
 export interface IssuedOperation extends OperationIds {
   /** The spec path template the request was sent to. */
-  path: CallsPath;
+  path: SpecPath;
   /** The spec's operationId for that path, such as `cancelMediaProcessing`. */
   specOperationId: string;
   /** `2018-beta` (2018 contract, `/app/...`) or `current` (`/communications/...`). */

@@ -101,7 +101,11 @@ export function buildCommsNotifications(
 }
 
 /** {@link buildCommsNotifications} for content already checked. */
-export function buildChecked(operation: IssuedOperation, content: NotificationContent): CommsNotifications {
+export function buildChecked(
+  operation: IssuedOperation,
+  content: NotificationContent,
+  members: SpecNode = {},
+): CommsNotifications {
   const spec = specOperation(operation.path);
   const batch = specExampleObject(spec.notificationExample) as unknown as CommsNotifications;
   const template = batch.value[0];
@@ -126,6 +130,7 @@ export function buildChecked(operation: IssuedOperation, content: NotificationCo
   const resultInfo = content.resultInfo ?? (content.status === "failed" ? failedResultInfo() : undefined);
   if (resultInfo === undefined) delete data.resultInfo;
   else data.resultInfo = resultInfo;
+  Object.assign(data, members);
   template.resourceData = data;
   if ("resource" in template) template.resource = resourcePath;
   if ("resourceUrl" in template) template.resourceUrl = resourcePath;

@@ -7,7 +7,7 @@ import {
   specDocument,
   specExampleObject,
 } from "../core/spec-document.ts";
-import type { CallsPath } from "./spec-operations.ts";
+import type { SpecPath } from "./spec-operations.ts";
 
 /** Graph's error body (OData v4), as the spec defines it. */
 export type ODataError = components["schemas"]["odataError"];
@@ -20,7 +20,7 @@ export interface ErrorBodyOptions {
   clientRequestId?: string | undefined;
 }
 
-function errorResponse(path: CallsPath, status: number): SpecNode {
+function errorResponse(path: SpecPath, status: number): SpecNode {
   const paths = specDocument.paths as SpecNode;
   const post = resolveSpecRef(resolveSpecRef(paths[path]).post);
   const responses = post.responses as SpecNode;
@@ -32,7 +32,7 @@ function errorResponse(path: CallsPath, status: number): SpecNode {
  * response's), with a fresh `innerError` (`request-id`, `date`) and, when given, the message naming
  * the actual problem.
  */
-export function specErrorBody(path: CallsPath, status: number, options: ErrorBodyOptions = {}): ODataError {
+export function specErrorBody(path: SpecPath, status: number, options: ErrorBodyOptions = {}): ODataError {
   const response = errorResponse(path, status);
   const media = resolveSpecRef((response.content as SpecNode)["application/json"]);
   const first = Object.values(media.examples as SpecNode)[0];
@@ -51,7 +51,7 @@ export function specErrorBody(path: CallsPath, status: number, options: ErrorBod
  * The spec's example value of a response header for `status` on `path` (such as `Retry-After`),
  * or `undefined` when the spec gives none.
  */
-export function specHeaderExample(path: CallsPath, status: number, header: string): string | undefined {
+export function specHeaderExample(path: SpecPath, status: number, header: string): string | undefined {
   const headers = errorResponse(path, status).headers;
   if (!isSpecNode(headers) || headers[header] === undefined) return undefined;
   const resolved = resolveSpecRef(headers[header]);

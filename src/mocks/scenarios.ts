@@ -1,6 +1,6 @@
 import { checkRecord, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
-import { type CallsPath, specOperations } from "./spec-operations.ts";
+import { type SpecPath, specOperations } from "./spec-operations.ts";
 
 /** The failures the handlers can be told to produce, each answered as the spec documents it. */
 export type ScenarioName =
@@ -27,7 +27,7 @@ export interface ScenarioOptions {
    * Only requests to this path template.
    * @default undefined (every path)
    */
-  path?: CallsPath;
+  path?: SpecPath;
 }
 
 /** Options of the scenarios whose response carries `Retry-After`. */
@@ -88,7 +88,7 @@ interface ActiveScenario {
   remaining: number;
   used: number;
   callId: string | undefined;
-  path: CallsPath | undefined;
+  path: SpecPath | undefined;
   retryAfter: string | undefined;
 }
 
@@ -170,7 +170,7 @@ export class ScenarioBook {
   }
 
   /** The scenario that answers a request for `callId` on `path`, if any; counts one use. */
-  take(request: { path: CallsPath; callId: string }): ScenarioHit | undefined {
+  take(request: { path: SpecPath; callId: string }): ScenarioHit | undefined {
     const callId = normalizeId(request.callId);
     const scenario = this.#active.find(
       (s) =>

@@ -1,21 +1,21 @@
-import { type CallsPath, specOperations } from "./spec-operations.ts";
+import { actionNamespace, type SpecPath, specOperations } from "./spec-operations.ts";
 
 /** One base URL the MSW handlers answer on, with the spec paths served under it. */
 export interface ServedBase {
   /** The base URL without a trailing slash, such as `http://127.0.0.1:4010/beta`. */
   base: string;
   /** The spec path templates served under it. */
-  paths: CallsPath[];
+  paths: SpecPath[];
   /** The spec's other paths: Graph has none of them under this version (`/app` under `/v1.0`). */
-  absent: CallsPath[];
+  absent: SpecPath[];
 }
 
 /**
  * The version segments of the spec's servers (`/beta`, `/v1.0`), each with the paths the spec
  * serves there: Graph puts the version first, and Microsoft's Graph SDK always sends one.
  */
-export function specVersions(): Map<string, CallsPath[]> {
-  const versions = new Map<string, CallsPath[]>();
+export function specVersions(): Map<string, SpecPath[]> {
+  const versions = new Map<string, SpecPath[]>();
   for (const op of specOperations()) {
     for (const server of op.servers) {
       const version = new URL(server).pathname.replace(/\/+$/, "");
@@ -35,9 +35,9 @@ export function specVersions(): Map<string, CallsPath[]> {
  * (`{base}/beta/app/...`, `{base}/v1.0/communications/...`).
  */
 export function servedBases(baseUrls: readonly string[] | undefined): ServedBase[] {
-  const served = new Map<string, Set<CallsPath>>();
-  const add = (base: string, paths: readonly CallsPath[]) => {
-    const set = served.get(base) ?? new Set<CallsPath>();
+  const served = new Map<string, Set<SpecPath>>();
+  const add = (base: string, paths: readonly SpecPath[]) => {
+    const set = served.get(base) ?? new Set<SpecPath>();
     for (const path of paths) set.add(path);
     served.set(base, set);
   };
@@ -68,7 +68,7 @@ export function servedBases(baseUrls: readonly string[] | undefined): ServedBase
  */
 export interface UnservedRequest {
   problem: "malformed" | "absent";
-  path: CallsPath;
+  path: SpecPath;
   /** The segment at fault, as sent: the one that does not decode, or the path's first (`app`). */
   segment: string;
   /** The call id segment, as sent. */
@@ -110,7 +110,9 @@ export function unservedRequest(bases: readonly ServedBase[], url: string): Unse
           params[part.slice(1, -1)] = sent;
           return sent !== "";
         }
-        return part.toLowerCase() === sent.toLowerCase();
+        const wanted = part.toLowerCase();
+        const got = sent.toLowerCase();
+        return got === wanted || (i === template.length - 1 && got === `${actionNamespace}${wanted}`);
       });
       if (!fits) continue;
       const bad = Object.values(params).find((segment) => !decodes(segment));

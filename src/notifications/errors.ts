@@ -1,4 +1,4 @@
-import type { OperationNotification, ResultInfo } from "./parse/notification.ts";
+import type { OperationNotification, OperationOutcome, ResultInfo } from "./parse/notification.ts";
 
 /**
  * The base class of every error the notification receiver and the operation tracker throw on
@@ -69,7 +69,8 @@ export class NotificationAuthError extends NotificationsError {
 }
 
 /**
- * The operation a tracker waited for ended with status `failed`. Carries Graph's `resultInfo`.
+ * The operation a tracker waited for ended with status `failed`, by notification or in the action's
+ * answer. Carries Graph's `resultInfo`.
  *
  * @example
  * try { await tracker.wait(op); } catch (e) { if (e instanceof OperationFailedError) console.log(e.resultInfo?.subcode); }
@@ -82,19 +83,24 @@ export class OperationFailedError extends NotificationsError {
   readonly operationId: string;
   /** Graph's account of the failure, when it sent one. */
   readonly resultInfo: ResultInfo | undefined;
-  /** The notification that reported the failure. */
-  readonly notification: OperationNotification;
+  /** What reported the failure: the notification (`kind: "operation"`) or the action's answer (`kind: "answer"`). */
+  readonly outcome: OperationOutcome;
+  /** The notification that reported the failure; `undefined` when the action's answer did. */
+  readonly notification: OperationNotification | undefined;
 
-  constructor(notification: OperationNotification) {
-    const info = notification.resultInfo;
+  /** @param outcome The notification or answer that reported `failed`. */
+  constructor(outcome: OperationOutcome) {
+    const info = outcome.resultInfo;
     const detail = info
       ? ` (code ${String(info.code ?? "?")}, subcode ${String(info.subcode ?? "?")}${info.message ? `: ${info.message}` : ""})`
       : "";
-    super(`Operation ${notification.operationId} of call ${notification.callId} failed${detail}`);
-    this.callId = notification.callId;
-    this.operationId = notification.operationId;
+    const where = outcome.kind === "answer" ? " in the action's answer" : "";
+    super(`Operation ${outcome.operationId} of call ${outcome.callId} failed${where}${detail}`);
+    this.callId = outcome.callId;
+    this.operationId = outcome.operationId;
     this.resultInfo = info;
-    this.notification = notification;
+    this.outcome = outcome;
+    this.notification = outcome.kind === "operation" ? outcome : undefined;
   }
 }
 

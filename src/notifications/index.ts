@@ -63,7 +63,10 @@ export type {
   CommsNotification,
   CommsNotifications,
   CommsOperation,
+  OperationAnswer,
+  OperationFields,
   OperationNotification,
+  OperationOutcome,
   OperationStatus,
   ParsedNotification,
   ResourceData,
@@ -88,6 +91,7 @@ export {
   type OperationTracker,
   type OperationTrackerOptions,
   type WaitOptions,
+  type WaitTarget,
 } from "./track/tracker.ts";
 export { operationKey } from "./track/operation-key.ts";
 

@@ -11,7 +11,7 @@ function error(instancePath: string, keyword: string, more: Partial<ErrorObject>
 
 describe("describeValue", () => {
   it("lists every problem of a small value, as describeErrors does", () => {
-    const value = { status: "done", clientContext: 5 };
+    const value = { status: 5, clientContext: 5 };
     const validate = specValidator(operation);
     expect(validate(value)).toBe(false);
     expect(describeValue(operation, value, "op")).toEqual(describeErrors(validate.errors, "op").split("; "));
@@ -19,10 +19,8 @@ describe("describeValue", () => {
   });
 
   it("names only the first problem of a value over 1,000 nodes, and nothing for a valid one", () => {
-    const value = { status: "done", clientContext: 5, extra: Array(1_000).fill(0) };
-    expect(describeValue(operation, value, "op")).toEqual([
-      'op/status must be one of ["notStarted","running","completed","failed","NotStarted","Running","Completed","Failed",null]',
-    ]);
+    const value = { status: 5, clientContext: 5, extra: Array(1_000).fill(0) };
+    expect(describeValue(operation, value, "op")).toEqual(["op/status must be string or null"]);
     expect(describeValue(operation, { status: "completed", extra: Array(5_000).fill(0) })).toEqual([]);
   });
 });

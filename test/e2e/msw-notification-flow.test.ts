@@ -76,6 +76,15 @@ afterAll(async () => {
   await keys.close();
 });
 
+/**
+ * The operation's ids only: the mock answers the current paths `200` with the spec's `completed`
+ * operation, which `wait(op)` takes as final (no notification follows, as Graph documents); waiting
+ * on the ids alone follows the notification path these tests drive.
+ */
+function ids(op: { callId: string; operationId: string }) {
+  return { callId: op.callId, operationId: op.operationId };
+}
+
 function clientFor(path: CallsPath) {
   return path.startsWith("/applications/")
     ? createCallsClient({
@@ -95,7 +104,7 @@ describe("client → MSW mock → notify → notification handler → tracker", 
   it.each(paths)("%s: the tracker resolves with the completed operation", async (path) => {
     const op = await clientFor(path).cancelMediaProcessing(callId, { clientContext: "ctx-e2e" });
     expect(op.callId).toBe(callId);
-    const done = tracker.wait(op);
+    const done = tracker.wait(ids(op));
 
     const delivery = await graph.notify(op.location, {
       status: "completed",
@@ -115,9 +124,18 @@ describe("client → MSW mock → notify → notification handler → tracker", 
     expect(graph.requests.map((r) => r.headers.authorization)).toEqual(["Bearer app-token"]);
   });
 
+  it("a 200 completed answer settles wait() at once, without a notification", async () => {
+    const op = await clientFor(paths[2] as CallsPath).cancelMediaProcessing(callId, {});
+    expect(op.status).toBe("completed");
+    await expect(tracker.wait(op, { timeoutMs: 100 })).resolves.toMatchObject({
+      kind: "answer",
+      operationId: op.operationId,
+    });
+  });
+
   it("a failed operation rejects with OperationFailedError carrying resultInfo", async () => {
     const op = await clientFor(paths[0] as CallsPath).cancelMediaProcessing(callId, { all: true });
-    const settled = tracker.wait(op).then(
+    const settled = tracker.wait(ids(op)).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -138,7 +156,8 @@ describe("client → MSW mock → notify → notification handler → tracker", 
     const token = await signing.mint();
     await graph.notify(op, { status: "completed", to: bot.url, token });
     await graph.notify(op, { status: "completed", to: bot.url, token });
-    await expect(tracker.wait(op)).resolves.toMatchObject({
+    await expect(tracker.wait(ids(op))).resolves.toMatchObject({
+      kind: "operation",
       status: "completed",
       operationId: op.operationId,
     });
@@ -150,7 +169,7 @@ describe("client → MSW mock → notify → notification handler → tracker", 
 
   it("an unsigned notification is refused with 401 and never reaches the tracker", async () => {
     const op = await clientFor(paths[0] as CallsPath).cancelMediaProcessing(callId, {});
-    const settled = tracker.wait(op, { timeoutMs: 300 }).catch((e: unknown) => e);
+    const settled = tracker.wait(ids(op), { timeoutMs: 300 }).catch((e: unknown) => e);
     await expect(graph.notify(op, { status: "completed", to: bot.url })).rejects.toThrow(/401/);
     expect(await settled).toBeInstanceOf(OperationTimeoutError);
   });
@@ -159,7 +178,7 @@ describe("client → MSW mock → notify → notification handler → tracker", 
     graph.scenario("throttled", { times: 2, retryAfter: "0.01" });
     const op = await clientFor(paths[0] as CallsPath).cancelMediaProcessing(callId, {});
     expect(graph.requests.map((r) => r.status)).toEqual([429, 429, 200]);
-    const done = tracker.wait(op);
+    const done = tracker.wait(ids(op));
     await graph.notify(op, { status: "completed", to: bot.url, token: await signing.mint() });
     await expect(done).resolves.toMatchObject({ status: "completed" });
   });

@@ -18,7 +18,7 @@ import { stubFetch } from "../support/fetch-stub.ts";
 interface Entry {
   file: string;
   source: { repo: string; path: string; commit: string };
-  kind: "notification" | "response";
+  kind: "notification" | "response" | "request";
   action: string;
   version: string;
   operationFinal: boolean | null;

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseOperationPath } from "../../src/core/operation-path.ts";
+import { specExampleObject } from "../../src/core/spec-document.ts";
 import { createGraphHandlers, InvalidArgumentError } from "../../src/mocks/index.ts";
 import { specOperations } from "../../src/mocks/spec-operations.ts";
 import { post, useGraphMock } from "../support/graph-server.ts";
@@ -18,8 +19,7 @@ describe("createGraphHandlers: the success response of each path", () => {
   const graph = useGraphMock();
 
   it.each(cases)("answers $url as the spec says", async ({ op, url }) => {
-    const body =
-      op.contract === "2018-beta" ? { all: true, clientContext: "ctx-1" } : { clientContext: "ctx-1" };
+    const body = { ...specExampleObject(op.requestExample), clientContext: "ctx-1" };
     const wire = await readResponse(await post(url, body));
 
     expect(wire.status).toBe(op.successStatus);
@@ -37,6 +37,17 @@ describe("createGraphHandlers: the success response of each path", () => {
     } else {
       expect(wire.text).toBe("");
     }
+  });
+
+  // Some Microsoft SDK generations send the action namespace-qualified (msgraph-beta-sdk-dotnet's
+  // CallRequestBuilder appends "microsoft.graph.cancelMediaProcessing"); Graph serves both forms.
+  it.each(cases)("answers $url in its namespace-qualified form too", async ({ op, url }) => {
+    const qualified = url.replace(/\/(\w+)$/, "/microsoft.graph.$1");
+    expect(qualified).toMatch(/\/microsoft\.graph\.\w+$/);
+    const wire = await readResponse(await post(qualified, specExampleObject(op.requestExample)));
+    expect(wire.status).toBe(op.successStatus);
+    expect(responseProblems(op.path, wire)).toEqual([]);
+    expect(graph.requests.at(-1)).toMatchObject({ path: op.path, url: qualified, callId });
   });
 
   it("gives every operation a fresh id", async () => {

@@ -8,6 +8,7 @@ import {
   type HandleResult,
   type NotificationHandler,
   type OperationNotification,
+  type OperationOutcome,
   type OperationStore,
   type ParsedNotification,
   parseCommsNotifications,
@@ -50,7 +51,7 @@ describe("graph-comms-kit/notifications types", () => {
     expectTypeOf(handle).toMatchTypeOf<(request: Request) => Promise<Response>>();
     expectTypeOf(toNodeListener(handle)).toMatchTypeOf<RequestListener>();
     expectTypeOf(tracker.wait).toBeCallableWith({} as OperationRef, { timeoutMs: 1_000 });
-    expectTypeOf(tracker.wait({} as OperationRef)).resolves.toEqualTypeOf<OperationNotification>();
+    expectTypeOf(tracker.wait({} as OperationRef)).resolves.toEqualTypeOf<OperationOutcome>();
     expectTypeOf(tracker.handle).returns.resolves.toEqualTypeOf<HandleResult>();
   });
 

@@ -30,7 +30,7 @@ describe("renderConstraints (the client's body rules, generated from the spec)",
 
   it("refuses a field type the client cannot check, naming the path and the field", () => {
     expect(() => renderConstraints(withCurrentBodyField("options", { type: "object" }))).toThrow(
-      'spec: /communications/calls/{callId}/cancelMediaProcessing body field "options" has type "object"; the client checks only boolean, number, string (each optionally with "null")',
+      'spec: /communications/calls/{callId}/cancelMediaProcessing body field "options" has type "object"; the client checks only array, boolean, integer, number, string (each optionally with "null")',
     );
   });
 

@@ -41,8 +41,8 @@ describe("every example in the spec validates against its schema (ajv, draft 202
       'example has unknown property "extra"; example/all must be boolean or null; example/clientContext must NOT have more than 256 characters',
     );
     const notification = examples.find((e) => e.ref === "#/components/examples/beta2018Notification");
-    expect(
-      notification && problemsOf({ ...notification, value: { value: [{ changeType: "moved" }] } }),
-    ).toMatch(/example\/value\/0\/changeType must be one of/);
+    expect(notification && problemsOf({ ...notification, value: { value: [{ changeType: 7 }] } })).toMatch(
+      /example\/value\/0\/changeType must be string/,
+    );
   });
 });

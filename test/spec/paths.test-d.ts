@@ -51,8 +51,11 @@ describe("generated paths", () => {
         },
       ],
     };
-    // @ts-expect-error changeType is an enum
+    // changeType is an evolvable enum: a member the spec does not list is still a string Graph may send.
     const wrongChange: NotificationBody = { value: [{ changeType: "moved", resourceUrl: "/x" }] };
+    // @ts-expect-error changeType is a string
+    const notString: NotificationBody = { value: [{ changeType: 5, resourceUrl: "/x" }] };
+    expectTypeOf(notString).not.toBeAny();
     expectTypeOf(notification).not.toBeAny();
     expectTypeOf(wrongChange).not.toBeAny();
     expectTypeOf<components["schemas"]["operationStatus"]>().toEqualTypeOf<

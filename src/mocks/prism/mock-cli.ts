@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { checkRecord } from "../../core/check.ts";
+import { fail } from "../../core/check.ts";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import { isLoopback } from "../../core/secure-url.ts";
 import { resolveSpecRef, specExample } from "../../core/spec-document.ts";
@@ -8,7 +8,9 @@ import {
   checkNotificationStatus,
   type PrismNotificationStatus,
 } from "./callback-options.ts";
+import { flagError, stopSignals } from "./cli-common.ts";
 import { PrismNotInstalledError, PrismStartError } from "./errors.ts";
+import { type MockSigning, signingLines, startMockSigning } from "./mock-signing.ts";
 import {
   checkHost,
   checkPort,
@@ -30,6 +32,10 @@ export interface MockCliSettings {
   callbackUrl: string;
   /** The status every notification reports. */
   notificationStatus: PrismNotificationStatus;
+  /** The bot's app id to sign notifications for (`--app-id`, `APP_ID`); unsigned when absent. */
+  appId?: string;
+  /** The 127.0.0.1 port of the OpenID configuration and JWKS when signing (`--keys-port`, `KEYS_PORT`; default 0: any free one). */
+  keysPort: number;
   /** A warning about the settings (a callback host that is not loopback), to print. */
   warning?: string;
   /** A warning that the mock listens beyond this machine (a `--host` that is not loopback), to print. */
@@ -52,6 +58,9 @@ const command = "graph-comms-mock";
 
 /** The command's help text. */
 export const mockCliUsage = `Usage: ${command} [--host H] [--port N] [--callback-url URL] [--notification-status S]
+                        [--app-id ID [--keys-port N]]
+       ${command} simulate --help     the simulator: each call's media queue over HTTP
+       ${command} trigger --help      send one notification to a running bot
 
 Runs Prism's mock of Microsoft Graph cancelMediaProcessing from graph-comms-kit's bundled spec.
 Each request is answered from the spec's examples (every path also under /beta and /v1.0, as
@@ -63,40 +72,15 @@ Options (flags win over environment variables):
   --callback-url URL       where notifications go, no { or } (env CALLBACK_URL; default ${prismDefaults.callbackUrl})
   --notification-status S  what every notification reports: completed or failed
                            (env NOTIFICATION_STATUS; default completed)
+  --app-id ID              sign every notification as Graph does, for the bot with this app id
+                           (the token's audience), with test keys made at start; prints the URL
+                           to set as the bot's openIdConfigurationUrl (env APP_ID; default: unsigned)
+  --keys-port N            127.0.0.1 port serving that OpenID configuration and JWKS
+                           (env KEYS_PORT; default 0: any free port)
   --help                   show this help
 `;
 
-const flags = ["host", "port", "callback-url", "notification-status", "help"];
-
-/** A parseArgs error, said in this command's words (with the nearest flag for a misspelt one). */
-function flagError(error: unknown): InvalidArgumentError {
-  const message = error instanceof Error ? error.message : String(error);
-  const unknown = /Unknown option '(-{1,2})([^']*)'/.exec(message);
-  if (unknown) {
-    const [, dashes = "--", name = ""] = unknown;
-    try {
-      checkRecord("flags", { [name]: true }, flags);
-    } catch (hint) {
-      const near =
-        hint instanceof Error ? / \(did you mean "([^"]+)"\?\)/.exec(hint.message)?.[1] : undefined;
-      return new InvalidArgumentError(
-        `${dashes}${name}`,
-        `is not a flag of ${command}${near ? ` (did you mean --${near}?)` : ""}; flags: ${flags.map((f) => `--${f}`).join(", ")}`,
-      );
-    }
-  }
-  const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(message);
-  if (missing?.[1]) return new InvalidArgumentError(missing[1], "needs a value");
-  const positional = /Unexpected argument '([^']*)'/.exec(message);
-  if (positional) {
-    return new InvalidArgumentError(
-      "arguments",
-      `take no positional value, got ${JSON.stringify(positional[1])}`,
-    );
-  }
-  const flag = /'(--[\w-]+)/.exec(message)?.[1];
-  return new InvalidArgumentError(flag ?? "arguments", message.replace(/^Option '[^']*' /, ""));
-}
+const flags = ["host", "port", "callback-url", "notification-status", "app-id", "keys-port", "help"];
 
 /**
  * Reads the command's flags (`--host`, `--port`, `--callback-url`, `--help`) and environment
@@ -109,6 +93,8 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     port?: string;
     "callback-url"?: string;
     "notification-status"?: string;
+    "app-id"?: string;
+    "keys-port"?: string;
     help?: boolean;
   };
   try {
@@ -121,11 +107,13 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
         port: { type: "string" },
         "callback-url": { type: "string" },
         "notification-status": { type: "string" },
+        "app-id": { type: "string" },
+        "keys-port": { type: "string" },
         help: { type: "boolean" },
       },
     }));
   } catch (error) {
-    throw flagError(error);
+    throw flagError(error, command, flags);
   }
   const pick = (flag: string | undefined, flagName: string, variable: string) => {
     if (flag !== undefined) return { value: flag, name: flagName };
@@ -136,6 +124,12 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   const port = pick(values.port, "--port", "PORT");
   const callback = pick(values["callback-url"], "--callback-url", "CALLBACK_URL");
   const status = pick(values["notification-status"], "--notification-status", "NOTIFICATION_STATUS");
+  const appId = pick(values["app-id"], "--app-id", "APP_ID");
+  const keysPort = pick(values["keys-port"], "--keys-port", "KEYS_PORT");
+  if (appId !== undefined && appId.value.trim() === "") fail(appId.name, "must not be blank");
+  if (keysPort !== undefined && appId === undefined) {
+    fail(keysPort.name, "serves the signing keys: give --app-id (or APP_ID) too");
+  }
   const checked = callback ? checkCallbackUrl(callback.value, callback.name) : undefined;
   const listenHost = host ? checkHost(host.value, host.name) : prismDefaults.host;
   const listenWarning = host ? beyondLoopback(listenHost, host.name) : undefined;
@@ -145,6 +139,8 @@ export function parseMockCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     port: port ? checkPort(port.value, port.name) : prismDefaults.port,
     callbackUrl: checked?.href ?? prismDefaults.callbackUrl,
     notificationStatus: status ? checkNotificationStatus(status.value, status.name) : "completed",
+    ...(appId === undefined ? {} : { appId: appId.value.trim() }),
+    keysPort: keysPort ? checkPort(keysPort.value, keysPort.name) : 0,
     ...(checked?.warning ? { warning: checked.warning } : {}),
     ...(listenWarning ? { listenWarning } : {}),
   };
@@ -180,31 +176,8 @@ export function exampleCurl(baseUrl: string): string {
   ].join(" \\\n    ");
 }
 
-const stopOn: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-
-/**
- * Resolves on the first SIGINT, SIGTERM or SIGHUP, or when this process is orphaned (its parent,
- * such as `npm start`, died without passing the signal on); `dispose` removes the listeners.
- */
-function stopSignals(): { signal: Promise<string>; dispose: () => void } {
-  let on: (signal: string) => void = () => {};
-  const parent = process.ppid;
-  const orphanCheck = setInterval(() => {
-    if (process.ppid !== parent) on("parent exited");
-  }, 1_000);
-  orphanCheck.unref();
-  const dispose = () => {
-    clearInterval(orphanCheck);
-    for (const name of stopOn) process.off(name, on);
-  };
-  const signal = new Promise<string>((resolve) => {
-    on = (received) => {
-      dispose();
-      resolve(received);
-    };
-    for (const name of stopOn) process.on(name, on);
-  });
-  return { signal, dispose };
+function isAddressInUse(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === "EADDRINUSE";
 }
 
 /**
@@ -220,6 +193,14 @@ export async function runMockCli(
   env: NodeJS.ProcessEnv,
   io: MockCliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
 ): Promise<number> {
+  if (argv[0] === "simulate") {
+    const { runSimulateCli } = await import("./simulate-cli.ts");
+    return runSimulateCli(argv.slice(1), env, io);
+  }
+  if (argv[0] === "trigger") {
+    const { runTriggerCli } = await import("./trigger-cli.ts");
+    return runTriggerCli(argv.slice(1), env, io);
+  }
   let settings: MockCliSettings;
   try {
     settings = parseMockCliArgs(argv, env);
@@ -236,8 +217,12 @@ export async function runMockCli(
   const signals = io.stopSignal === undefined ? stopSignals() : undefined;
   const stop: Promise<unknown> = io.stopSignal ?? signals?.signal ?? new Promise(() => {});
   let prism: Awaited<ReturnType<typeof startPrism>>;
+  let signing: MockSigning | undefined;
   try {
+    signing =
+      settings.appId === undefined ? undefined : await startMockSigning(settings.appId, settings.keysPort);
     prism = await startPrism({
+      ...(signing === undefined ? {} : { notificationSigner: signing.keys }),
       host: settings.host,
       port: settings.port,
       callbackUrl: settings.callbackUrl,
@@ -248,6 +233,13 @@ export async function runMockCli(
     });
   } catch (error) {
     signals?.dispose();
+    await signing?.close();
+    if (isAddressInUse(error)) {
+      io.err(
+        `${command}: port ${settings.keysPort} on 127.0.0.1 is already in use; choose another with --keys-port\n`,
+      );
+      return 1;
+    }
     if (error instanceof PrismNotInstalledError || error instanceof PrismStartError) {
       io.err(`${command}: ${error.message}\n`);
       return 1;
@@ -263,14 +255,16 @@ export async function runMockCli(
       `  ${exampleCurl(prism.url)}`,
       `Notifications (the commsNotifications callback) are POSTed to ${prism.callbackUrl}`,
       `  Each reports "${prism.notificationStatus}" for the operation in the Location Prism answers (the spec's`,
-      "  example ids, whatever call id you sent). Prism sends no Authorization header, and it sends a",
-      "  callback for every request, even one it answered with an error.",
+      "  example ids, whatever call id you sent). Only a 202 is followed by one: a 200 with a completed",
+      "  operation is final, as in Graph. Prism sends a callback even for a request it answered with an error.",
+      ...signingLines(signing),
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),
   );
   const outcome = await Promise.race([stop.then(() => "stop" as const), prism.exited]);
   signals?.dispose();
+  await signing?.close();
   if (outcome === "stop") {
     await prism.stop();
     io.out("Mock stopped.\n");

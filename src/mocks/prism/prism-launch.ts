@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkRecord, checkTimeout, checkType, fail } from "../../core/check.ts";
+import type { NotificationSigner } from "../notification-delivery.ts";
 import {
   checkCallbackUrl,
   checkNotificationStatus,
@@ -13,6 +14,7 @@ import { PrismStartError } from "./errors.ts";
 import { freePort, portIsFree } from "./free-port.ts";
 import { resolvePrismEntry } from "./prism-resolve.ts";
 import { preparePrismSpec } from "./prism-spec.ts";
+import { startSigningRelay } from "./signing-relay.ts";
 
 /** The defaults of the Prism mock server. */
 export const prismDefaults = {
@@ -49,6 +51,14 @@ export interface PrismLaunchOptions {
    */
   notificationStatus?: PrismNotificationStatus;
   /**
+   * Signs every notification, as Graph does: Prism posts its callbacks to a 127.0.0.1 relay that
+   * forwards each to `callbackUrl` with `Authorization: Bearer <fresh token>` from this signer, such
+   * as the testing kit's keys (`createTestSigningKeys({ appId })` from `graph-comms-kit/testing`,
+   * published with `serveTestSigningKeys(keys)`), so a bot with token checks on accepts them.
+   * @default undefined (Prism sends its callbacks without an Authorization header)
+   */
+  notificationSigner?: NotificationSigner;
+  /**
    * Also copy Prism's log to this function as it arrives (it is always kept for errors).
    * @default undefined
    */
@@ -75,6 +85,7 @@ const launchOptionKeys = [
   "port",
   "callbackUrl",
   "notificationStatus",
+  "notificationSigner",
   "onOutput",
   "onWarning",
   "readyTimeoutMs",
@@ -93,6 +104,8 @@ export interface RunningPrism {
   callbackUrl: string;
   /** The status its notifications report. */
   notificationStatus: PrismNotificationStatus;
+  /** Whether its notifications carry a bearer token (a `notificationSigner` was given). */
+  signed: boolean;
   /** The prepared spec file Prism serves (removed on stop). */
   specFile: string;
   /** Prism's process id (it leads its own process group). */
@@ -101,7 +114,7 @@ export interface RunningPrism {
   exited: Promise<number | null>;
   /** Everything Prism printed so far. */
   output(): string;
-  /** Stops Prism and everything it started (SIGTERM to its process group, SIGKILL after 5 s) and removes the spec file. */
+  /** Stops Prism and everything it started (SIGTERM to its process group, SIGKILL after 5 s, and the signing relay) and removes the spec file. */
   stop(): Promise<void>;
 }
 
@@ -168,20 +181,37 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
   for (const name of ["onOutput", "onWarning"] as const) {
     if (options[name] !== undefined) checkType(`options.${name}`, options[name], "function");
   }
+  const signer = options.notificationSigner;
+  if (
+    signer !== undefined &&
+    (typeof signer !== "object" || signer === null || typeof signer.mint !== "function")
+  ) {
+    fail(
+      "options.notificationSigner",
+      "must be an object with a mint() method (such as the testing kit's keys)",
+    );
+  }
   if (options.searchDirs !== undefined) {
     const dirs = checkType<unknown[]>("options.searchDirs", options.searchDirs, "array");
     for (const [i, dir] of dirs.entries()) checkType(`options.searchDirs[${i}]`, dir, "string");
   }
-  if (callback.warning)
-    (options.onWarning ?? ((m: string) => console.warn(m)))(`warning: ${callback.warning}`);
+  const warn = options.onWarning ?? ((m: string) => console.warn(m));
+  if (callback.warning) warn(`warning: ${callback.warning}`);
   const entry = resolvePrismEntry(options.searchDirs);
   const port = requestedPort === 0 ? await freePort(host) : requestedPort;
   if (!(await portIsFree(port, host))) {
     throw new PrismStartError(`port ${port} on ${host} is already in use; choose another with --port`, "");
   }
+  const relay =
+    signer === undefined
+      ? undefined
+      : await startSigningRelay(callbackUrl, signer, (m) => warn(`warning: ${m}`));
   const dir = mkdtempSync(join(tmpdir(), "graph-comms-mock-"));
   const specFile = join(dir, "openapi.prism.json");
-  writeFileSync(specFile, JSON.stringify(preparePrismSpec({ callbackUrl, notificationStatus })));
+  writeFileSync(
+    specFile,
+    JSON.stringify(preparePrismSpec({ callbackUrl: relay?.url ?? callbackUrl, notificationStatus })),
+  );
 
   const child = spawn(process.execPath, [entry, "mock", "-h", host, "-p", String(port), specFile], {
     detached: true,
@@ -221,6 +251,7 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
       clearTimeout(timer);
       // Anything Prism forked into its group goes too.
       killGroup(child, "SIGKILL");
+      await relay?.close();
       rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
@@ -257,6 +288,7 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
     port,
     callbackUrl,
     notificationStatus,
+    signed: relay !== undefined,
     specFile,
     pid: child.pid,
     exited,

@@ -8,9 +8,11 @@ import {
   specExample,
 } from "../../core/spec-document.ts";
 import type { IssuedOperation } from "../issued-operation.ts";
+import { mediaNotification } from "../media-notifications.ts";
+import { isMediaAction } from "../media-queue.ts";
 import { buildChecked } from "../notification-builder.ts";
 import { specVersions } from "../served-bases.ts";
-import { type SpecOperation, specOperations } from "../spec-operations.ts";
+import { qualifiedPath, type SpecOperation, specOperations } from "../spec-operations.ts";
 import {
   checkCallbackUrl,
   checkNotificationStatus,
@@ -91,13 +93,19 @@ function pinLocationExample(response: SpecNode, contract: string): SpecNode {
  * `callbackUri`, picks a random example when there are several, and knows no API versions:
  * - each success response's `Location` keeps only its contract's example (`2018-beta` for `/app` and
  *   `/applications`, `current` for `/communications`);
- * - each operation's `commsNotifications` callback goes to `callbackUrl` and carries the one
- *   notification that tells the story of that answer: the operation of that `Location`, with
- *   `notificationStatus` (`completed` by default: the request succeeded), built by the same code as
- *   the MSW mock's `notify()` (the spec's notification example of the contract, its ids replaced);
+ * - an operation whose answer is not final (`202`, or a `running` operation) keeps its
+ *   `commsNotifications` callback, sent to `callbackUrl` with the one notification that tells the
+ *   story of that answer: the operation of that `Location`, with `notificationStatus` (`completed` by
+ *   default: the request succeeded), built by the same code as the MSW mock's `notify()`;
+ * - an operation answered as final (`200` with a `completed` operation) loses its callback: Graph
+ *   sends no notification after a final answer (commsOperation, "If for example, an operation with
+ *   status of completed or failed is returned, there won't be any subsequent operation via the
+ *   notification channel");
  * - every path is also listed under the version segments the spec's servers give it
  *   (`/beta/app/...`, `/beta/communications/...`, `/v1.0/communications/...`), because Graph puts
  *   the version first and Microsoft's Graph SDK always sends one.
+ * - every path is also listed in its namespace-qualified form (`…/microsoft.graph.cancelMediaProcessing`),
+ *   which some Microsoft SDK generations send and Graph serves.
  * The contract itself (`spec/openapi.yaml`) is unchanged. Known Prism 5.14 behaviour: callbacks go
  * without an `Authorization` header, and a callback fires even when Prism answered the request
  * with an error (400, 401).
@@ -122,9 +130,17 @@ export function preparePrismSpec(options: PrismSpecOptions): Record<string, unkn
     const response = pinLocationExample(resolveSpecRef(responses[success]), operation.contract);
     responses[success] = response;
     post.responses = responses;
-    const issued = exampleOperation(operation, locationExample(response, operation.contract));
-    const notification = buildChecked(issued, { status });
-    post.callbacks = { commsNotifications: { [callbackUrl]: callbackPathItem(notification, status) } };
+    if (operation.finalAnswer) {
+      delete post.callbacks;
+    } else {
+      const issued = exampleOperation(operation, locationExample(response, operation.contract));
+      // A media operation that ran to its end is told as the spec's completed example of its action.
+      const notification =
+        status === "completed" && isMediaAction(operation.action)
+          ? mediaNotification(issued, operation.action, "completed")
+          : buildChecked(issued, { status });
+      post.callbacks = { commsNotifications: { [callbackUrl]: callbackPathItem(notification, status) } };
+    }
     paths[operation.path] = { ...pathItem, post };
   }
   for (const [version, served] of specVersions()) {
@@ -138,6 +154,14 @@ export function preparePrismSpec(options: PrismSpecOptions): Record<string, unkn
         post: { ...post, operationId: `${post.operationId}_${version.slice(1)}` },
       };
     }
+  }
+  // Graph also serves each action namespace-qualified (`…/microsoft.graph.cancelMediaProcessing`).
+  for (const [path, pathItem] of Object.entries(paths)) {
+    const post = (pathItem as SpecNode).post as SpecNode;
+    paths[qualifiedPath(path)] = {
+      ...(pathItem as SpecNode),
+      post: { ...post, operationId: `${post.operationId}_qualified` },
+    };
   }
   const components = document.components as SpecNode;
   components.callbacks = {

@@ -30,10 +30,8 @@ interface NotificationBase {
   raw: CommsNotification;
 }
 
-/** A notification about an operation (`…/calls/{callId}/operations/{operationId}`): what the tracker is fed. */
-export interface OperationNotification extends NotificationBase {
-  /** Which kind of notification this is: about an operation. */
-  kind: "operation";
+/** What Graph says about an operation, from a notification or from an action's final answer. */
+export interface OperationFields {
   /** The call id, normalised (lowercase dashed GUID when it is a GUID). */
   callId: string;
   /** The operation id, normalised (lowercase dashed GUID when it is a GUID). */
@@ -46,11 +44,39 @@ export interface OperationNotification extends NotificationBase {
   clientContext?: string;
   /** The outcome details, when Graph sent them (absent for `resultInfo: null`). */
   resultInfo?: ResultInfo;
+}
+
+/**
+ * A notification about an operation (`…/calls/{callId}/operations/{operationId}`), such as the
+ * outcome of `cancelMediaProcessing`, a prompt or a recording. These feed the operation tracker.
+ */
+export interface OperationNotification extends NotificationBase, OperationFields {
+  /** Which kind of notification this is: about an operation. */
+  kind: "operation";
   /** The operation as received (validated against `commsOperation`), spellings and nulls untouched. */
   operation: CommsOperation;
 }
 
-/** Any other notification of the call (call state, participants...), its resource data typed loosely. */
+/**
+ * An operation's end as an action's answer gave it (`200` with a `completed` or `failed` operation):
+ * Graph sends no notification after such an answer, so the tracker settles from the answer itself.
+ */
+export interface OperationAnswer extends OperationFields {
+  /** Which kind of outcome this is: read from the action's answer, not from a notification. */
+  kind: "answer";
+  /** The HTTP status of the answer (`200`). */
+  httpStatus: number;
+  /** The operation as the answer's body gave it, when there was a body. */
+  operation?: CommsOperation;
+}
+
+/** How an operation ended: a final notification, or an action's final answer. Narrow on `kind`. */
+export type OperationOutcome = OperationNotification | OperationAnswer;
+
+/**
+ * Any other notification of the call: call state, participants, tones... Valid and passed on,
+ * with its resource data typed loosely because the spec has no schema for it.
+ */
 export interface ResourceNotification extends NotificationBase {
   /** Which kind of notification this is: about another resource of the call. */
   kind: "resource";

@@ -1,6 +1,6 @@
 import { normalizeId } from "../../core/operation-id.ts";
 import { type OperationIds, parseCallId, parseOperationPath } from "../../core/operation-path.ts";
-import { lowerFirst, normalizeOperationStatus } from "../../core/operation-status.ts";
+import { lowerFirst } from "../../core/operation-status.ts";
 import { openapiDocument } from "../../core/spec-document.ts";
 import { describeValue, joinProblems, quickSpecValidator, specValidator } from "../../core/spec-validator.ts";
 import { InvalidNotificationError } from "../errors.ts";
@@ -14,7 +14,7 @@ import type {
   ParsedNotification,
   ResourceNotification,
 } from "./notification.ts";
-import { normalizeResultInfo } from "./result-info.ts";
+import { readOperationFields } from "./operation-fields.ts";
 
 const batchSchema = "#/components/schemas/commsNotifications";
 const notificationSchema = "#/components/schemas/commsNotification";
@@ -218,15 +218,8 @@ function operationNotification(
     operationId: path.operationId,
     operation,
   };
-  // Validated already: a status is one of the spec's spellings, or null/absent ("not known yet").
-  const status = normalizeOperationStatus(operation.status);
-  if (status !== undefined) parsed.status = status;
   if (notification["@odata.type"] !== undefined) parsed.odataType = notification["@odata.type"];
-  if (operation["@odata.type"] !== undefined) parsed.operationType = operation["@odata.type"];
-  if (typeof operation.clientContext === "string") parsed.clientContext = operation.clientContext;
-  const resultInfo = normalizeResultInfo(operation.resultInfo ?? operation.errorInfo);
-  if (resultInfo !== undefined) parsed.resultInfo = resultInfo;
-  return parsed;
+  return readOperationFields(parsed, operation);
 }
 
 /** The validated `changeType` in its documented camelCase spelling (the 2018 metadata spells it PascalCase). */

@@ -1,6 +1,7 @@
-import { checkRecord, checkTimeout, fail } from "../../core/check.ts";
+import { checkRecord, checkTimeout, fail, typeOf } from "../../core/check.ts";
 import { normalizeId } from "../../core/operation-id.ts";
 import type { OperationIds } from "../../core/operation-path.ts";
+import { normalizeOperationStatus } from "../../core/operation-status.ts";
 import { checkTelemetry, type Telemetry } from "../../core/telemetry.ts";
 import {
   OperationFailedError,
@@ -9,10 +10,14 @@ import {
   TrackerClosedError,
 } from "../errors.ts";
 import {
+  type CommsOperation,
   isFinalOperation,
+  type OperationAnswer,
   type OperationNotification,
+  type OperationOutcome,
   type ParsedNotification,
 } from "../parse/notification.ts";
+import { readOperationFields } from "../parse/operation-fields.ts";
 import { operationKey } from "./operation-key.ts";
 import {
   createMemoryOperationStore,
@@ -32,6 +37,20 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Stops waiting; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+}
+
+/**
+ * The operation to wait for: the client's `OperationRef`, or just its ids. When the action's answer
+ * (a target with `httpStatus`) already gave a final status, Graph sends no notification for it, so
+ * `wait()` settles at once.
+ */
+export interface WaitTarget extends OperationIds {
+  /** The HTTP status of the action's answer: present on an answer, whose `status` is then read. */
+  httpStatus?: number;
+  /** The status the action's answer gave (any casing): `completed` resolves and `failed` rejects at once. */
+  status?: string | undefined;
+  /** The answer's operation body, read for `resultInfo`, `clientContext` and the type of a final answer. */
+  operation?: unknown;
 }
 
 /** Options of {@link createOperationTracker}. */
@@ -69,10 +88,12 @@ export interface OperationTracker {
   /** Takes a parsed notification (pass it as the handler's `onNotification`). Bound; safe to pass around. */
   handle(notification: ParsedNotification): Promise<HandleResult>;
   /**
-   * Resolves with the operation's `completed` notification; rejects with {@link OperationFailedError}
+   * Resolves with the operation's `completed` outcome; rejects with {@link OperationFailedError}
    * on `failed`, {@link OperationTimeoutError} after `timeoutMs`, or the signal's reason on abort.
+   * A target whose answer was already final (`200` with `completed` or `failed`) settles at once
+   * (`kind: "answer"`); otherwise the final notification settles it (`kind: "operation"`).
    */
-  wait(operation: OperationIds, options?: WaitOptions): Promise<OperationNotification>;
+  wait(operation: WaitTarget, options?: WaitOptions): Promise<OperationOutcome>;
   /** How many `wait()` calls are pending. */
   readonly waiting: number;
   /**
@@ -85,7 +106,7 @@ export interface OperationTracker {
 }
 
 interface Waiter {
-  settle(notification: OperationNotification): void;
+  settle(outcome: OperationOutcome): void;
   fail(error: unknown): void;
   /** The operation waited for, for the error that {@link OperationTracker.close} rejects it with. */
   ids: { callId: string; operationId: string };
@@ -190,8 +211,8 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
     return "delivered";
   }
 
-  function wait(operation: OperationIds, waitOptions: WaitOptions = {}): Promise<OperationNotification> {
-    return new Promise<OperationNotification>((resolve, reject) => {
+  function wait(operation: WaitTarget, waitOptions: WaitOptions = {}): Promise<OperationOutcome> {
+    return new Promise<OperationOutcome>((resolve, reject) => {
       const { key, callId, operationId } = readOperation(operation);
       const { signal, timeoutMs: given } = checkRecord("options", waitOptions, ["timeoutMs", "signal"]);
       const timeoutMs = readTimeout("options.timeoutMs", given as number | undefined, defaultTimeoutMs);
@@ -199,6 +220,8 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
         fail("options.signal", "must be an AbortSignal");
       signal?.throwIfAborted();
       if (closed) throw new TrackerClosedError({ callId, operationId });
+      const answer = finalAnswer(operation, callId, operationId);
+      if (answer) return settleWith(answer, resolve, reject);
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = (outcome: () => void) => {
@@ -217,8 +240,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
         outcome();
       };
       const waiter: Waiter = {
-        settle: (n) =>
-          finish(() => (n.status === "completed" ? resolve(n) : reject(new OperationFailedError(n)))),
+        settle: (outcome) => finish(() => settleWith(outcome, resolve, reject)),
         fail: (error) => finish(() => reject(error)),
         ids: { callId, operationId },
       };
@@ -260,6 +282,31 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
       return waiting;
     },
   };
+}
+
+/** Resolves with a `completed` outcome, rejects with {@link OperationFailedError} for any other. */
+function settleWith(
+  outcome: OperationOutcome,
+  resolve: (outcome: OperationOutcome) => void,
+  reject: (error: unknown) => void,
+): void {
+  if (outcome.status === "completed") resolve(outcome);
+  else reject(new OperationFailedError(outcome));
+}
+
+/** The outcome an action's answer already gave (`completed` or `failed`), or `undefined` when it is not final. */
+function finalAnswer(target: WaitTarget, callId: string, operationId: string): OperationAnswer | undefined {
+  if (typeof target.httpStatus !== "number") return undefined;
+  const body = typeOf(target.operation) === "object" ? (target.operation as CommsOperation) : undefined;
+  const status = normalizeOperationStatus(target.status ?? body?.status);
+  if (status !== "completed" && status !== "failed") return undefined;
+  const answer: OperationAnswer = { kind: "answer", callId, operationId, httpStatus: target.httpStatus };
+  if (body) {
+    readOperationFields(answer, body);
+    answer.operation = body;
+  }
+  answer.status = status;
+  return answer;
 }
 
 function readOperation(operation: OperationIds): { key: string; callId: string; operationId: string } {

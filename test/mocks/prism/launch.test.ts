@@ -22,12 +22,12 @@ describe("startPrism", () => {
     try {
       expect(prism.url).toBe(`http://127.0.0.1:${prism.port}`);
       expect(groupAlive(prism.pid)).toBe(true);
-      const response = await fetch(`${prism.url}/communications/calls/abc/cancelMediaProcessing`, {
+      const response = await fetch(`${prism.url}/applications/app-1/calls/abc/cancelMediaProcessing`, {
         method: "POST",
         headers: { authorization: "Bearer t", "content-type": "application/json" },
         body: "{}",
       });
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(202);
       const callback = await listener.waitFor(() => true);
       expect(callback.path).toBe("/hooks/graph");
     } finally {

@@ -24,6 +24,7 @@ describe("parseMockCliArgs", () => {
       port: 4010,
       callbackUrl: "http://127.0.0.1:3978/api/calls",
       notificationStatus: "completed",
+      keysPort: 0,
     });
   });
 
@@ -35,6 +36,7 @@ describe("parseMockCliArgs", () => {
       port: 4020,
       callbackUrl: "http://127.0.0.1:9/cb",
       notificationStatus: "completed",
+      keysPort: 0,
     });
     expect(
       parseMockCliArgs(["--host", "::1", "--callback-url", "https://bot.example/api/calls"], {}),

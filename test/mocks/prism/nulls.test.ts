@@ -21,14 +21,13 @@ describe("the Prism mock accepts the nulls Graph accepts", () => {
     expect(response.status).toBe(op.successStatus);
   });
 
-  it.each(specOperations().filter((op) => op.contract !== "current"))(
-    "$operationId: all null is a success",
-    async (op) => {
-      const response = await send(op.path, { all: null, clientContext: null });
-      await response.text();
-      expect(response.status).toBe(op.successStatus);
-    },
-  );
+  it.each(
+    specOperations().filter((op) => op.contract !== "current" && op.action === "cancelMediaProcessing"),
+  )("$operationId: all null is a success", async (op) => {
+    const response = await send(op.path, { all: null, clientContext: null });
+    await response.text();
+    expect(response.status).toBe(op.successStatus);
+  });
 
   it.each(specOperations())(
     "$operationId: a string for all or a number for clientContext is still a 400",

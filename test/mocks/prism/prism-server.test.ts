@@ -25,7 +25,7 @@ describe("the Prism mock server (started by the global setup)", () => {
   });
   afterAll(() => listener.close());
 
-  it.each(specOperations())(
+  it.each(specOperations().filter((op) => !op.finalAnswer))(
     "answers a valid $operationId with its success, a Location and a callback naming that operation",
     async (op) => {
       listener.received.length = 0;
@@ -47,6 +47,18 @@ describe("the Prism mock server (started by the global setup)", () => {
     },
   );
 
+  // commsOperation.md: after a completed or failed answer "there won't be any subsequent operation via the notification channel".
+  it("sends no callback after a final answer (200 with a completed operation), and one after a 202", async () => {
+    listener.received.length = 0;
+    const final = await send("/communications/calls/{callId}/cancelMediaProcessing", {});
+    expect(final.status).toBe(200);
+    expect((await final.json()).status).toBe("completed");
+    const accepted = await send("/applications/{appId}/calls/{callId}/cancelMediaProcessing", {});
+    expect(accepted.status).toBe(202);
+    await listener.waitFor((c) => c.text.includes('"/app/calls/'));
+    expect(listener.received.filter((c) => c.text.includes("/communications/calls/"))).toEqual([]);
+  });
+
   it.each(specOperations())("answers an invalid body on $operationId with the spec's 400", async (op) => {
     const wire = await readResponse(await send(op.path, { clientContext: 42 }));
     expect(wire.status).toBe(400);
@@ -65,6 +77,16 @@ describe("the Prism mock server (started by the global setup)", () => {
     expect(response.status).toBe(op.successStatus);
     expect(parseOperationPath(response.headers.get("location") ?? "")).toBeDefined();
   });
+
+  it.each(specOperations())(
+    "answers $operationId at its namespace-qualified path too, as Graph does",
+    async (op) => {
+      const path = op.path.replace(/\/(\w+)$/, "/microsoft.graph.$1");
+      const wire = await readResponse(await send(path, {}));
+      expect(wire.status).toBe(op.successStatus);
+      expect(responseProblems(op.path, wire)).toEqual([]);
+    },
+  );
 
   it("answers a wrong `all` with a 400 that blames no other field", async () => {
     const path = "/app/calls/{callId}/cancelMediaProcessing";

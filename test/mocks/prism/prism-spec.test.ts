@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseOperationPath } from "../../../src/core/operation-path.ts";
-import { resolveSpecRef, type SpecNode, specDocument } from "../../../src/core/spec-document.ts";
+import {
+  resolveSpecRef,
+  type SpecNode,
+  specDocument,
+  specExampleObject,
+} from "../../../src/core/spec-document.ts";
 import { describeErrors, specValidator } from "../../../src/core/spec-validator.ts";
 import { InvalidArgumentError } from "../../../src/mocks/index.ts";
 import { preparePrismSpec } from "../../../src/mocks/prism/prism-spec.ts";
@@ -44,7 +49,29 @@ describe("preparePrismSpec", () => {
     return resolveIn(document, Object.values(media.examples as SpecNode)[0]).value as SpecNode;
   }
 
-  it.each(specOperations())(
+  const notifying = specOperations().filter((op) => !op.finalAnswer);
+  const final = specOperations().filter((op) => op.finalAnswer);
+
+  it("knows which answers are final: the 200 with a completed operation (/app today, /communications)", () => {
+    expect(final.map((op) => op.path).sort()).toEqual([
+      "/app/calls/{callId}/cancelMediaProcessing",
+      "/communications/calls/{callId}/cancelMediaProcessing",
+    ]);
+    expect(notifying.map((op) => op.path)).toContain(
+      "/applications/{appId}/calls/{callId}/cancelMediaProcessing",
+    );
+  });
+
+  // commsOperation.md: "If for example, an operation with status of completed or failed is
+  // returned, there won't be any subsequent operation via the notification channel."
+  it.each(final)("$operationId answers a completed operation, so it has no callback at all", (op) => {
+    for (const path of [op.path, `/beta${op.path}`]) {
+      const post = resolveIn(prepared, (prepared.paths as SpecNode)[path]).post as SpecNode;
+      expect(post.callbacks).toBeUndefined();
+    }
+  });
+
+  it.each(notifying)(
     "$operationId's callback goes to the callback URL and tells the story of its success: that operation, completed",
     (op) => {
       const { batch, location, successBody } = callbackNotification(prepared, op);
@@ -56,17 +83,25 @@ describe("preparePrismSpec", () => {
         parseOperationPath(location),
       );
       expect(entry?.resourceData.status).toBe("completed");
-      expect(entry?.resourceData.resultInfo).toBeUndefined();
+      // As the spec's notification example of that action prints it (none for a cancel operation).
+      const example = specExampleObject(op.notificationExample) as { value: { resourceData: SpecNode }[] };
+      const printed =
+        op.action === "cancelMediaProcessing" ? undefined : example.value[0]?.resourceData.resultInfo;
+      expect(entry?.resourceData.resultInfo).toEqual(printed);
       // The 200 body (where there is one) and the notification agree on the operation.
       if (successBody) {
-        expect(successBody.status).toBe("completed");
+        expect(successBody.status).toBe("running"); // not final: a notification follows
         expect(entry?.resourceData.clientContext).toBe(successBody.clientContext);
-        expect(parseOperationPath(location)?.operationId).toBe(successBody.id);
+        // The notification names the operation of the Location Prism sends. (The spec's shared Location
+        // example names the cancel operation's id, while the media bodies' examples carry their own.)
+        expect(parseOperationPath(String(entry?.resourceUrl ?? entry?.resource))?.operationId).toBe(
+          parseOperationPath(location)?.operationId,
+        );
       }
     },
   );
 
-  it.each(specOperations())(
+  it.each(notifying)(
     "$operationId with notificationStatus failed: the same operation, failed with resultInfo",
     (op) => {
       const failed = preparePrismSpec({ callbackUrl, notificationStatus: "failed" });
@@ -93,13 +128,20 @@ describe("preparePrismSpec", () => {
       ]),
     );
     expect(paths).not.toContain("/v1.0/app/calls/{callId}/cancelMediaProcessing");
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/communications/calls/{callId}/microsoft.graph.cancelMediaProcessing",
+        "/v1.0/communications/calls/{callId}/microsoft.graph.cancelMediaProcessing",
+        "/beta/app/calls/{callId}/microsoft.graph.cancelMediaProcessing",
+      ]),
+    );
     const ids = paths.map(
       (path) => ((prepared.paths as SpecNode)[path] as { post: { operationId: string } }).post.operationId,
     );
     expect(new Set(ids).size).toBe(ids.length);
-    const current = specOperations().find((op) => op.contract === "current") as SpecOperation;
-    expect(callbackNotification(prepared, current, `/v1.0${current.path}`).batch).toEqual(
-      callbackNotification(prepared, current).batch,
+    const application = notifying.find((op) => op.path.startsWith("/applications/")) as SpecOperation;
+    expect(callbackNotification(prepared, application, `/beta${application.path}`).batch).toEqual(
+      callbackNotification(prepared, application).batch,
     );
   });
 

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../../src/mocks/prism/free-port.ts";
+import { collect, exitOf, startScript } from "../../support/child-process.ts";
 import { startRecordingServer } from "../../support/recording-server.ts";
 
 /** `npm start`'s command line after `node`, read from package.json (the bin's source run with tsx). */
@@ -13,47 +14,9 @@ const startArgs = (
 
 /** Runs `npm start`'s script directly (node + tsx loader), so signals reach it without npm in between. */
 function startCommand(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [...startArgs, ...args], {
-    env: { ...process.env, ...env, FORCE_COLOR: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function collect(child: ChildProcess): {
-  text: () => string;
-  until: (pattern: RegExp) => Promise<RegExpMatchArray>;
-} {
-  let text = "";
-  const waiters = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    text += chunk.toString("utf8");
-    for (const wake of waiters) wake();
-  };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
-  return {
-    text: () => text,
-    until: (pattern) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = text.match(pattern);
-          if (match) {
-            waiters.delete(check);
-            resolve(match);
-          }
-        };
-        waiters.add(check);
-        child.once("exit", () => reject(new Error(`exited before ${pattern}:\n${text}`)));
-        check();
-      }),
-  };
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once("exit", (code) => resolve(code));
-  });
+  const [loader, tsx, file = ""] = startArgs;
+  expect([loader, tsx]).toEqual(["--import", "tsx"]);
+  return startScript(file, args, env);
 }
 
 function prismProcessesOn(port: number): string[] {
@@ -89,7 +52,15 @@ describe("npm start (the graph-comms-mock bin, from source)", () => {
         const reply = execFileSync("bash", ["-c", curl], { encoding: "utf8", stdio: "pipe" });
         expect(reply).toMatch(/^HTTP\/1\.1 200 OK/);
         expect(reply).toMatch(/Location: https:\/\/graph\.microsoft\.com\/v1\.0\/communications\/calls\//i);
-        await listener.waitFor((c) => c.text.includes("/communications/calls/"));
+        // That 200 carries a completed operation: final, so no notification follows; a 202 is followed by one.
+        const accepted = await fetch(`${url}/applications/app-1/calls/abc/cancelMediaProcessing`, {
+          method: "POST",
+          headers: { authorization: "Bearer t", "content-type": "application/json" },
+          body: "{}",
+        });
+        expect(accepted.status).toBe(202);
+        const callback = await listener.waitFor((c) => c.text.includes("/app/calls/"));
+        expect(listener.received.indexOf(callback)).toBe(0);
         expect(prismProcessesOn(Number(port))).toHaveLength(1);
 
         child.kill(signal);

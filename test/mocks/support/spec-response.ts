@@ -1,6 +1,6 @@
 import { isSpecNode, resolveSpecRef, type SpecNode, specDocument } from "../../../src/core/spec-document.ts";
 import { describeErrors, specValidator } from "../../../src/core/spec-validator.ts";
-import type { CallsPath } from "../../../src/mocks/spec-operations.ts";
+import type { SpecPath } from "../../../src/mocks/spec-operations.ts";
 
 /** A response as read off the wire. */
 export interface WireResponse {
@@ -24,7 +24,7 @@ function refPointer(node: unknown): string | undefined {
  * or invalid, a body where none is documented, or a body that is not JSON or fails its schema.
  * An empty list means the response honours the contract.
  */
-export function responseProblems(path: CallsPath, response: WireResponse): string[] {
+export function responseProblems(path: SpecPath, response: WireResponse): string[] {
   const post = resolveSpecRef(resolveSpecRef((specDocument.paths as SpecNode)[path]).post);
   const responses = post.responses as SpecNode;
   const declared = responses[String(response.status)];

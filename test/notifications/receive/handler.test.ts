@@ -280,8 +280,8 @@ describe.each(paths)("createNotificationHandler on the %s path", (path) => {
     ["an empty body", "", /not valid JSON/],
     [
       "a schema violation",
-      JSON.stringify({ value: [{ changeType: "moved", resourceUrl: "/x" }] }),
-      /body\/value\/0\/changeType must be one of/,
+      JSON.stringify({ value: [{ changeType: 7, resourceUrl: "/x" }] }),
+      /body\/value\/0\/changeType must be string/,
     ],
     ["invalid UTF-8", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /body: not valid UTF-8/],
   ])("answers 400 to %s, in Graph's error shape", async (_, body, message) => {

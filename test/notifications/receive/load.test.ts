@@ -7,7 +7,7 @@
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OperationFailedError } from "../../../src/notifications/errors.ts";
-import type { OperationNotification } from "../../../src/notifications/parse/notification.ts";
+import type { OperationOutcome } from "../../../src/notifications/parse/notification.ts";
 import { createNotificationHandler } from "../../../src/notifications/receive/handler.ts";
 import { createOperationTracker, type HandleResult } from "../../../src/notifications/track/tracker.ts";
 import {
@@ -88,7 +88,7 @@ function bodyFor(i: number): string {
 
 async function outcome(i: number): Promise<string> {
   return tracker.wait({ callId, operationId: operationId(i) }).then(
-    (n: OperationNotification) => `${n.operationId} ${n.status}`,
+    (n: OperationOutcome) => `${n.operationId} ${n.status}`,
     (e: unknown) =>
       e instanceof OperationFailedError ? `${e.operationId} failed` : `${operationId(i)} ${String(e)}`,
   );

@@ -64,7 +64,7 @@ describe("createMemoryOperationStore: memory", () => {
     await tracker.handle(early);
     const waited = await tracker.wait(early);
     expect(waited).toBe(early);
-    expect(waited.operation.recordingLocation).toBe("https://media.example/rec-1");
+    expect(waited.operation?.recordingLocation).toBe("https://media.example/rec-1");
   });
 
   it("holds 10,000 ordinary notifications by default (the entry cap binds, not the byte budget)", () => {
