@@ -152,7 +152,8 @@ async function act(
 
 // The docs' "Operation canceled for recordResponse" notification, as the spec holds it (400 / 8508).
 const cancelledExample = specExampleObject("currentNotification") as unknown as CommsNotifications;
-const cancelled = (cancelledExample.value[0]?.resourceData as { resultInfo?: unknown }).resultInfo;
+const cancelled = (cancelledExample.value[0]?.resourceData as { resultInfo?: unknown } | undefined)
+  ?.resultInfo;
 const calls = `${v1}/communications/calls/${callId}`;
 /** The spec's record examples barge in (`bargeInAllowed: true`); these tests queue behind the prompt. */
 const queued = { bargeInAllowed: false };
