@@ -7,7 +7,7 @@ import type {
 } from "../core/call-paths.ts";
 import { checkRecord, checkTimeout, fail, typeOf } from "../core/check.ts";
 import type { OperationIds } from "../core/operation-path.ts";
-import { normalizeOperationStatus, type OperationStatus } from "../core/operation-status.ts";
+import { type ReportedOperationStatus, readOperationStatus } from "../core/operation-status.ts";
 import { Deadline } from "./abort.ts";
 import { type CallsClientOptions, resolveOptions } from "./client-options.ts";
 import { CallsClientError, NetworkError } from "./errors.ts";
@@ -46,9 +46,11 @@ export interface OperationRef<P extends CallsPath = CallsPath> extends Operation
   requestId?: string;
   /**
    * The operation's status from a `200` body, in the documented camelCase spelling whatever casing
-   * Graph sent (`"Completed"` reads `"completed"`); absent without a body, or for a `null` status.
+   * Graph sent (`"Completed"` reads `"completed"`; a status the spec does not list comes as sent);
+   * absent without a body, or for a `null` status. `completed` and `failed` are final: no notification
+   * follows, and the tracker's `wait()` settles from this answer at once.
    */
-  status?: [OperationBody<P>] extends [never] ? never : OperationStatus;
+  status?: [OperationBody<P>] extends [never] ? never : ReportedOperationStatus;
   /** The operation itself, the `200` body (`/communications/...`, and `/app/...` on present-day beta), as received. */
   operation?: OperationBody<P>;
 }
@@ -178,7 +180,7 @@ function operationRef<P extends CallsPath>(
   if (operation) {
     ref.operation = operation as NonNullable<OperationRef["operation"]>;
     // Graph may spell the status in PascalCase ("Completed"): hand out the documented spelling.
-    const status = normalizeOperationStatus(operation.status);
+    const status = readOperationStatus(operation.status);
     if (status !== undefined) ref.status = status as NonNullable<OperationRef["status"]>;
   }
   return ref as OperationRef<P>;

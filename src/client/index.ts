@@ -27,7 +27,7 @@ export type {
 } from "../core/call-paths.ts";
 export { normalizeId } from "../core/operation-id.ts";
 export { type OperationIds, parseOperationPath } from "../core/operation-path.ts";
-export type { OperationStatus } from "../core/operation-status.ts";
+export type { OperationStatus, ReportedOperationStatus } from "../core/operation-status.ts";
 
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────
 export { InvalidArgumentError } from "../core/errors.ts";

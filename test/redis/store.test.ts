@@ -113,7 +113,7 @@ describe("createRedisOperationStore", () => {
     ["JSON of something else", '{"hello":"world"}', /holds JSON that is not an operation notification/],
     [
       "a notification that fails the spec",
-      JSON.stringify({ kind: "operation", status: "completed", raw: { changeType: "nope" } }),
+      JSON.stringify({ kind: "operation", status: "completed", raw: { changeType: 7 } }),
       /holds a notification that fails validation: .*changeType/,
     ],
   ])("refuses a value that is %s with StoreValueError naming the key", async (_, value, message) => {
