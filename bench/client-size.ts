@@ -2,8 +2,8 @@
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
-/** Issue 6's budget for the client entry, openapi-fetch included, minified and gzipped. */
-export const clientEntryBudgetBytes = 5 * 1024;
+/** The budget for the client entry, openapi-fetch (its createClient included) minified and gzipped: 5 kB until createGraphClient exported createClient. */
+export const clientEntryBudgetBytes = 8 * 1024;
 
 export interface SizeResult {
   name: string;

@@ -16,7 +16,7 @@ export function typeOf(value: unknown): string {
  */
 export function checkType<T>(argument: string, value: unknown, type: string): T {
   if (typeOf(value) !== type)
-    fail(argument, `must be ${type === "object" ? "an" : "a"} ${type}, got ${typeOf(value)}`);
+    fail(argument, `must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}, got ${typeOf(value)}`);
   return value as T;
 }
 
@@ -90,7 +90,7 @@ function nearestKey(key: string, allowed: readonly string[]): string | undefined
 
 /**
  * Levenshtein distance in one row. Written here rather than taken from a library: `leven` put the
- * client entry over its 5 kB (min+gzip) budget, and option keys are a few dozen characters.
+ * client entry over its 8 kB (min+gzip) budget, and option keys are a few dozen characters.
  */
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -98,3 +98,24 @@ describe("result types are exact", () => {
     expectTypeOf(op.status).toEqualTypeOf<Schemas["operationStatus"] | (string & {}) | undefined>();
   });
 });
+
+describe("the actions' types come from the spec's paths", () => {
+  it("types each action's body and answer by the client's call base", async () => {
+    const current = createCallsClient({
+      token: "t",
+      path: "/communications/calls/{callId}/cancelMediaProcessing",
+    });
+    expectTypeOf(current.playPrompt)
+      .parameter(1)
+      .toEqualTypeOf<Schemas["playPromptCurrentRequest"] | undefined>();
+    expectTypeOf(current.recordResponse)
+      .parameter(1)
+      .toEqualTypeOf<Schemas["recordResponseCurrentRequest"] | undefined>();
+    const op = await current.recordResponse(callId);
+    expectTypeOf(op.operation).toEqualTypeOf<Schemas["recordOperation"] | undefined>();
+    const seed = createCallsClient({ token: "t" });
+    expectTypeOf(seed.recordResponse).parameter(1).toEqualTypeOf<Schemas["record2018Request"] | undefined>();
+    // @ts-expect-error `loop` is a current playPrompt field; the 2018 body has prompts and clientContext only
+    seed.playPrompt(callId, { loop: true });
+  });
+});
