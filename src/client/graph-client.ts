@@ -55,7 +55,13 @@ export function createGraphClient(options: GraphClientOptions): Client<paths> {
   return client;
 }
 
-/** Middleware: `Authorization: Bearer <token>` on every request (the token function is called each time). */
+/**
+ * Middleware: `Authorization: Bearer <token>` on every request (the token function is called each time).
+ *
+ * @example
+ * const client = createClient<paths>({ baseUrl: "https://graph.microsoft.com/v1.0" });
+ * client.use(graphErrors, graphToken(() => getAppToken()), graphRetries(defaultRetryPolicy, fetch));
+ */
 export function graphToken(token: TokenSource): Middleware {
   checkType("token", token, typeof token === "function" ? "function" : "string");
   return {
@@ -66,7 +72,13 @@ export function graphToken(token: TokenSource): Middleware {
   };
 }
 
-/** Middleware: retries 429/503/504 as `Retry-After` says (else with backoff), as `createCallsClient` does. */
+/**
+ * Middleware: retries 429/503/504 as `Retry-After` says (else with backoff), as `createCallsClient`
+ * does; put it last, so that its retries run before the other middleware sees the answer.
+ *
+ * @example
+ * client.use(graphRetries({ ...defaultRetryPolicy, maxAttempts: 5 }, (url, init) => fetch(url, init)));
+ */
 export function graphRetries(retry: Required<RetryOptions>, fetch: FetchLike): Middleware {
   const pending = new Map<string, Request>();
   return {
@@ -103,7 +115,12 @@ async function sendRequest(fetch: FetchLike, request: Request): Promise<Response
   return fetch(request.url, init);
 }
 
-/** Middleware: a non-2xx answer throws {@link GraphError}, with Graph's error code and request id. */
+/**
+ * Middleware: a non-2xx answer throws {@link GraphError}, with Graph's error code and request id.
+ *
+ * @example
+ * client.use(graphErrors); // then: try { await client.POST(...) } catch (e) { if (e instanceof GraphError) ... }
+ */
 export const graphErrors: Middleware = {
   async onResponse({ request, response }) {
     if (response.ok) return undefined;
