@@ -45,6 +45,24 @@ describe("cancelled is not failed", () => {
     expect((error as Error).message).toContain("was cancelled");
   });
 
+  it("marks every cancelled recording Microsoft prints after a cancel (the corpus's cancelMediaProcessing notifications since 2019)", () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL("../../fixtures/graph/manifest.json", import.meta.url), "utf8"),
+    ) as { file: string; kind: string; action: string; expectStatus: string | null }[];
+    const printed = manifest.filter(
+      (e) => e.kind === "notification" && e.action === "cancelMediaProcessing" && e.expectStatus === "failed",
+    );
+    expect(printed.length).toBeGreaterThanOrEqual(4);
+    for (const entry of printed) {
+      const n = only(fixture(entry.file.replace("notifications/", "")));
+      expect([entry.file, n.operationType, n.cancelled]).toEqual([
+        entry.file,
+        "#microsoft.graph.recordOperation",
+        true,
+      ]);
+    }
+  });
+
   it("reads 400/8508 alone, and a cancel completion reason alone, as cancelled", () => {
     const byResult = only(operationBatch("failed"));
     expect(byResult).toMatchObject({ resultInfo: { code: 400, subcode: 8508 }, cancelled: true });
