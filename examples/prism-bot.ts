@@ -29,7 +29,10 @@ try {
   const operation = await client.cancelMediaProcessing(callId, { all: true, clientContext: "prism-example" });
   console.log(`Prism answered ${operation.httpStatus}: operation ${operation.operationId}`);
   const outcome = await bot.tracker.wait(operation, { timeoutMs: 20_000 });
-  console.log(`notification received: operation ${outcome.operationId} ${outcome.status}`);
+  // Prism answers with the spec's "completed" operation: a final answer settles the wait at once.
+  console.log(
+    `operation ${outcome.operationId} ${outcome.status} (from the ${outcome.kind === "answer" ? "answer" : "notification"})`,
+  );
 } catch (error) {
   console.error(`prism-bot: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

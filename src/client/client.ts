@@ -1,13 +1,19 @@
 import { createFinalURL } from "openapi-fetch";
-import type {
-  CallsPath,
-  CancelMediaProcessingBody,
-  DefaultCallsPath,
-  OperationBody,
-} from "../core/call-paths.ts";
+import {
+  type ActionBody,
+  type ActionName,
+  type ActionPath,
+  actionNames,
+  actionPath,
+  type BaseOf,
+  callBaseOf,
+  type OperationBody,
+  type PathOf,
+} from "../core/actions.ts";
+import type { CallsPath, DefaultCallsPath } from "../core/call-paths.ts";
 import { checkRecord, checkTimeout, fail, typeOf } from "../core/check.ts";
 import type { OperationIds } from "../core/operation-path.ts";
-import { normalizeOperationStatus, type OperationStatus } from "../core/operation-status.ts";
+import { type ReportedOperationStatus, readOperationStatus } from "../core/operation-status.ts";
 import { Deadline } from "./abort.ts";
 import { type CallsClientOptions, resolveOptions } from "./client-options.ts";
 import { CallsClientError, NetworkError } from "./errors.ts";
@@ -30,10 +36,11 @@ export interface CallOptions {
 }
 
 /**
- * The operation Graph created for a cancelMediaProcessing request: what to match its
- * `commsNotifications` against (by `callId` and `operationId`, both normalised with `normalizeId`).
+ * The operation Graph created for an action's request (cancelMediaProcessing, playPrompt,
+ * recordResponse): what to match its `commsNotifications` against (by `callId` and `operationId`,
+ * both normalised with `normalizeId`), and pass to the tracker's `wait()`.
  */
-export interface OperationRef<P extends CallsPath = CallsPath> extends OperationIds {
+export interface OperationRef<P extends ActionPath = ActionPath> extends OperationIds {
   /** The call id, from `Location` (or the request, when Graph gave only an operation body), normalised. */
   callId: string;
   /** The operation id, from `Location` (or the operation body's `id`), normalised. */
@@ -46,33 +53,45 @@ export interface OperationRef<P extends CallsPath = CallsPath> extends Operation
   requestId?: string;
   /**
    * The operation's status from a `200` body, in the documented camelCase spelling whatever casing
-   * Graph sent (`"Completed"` reads `"completed"`); absent without a body, or for a `null` status.
+   * Graph sent (`"Completed"` reads `"completed"`; a status the spec does not list comes as sent);
+   * absent without a body, or for a `null` status. `completed` and `failed` are final: no notification
+   * follows, and the tracker's `wait()` settles from this answer at once.
    */
-  status?: [OperationBody<P>] extends [never] ? never : OperationStatus;
+  status?: [OperationBody<P>] extends [never] ? never : ReportedOperationStatus;
   /** The operation itself, the `200` body (`/communications/...`, and `/app/...` on present-day beta), as received. */
   operation?: OperationBody<P>;
 }
 
-/** A client for one of the spec's cancelMediaProcessing paths; see {@link createCallsClient}. */
-export interface CallsClient<P extends CallsPath = DefaultCallsPath> {
+/**
+ * One action of the spec on a call: POSTs `body` (checked against the spec first) to the action's
+ * path and returns the operation Graph created. Throws {@link GraphError} for an error status (after
+ * retrying 429/503/504), {@link LocationError} when a success names no operation of this call,
+ * {@link NetworkError}, {@link ResponseTooLargeError} for a body over 1 MiB, {@link TimeoutError},
+ * {@link TokenError}, and {@link InvalidArgumentError} (before sending anything) for a bad argument;
+ * an aborted call rejects with the signal's reason.
+ */
+export type ActionMethod<Path extends ActionPath> = (
+  callId: string,
+  body?: ActionBody<Path>,
+  options?: CallOptions,
+) => Promise<OperationRef<Path>>;
+
+/** The spec path of action `A` for a client configured with cancelMediaProcessing path `P` (same call base). */
+export type ClientActionPath<A extends ActionName, P extends CallsPath> = PathOf<A, BaseOf<P> & string> &
+  ActionPath;
+
+/**
+ * A client for the calls under one of the spec's call bases (`/app/calls/{callId}`,
+ * `/applications/{appId}/calls/{callId}`, `/communications/calls/{callId}`), with one method per
+ * action of the spec: `cancelMediaProcessing` (cancels the queued and running prompts and
+ * recordings), `playPrompt` and `recordResponse` (`record` on the 2018 paths). See {@link createCallsClient}.
+ */
+export type CallsClient<P extends CallsPath = DefaultCallsPath> = {
   /** The base URL requests go to (and the only place the token is sent), without a trailing slash. */
   readonly baseUrl: string;
-  /** The spec path this client calls. */
+  /** The cancelMediaProcessing path this client was configured with; its call base addresses every action. */
   readonly path: P;
-  /**
-   * Cancels media processing (in-progress PlayPrompt and Record operations) on a call, and
-   * returns the operation Graph created, to match its `commsNotifications` against. Throws
-   * {@link GraphError} for an error status (after retrying 429/503/504), {@link LocationError} when
-   * a success names no operation of this call, {@link NetworkError}, {@link ResponseTooLargeError}
-   * for a body over 1 MiB, {@link TimeoutError}, {@link TokenError}, and {@link InvalidArgumentError}
-   * (before sending anything) for a bad argument; an aborted call rejects with the signal's reason.
-   */
-  cancelMediaProcessing(
-    callId: string,
-    body?: CancelMediaProcessingBody<P>,
-    options?: CallOptions,
-  ): Promise<OperationRef<P>>;
-}
+} & { readonly [A in ActionName]: ActionMethod<ClientActionPath<A, P>> };
 
 /**
  * Creates a typed client for Graph's `cancelMediaProcessing` on one of the spec's paths; see
@@ -98,18 +117,19 @@ export interface CallsClient<P extends CallsPath = DefaultCallsPath> {
 export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
   options: CallsClientOptions<P>,
 ): CallsClient<P> {
-  // The URL is built with openapi-fetch's `createFinalURL` (and our `pathSerializer`) rather than its
-  // `createClient`, whose middleware, query and response machinery the one POST does not use and which
-  // would put the client entry over its 5 kB (min+gzip) budget. The body is the checked fields as JSON
-  // (what openapi-fetch's `defaultBodySerializer` does for an object).
+  // The URL is built with openapi-fetch's `createFinalURL` (and our `pathSerializer`); the convenience
+  // methods keep their own deadline, body limit and Location checks, which createClient's middleware
+  // (see createGraphClient) cannot bound. The body is the checked fields as JSON (what openapi-fetch's
+  // `defaultBodySerializer` does for an object).
   const config = resolveOptions(options);
-  const { baseUrl, path, pathParams } = config;
+  const { baseUrl, pathParams } = config;
 
-  async function cancelMediaProcessing(
+  async function call(
+    path: ActionPath,
     callId: string,
-    body?: CancelMediaProcessingBody<P>,
-    callOptions?: CallOptions,
-  ): Promise<OperationRef<P>> {
+    body: unknown,
+    callOptions: CallOptions | undefined,
+  ): Promise<OperationRef> {
     checkPathSegment("callId", callId);
     const payload = JSON.stringify(checkBody(body, path));
     const [callerSignal, timeoutMs] =
@@ -134,7 +154,7 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
       if (ok && status !== 200) discardBody(response);
       else text = await readBody(response, signal);
       if (!ok) throw graphErrorFromResponse(response, text, url, attempts);
-      return operationRef<P>(response, text, url, callId);
+      return operationRef(response, text, url, callId);
     } catch (error) {
       // Every failure is one of the client's errors, or the signal's reason when the call was aborted.
       const failure = signal?.aborted
@@ -150,7 +170,17 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
     }
   }
 
-  return { baseUrl: config.baseUrl, path: config.path as P, cancelMediaProcessing };
+  // One method per action of the spec under this client's call base: adding an action to the spec adds it here.
+  const client: Record<string, unknown> = { baseUrl, path: config.path };
+  const base = callBaseOf(config.path);
+  for (const action of actionNames) {
+    const served = actionPath(action, base);
+    if (served) {
+      client[action] = (callId: string, body?: unknown, callOptions?: CallOptions) =>
+        call(served, callId, body, callOptions);
+    }
+  }
+  return client as CallsClient<P>;
 }
 
 function checkCallOptions(
@@ -163,12 +193,7 @@ function checkCallOptions(
   return [signal, timeoutMs === undefined ? clientTimeoutMs : checkTimeout("options.timeoutMs", timeoutMs)];
 }
 
-function operationRef<P extends CallsPath>(
-  response: Response,
-  text: string,
-  requestUrl: string,
-  callId: string,
-): OperationRef<P> {
+function operationRef(response: Response, text: string, requestUrl: string, callId: string): OperationRef {
   const { status, headers } = response;
   const json = status === 200 ? parseJson(text) : undefined;
   const operation = typeOf(json) === "object" ? (json as Record<string, unknown>) : undefined;
@@ -183,24 +208,23 @@ function operationRef<P extends CallsPath>(
   if (operation) {
     ref.operation = operation as NonNullable<OperationRef["operation"]>;
     // Graph may spell the status in PascalCase ("Completed"): hand out the documented spelling.
-    const status = normalizeOperationStatus(operation.status);
+    const status = readOperationStatus(operation.status);
     if (status !== undefined) ref.status = status as NonNullable<OperationRef["status"]>;
   }
-  return ref as OperationRef<P>;
+  return ref;
 }
 
 /**
  * Puts the percent-encoded path parameters into the path's `{name}` templates: what openapi-fetch's
  * `defaultPathSerializer` does for the `simple` style of the spec's string path parameters (a test
  * checks that the two agree). `defaultPathSerializer` itself brings openapi-fetch's array, object,
- * label and matrix serializers, 632 bytes of the client's 5 kB (min+gzip) for styles the spec never
- * uses: they paid for the response-body limits and the Location checks.
+ * label and matrix serializers for styles the spec never uses.
  */
 export function pathSerializer(path: string, params: Record<string, unknown>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] as string));
 }
 
-/** No query string: the spec's cancelMediaProcessing paths take no query parameters. */
+/** No query string: the spec's actions take no query parameters. */
 function noQuery(): string {
   return "";
 }

@@ -12,24 +12,37 @@
  */
 
 // ── The client ─────────────────────────────────────────────────────────────────────────────
-export type { CallOptions, CallsClient, OperationRef } from "./client.ts";
+export type { ActionMethod, CallOptions, CallsClient, ClientActionPath, OperationRef } from "./client.ts";
 export { createCallsClient } from "./client.ts";
 export type { CallsClientOptions, FetchLike, TokenSource } from "./client-options.ts";
 export { defaultBaseUrl } from "./client-options.ts";
 export { defaultRetryPolicy, type RetryOptions } from "./retry.ts";
+export {
+  createGraphClient,
+  type GraphClientOptions,
+  graphErrors,
+  graphRetries,
+  graphToken,
+} from "./graph-client.ts";
 
 // ── Types from the spec, and operation ids ─────────────────────────────────────────────────
 export type { components, paths } from "../../generated/schema.d.ts";
+export type {
+  ActionBody,
+  ActionName,
+  ActionPath,
+  CallBase,
+  OperationBody,
+} from "../core/actions.ts";
 export type {
   CallsPath,
   CancelMediaProcessingBody,
   ClientPathParams,
   DefaultCallsPath,
-  OperationBody,
 } from "../core/call-paths.ts";
 export { normalizeId } from "../core/operation-id.ts";
 export { type OperationIds, parseOperationPath } from "../core/operation-path.ts";
-export type { OperationStatus } from "../core/operation-status.ts";
+export type { OperationStatus, ReportedOperationStatus } from "../core/operation-status.ts";
 
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────
 export { InvalidArgumentError } from "../core/errors.ts";

@@ -1,4 +1,5 @@
 import { defaultServerUrls } from "../../generated/constraints.ts";
+import { callBaseOf } from "../core/actions.ts";
 import { normalizeId } from "../core/operation-id.ts";
 import { type OperationIds, parseOperationPath } from "../core/operation-path.ts";
 import { LocationError } from "./errors.ts";
@@ -53,7 +54,7 @@ export function operationUnder(
   operationId: string,
 ): OperationIds & { location: string } {
   return {
-    location: `${requestUrl.replace(/\/cancelMediaProcessing$/, "")}/operations/${encodeURIComponent(operationId)}`,
+    location: `${callBaseOf(requestUrl)}/operations/${encodeURIComponent(operationId)}`,
     callId: normalizeId(callId),
     operationId: normalizeId(operationId),
   };

@@ -1,6 +1,7 @@
 import type { BodyFieldRule } from "../../generated/constraints.ts";
-import { type CallsPath, callsPaths } from "../core/call-paths.ts";
-import { checkRecord, checkType, fail } from "../core/check.ts";
+import { type ActionPath, sameActionPaths } from "../core/actions.ts";
+import { callsPaths } from "../core/call-paths.ts";
+import { checkRecord, checkType, fail, typeOf } from "../core/check.ts";
 
 /**
  * Checks a request body against the path's contract before anything is sent (also for untyped
@@ -9,7 +10,7 @@ import { checkRecord, checkType, fail } from "../core/check.ts";
  * `maxLength` (`all` a boolean on the 2018 paths only, `clientContext` a string of at most 256
  * characters); any other field is an error, as Graph would answer 400.
  */
-export function checkBody(body: unknown, path: CallsPath): Record<string, unknown> {
+export function checkBody(body: unknown, path: ActionPath): Record<string, unknown> {
   if (body === undefined) return {};
   const rules: Readonly<Record<string, BodyFieldRule>> = callsPaths[path];
   const fields = checkRecord("body", body, Object.keys(rules), (key) => elsewhere(key, path));
@@ -23,6 +24,10 @@ export function checkBody(body: unknown, path: CallsPath): Record<string, unknow
 function checkField(argument: string, value: unknown, rule: BodyFieldRule): unknown {
   // Graph's metadata makes these fields nullable, and Microsoft's SDKs send `null` for "not set".
   if (value === null && rule.nullable) return null;
+  if (rule.type === "integer") {
+    if (!Number.isInteger(value)) fail(argument, `must be an integer, got ${typeOf(value)}`);
+    return value;
+  }
   checkType(argument, value, rule.type);
   const { maxLength } = rule;
   if (maxLength !== undefined && (value as string).length > maxLength) {
@@ -33,9 +38,9 @@ function checkField(argument: string, value: unknown, rule: BodyFieldRule): unkn
   return value;
 }
 
-/** For a field another path of the spec accepts (`all` on /communications), says where it belongs. */
-function elsewhere(key: string, path: CallsPath): string {
-  const paths = (Object.keys(callsPaths) as CallsPath[]).filter(
+/** For a field another path of the same action accepts (`all` on /communications), says where it belongs. */
+function elsewhere(key: string, path: ActionPath): string {
+  const paths = sameActionPaths(path).filter(
     (other) => other !== path && Object.hasOwn(callsPaths[other], key),
   );
   return paths.length > 0 ? ` on this path (only on ${paths.join(", ")})` : "";

@@ -48,6 +48,11 @@ export async function send(
   }
 }
 
+/** The bare bearer token of a token source, checked (a function's result each time it is called). */
+export function bearerToken(token: TokenSource, signal?: AbortSignal): string | Promise<string> {
+  return typeof token === "string" ? checkedToken(token) : callToken(token, signal);
+}
+
 /**
  * The token from the `token` function, checked: a string it returns is used at once (no promise,
  * no abort listener: the common case costs nothing extra); a promise is raced against `signal`.

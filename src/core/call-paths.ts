@@ -1,5 +1,6 @@
-import { actionPaths, requestBodyFields } from "../../generated/constraints.ts";
+import { requestBodyFields } from "../../generated/constraints.ts";
 import type { paths } from "../../generated/schema.d.ts";
+import { type ActionBody, type ActionPath, actionPaths } from "./actions.ts";
 
 type CancelPaths = (typeof actionPaths)["cancelMediaProcessing"];
 
@@ -9,19 +10,11 @@ export type CallsPath = CancelPaths[keyof CancelPaths];
 /** The path used when the `path` option is not given: the 2018 beta contract's `/app/calls/{callId}`. */
 export type DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";
 
-/** The request body of a path, from the spec (the `all` field exists only on the 2018 paths). */
-export type CancelMediaProcessingBody<P extends CallsPath> =
-  paths[P]["post"]["requestBody"]["content"]["application/json"];
+/** The request body of a cancelMediaProcessing path (the `all` field exists only on the 2018 paths); see `ActionBody`. */
+export type CancelMediaProcessingBody<P extends CallsPath> = ActionBody<P>;
 
 /** The path parameters of a path other than `callId` (such as `appId`): given once, as client options. */
 export type ClientPathParams<P extends CallsPath> = Omit<paths[P]["post"]["parameters"]["path"], "callId">;
-
-/** The operation a path answers with in its success body, or `never` when it answers with no body (`202`). */
-export type OperationBody<P extends CallsPath> = paths[P]["post"]["responses"] extends {
-  200: { content: { "application/json": infer Body } };
-}
-  ? Body
-  : never;
 
 /** The path the client uses when the `path` option is not given. */
 export const defaultCallsPath: DefaultCallsPath = "/app/calls/{callId}/cancelMediaProcessing";
@@ -33,7 +26,7 @@ export const defaultCallsPath: DefaultCallsPath = "/app/calls/{callId}/cancelMed
  * error (and the test-d file checks that it holds no field the types lack).
  */
 export const callsPaths = requestBodyFields satisfies {
-  [P in CallsPath]: { readonly [F in keyof CancelMediaProcessingBody<P>]-?: unknown };
+  [P in ActionPath]: { readonly [F in keyof ActionBody<P>]-?: unknown };
 };
 
 /** Whether a value is one of the spec's cancelMediaProcessing paths. */

@@ -13,7 +13,7 @@ export function typeOf(value: unknown): string {
 /** Checks that `value` has the type `type` as {@link typeOf} names it (`"object"` excludes null and arrays). */
 export function checkType<T>(argument: string, value: unknown, type: string): T {
   if (typeOf(value) !== type)
-    fail(argument, `must be ${type === "object" ? "an" : "a"} ${type}, got ${typeOf(value)}`);
+    fail(argument, `must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}, got ${typeOf(value)}`);
   return value as T;
 }
 

@@ -83,6 +83,10 @@ export class OperationFailedError extends NotificationsError {
   readonly operationId: string;
   /** Graph's account of the failure, when it sent one. */
   readonly resultInfo: ResultInfo | undefined;
+  /** Whether the operation failed because it was cancelled (400 / 8508, `operationCanceled`...): see `OperationFields.cancelled`. */
+  readonly cancelled: boolean;
+  /** Why the operation ended, when Graph said (`operationCanceled`, `maxSilenceTimeout`...). */
+  readonly completionReason: OperationOutcome["completionReason"];
   /** What reported the failure: the notification (`kind: "operation"`) or the action's answer (`kind: "answer"`). */
   readonly outcome: OperationOutcome;
   /** The notification that reported the failure; `undefined` when the action's answer did. */
@@ -95,7 +99,10 @@ export class OperationFailedError extends NotificationsError {
       ? ` (code ${String(info.code ?? "?")}, subcode ${String(info.subcode ?? "?")}${info.message ? `: ${info.message}` : ""})`
       : "";
     const where = outcome.kind === "answer" ? " in the action's answer" : "";
-    super(`Operation ${outcome.operationId} of call ${outcome.callId} failed${where}${detail}`);
+    const what = outcome.cancelled ? "was cancelled" : "failed";
+    super(`Operation ${outcome.operationId} of call ${outcome.callId} ${what}${where}${detail}`);
+    this.cancelled = outcome.cancelled;
+    this.completionReason = outcome.completionReason;
     this.callId = outcome.callId;
     this.operationId = outcome.operationId;
     this.resultInfo = info;

@@ -269,7 +269,7 @@ describe("the client normalises a 200 body's status", () => {
     ["Completed", "completed"],
     ["running", "running"],
     [null, undefined],
-    ["exploded", undefined],
+    ["exploded", "exploded"],
   ] as const)("status %s gives %s, the body kept as received", async (sent, documented) => {
     const body = {
       "@odata.type": "#microsoft.graph.cancelMediaProcessingOperation",

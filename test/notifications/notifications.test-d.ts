@@ -19,15 +19,18 @@ import {
 
 describe("graph-comms-kit/notifications types", () => {
   it("derives notification types from the generated schema", () => {
-    // Normalised to the documented camelCase members; absent when Graph sent null or nothing.
+    // Normalised to the documented camelCase members, or a later member as sent; absent when Graph sent null or nothing.
     expectTypeOf<OperationNotification["status"]>().toEqualTypeOf<
-      components["schemas"]["operationStatus"] | undefined
+      components["schemas"]["operationStatus"] | (string & {}) | undefined
     >();
-    expectTypeOf<NonNullable<OperationNotification["status"]>>().not.toEqualTypeOf<
-      NonNullable<OperationNotification["operation"]["status"]>
+    expectTypeOf<OperationNotification["completionReason"]>().toEqualTypeOf<
+      components["schemas"]["completionReason"] | (string & {}) | undefined
     >();
+    expectTypeOf<OperationNotification["cancelled"]>().toEqualTypeOf<boolean>();
     expectTypeOf<ResultInfo["message"]>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<ParsedNotification["changeType"]>().toEqualTypeOf<"created" | "updated" | "deleted">();
+    expectTypeOf<ParsedNotification["changeType"]>().toEqualTypeOf<
+      "created" | "updated" | "deleted" | (string & {})
+    >();
     expectTypeOf<OperationNotification["raw"]>().toEqualTypeOf<components["schemas"]["commsNotification"]>();
     expectTypeOf<ResultInfo["code"]>().toEqualTypeOf<number | string | undefined>();
   });

@@ -110,7 +110,7 @@ describe("createRedisOperationStore", () => {
     ["JSON of something else", "[1,2]", /holds JSON that is not a notification: "\[1,2\]"/],
     [
       "a notification that fails the spec",
-      JSON.stringify({ changeType: "nope", resourceUrl: "/communications/calls/a/operations/b" }),
+      JSON.stringify({ changeType: 7, resourceUrl: "/communications/calls/a/operations/b" }),
       /holds a notification that fails validation: .*changeType/,
     ],
     [

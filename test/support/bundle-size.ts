@@ -3,7 +3,7 @@ import { brotliCompressSync, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 /** The budget for the client entry, openapi-fetch included, minified and gzipped. */
-export const clientEntryBudgetBytes = 5 * 1024;
+export const clientEntryBudgetBytes = 8 * 1024;
 
 export interface SizeResult {
   name: string;

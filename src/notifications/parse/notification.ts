@@ -1,7 +1,7 @@
 import type { components } from "../../../generated/schema.d.ts";
-import type { OperationStatus } from "../../core/operation-status.ts";
+import type { OperationStatus, ReportedOperationStatus } from "../../core/operation-status.ts";
 
-export type { OperationStatus };
+export type { OperationStatus, ReportedOperationStatus };
 
 /** A notification exactly as Graph sends it (`components.schemas.commsNotification`). */
 export type CommsNotification = components["schemas"]["commsNotification"];
@@ -11,6 +11,8 @@ export type CommsNotifications = components["schemas"]["commsNotifications"];
 export type CommsOperation = components["schemas"]["commsOperation"] & { [property: string]: unknown };
 /** `created | updated | deleted`, in the documented spelling whatever casing Graph sent. */
 export type ChangeType = components["schemas"]["changeType"];
+/** Why a prompt or a recording ended, as the spec lists the reasons (`completionReason` of beta and 2018). */
+export type CompletionReason = components["schemas"]["completionReason"];
 /** The resource data of a notification that is not about an operation: open, shaped by the resource. */
 export type ResourceData = NonNullable<CommsNotification["resourceData"]>;
 
@@ -20,8 +22,11 @@ export type ResultInfo = {
 };
 
 interface NotificationBase {
-  /** What happened to the resource, in camelCase whatever casing Graph sent (`"Deleted"` reads `"deleted"`). */
-  changeType: ChangeType;
+  /**
+   * What happened to the resource, in camelCase whatever casing Graph sent (`"Deleted"` reads
+   * `"deleted"`); a value the spec does not list comes as sent.
+   */
+  changeType: ChangeType | (string & {});
   /** The changed resource's path, from `resourceUrl` (current) or else `resource` (2018). */
   resourceUrl: string;
   /** The notification's `@odata.type`, when Graph sent one. */
@@ -36,14 +41,27 @@ export interface OperationFields {
   callId: string;
   /** The operation id, normalised (lowercase dashed GUID when it is a GUID). */
   operationId: string;
-  /** The status in camelCase whatever casing Graph sent; `completed` and `failed` are final, absent is not. */
-  status?: OperationStatus;
+  /**
+   * The operation's status in camelCase whatever casing Graph sent (`"Completed"` reads `"completed"`);
+   * `completed` and `failed` are final. Absent when Graph sent `null` or no status: not final. A
+   * status the spec does not list (a member Graph added later) comes as sent, and is not final.
+   */
+  status?: ReportedOperationStatus;
   /** The operation's `@odata.type`, such as `#microsoft.graph.recordOperation`, when present. */
   operationType?: string;
   /** The client context the operation was started with, when Graph echoed it (absent for `null`). */
   clientContext?: string;
   /** The outcome details, when Graph sent them (absent for `resultInfo: null`). */
   resultInfo?: ResultInfo;
+  /** Why a prompt or recording ended (`operationCanceled`, `stopToneDetected`...), when Graph said; a reason the spec does not list comes as sent. */
+  completionReason?: CompletionReason | (string & {});
+  /**
+   * Whether the operation ended because it was cancelled (by cancelMediaProcessing, for example):
+   * `resultInfo` 400 / subcode 8508, or `completionReason` `operationCanceled` / `mediaOperationCanceled`.
+   * A cancelled recording reports `failed`, a cancelled prompt may report `completed`: check this,
+   * not the status, to tell "cancelled as asked" from a failure.
+   */
+  cancelled: boolean;
 }
 
 /**

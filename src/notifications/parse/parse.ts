@@ -209,7 +209,7 @@ function operationNotification(
       `Invalid notification body: body/value/${index}/resourceData/id does not match the operation id in the resource path`,
     );
   }
-  const parsed: OperationNotification = {
+  const parsed: Omit<OperationNotification, "cancelled"> = {
     kind: "operation",
     changeType: changeTypeOf(notification),
     resourceUrl,
@@ -222,7 +222,13 @@ function operationNotification(
   return readOperationFields(parsed, operation);
 }
 
-/** The validated `changeType` in its documented camelCase spelling (the 2018 metadata spells it PascalCase). */
-function changeTypeOf(notification: CommsNotification): ChangeType {
-  return lowerFirst(notification.changeType) as ChangeType;
+const changeTypes: readonly string[] = openapiDocument.components.schemas.changeType.enum;
+
+/**
+ * The validated `changeType` in its documented camelCase spelling (the 2018 metadata spells it
+ * PascalCase), or as sent when the spec does not list it (a member Graph added later).
+ */
+function changeTypeOf(notification: CommsNotification): ChangeType | (string & {}) {
+  const camel = lowerFirst(notification.changeType);
+  return changeTypes.includes(camel) ? camel : notification.changeType;
 }

@@ -300,11 +300,10 @@ function finalAnswer(target: WaitTarget, callId: string, operationId: string): O
   const body = typeOf(target.operation) === "object" ? (target.operation as CommsOperation) : undefined;
   const status = normalizeOperationStatus(target.status ?? body?.status);
   if (status !== "completed" && status !== "failed") return undefined;
-  const answer: OperationAnswer = { kind: "answer", callId, operationId, httpStatus: target.httpStatus };
-  if (body) {
-    readOperationFields(answer, body);
-    answer.operation = body;
-  }
+  const base = { kind: "answer" as const, callId, operationId, httpStatus: target.httpStatus };
+  const answer: OperationAnswer = body
+    ? { ...readOperationFields(base, body), operation: body }
+    : { ...base, cancelled: false };
   answer.status = status;
   return answer;
 }
