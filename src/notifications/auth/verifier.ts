@@ -1,18 +1,18 @@
-import { KeyObject, type VerifyKeyObjectInput } from "node:crypto";
-import { decodeProtectedHeader, errors, type JWTPayload } from "jose";
-import { checkNumber, checkRecord, checkTimeout, checkType, fail, typeOf } from "../../core/check.ts";
+import type { JWTPayload } from "jose";
+import { checkNumber, checkRecord, checkTimeout, checkType, fail } from "../../core/check.ts";
 import { normalizeId } from "../../core/operation-id.ts";
 import { checkKeysUrl } from "../../core/secure-url.ts";
 import { NotificationAuthError } from "../errors.ts";
-import { type AuthLogger, createSigningKeys } from "./signing-keys.ts";
-import { createTokenCache, expiredClaim, type TokenCacheOptions } from "./token-cache.ts";
 import {
-  hasValidSignature,
-  type SignatureCheck,
-  signatureCheckFor,
+  type ClaimRules,
+  type JwtVerification,
+  readHeader,
   supportedAlgorithms,
-  verifyKeyInput,
-} from "./token-signature.ts";
+  type TokenHeader,
+  verifyJwt,
+} from "./jwt.ts";
+import { type AuthLogger, createSigningKeys, type PublishedKey } from "./signing-keys.ts";
+import { createTokenCache, type TokenCacheOptions } from "./token-cache.ts";
 
 /** Where Graph's notification signing keys are published. */
 export const defaultOpenIdConfigurationUrl = "https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration";
@@ -21,21 +21,9 @@ export const defaultIssuers: readonly string[] = [
   "https://graph.microsoft.com",
   "https://api.botframework.com",
 ];
-const tenantClaims = ["tid", "http://schemas.microsoft.com/identity/claims/tenantid"] as const;
 const maxTokenLength = 16_384;
-/** Three base64url segments; a signature (or header) in any other spelling is refused before decoding. */
-const compactJws = /^[\w-]+\.[\w-]+\.[\w-]+$/;
-/** The most token headers whose key selection is remembered; Graph uses a few. */
-const maxSelections = 64;
-
-/** The key a token header selects, and how its signatures are checked. */
-interface Selection {
-  check: SignatureCheck;
-  keyInput: VerifyKeyObjectInput;
-  kid: string | undefined;
-  /** The kid's key fingerprint when selected; `undefined` without a kid (never remembered). */
-  fingerprint: string | undefined;
-}
+/** The most decoded token headers remembered; Graph uses a few. */
+const maxHeaders = 64;
 
 /** How notification tokens are verified. Every option has a default suited to Graph. */
 export interface NotificationAuthOptions {
@@ -170,82 +158,38 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
   const settings = readOptions(options);
   const keys = createSigningKeys(settings.keys);
   const cache = settings.tokenCache
-    ? createTokenCache<VerifiedToken>(
+    ? createTokenCache<VerifiedToken, PublishedKey>(
         settings.tokenCache,
         settings.clockToleranceSeconds,
-        keys.keyFingerprint,
+        keys.isPublished,
       )
     : undefined;
-  /**
-   * The key and algorithm each token header selects, by the header's exact base64url text: Graph
-   * signs with a handful of keys, so jose decodes a header and searches the JWKS once per key, not
-   * once per token. An entry is used only while its kid still names the same key in the JWKS.
-   */
-  const selections = new Map<string, Selection>();
-
-  /** Decodes a header and has jose find its key; throws a refusal, or `keys-unavailable`. */
-  async function select(token: string): Promise<Selection> {
-    const header = decodeProtectedHeader(token);
-    const alg = header.alg;
-    // Before the key is looked up, as the key set would refuse an HMAC or "none" token for want of a key.
-    if (typeof alg !== "string" || !settings.algorithms.includes(alg)) {
-      throw refusal("signature algorithm not allowed");
-    }
-    // Every accepted algorithm has a check: the options admit only supported ones.
-    const check = signatureCheckFor(alg) as SignatureCheck;
-    // No header extension is understood, so any critical one refuses the token (RFC 7515 §4.1.11).
-    if (header.crit !== undefined) throw refusal("unsupported critical header");
-    const key = await keys.getKey({ ...header, alg }, { payload: "", signature: "" });
-    const keyObject = key instanceof KeyObject ? key : KeyObject.from(key as CryptoKey);
-    const kid = typeof header.kid === "string" ? header.kid : undefined;
-    return {
-      check,
-      keyInput: verifyKeyInput(keyObject, check),
-      kid,
-      fingerprint: kid === undefined ? undefined : keys.keyFingerprint(kid),
-    };
-  }
-
-  /** The cached selection for a header while its key is still published, else a fresh one. */
-  async function selectionFor(token: string, headerText: string): Promise<Selection> {
-    const cached = selections.get(headerText);
-    if (cached !== undefined && keys.keyFingerprint(cached.kid as string) === cached.fingerprint)
-      return cached;
-    selections.delete(headerText);
-    try {
-      return await select(token);
-    } catch (error) {
-      if (error instanceof NotificationAuthError) throw error;
-      throw refusal(reason(error), error);
-    }
-  }
+  const rules: ClaimRules = {
+    issuers: settings.issuers,
+    audience: appId,
+    clockToleranceSeconds: settings.clockToleranceSeconds,
+    allowedTenants: settings.allowedTenants,
+  };
+  /** Decoded headers by their exact text: Graph signs with a handful of keys, so a header is decoded once, not once per token. */
+  const headers = new Map<string, TokenHeader>();
+  const verification: JwtVerification<PublishedKey> = {
+    header(text) {
+      let header = headers.get(text);
+      if (header === undefined) {
+        header = readHeader(text, settings.algorithms);
+        if (headers.size >= maxHeaders) headers.clear();
+        headers.set(text, header);
+      }
+      return header;
+    },
+    keys: (header) => keys.keysFor(header),
+    rules,
+  };
 
   async function verifyFully(token: string): Promise<VerifiedToken> {
-    if (!compactJws.test(token)) throw refusal("malformed token");
-    const firstDot = token.indexOf(".");
-    const headerText = token.slice(0, firstDot);
-    const selection = await selectionFor(token, headerText);
-    const lastDot = token.lastIndexOf(".");
-    if (!(await hasValidSignature(token, lastDot, selection.check, selection.keyInput))) {
-      throw refusal("signature verification failed");
-    }
-    // Only headers that signed a token are remembered, and only with a kid (its key can leave the JWKS).
-    if (selection.fingerprint !== undefined && !selections.has(headerText)) {
-      if (selections.size >= maxSelections) selections.clear();
-      selections.set(headerText, selection);
-    }
-    const claims = claimsOf(token.slice(firstDot + 1, lastDot));
-    checkClaims(claims, settings.issuers, appId, settings.clockToleranceSeconds);
-    const tenantId = tenantOf(claims);
-    if (settings.allowedTenants && !settings.allowedTenants.has(normalizeId(tenantId))) {
-      throw refusal("tenant is not allowed");
-    }
+    const { claims, tenantId, key } = await verifyJwt(token, verification);
     const result = { claims: deepFreeze(claims), tenantId };
-    // Tokens without a kid are not cached: nothing would tell when their key is withdrawn.
-    const { kid, fingerprint } = selection;
-    if (cache && kid !== undefined && fingerprint !== undefined) {
-      cache.set(token, { result, exp: claims.exp as number, nbf: claims.nbf, kid, fingerprint });
-    }
+    cache?.set(token, { result, exp: claims.exp as number, nbf: claims.nbf, key });
     return result;
   }
 
@@ -270,72 +214,6 @@ function bearerToken(authorization: string | null | undefined): string {
     throw new NotificationAuthError("invalid-token", "token rejected: too long");
   }
   return match[1];
-}
-
-/**
- * Refuses a token whose issuer is not accepted, whose audience does not name the app, whose `exp`
- * is missing or has passed, or whose `nbf` has not come (`exp` and `nbf` by the rule the token cache
- * applies to its hits).
- */
-function checkClaims(
-  claims: JWTPayload,
-  issuers: readonly string[],
-  appId: string,
-  clockToleranceSeconds: number,
-): void {
-  const { iss, aud, exp, nbf } = claims;
-  if (iss === undefined) throw refusal('missing required "iss" claim');
-  if (typeof iss !== "string" || !issuers.includes(iss)) throw refusal('unexpected "iss" claim value');
-  if (aud === undefined) throw refusal('missing required "aud" claim');
-  if (aud !== appId && !(Array.isArray(aud) && aud.includes(appId))) {
-    throw refusal('unexpected "aud" claim value');
-  }
-  if (exp === undefined) throw refusal('missing required "exp" claim');
-  if (!isTime(exp)) throw refusal('"exp" claim must be a number');
-  if (nbf !== undefined && !isTime(nbf)) throw refusal('"nbf" claim must be a number');
-  const failed = expiredClaim(exp, nbf, clockToleranceSeconds, Date.now());
-  if (failed !== undefined) throw refusal(`"${failed}" claim timestamp check failed`);
-}
-
-/**
- * The claims in the payload `segment` of a token whose signature has been checked: base64url-encoded
- * JSON, must be an object. (Node decodes it in one native step; jose's decodeJwt took twice as long.)
- */
-function claimsOf(segment: string): JWTPayload {
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-  } catch (error) {
-    throw refusal("malformed token", error);
-  }
-  if (typeOf(claims) !== "object") throw refusal("malformed token");
-  return claims as JWTPayload;
-}
-
-/** An `invalid-token` refusal, worded "token rejected: …". */
-function refusal(why: string, cause?: unknown): NotificationAuthError {
-  return new NotificationAuthError("invalid-token", `token rejected: ${why}`, { cause });
-}
-
-/** True for a usable time claim: a finite number of seconds. */
-function isTime(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value);
-}
-
-function tenantOf(claims: JWTPayload): string {
-  for (const name of tenantClaims) {
-    const value = claims[name];
-    if (typeof value === "string" && value.trim() !== "") return value;
-  }
-  throw refusal("no tenant claim (tid)");
-}
-
-/** Why jose refused a token's header or key selection. */
-function reason(error: unknown): string {
-  if (error instanceof errors.JWKSNoMatchingKey) return "no signing key matches the token's kid";
-  if (error instanceof errors.JWKSMultipleMatchingKeys)
-    return "more than one signing key matches the token's kid";
-  return "malformed token";
 }
 
 const optionKeys = [

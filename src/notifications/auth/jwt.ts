@@ -1,0 +1,261 @@
+/**
+ * JWT verification in one unit: what makes a notification token good, from its spelling to its
+ * last claim (RFC 7515 compact serialization, RFC 7518 algorithms, RFC 7519 claims). The verifier
+ * around it only finds keys and remembers results.
+ */
+import { constants, type KeyObject, type VerifyKeyObjectInput, verify } from "node:crypto";
+import type { JWTPayload } from "jose";
+import { typeOf } from "../../core/check.ts";
+import { normalizeId } from "../../core/operation-id.ts";
+import { NotificationAuthError } from "../errors.ts";
+
+/** How node:crypto checks one JWS algorithm's signatures. */
+export interface SignatureCheck {
+  /** The digest (`null` for EdDSA, which names its own). */
+  readonly digest: string | null;
+  /** Padding and signature encoding beyond the key itself (RSASSA-PSS, ECDSA's raw `r || s`). */
+  readonly options: Omit<VerifyKeyObjectInput, "key">;
+}
+
+const pss = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+const ecdsa = { dsaEncoding: "ieee-p1363" } as const;
+
+/** The asymmetric algorithms of RFC 7518 §3.1 (and RFC 8037's EdDSA); HMAC and `none` have no entry. */
+const checks: ReadonlyMap<string, SignatureCheck> = new Map([
+  ["RS256", { digest: "sha256", options: {} }],
+  ["RS384", { digest: "sha384", options: {} }],
+  ["RS512", { digest: "sha512", options: {} }],
+  ["PS256", { digest: "sha256", options: pss }],
+  ["PS384", { digest: "sha384", options: pss }],
+  ["PS512", { digest: "sha512", options: pss }],
+  ["ES256", { digest: "sha256", options: ecdsa }],
+  ["ES384", { digest: "sha384", options: ecdsa }],
+  ["ES512", { digest: "sha512", options: ecdsa }],
+  ["EdDSA", { digest: null, options: {} }],
+]);
+
+/** The signature algorithms a verifier can be configured with. */
+export const supportedAlgorithms: readonly string[] = [...checks.keys()];
+
+/** Three base64url segments; any other spelling (padding, `+`, `/`, spaces) is refused before decoding. */
+const compactJws = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+/** The tenant claim's two names: Azure AD's short one and the one Microsoft's SDKs map it to. */
+const tenantClaims = ["tid", "http://schemas.microsoft.com/identity/claims/tenantid"] as const;
+/** Decodes UTF-8 strictly, as jose does: invalid bytes refuse the token instead of becoming U+FFFD. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A compact token split at its dots; nothing in it is trusted yet. */
+export interface CompactToken {
+  readonly token: string;
+  /** The header segment's text, by which a verifier may remember what it decoded to. */
+  readonly headerText: string;
+  readonly firstDot: number;
+  readonly lastDot: number;
+}
+
+/** The header fields verification uses, checked: an allowed algorithm and no critical extension. */
+export interface TokenHeader {
+  readonly alg: string;
+  readonly check: SignatureCheck;
+  readonly kid: string | undefined;
+  /** The X.509 SHA-1 thumbprint naming the key when there is no `kid` (Microsoft sets both). */
+  readonly x5t: string | undefined;
+}
+
+/** A key a token may be signed with. */
+export interface CandidateKey {
+  readonly key: KeyObject;
+}
+
+/** What a token's claims are held to. */
+export interface ClaimRules {
+  /** Accepted `iss` values. */
+  readonly issuers: readonly string[];
+  /** The `aud` the token must name: the bot's app id. */
+  readonly audience: string;
+  /** Skew allowed for `exp` and `nbf`, in seconds. */
+  readonly clockToleranceSeconds: number;
+  /** Accepted tenants (normalized GUIDs), or `undefined` for any tenant. */
+  readonly allowedTenants: ReadonlySet<string> | undefined;
+}
+
+/** How {@link verifyJwt} finds what it needs beyond the token. */
+export interface JwtVerification<K extends CandidateKey> {
+  /** The header a header segment decodes to ({@link readHeader}, or a remembered result of it). */
+  header(headerText: string): TokenHeader;
+  /** The keys to try, in order, for a token with this header and these (unverified) claims; none refuses it. */
+  keys(header: TokenHeader, claims: JWTPayload): readonly K[] | Promise<readonly K[]>;
+  /** The rules the claims are held to, once the signature is good. */
+  rules: ClaimRules;
+}
+
+/** A token that passed every check, and the key that signed it. */
+export interface VerifiedJwt<K> {
+  claims: JWTPayload;
+  tenantId: string;
+  key: K;
+}
+
+/**
+ * Verifies a compact JWS: its spelling, its header (algorithm allowed, no critical extension), the
+ * signature by one of the keys `how.keys` names, then every claim rule. Rejects with an
+ * `invalid-token` {@link NotificationAuthError} (or whatever `how.keys` rejects with).
+ */
+export async function verifyJwt<K extends CandidateKey>(
+  token: string,
+  how: JwtVerification<K>,
+  nowMs = Date.now(),
+): Promise<VerifiedJwt<K>> {
+  const compact = splitToken(token);
+  const header = how.header(compact.headerText);
+  // The payload is read before the signature is checked only to pick keys; nothing is trusted yet.
+  const claims = claimsOf(compact);
+  const candidates = await how.keys(header, claims);
+  let signer: K | undefined;
+  for (const candidate of candidates) {
+    if (await hasValidSignature(compact, header.check, candidate.key)) {
+      signer = candidate;
+      break;
+    }
+  }
+  if (signer === undefined) throw refusal("signature verification failed");
+  const tenantId = checkClaims(claims, how.rules, nowMs);
+  return { claims, tenantId, key: signer };
+}
+
+/** Splits a compact JWS, refusing any spelling but three base64url segments. */
+export function splitToken(token: string): CompactToken {
+  if (!compactJws.test(token)) throw refusal("malformed token");
+  const firstDot = token.indexOf(".");
+  const lastDot = token.lastIndexOf(".");
+  // A segment of 4n+1 characters is not base64 at all; Buffer would drop the last one silently.
+  if (firstDot % 4 === 1 || (lastDot - firstDot - 1) % 4 === 1 || (token.length - lastDot - 1) % 4 === 1) {
+    throw refusal("malformed token");
+  }
+  return { token, headerText: token.slice(0, firstDot), firstDot, lastDot };
+}
+
+/**
+ * Decodes and checks a header segment: a JSON object whose `alg` is one of `algorithms`, with no
+ * `crit` (no extension is understood, so any critical one refuses the token, RFC 7515 §4.1.11).
+ */
+export function readHeader(headerText: string, algorithms: readonly string[]): TokenHeader {
+  const header = jsonObject(headerText);
+  const { alg, crit, kid, x5t } = header;
+  // Checked before any key is looked up: HMAC and "none" are refused here, never keyed.
+  if (typeof alg !== "string" || !algorithms.includes(alg)) throw refusal("signature algorithm not allowed");
+  const check = checks.get(alg);
+  if (check === undefined) throw refusal("signature algorithm not allowed");
+  if (crit !== undefined) throw refusal("unsupported critical header");
+  return {
+    alg,
+    check,
+    kid: typeof kid === "string" ? kid : undefined,
+    x5t: typeof x5t === "string" ? x5t : undefined,
+  };
+}
+
+/** The (unverified) claims of a compact token: base64url JSON, which must be an object. */
+export function claimsOf(compact: CompactToken): JWTPayload {
+  return jsonObject(compact.token.slice(compact.firstDot + 1, compact.lastDot)) as JWTPayload;
+}
+
+/**
+ * Resolves to true when `key` signed the token under `check`; never rejects. It runs on libuv's
+ * thread pool (the callback form), so a new token does not hold the event loop for RSA.
+ */
+export function hasValidSignature(
+  compact: CompactToken,
+  check: SignatureCheck,
+  key: KeyObject,
+): Promise<boolean> {
+  const { token, lastDot } = compact;
+  const signature = Buffer.from(token.slice(lastDot + 1), "base64url");
+  // The token is base64url and dots only (splitToken), so the signing input is ASCII.
+  const input = Buffer.from(token.slice(0, lastDot), "latin1");
+  return new Promise((resolve) => {
+    // A key that does not fit the algorithm is an error, thrown at once or passed to the callback
+    // depending on where OpenSSL notices it; a signature of the wrong length is just invalid.
+    try {
+      verify(check.digest, input, { ...check.options, key }, signature, (error, valid) =>
+        resolve(error === null && valid),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+/**
+ * Holds verified claims to `rules` and returns the tenant id: `iss` accepted, `aud` naming the app,
+ * `exp` present and not passed, `nbf` (when present) come, time claims numbers, a tenant claim
+ * present and, with an allow-list, allowed.
+ */
+export function checkClaims(claims: JWTPayload, rules: ClaimRules, nowMs: number): string {
+  const { iss, aud, exp, nbf, iat } = claims;
+  if (iss === undefined) throw refusal('missing required "iss" claim');
+  if (typeof iss !== "string" || !rules.issuers.includes(iss)) throw refusal('unexpected "iss" claim value');
+  if (aud === undefined) throw refusal('missing required "aud" claim');
+  if (aud !== rules.audience && !(Array.isArray(aud) && aud.includes(rules.audience))) {
+    throw refusal('unexpected "aud" claim value');
+  }
+  if (exp === undefined) throw refusal('missing required "exp" claim');
+  if (!isTime(exp)) throw refusal('"exp" claim must be a number');
+  if (nbf !== undefined && !isTime(nbf)) throw refusal('"nbf" claim must be a number');
+  if (iat !== undefined && !isTime(iat)) throw refusal('"iat" claim must be a number');
+  const failed = expiredClaim(exp, nbf, rules.clockToleranceSeconds, nowMs);
+  if (failed !== undefined) throw refusal(`"${failed}" claim timestamp check failed`);
+  const tenantId = tenantOf(claims);
+  if (rules.allowedTenants && !rules.allowedTenants.has(normalizeId(tenantId))) {
+    throw refusal("tenant is not allowed");
+  }
+  return tenantId;
+}
+
+/**
+ * Which time claim makes a token unusable at `nowMs`, if one does: `exp` once the clock, less the
+ * tolerance, has reached it (RFC 7519 §4.1.4: the time must be before it), `nbf` while the clock,
+ * plus the tolerance, is before it; in whole seconds, as jose compares them. Fresh tokens are held
+ * to it in {@link checkClaims}, cached ones on every hit.
+ */
+export function expiredClaim(
+  exp: number,
+  nbf: number | undefined,
+  clockToleranceSeconds: number,
+  nowMs: number,
+): "exp" | "nbf" | undefined {
+  const now = Math.floor(nowMs / 1000);
+  if (exp <= now - clockToleranceSeconds) return "exp";
+  if (nbf !== undefined && nbf > now + clockToleranceSeconds) return "nbf";
+  return undefined;
+}
+
+/** An `invalid-token` refusal, worded "token rejected: …". */
+export function refusal(why: string, cause?: unknown): NotificationAuthError {
+  return new NotificationAuthError("invalid-token", `token rejected: ${why}`, { cause });
+}
+
+/** A base64url segment's JSON, which must be an object. */
+function jsonObject(segment: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(Buffer.from(segment, "base64url")));
+  } catch (error) {
+    throw refusal("malformed token", error);
+  }
+  if (typeOf(value) !== "object") throw refusal("malformed token");
+  return value as Record<string, unknown>;
+}
+
+/** True for a usable time claim: a finite number of seconds. */
+function isTime(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+function tenantOf(claims: JWTPayload): string {
+  for (const name of tenantClaims) {
+    const value = claims[name];
+    if (typeof value === "string" && value.trim() !== "") return value;
+  }
+  throw refusal("no tenant claim (tid)");
+}
