@@ -13,7 +13,9 @@
  * (autocannon's percentiles are whole milliseconds), and p99 over bare's; the ratio of req/s to
  * bare's. Then the RSS of our server (Node path, auth on, tracker) after the first 10k requests and
  * after 100k, twice: with the same notification every time, and with a new operation id on every
- * request. Bounded: about 3 minutes; `--quick` for a shorter run.
+ * request. Bounded: about 3 minutes; `--quick` for a shorter run; `--only bare,fresh` for just the
+ * rows whose names contain one of those words (bare's row always, as every ratio needs it), and no
+ * memory runs.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -191,7 +193,7 @@ function withOperation(n: number): string {
   return body.replaceAll(id, op).replaceAll(upper, op.replaceAll("-", "").toUpperCase());
 }
 
-async function main(quick: boolean): Promise<void> {
+async function main(quick: boolean, only: readonly string[] | undefined): Promise<void> {
   const rounds = quick ? 2 : 5;
   const duration = quick ? 2 : 3;
   // More tokens than the token cache holds (1,000 by default), used in turn: every request misses
@@ -211,7 +213,7 @@ async function main(quick: boolean): Promise<void> {
       `(fresh tokens: a pool of ${poolSize} used in turn, more than the token cache holds, signed in ` +
       `${((Date.now() - started) / 1000).toFixed(1)} s); ${pinned ? "load generator on CPU 0, servers on CPU 1" : "unpinned"}; medians`,
   );
-  const contenders: Array<{ name: string; config: Contender; load: Omit<Load, "url"> }> = [
+  const all: Array<{ name: string; config: Contender; load: Omit<Load, "url"> }> = [
     { name: "bare node:http (JSON.parse, 202)", config: { kind: "bare" }, load: {} },
     { name: "fastify 5 route (JSON parsed, 202)", config: { kind: "fastify" }, load: {} },
     { name: "hono node-server, auth off", config: { kind: "hono" }, load: {} },
@@ -232,6 +234,9 @@ async function main(quick: boolean): Promise<void> {
       load: { tokens },
     },
   ];
+  const contenders = all.filter(
+    ({ name }, i) => only === undefined || i === 0 || only.some((word) => name.includes(word)),
+  );
   const servers: Running[] = [];
   try {
     for (const contender of contenders) servers.push(await start(contender.config));
@@ -302,6 +307,10 @@ async function main(quick: boolean): Promise<void> {
     for (const server of servers) server.child.disconnect();
   }
 
+  if (only !== undefined) {
+    await keys.close();
+    return;
+  }
   // Memory: a fresh Node-path server (auth on) per case: the same notification again and again
   // (Graph's retries), and a new operation on every request (the tracker keeps each, up to its cap).
   try {
@@ -330,4 +339,8 @@ async function main(quick: boolean): Promise<void> {
 }
 
 await compileServer();
-await main(process.argv.includes("--quick"));
+const onlyAt = process.argv.indexOf("--only");
+await main(
+  process.argv.includes("--quick"),
+  onlyAt < 0 ? undefined : (process.argv[onlyAt + 1] ?? "").split(",").filter(Boolean),
+);
