@@ -22,6 +22,8 @@ export const defaultIssuers: readonly string[] = [
   "https://api.botframework.com",
 ];
 const maxTokenLength = 16_384;
+/** What the Bot Framework SDKs accept (botbuilder-dotnet `JwtConfig.ToBotFromChannelAllowedSigningAlgorithms`). */
+const defaultAlgorithms: readonly string[] = ["RS256", "RS384", "RS512"];
 /** The most decoded token headers remembered; Graph uses a few. */
 const maxHeaders = 64;
 
@@ -48,15 +50,16 @@ export interface NotificationAuthOptions {
   allowedTenants?: readonly string[];
   /**
    * Accepted signature algorithms, from RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA; HMAC
-   * and `none` are never accepted.
+   * and `none` are never accepted. The default is what the Bot Framework SDKs accept.
    *
-   * @default ["RS256"]
+   * @default ["RS256", "RS384", "RS512"]
    */
   algorithms?: readonly string[];
   /**
-   * Clock skew allowed for `exp` and `nbf`, in seconds (cached tokens included).
+   * Clock skew allowed for `exp` and `nbf`, in seconds (cached tokens included): 5 minutes, as
+   * Microsoft's validators allow (IdentityModel's `TokenValidationParameters.DefaultClockSkew`).
    *
-   * @default 60
+   * @default 300
    */
   clockToleranceSeconds?: number;
   /**
@@ -233,7 +236,7 @@ const optionKeys = [
 /** Checks the options (also from untyped JavaScript), naming a bad one as `auth.<name>`, and fills in defaults. */
 function readOptions(input: unknown) {
   const options = checkRecord("auth", input, optionKeys) as NotificationAuthOptions;
-  const algorithms = checkStrings("auth.algorithms", options.algorithms ?? ["RS256"]);
+  const algorithms = checkStrings("auth.algorithms", options.algorithms ?? defaultAlgorithms);
   const weak = algorithms.find((alg) => /^(none|HS\d+)$/i.test(alg));
   if (weak !== undefined) fail("auth.algorithms", `must list asymmetric algorithms only (not ${weak})`);
   const unsupported = algorithms.find((alg) => !supportedAlgorithms.includes(alg));
@@ -243,7 +246,7 @@ function readOptions(input: unknown) {
   const tenants = options.allowedTenants;
   const clockToleranceSeconds = checkNumber(
     "auth.clockToleranceSeconds",
-    options.clockToleranceSeconds ?? 60,
+    options.clockToleranceSeconds ?? 300,
     0,
   );
   return {

@@ -120,13 +120,13 @@ describe("the verified-token cache", () => {
 
   it("refuses a cached token once it is past exp (beyond the clock tolerance)", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    const exp = nowSeconds() + 120;
+    const exp = nowSeconds() - 100; // passed, but within the tolerance
     const token = `Bearer ${await sign(key, graphClaims({ exp }))}`;
     const v = verifier();
     const first = await admit(v, token);
-    vi.setSystemTime((exp + 59) * 1000); // inside the 60 s tolerance: still the cached result
+    vi.setSystemTime((exp + 299) * 1000); // inside the 300 s tolerance: still the cached result
     await expect(v.verify(token)).resolves.toBe(first);
-    vi.setSystemTime((exp + 60) * 1000);
+    vi.setSystemTime((exp + 300) * 1000);
     expect(await authFailure(v.verify(token))).toMatchObject({
       failure: "invalid-token",
       message: 'token rejected: "exp" claim timestamp check failed',
@@ -149,7 +149,7 @@ describe("the verified-token cache", () => {
     const token = `Bearer ${await sign(key, graphClaims({ nbf }))}`;
     const v = verifier();
     await admit(v, token);
-    vi.setSystemTime((nbf - 61) * 1000);
+    vi.setSystemTime((nbf - 301) * 1000);
     expect(await authFailure(v.verify(token))).toMatchObject({
       failure: "invalid-token",
       message: 'token rejected: "nbf" claim timestamp check failed',
@@ -222,11 +222,11 @@ describe("the verified-token cache", () => {
 
   it("does not cache failures: a token refused before its nbf is accepted once it is valid", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    const nbf = nowSeconds() + 90; // beyond the 60 s tolerance
+    const nbf = nowSeconds() + 330; // beyond the 300 s tolerance
     const token = `Bearer ${await sign(key, graphClaims({ nbf }))}`;
     const v = verifier();
     expect(await authFailure(v.verify(token))).toMatchObject({ failure: "invalid-token" });
-    vi.setSystemTime((nbf - 60) * 1000); // well inside the cache's maxAgeMs
+    vi.setSystemTime((nbf - 300) * 1000); // well inside the cache's maxAgeMs
     await expect(v.verify(token)).resolves.toMatchObject({ tenantId });
   });
 

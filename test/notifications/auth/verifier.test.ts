@@ -1,5 +1,5 @@
 import { constants, sign as cryptoSign, KeyObject } from "node:crypto";
-import { base64url, SignJWT } from "jose";
+import { base64url, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../../src/core/errors.ts";
 import { keysUnavailableMessage } from "../../../src/notifications/auth/signing-keys.ts";
@@ -98,7 +98,7 @@ describe("createNotificationVerifier", () => {
   it.each([
     [
       "expired beyond the tolerance",
-      { exp: Math.floor(Date.now() / 1000) - 120 },
+      { exp: Math.floor(Date.now() / 1000) - 301 },
       /"exp" claim timestamp check failed/,
     ],
     [
@@ -128,8 +128,8 @@ describe("createNotificationVerifier", () => {
     expect(error.message).toMatch(message);
   });
 
-  it("allows small clock skew (expired 30 s ago, tolerance 60 s)", async () => {
-    const token = await sign(key, graphClaims({ exp: Math.floor(Date.now() / 1000) - 30 }));
+  it("allows 5 minutes of clock skew by default, as Microsoft's validators do (expired 200 s ago)", async () => {
+    const token = await sign(key, graphClaims({ exp: Math.floor(Date.now() / 1000) - 200 }));
     await expect(verifier().verify(`Bearer ${token}`)).resolves.toMatchObject({ tenantId });
     await expect(
       authFailure(verifier({ clockToleranceSeconds: 0 }).verify(`Bearer ${token}`)),
@@ -548,5 +548,91 @@ describe("signature algorithms and key selection", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("defaults as Microsoft's validators have them", () => {
+  let keys: SigningKey[];
+  let rs512: SigningKey;
+  let local: KeyServer;
+  beforeAll(async () => {
+    keys = await Promise.all(["a", "b", "c"].map((kid) => newSigningKey(`set-${kid}`)));
+    rs512 = await newSigningKey("set-rs512", "RS512");
+    local = await startKeyServer([...keys, rs512]);
+  });
+  afterAll(() => local.close());
+
+  function defaults() {
+    return createNotificationVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+      logger: quiet(),
+    });
+  }
+
+  /** A token signed by `signer` whose header has no kid (and an x5t when given). */
+  function withoutKid(signer: SigningKey, x5t?: string) {
+    return new SignJWT(graphClaims() as JWTPayload)
+      .setProtectedHeader({ alg: signer.alg, typ: "JWT", ...(x5t === undefined ? {} : { x5t }) })
+      .sign(signer.privateKey);
+  }
+
+  it("accepts a token 200 s past its exp (5 minutes of skew)", async () => {
+    const token = await sign(
+      keys[0] as SigningKey,
+      graphClaims({ exp: Math.floor(Date.now() / 1000) - 200 }),
+    );
+    await expect(defaults().verify(`Bearer ${token}`)).resolves.toMatchObject({ tenantId });
+  });
+
+  it("accepts a token without kid against a three-key set, each key tried, with one JWKS fetch", async () => {
+    const before = local.jwksHits;
+    const v = defaults();
+    for (const signer of keys) {
+      await expect(v.verify(`Bearer ${await withoutKid(signer)}`)).resolves.toMatchObject({ tenantId });
+    }
+    expect(local.jwksHits - before).toBe(1);
+  });
+
+  it("refuses a token without kid that no key of the set signed", async () => {
+    const outsider = await newSigningKey("outsider");
+    expect(await authFailure(defaults().verify(`Bearer ${await withoutKid(outsider)}`))).toMatchObject({
+      message: "token rejected: signature verification failed",
+    });
+  });
+
+  it("selects by x5t when there is no kid; an unknown x5t refetches the JWKS once per cooldown", async () => {
+    const signer = keys[1] as SigningKey;
+    const thumbprinted = { ...signer, publicJwk: { ...signer.publicJwk, x5t: "thumb-b" } };
+    const server = await startKeyServer([keys[0] as SigningKey, thumbprinted]);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const v = createNotificationVerifier(appId, {
+        openIdConfigurationUrl: server.openIdConfigurationUrl,
+        keyRefetchCooldownMs: 60_000,
+        logger: quiet(),
+      });
+      const by = async (x5t: string) => v.verify(`Bearer ${await withoutKid(signer, x5t)}`);
+      await expect(by("thumb-b")).resolves.toMatchObject({ tenantId });
+      // An x5t the set does not list: every key is tried, and the JWKS refetched at most once per cooldown.
+      await expect(by("thumb-new")).resolves.toMatchObject({ tenantId });
+      expect(server.jwksHits).toBe(1);
+      vi.setSystemTime(Date.now() + 60_000);
+      await expect(by("thumb-new")).resolves.toMatchObject({ tenantId });
+      await expect(by("thumb-newer")).resolves.toMatchObject({ tenantId });
+      expect(server.jwksHits).toBe(2);
+    } finally {
+      vi.useRealTimers();
+      await server.close();
+    }
+  });
+
+  it("accepts RS512 and refuses HS256 by default", async () => {
+    await expect(defaults().verify(`Bearer ${await sign(rs512)}`)).resolves.toMatchObject({ tenantId });
+    const hs256 = await new SignJWT(graphClaims() as JWTPayload)
+      .setProtectedHeader({ alg: "HS256", kid: rs512.kid })
+      .sign(new TextEncoder().encode(String(rs512.publicJwk.n)));
+    expect(await authFailure(defaults().verify(`Bearer ${hs256}`))).toMatchObject({
+      message: "token rejected: signature algorithm not allowed",
+    });
   });
 });
