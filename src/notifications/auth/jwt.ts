@@ -41,6 +41,8 @@ export const supportedAlgorithms: readonly string[] = [...checks.keys()];
 const compactJws = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 /** The tenant claim's two names: Azure AD's short one and the one Microsoft's SDKs map it to. */
 const tenantClaims = ["tid", "http://schemas.microsoft.com/identity/claims/tenantid"] as const;
+/** What an issuer template holds where the token's tenant goes (Azure AD's own spelling). */
+const tenantPlaceholder = "{tenantid}";
 /** Decodes UTF-8 strictly, as jose does: invalid bytes refuse the token instead of becoming U+FFFD. */
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -69,8 +71,10 @@ export interface CandidateKey {
 
 /** What a token's claims are held to. */
 export interface ClaimRules {
-  /** Accepted `iss` values. */
+  /** Accepted `iss` values; `{tenantid}` in one stands for the token's `tid`. */
   readonly issuers: readonly string[];
+  /** Accepted `appid` (or `azp`) of the requesting service, or `undefined` for any. */
+  readonly allowedAppIds: ReadonlySet<string> | undefined;
   /** The `aud` the token must name: the bot's app id. */
   readonly audience: string;
   /** Skew allowed for `exp` and `nbf`, in seconds. */
@@ -79,14 +83,21 @@ export interface ClaimRules {
   readonly allowedTenants: ReadonlySet<string> | undefined;
 }
 
+/** The keys a token may be signed with, in the order to try them, and the rules its claims are held to. */
+export interface KeysAndRules<K extends CandidateKey> {
+  readonly keys: readonly K[];
+  readonly rules: ClaimRules;
+}
+
 /** How {@link verifyJwt} finds what it needs beyond the token. */
 export interface JwtVerification<K extends CandidateKey> {
   /** The header a header segment decodes to ({@link readHeader}, or a remembered result of it). */
   header(headerText: string): TokenHeader;
-  /** The keys to try, in order, for a token with this header and these (unverified) claims; none refuses it. */
-  keys(header: TokenHeader, claims: JWTPayload): readonly K[] | Promise<readonly K[]>;
-  /** The rules the claims are held to, once the signature is good. */
-  rules: ClaimRules;
+  /**
+   * The keys and rules for a token with this header and these (unverified) claims, chosen by its
+   * issuer when keys come from several sources; no keys refuses it.
+   */
+  select(header: TokenHeader, claims: JWTPayload): KeysAndRules<K> | Promise<KeysAndRules<K>>;
 }
 
 /** A token that passed every check, and the key that signed it. */
@@ -98,8 +109,8 @@ export interface VerifiedJwt<K> {
 
 /**
  * Verifies a compact JWS: its spelling, its header (algorithm allowed, no critical extension), the
- * signature by one of the keys `how.keys` names, then every claim rule. Rejects with an
- * `invalid-token` {@link NotificationAuthError} (or whatever `how.keys` rejects with).
+ * signature by one of the keys `how.select` names, then every claim rule. Rejects with an
+ * `invalid-token` {@link NotificationAuthError} (or whatever `how.select` rejects with).
  */
 export async function verifyJwt<K extends CandidateKey>(
   token: string,
@@ -110,16 +121,16 @@ export async function verifyJwt<K extends CandidateKey>(
   const header = how.header(compact.headerText);
   // The payload is read before the signature is checked only to pick keys; nothing is trusted yet.
   const claims = claimsOf(compact);
-  const candidates = await how.keys(header, claims);
+  const { keys, rules } = await how.select(header, claims);
   let signer: K | undefined;
-  for (const candidate of candidates) {
+  for (const candidate of keys) {
     if (await hasValidSignature(compact, header.check, candidate.key)) {
       signer = candidate;
       break;
     }
   }
   if (signer === undefined) throw refusal("signature verification failed");
-  const tenantId = checkClaims(claims, how.rules, nowMs);
+  const tenantId = checkClaims(claims, rules, nowMs);
   return { claims, tenantId, key: signer };
 }
 
@@ -189,12 +200,12 @@ export function hasValidSignature(
 /**
  * Holds verified claims to `rules` and returns the tenant id: `iss` accepted, `aud` naming the app,
  * `exp` present and not passed, `nbf` (when present) come, time claims numbers, a tenant claim
- * present and, with an allow-list, allowed.
+ * present and, with allow-lists, the tenant and the requesting app allowed.
  */
 export function checkClaims(claims: JWTPayload, rules: ClaimRules, nowMs: number): string {
   const { iss, aud, exp, nbf, iat } = claims;
   if (iss === undefined) throw refusal('missing required "iss" claim');
-  if (typeof iss !== "string" || !rules.issuers.includes(iss)) throw refusal('unexpected "iss" claim value');
+  if (!issuerAccepted(iss, rules.issuers, claims.tid)) throw refusal('unexpected "iss" claim value');
   if (aud === undefined) throw refusal('missing required "aud" claim');
   if (aud !== rules.audience && !(Array.isArray(aud) && aud.includes(rules.audience))) {
     throw refusal('unexpected "aud" claim value');
@@ -209,7 +220,36 @@ export function checkClaims(claims: JWTPayload, rules: ClaimRules, nowMs: number
   if (rules.allowedTenants && !rules.allowedTenants.has(normalizeId(tenantId))) {
     throw refusal("tenant is not allowed");
   }
+  if (rules.allowedAppIds) {
+    // v1.0 tokens name the requesting app in `appid`, v2.0 tokens in `azp`.
+    const app = claims.appid ?? claims.azp;
+    if (typeof app !== "string" || !rules.allowedAppIds.has(normalizeId(app))) {
+      throw refusal("the requesting app (appid) is not allowed");
+    }
+  }
   return tenantId;
+}
+
+/** Whether `iss` is one of `issuers`, where `{tenantid}` in an issuer stands for the token's `tid`. */
+export function issuerAccepted(iss: unknown, issuers: readonly string[], tid: unknown): boolean {
+  if (typeof iss !== "string") return false;
+  for (const issuer of issuers) {
+    const at = issuer.indexOf(tenantPlaceholder);
+    // A template never matches as written: "{tenantid}" is no tenant.
+    if (at < 0) {
+      if (issuer === iss) return true;
+    } else if (
+      typeof tid === "string" &&
+      tid !== "" &&
+      iss.length === issuer.length - tenantPlaceholder.length + tid.length &&
+      iss.startsWith(issuer.slice(0, at)) &&
+      iss.endsWith(issuer.slice(at + tenantPlaceholder.length)) &&
+      iss.slice(at, at + tid.length) === tid
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

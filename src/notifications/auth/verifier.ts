@@ -4,9 +4,19 @@ import { normalizeId } from "../../core/operation-id.ts";
 import { checkKeysUrl } from "../../core/secure-url.ts";
 import { NotificationAuthError } from "../errors.ts";
 import {
+  cloudKeySources,
+  defaultIssuers,
+  defaultOpenIdConfigurationUrl,
+  type KeySource,
+  type MicrosoftCloud,
+} from "./clouds.ts";
+import {
   type ClaimRules,
+  issuerAccepted,
   type JwtVerification,
+  type KeysAndRules,
   readHeader,
+  refusal,
   supportedAlgorithms,
   type TokenHeader,
   verifyJwt,
@@ -14,13 +24,8 @@ import {
 import { type AuthLogger, createSigningKeys, type PublishedKey } from "./signing-keys.ts";
 import { createTokenCache, type TokenCacheOptions } from "./token-cache.ts";
 
-/** Where Graph's notification signing keys are published. */
-export const defaultOpenIdConfigurationUrl = "https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration";
-/** The issuers Graph's notification tokens carry. */
-export const defaultIssuers: readonly string[] = [
-  "https://graph.microsoft.com",
-  "https://api.botframework.com",
-];
+export { defaultIssuers, defaultOpenIdConfigurationUrl };
+
 const maxTokenLength = 16_384;
 /** What the Bot Framework SDKs accept (botbuilder-dotnet `JwtConfig.ToBotFromChannelAllowedSigningAlgorithms`). */
 const defaultAlgorithms: readonly string[] = ["RS256", "RS384", "RS512"];
@@ -30,14 +35,31 @@ const maxHeaders = 64;
 /** How notification tokens are verified. Every option has a default suited to Graph. */
 export interface NotificationAuthOptions {
   /**
-   * The OpenID configuration naming the JWKS. Must be `https:` (`http:` only on a loopback host, for
-   * tests); the `jwks_uri` it names is held to the same rule.
+   * The Microsoft cloud the bot runs in: its preset key sources (Graph's own keys and Azure AD's,
+   * with their issuers; see the README's table of clouds for each URL's source).
    *
-   * @default defaultOpenIdConfigurationUrl
+   * @default "public"
+   */
+  cloud?: MicrosoftCloud;
+  /**
+   * Where signing keys are published and which issuers each one's keys sign for, instead of a
+   * cloud's preset. A token is checked against the source whose issuers name its `iss`.
+   *
+   * @default the cloud's preset
+   * @example
+   * keySources: [{ openIdConfigurationUrl: "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration", issuers: ["https://login.microsoftonline.com/{tenantid}/v2.0"] }]
+   */
+  keySources?: readonly KeySource[];
+  /**
+   * One key source's OpenID configuration, for a receiver with a single source (with `issuers`, or
+   * Graph's). Must be `https:` (`http:` only on a loopback host, for tests); the `jwks_uri` it names
+   * is held to the same rule.
+   *
+   * @default the cloud's key sources
    */
   openIdConfigurationUrl?: string | URL;
   /**
-   * Accepted `iss` values.
+   * Accepted `iss` values of the single key source named by `openIdConfigurationUrl`.
    *
    * @default defaultIssuers
    */
@@ -159,20 +181,24 @@ export interface CachingVerifier extends NotificationVerifier {
 export function createCachingVerifier(appId: string, options: NotificationAuthOptions = {}): CachingVerifier {
   if (typeof appId !== "string" || appId.trim() === "") fail("appId", "must be a non-empty string");
   const settings = readOptions(options);
-  const keys = createSigningKeys(settings.keys);
+  const sources = settings.sources.map((source) => ({
+    keys: createSigningKeys({ ...settings.keys, openIdConfigurationUrl: source.openIdConfigurationUrl }),
+    rules: {
+      issuers: source.issuers,
+      allowedAppIds: source.allowedAppIds,
+      audience: appId,
+      clockToleranceSeconds: settings.clockToleranceSeconds,
+      allowedTenants: settings.allowedTenants,
+    } satisfies ClaimRules,
+  }));
+  const isPublished = (key: PublishedKey) => sources.some((source) => source.keys.isPublished(key));
   const cache = settings.tokenCache
     ? createTokenCache<VerifiedToken, PublishedKey>(
         settings.tokenCache,
         settings.clockToleranceSeconds,
-        keys.isPublished,
+        isPublished,
       )
     : undefined;
-  const rules: ClaimRules = {
-    issuers: settings.issuers,
-    audience: appId,
-    clockToleranceSeconds: settings.clockToleranceSeconds,
-    allowedTenants: settings.allowedTenants,
-  };
   /** Decoded headers by their exact text: Graph signs with a handful of keys, so a header is decoded once, not once per token. */
   const headers = new Map<string, TokenHeader>();
   const verification: JwtVerification<PublishedKey> = {
@@ -185,8 +211,19 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
       }
       return header;
     },
-    keys: (header) => keys.keysFor(header),
-    rules,
+    select(header, claims) {
+      // The (not yet verified) issuer picks the source; the claim rules check it again once signed.
+      const source = sources.find(({ rules }) => issuerAccepted(claims.iss, rules.issuers, claims.tid));
+      if (source === undefined) {
+        throw refusal(
+          claims.iss === undefined ? 'missing required "iss" claim' : 'unexpected "iss" claim value',
+        );
+      }
+      const keys = source.keys.keysFor(header);
+      return keys instanceof Promise
+        ? keys.then((list) => ({ keys: list, rules: source.rules }))
+        : withRules(keys, source);
+    },
   };
 
   async function verifyFully(token: string): Promise<VerifiedToken> {
@@ -198,7 +235,8 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
 
   function verifyNow(authorization: string | null | undefined): VerifiedToken | Promise<VerifiedToken> {
     const token = bearerToken(authorization);
-    keys.refreshIfDue(); // hits must not starve the refresh that notices withdrawn keys
+    // Hits must not starve the refresh that notices withdrawn keys.
+    for (const source of sources) source.keys.refreshIfDue();
     return cache?.get(token) ?? verifyFully(token);
   }
 
@@ -208,6 +246,10 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
     },
     verifyNow,
   };
+}
+
+function withRules(keys: readonly PublishedKey[], source: { rules: ClaimRules }): KeysAndRules<PublishedKey> {
+  return { keys, rules: source.rules };
 }
 
 function bearerToken(authorization: string | null | undefined): string {
@@ -220,6 +262,8 @@ function bearerToken(authorization: string | null | undefined): string {
 }
 
 const optionKeys = [
+  "cloud",
+  "keySources",
   "openIdConfigurationUrl",
   "issuers",
   "allowedTenants",
@@ -250,7 +294,7 @@ function readOptions(input: unknown) {
     0,
   );
   return {
-    issuers: checkStrings("auth.issuers", options.issuers ?? defaultIssuers),
+    sources: readSources(options),
     algorithms,
     allowedTenants:
       tenants === undefined
@@ -263,10 +307,6 @@ function readOptions(input: unknown) {
     clockToleranceSeconds,
     tokenCache: readTokenCache(options.tokenCache),
     keys: {
-      openIdConfigurationUrl: checkKeysUrl(
-        "auth.openIdConfigurationUrl",
-        options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl,
-      ),
       refreshIntervalMs: checkNumber(
         "auth.refreshIntervalMs",
         options.refreshIntervalMs ?? 2 * 60 * 60 * 1000,
@@ -282,6 +322,55 @@ function readOptions(input: unknown) {
       logger: readLogger(options.logger),
     },
   };
+}
+
+/** The key sources: `keySources`, else the one `openIdConfigurationUrl`/`issuers` name, else the cloud's. */
+function readSources(options: NotificationAuthOptions) {
+  const { cloud, keySources, openIdConfigurationUrl, issuers } = options;
+  const single = openIdConfigurationUrl !== undefined || issuers !== undefined;
+  if (keySources !== undefined && (single || cloud !== undefined)) {
+    fail("auth.keySources", "cannot be combined with cloud, openIdConfigurationUrl or issuers");
+  }
+  if (single && cloud !== undefined) {
+    fail(
+      "auth.cloud",
+      "cannot be combined with openIdConfigurationUrl or issuers (use keySources for several sources)",
+    );
+  }
+  if (cloud !== undefined && !Object.hasOwn(cloudKeySources, cloud)) {
+    fail("auth.cloud", `must be one of ${Object.keys(cloudKeySources).join(", ")}, got ${String(cloud)}`);
+  }
+  const given: readonly KeySource[] = single
+    ? [
+        {
+          openIdConfigurationUrl: openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl,
+          issuers: issuers ?? defaultIssuers,
+        },
+      ]
+    : (keySources ?? cloudKeySources[cloud ?? "public"]);
+  const argument = (i: number, name: string) =>
+    keySources === undefined ? `auth.${name}` : `auth.keySources[${i}].${name}`;
+  const list = checkType<unknown[]>("auth.keySources", given, "array");
+  if (list.length === 0) fail("auth.keySources", "must not be empty");
+  return list.map((item, i) => {
+    const source = checkRecord(`auth.keySources[${i}]`, item, [
+      "openIdConfigurationUrl",
+      "issuers",
+      "allowedAppIds",
+    ]);
+    const appIds = source.allowedAppIds;
+    return {
+      openIdConfigurationUrl: checkKeysUrl(
+        argument(i, "openIdConfigurationUrl"),
+        source.openIdConfigurationUrl,
+      ),
+      issuers: checkStrings(argument(i, "issuers"), source.issuers),
+      allowedAppIds:
+        appIds === undefined
+          ? undefined
+          : new Set(checkStrings(argument(i, "allowedAppIds"), appIds).map(normalizeId)),
+    };
+  });
 }
 
 function checkStrings(argument: string, value: unknown, emptyHint = ""): string[] {

@@ -110,11 +110,11 @@ describe("known-answer signatures", () => {
       audience: "joe",
       clockToleranceSeconds: 300,
       allowedTenants: undefined,
+      allowedAppIds: undefined,
     };
     const verifying = verifyJwt(rfc7515A2Token, {
       header: (text) => readHeader(text, ["RS256"]),
-      keys: () => [{ key: rfc7515A2Key }],
-      rules,
+      select: () => ({ keys: [{ key: rfc7515A2Key }], rules }),
     });
     // The signature is good; the first claim rule that fails is the missing audience.
     await expect(verifying).rejects.toThrow('token rejected: missing required "aud" claim');
@@ -123,8 +123,16 @@ describe("known-answer signatures", () => {
   it("refuses RFC 7520 §4.1 as a token: its payload is a quotation, not a claims object", async () => {
     const verifying = verifyJwt(rfc7520Rs256, {
       header: (text) => readHeader(text, ["RS256"]),
-      keys: () => [{ key: rfc7520Key }],
-      rules: { issuers: ["x"], audience: "x", clockToleranceSeconds: 0, allowedTenants: undefined },
+      select: () => ({
+        keys: [{ key: rfc7520Key }],
+        rules: {
+          issuers: ["x"],
+          audience: "x",
+          clockToleranceSeconds: 0,
+          allowedTenants: undefined,
+          allowedAppIds: undefined,
+        },
+      }),
     });
     await expect(verifying).rejects.toThrow("token rejected: malformed token");
   });
@@ -152,6 +160,7 @@ describe("a live calling token's shape (MicrosoftDocs/bot-docs#2242)", () => {
     audience: claims.aud,
     clockToleranceSeconds: 300,
     allowedTenants: undefined,
+    allowedAppIds: undefined,
   };
 
   it("reads its header (cty JWT although the payload is not nested) with kid and x5t", () => {
@@ -180,6 +189,7 @@ describe("the unit's own rules", () => {
     audience: "app",
     clockToleranceSeconds: 300,
     allowedTenants: undefined,
+    allowedAppIds: undefined,
   };
 
   function token(header: Record<string, unknown>, claims: Record<string, unknown> = good): string {
@@ -191,8 +201,7 @@ describe("the unit's own rules", () => {
   function verify(jwt: string, algorithms: readonly string[] = ["RS256", "RS384", "RS512"]) {
     return verifyJwt(jwt, {
       header: (text) => readHeader(text, algorithms),
-      keys: () => [{ key: publicKey }],
-      rules,
+      select: () => ({ keys: [{ key: publicKey }], rules }),
     });
   }
 
@@ -208,8 +217,7 @@ describe("the unit's own rules", () => {
     const jwt = `${input}.${signature.toString("base64url")}`;
     const how = {
       header: (text: string) => readHeader(text, ["ES384"]),
-      keys: () => [{ key: p384.publicKey }],
-      rules,
+      select: () => ({ keys: [{ key: p384.publicKey }], rules }),
     };
     await expect(verifyJwt(jwt, how)).resolves.toMatchObject({ tenantId: "t" });
     await expect(verifyJwt(`${jwt}A`, how)).rejects.toThrow("token rejected: malformed token");
@@ -225,8 +233,7 @@ describe("the unit's own rules", () => {
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey;
     const verifying = verifyJwt(token({ alg: "RS256" }), {
       header: (text) => readHeader(text, ["RS256"]),
-      keys: () => [{ key: other }, { key: publicKey }],
-      rules,
+      select: () => ({ keys: [{ key: other }, { key: publicKey }], rules }),
     });
     await expect(verifying).resolves.toMatchObject({ key: { key: publicKey } });
   });

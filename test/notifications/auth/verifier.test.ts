@@ -2,9 +2,15 @@ import { constants, sign as cryptoSign, KeyObject } from "node:crypto";
 import { base64url, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../../src/core/errors.ts";
+import {
+  cloudKeySources,
+  graphCallingAppId,
+  type MicrosoftCloud,
+} from "../../../src/notifications/auth/clouds.ts";
 import { keysUnavailableMessage } from "../../../src/notifications/auth/signing-keys.ts";
 import {
   createNotificationVerifier,
+  defaultOpenIdConfigurationUrl,
   type NotificationAuthOptions,
 } from "../../../src/notifications/auth/verifier.ts";
 import type { NotificationAuthError } from "../../../src/notifications/errors.ts";
@@ -634,5 +640,125 @@ describe("defaults as Microsoft's validators have them", () => {
     expect(await authFailure(defaults().verify(`Bearer ${hs256}`))).toMatchObject({
       message: "token rejected: signature algorithm not allowed",
     });
+  });
+});
+
+describe("several key sources in one receiver", () => {
+  const otherTenant = "3f1b4bd1-5c4e-4bb1-8e0b-2b4f5f2f7c11";
+  let graphKey: SigningKey;
+  let aadKey: SigningKey;
+  let graph: KeyServer;
+  let aad: KeyServer;
+  beforeAll(async () => {
+    [graphKey, aadKey] = await Promise.all([newSigningKey("graph-key"), newSigningKey("aad-key")]);
+    [graph, aad] = await Promise.all([startKeyServer([graphKey]), startKeyServer([aadKey])]);
+  });
+  afterAll(async () => {
+    await Promise.all([graph.close(), aad.close()]);
+  });
+
+  function receiver(options: NotificationAuthOptions = {}) {
+    return createNotificationVerifier(appId, {
+      keySources: [
+        { openIdConfigurationUrl: graph.openIdConfigurationUrl, issuers: ["https://api.botframework.com"] },
+        {
+          openIdConfigurationUrl: aad.openIdConfigurationUrl,
+          issuers: [
+            "https://sts.windows.net/{tenantid}/",
+            "https://login.microsoftonline.com/{tenantid}/v2.0",
+          ],
+          allowedAppIds: [graphCallingAppId],
+        },
+      ],
+      logger: quiet(),
+      ...options,
+    });
+  }
+  const graphIssued = (claims: Record<string, unknown> = {}) =>
+    sign(graphKey, graphClaims({ iss: "https://api.botframework.com", ...claims }));
+  /** An Azure AD v1.0 token as the 2018 Graph docs show one: issuer of the tenant, appid of Graph's calling service. */
+  const aadIssued = (claims: Record<string, unknown> = {}, signer = aadKey) =>
+    sign(
+      signer,
+      graphClaims({
+        iss: `https://sts.windows.net/${tenantId}/`,
+        appid: graphCallingAppId,
+        ver: "1.0",
+        ...claims,
+      }),
+    );
+
+  it("accepts an Azure-AD-issued token beside a Graph-issued one, each checked with its own source's keys", async () => {
+    const v = receiver();
+    await expect(v.verify(`Bearer ${await graphIssued()}`)).resolves.toMatchObject({ tenantId });
+    await expect(v.verify(`Bearer ${await aadIssued()}`)).resolves.toMatchObject({ tenantId });
+    const v2 = await aadIssued({
+      iss: `https://login.microsoftonline.com/${tenantId}/v2.0`,
+      appid: undefined,
+      azp: graphCallingAppId,
+    });
+    await expect(v.verify(`Bearer ${v2}`)).resolves.toMatchObject({ tenantId });
+  });
+
+  it("refuses a token whose issuer names one source but whose key is the other's", async () => {
+    const v = receiver();
+    const crossed = await aadIssued({}, graphKey);
+    expect(await authFailure(v.verify(`Bearer ${crossed}`))).toMatchObject({ failure: "invalid-token" });
+  });
+
+  it("binds {tenantid} to the token's own tid", async () => {
+    const v = receiver();
+    const otherIssuer = await aadIssued({ iss: `https://sts.windows.net/${otherTenant}/` });
+    expect(await authFailure(v.verify(`Bearer ${otherIssuer}`))).toMatchObject({
+      message: 'token rejected: unexpected "iss" claim value',
+    });
+    const literal = await aadIssued({ iss: "https://sts.windows.net/{tenantid}/" });
+    expect(await authFailure(v.verify(`Bearer ${literal}`))).toMatchObject({ failure: "invalid-token" });
+  });
+
+  it("refuses an Azure AD token another app requested for the bot", async () => {
+    const v = receiver();
+    for (const claims of [{ appid: "0d5a5f2e-0000-4000-8000-000000000001" }, { appid: undefined }]) {
+      expect(await authFailure(v.verify(`Bearer ${await aadIssued(claims)}`))).toMatchObject({
+        message: "token rejected: the requesting app (appid) is not allowed",
+      });
+    }
+  });
+
+  it("offers a preset for each Microsoft cloud, with https key URLs only", () => {
+    for (const [cloud, sources] of Object.entries(cloudKeySources)) {
+      expect(() => createNotificationVerifier(appId, { cloud: cloud as MicrosoftCloud })).not.toThrow();
+      for (const source of sources) expect(String(source.openIdConfigurationUrl)).toMatch(/^https:\/\//);
+    }
+    expect(cloudKeySources.public.map((s) => s.openIdConfigurationUrl)).toContain(
+      defaultOpenIdConfigurationUrl,
+    );
+  });
+
+  it.each([
+    [{ cloud: "mars" }, "auth.cloud", /must be one of public, gcc, gccHigh, dod, china/],
+    [{ cloud: "gcc", openIdConfigurationUrl: "https://a.example/x" }, "auth.cloud", /cannot be combined/],
+    [{ keySources: [], issuers: ["x"] }, "auth.keySources", /cannot be combined/],
+    [{ keySources: [] }, "auth.keySources", /must not be empty/],
+    [
+      { keySources: [{ openIdConfigurationUrl: "https://a.example/x", issuer: ["x"] }] },
+      "auth.keySources[0].issuer",
+      /did you mean "issuers"/,
+    ],
+    [
+      { keySources: [{ openIdConfigurationUrl: "http://a.example/x", issuers: ["x"] }] },
+      "auth.keySources[0].openIdConfigurationUrl",
+      /https/,
+    ],
+    [
+      { keySources: [{ openIdConfigurationUrl: "https://a.example/x", issuers: ["x"], allowedAppIds: [] }] },
+      "auth.keySources[0].allowedAppIds",
+      /must not be empty/,
+    ],
+  ])("refuses the options %j, naming %s", (options, argument, message) => {
+    const create = () => createNotificationVerifier(appId, options as NotificationAuthOptions);
+    expect(create).toThrow(InvalidArgumentError);
+    expect(create).toThrow(expect.objectContaining({ argument }));
+    expect(create).toThrow(message);
   });
 });
