@@ -6,7 +6,7 @@
 import { constants, type KeyObject, type VerifyKeyObjectInput, verify } from "node:crypto";
 import type { JWTPayload } from "jose";
 import { typeOf } from "../../core/check.ts";
-import { normalizeId } from "../../core/operation-id.ts";
+import { isGuid, normalizeId } from "../../core/operation-id.ts";
 import { NotificationAuthError } from "../errors.ts";
 
 /** How node:crypto checks one JWS algorithm's signatures. */
@@ -77,8 +77,10 @@ export interface ClaimRules {
   readonly allowedAppIds: ReadonlySet<string> | undefined;
   /** The `aud` the token must name: the bot's app id. */
   readonly audience: string;
-  /** Skew allowed for `exp` and `nbf`, in seconds. */
+  /** Skew allowed for `exp`, `nbf` and `iat`, in seconds. */
   readonly clockToleranceSeconds: number;
+  /** The longest `exp` may lie after `iat` (else `nbf`, else now), in seconds. */
+  readonly maxLifetimeSeconds: number;
   /** Accepted tenants (normalized GUIDs), or `undefined` for any tenant. */
   readonly allowedTenants: ReadonlySet<string> | undefined;
 }
@@ -199,8 +201,9 @@ export function hasValidSignature(
 
 /**
  * Holds verified claims to `rules` and returns the tenant id: `iss` accepted, `aud` naming the app,
- * `exp` present and not passed, `nbf` (when present) come, time claims numbers, a tenant claim
- * present and, with allow-lists, the tenant and the requesting app allowed.
+ * `exp` present and not passed, `nbf` (when present) come, `iat` (when present) not ahead of the
+ * clock, time claims numbers, a lifetime no longer than allowed, a tenant claim that is a GUID and,
+ * with allow-lists, the tenant and the requesting app allowed.
  */
 export function checkClaims(claims: JWTPayload, rules: ClaimRules, nowMs: number): string {
   const { iss, aud, exp, nbf, iat } = claims;
@@ -216,6 +219,14 @@ export function checkClaims(claims: JWTPayload, rules: ClaimRules, nowMs: number
   if (iat !== undefined && !isTime(iat)) throw refusal('"iat" claim must be a number');
   const failed = expiredClaim(exp, nbf, rules.clockToleranceSeconds, nowMs);
   if (failed !== undefined) throw refusal(`"${failed}" claim timestamp check failed`);
+  const now = Math.floor(nowMs / 1000);
+  if (iat !== undefined && iat > now + rules.clockToleranceSeconds) {
+    throw refusal('"iat" claim timestamp check failed (it should be in the past)');
+  }
+  // A stolen token is good until exp: one valid for years is refused whatever its signature.
+  if (exp - (iat ?? nbf ?? now) > rules.maxLifetimeSeconds) {
+    throw refusal(`token lifetime exceeds ${rules.maxLifetimeSeconds} s`);
+  }
   const tenantId = tenantOf(claims);
   if (rules.allowedTenants && !rules.allowedTenants.has(normalizeId(tenantId))) {
     throw refusal("tenant is not allowed");
@@ -295,7 +306,10 @@ function isTime(value: unknown): value is number {
 function tenantOf(claims: JWTPayload): string {
   for (const name of tenantClaims) {
     const value = claims[name];
-    if (typeof value === "string" && value.trim() !== "") return value;
+    if (typeof value === "string" && value.trim() !== "") {
+      if (!isGuid(value)) throw refusal("tenant claim (tid) is not a GUID");
+      return value;
+    }
   }
   throw refusal("no tenant claim (tid)");
 }

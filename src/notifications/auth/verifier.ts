@@ -85,6 +85,20 @@ export interface NotificationAuthOptions {
    */
   clockToleranceSeconds?: number;
   /**
+   * The longest a token may be valid, in seconds: `exp` less `iat` (else `nbf`). Live calling
+   * tokens are valid for 5 minutes; Microsoft's documented example for 65; the default leaves room.
+   *
+   * @default 7200 (2 hours)
+   */
+  maxTokenLifetimeSeconds?: number;
+  /**
+   * Accepted `appid` (v2.0 tokens: `azp`) of the service that requested the token, for every key
+   * source (a source's own list applies too). Graph's calling service is `26a18ebc-cdf7-4a6a-91cb-beb352805e81`.
+   *
+   * @default any (Azure AD sources: Graph's calling service only)
+   */
+  allowedAppIds?: readonly string[];
+  /**
    * How long the OpenID configuration and keys are used before they are fetched again (in the
    * background, the last good keys serving meanwhile), in ms.
    *
@@ -185,9 +199,10 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
     keys: createSigningKeys({ ...settings.keys, openIdConfigurationUrl: source.openIdConfigurationUrl }),
     rules: {
       issuers: source.issuers,
-      allowedAppIds: source.allowedAppIds,
+      allowedAppIds: both(source.allowedAppIds, settings.allowedAppIds),
       audience: appId,
       clockToleranceSeconds: settings.clockToleranceSeconds,
+      maxLifetimeSeconds: settings.maxTokenLifetimeSeconds,
       allowedTenants: settings.allowedTenants,
     } satisfies ClaimRules,
   }));
@@ -248,6 +263,12 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
   };
 }
 
+/** The ids both allow-lists allow (either one when the other is absent). */
+function both(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined) {
+  if (a === undefined || b === undefined) return a ?? b;
+  return new Set([...a].filter((id) => b.has(id)));
+}
+
 function withRules(keys: readonly PublishedKey[], source: { rules: ClaimRules }): KeysAndRules<PublishedKey> {
   return { keys, rules: source.rules };
 }
@@ -269,6 +290,8 @@ const optionKeys = [
   "allowedTenants",
   "algorithms",
   "clockToleranceSeconds",
+  "maxTokenLifetimeSeconds",
+  "allowedAppIds",
   "refreshIntervalMs",
   "keyRefetchCooldownMs",
   "fetchTimeoutMs",
@@ -305,6 +328,15 @@ function readOptions(input: unknown) {
             ),
           ),
     clockToleranceSeconds,
+    maxTokenLifetimeSeconds: checkNumber(
+      "auth.maxTokenLifetimeSeconds",
+      options.maxTokenLifetimeSeconds ?? 7_200,
+      1,
+    ),
+    allowedAppIds:
+      options.allowedAppIds === undefined
+        ? undefined
+        : new Set(checkStrings("auth.allowedAppIds", options.allowedAppIds).map(normalizeId)),
     tokenCache: readTokenCache(options.tokenCache),
     keys: {
       refreshIntervalMs: checkNumber(

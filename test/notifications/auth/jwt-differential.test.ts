@@ -21,6 +21,7 @@ const rules: ClaimRules = {
   clockToleranceSeconds: tolerance,
   allowedTenants: undefined,
   allowedAppIds: undefined,
+  maxLifetimeSeconds: 7_200,
 };
 const key = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const stranger = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -41,8 +42,8 @@ const claims = fc.record({
   aud: claim(fc.constantFrom<unknown>(audience, [audience], ["other", audience]), "other", ["other"], 1),
   exp: claim(time({ min: now - tolerance + 1, max: now + 3600 }), String(now + 60), 1.5e9 + 0.5),
   nbf: claim(time({ min: now - 3600, max: now + tolerance }), "now"),
-  iat: claim(time({ min: now - 3600, max: now }), "now", true),
-  tid: claim(fc.constantFrom("6e1fc0e1-a55f-4277-89f4-aae9486d40a8"), "", "  ", 5),
+  iat: claim(time({ min: now - 3600, max: now }), "now", true, now + 86_400),
+  tid: claim(fc.constantFrom("6e1fc0e1-a55f-4277-89f4-aae9486d40a8"), "", "  ", 5, "contoso", "6e1fc0e1"),
   appid: fc.constantFrom("26a18ebc-cdf7-4a6a-91cb-beb352805e81", undefined),
 });
 
@@ -142,8 +143,10 @@ function tokenOf(c: Case): string {
 }
 
 /**
- * jose's verdict, with the unit's further rules: a tenant claim, no `crit` at all, and base64url
- * as RFC 7515 §2 spells it, without `=` padding or whitespace (jose's decoder, `atob`, skips both).
+ * jose's verdict, with the unit's further rules: a tenant claim that is a GUID, no `crit` at all,
+ * `iat` not ahead of the clock (jose checks it only with `maxTokenAge`, which also requires `iat`),
+ * a lifetime of at most 2 hours, and base64url as RFC 7515 §2 spells it, without `=` padding or
+ * whitespace (jose's decoder, `atob`, skips both).
  */
 async function referenceVerdict(token: string): Promise<boolean> {
   if (/[\s=]/.test(token)) return false;
@@ -156,8 +159,14 @@ async function referenceVerdict(token: string): Promise<boolean> {
       requiredClaims: ["exp"],
       currentDate: new Date(now * 1000),
     });
-    const tid = payload.tid;
-    return typeof tid === "string" && tid.trim() !== "" && protectedHeader.crit === undefined;
+    const { tid, iat, nbf, exp } = payload as { tid?: unknown; iat?: number; nbf?: number; exp: number };
+    return (
+      typeof tid === "string" &&
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tid) &&
+      protectedHeader.crit === undefined &&
+      (iat === undefined || iat <= now + tolerance) &&
+      exp - (iat ?? nbf ?? now) <= 7_200
+    );
   } catch {
     return false;
   }

@@ -111,6 +111,7 @@ describe("known-answer signatures", () => {
       clockToleranceSeconds: 300,
       allowedTenants: undefined,
       allowedAppIds: undefined,
+      maxLifetimeSeconds: 7_200,
     };
     const verifying = verifyJwt(rfc7515A2Token, {
       header: (text) => readHeader(text, ["RS256"]),
@@ -131,6 +132,7 @@ describe("known-answer signatures", () => {
           clockToleranceSeconds: 0,
           allowedTenants: undefined,
           allowedAppIds: undefined,
+          maxLifetimeSeconds: 7_200,
         },
       }),
     });
@@ -161,6 +163,7 @@ describe("a live calling token's shape (MicrosoftDocs/bot-docs#2242)", () => {
     clockToleranceSeconds: 300,
     allowedTenants: undefined,
     allowedAppIds: undefined,
+    maxLifetimeSeconds: 7_200,
   };
 
   it("reads its header (cty JWT although the payload is not nested) with kid and x5t", () => {
@@ -183,13 +186,15 @@ describe("a live calling token's shape (MicrosoftDocs/bot-docs#2242)", () => {
 describe("the unit's own rules", () => {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const now = Math.floor(Date.now() / 1000);
-  const good = { iss: "https://api.botframework.com", aud: "app", tid: "t", nbf: now, exp: now + 300 };
+  const tid = "6e1fc0e1-a55f-4277-89f4-aae9486d40a8";
+  const good = { iss: "https://api.botframework.com", aud: "app", tid, nbf: now, exp: now + 300 };
   const rules: ClaimRules = {
     issuers: [good.iss],
     audience: "app",
     clockToleranceSeconds: 300,
     allowedTenants: undefined,
     allowedAppIds: undefined,
+    maxLifetimeSeconds: 7_200,
   };
 
   function token(header: Record<string, unknown>, claims: Record<string, unknown> = good): string {
@@ -206,7 +211,7 @@ describe("the unit's own rules", () => {
   }
 
   it.each(["RS256", "RS384", "RS512"])("accepts %s", async (alg) => {
-    await expect(verify(token({ alg }))).resolves.toMatchObject({ tenantId: "t" });
+    await expect(verify(token({ alg }))).resolves.toMatchObject({ tenantId: tid });
   });
 
   it("refuses a signature with one character appended, which Buffer alone would drop", async () => {
@@ -219,7 +224,7 @@ describe("the unit's own rules", () => {
       header: (text: string) => readHeader(text, ["ES384"]),
       select: () => ({ keys: [{ key: p384.publicKey }], rules }),
     };
-    await expect(verifyJwt(jwt, how)).resolves.toMatchObject({ tenantId: "t" });
+    await expect(verifyJwt(jwt, how)).resolves.toMatchObject({ tenantId: tid });
     await expect(verifyJwt(`${jwt}A`, how)).rejects.toThrow("token rejected: malformed token");
   });
 
@@ -257,7 +262,7 @@ describe("the unit's own rules", () => {
     const pss = { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING };
     const right = sign("sha256", Buffer.from(input), { ...pss, saltLength: 32 }).toString("base64url");
     const wrong = sign("sha256", Buffer.from(input), { ...pss, saltLength: 0 }).toString("base64url");
-    await expect(verify(`${input}.${right}`, ["PS256"])).resolves.toMatchObject({ tenantId: "t" });
+    await expect(verify(`${input}.${right}`, ["PS256"])).resolves.toMatchObject({ tenantId: tid });
     await expect(verify(`${input}.${wrong}`, ["PS256"])).rejects.toThrow("signature verification failed");
   });
 });

@@ -762,3 +762,46 @@ describe("several key sources in one receiver", () => {
     expect(create).toThrow(message);
   });
 });
+
+describe("claim rules beyond RFC 7519", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([
+    ["a ten-year lifetime", { exp: now() + 10 * 365 * 86_400 }, /token lifetime exceeds 7200 s/],
+    [
+      "a ten-year lifetime and no iat or nbf",
+      { iat: undefined, nbf: undefined, exp: now() + 10 * 365 * 86_400 },
+      /token lifetime exceeds/,
+    ],
+    ["an iat a day ahead", { iat: now() + 86_400, nbf: undefined }, /"iat" claim timestamp check failed/],
+    ["an iat that is not a number", { iat: "today" }, /"iat" claim must be a number/],
+    ["a tid that is not a GUID", { tid: "contoso.onmicrosoft.com" }, /tenant claim \(tid\) is not a GUID/],
+  ])("refuses a token with %s", async (_, overrides, message) => {
+    const error = await authFailure(verifier().verify(`Bearer ${await sign(key, graphClaims(overrides))}`));
+    expect(error).toMatchObject({ failure: "invalid-token" });
+    expect(error.message).toMatch(message);
+  });
+
+  it("accepts an iat within the tolerance ahead, and a lifetime at the limit", async () => {
+    const ahead = graphClaims({ iat: now() + 200, nbf: undefined, exp: now() + 300 });
+    await expect(verifier().verify(`Bearer ${await sign(key, ahead)}`)).resolves.toMatchObject({ tenantId });
+    const long = graphClaims({ iat: now(), exp: now() + 600 });
+    const strict = verifier({ maxTokenLifetimeSeconds: 600 });
+    await expect(strict.verify(`Bearer ${await sign(key, long)}`)).resolves.toMatchObject({ tenantId });
+    const longer = graphClaims({ iat: now(), exp: now() + 601 });
+    expect(await authFailure(strict.verify(`Bearer ${await sign(key, longer)}`))).toMatchObject({
+      message: "token rejected: token lifetime exceeds 600 s",
+    });
+  });
+
+  it("applies an allow-list of the requesting service's appid, in any spelling", async () => {
+    const v = verifier({ allowedAppIds: [graphCallingAppId.toUpperCase()] });
+    const graphs = await sign(key, graphClaims({ appid: graphCallingAppId }));
+    await expect(v.verify(`Bearer ${graphs}`)).resolves.toMatchObject({ tenantId });
+    for (const appid of ["0d5a5f2e-0000-4000-8000-000000000001", undefined]) {
+      expect(await authFailure(v.verify(`Bearer ${await sign(key, graphClaims({ appid }))}`))).toMatchObject({
+        message: "token rejected: the requesting app (appid) is not allowed",
+      });
+    }
+  });
+});
