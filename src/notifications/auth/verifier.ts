@@ -186,6 +186,8 @@ export interface CachingVerifier extends NotificationVerifier {
    * missing or overlong token is thrown at once; only a full verification returns a promise.
    */
   verifyNow(authorization: string | null | undefined): VerifiedToken | Promise<VerifiedToken>;
+  /** Starts fetching every key source's keys at once (in parallel), so the first token need not wait for them. */
+  prefetch(): void;
 }
 
 /**
@@ -260,6 +262,9 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
       return verifyNow(authorization);
     },
     verifyNow,
+    prefetch() {
+      for (const source of sources) void source.keys.prefetch();
+    },
   };
 }
 

@@ -186,6 +186,8 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
   if (!verifier) {
     logger.warn("notification handler: auth is off (auth: false); requests are not authenticated");
   }
+  // The keys are fetched now, so the first notification does not wait for them after a cold start.
+  verifier?.prefetch();
   warmUpParser();
 
   // Plain promise chains, not async functions, and no wait where there is nothing to wait for: each
