@@ -3,6 +3,9 @@
  * their tokens carry. Each value cites its source; what Microsoft documents nowhere is said so in
  * the README's table of clouds, and a receiver whose tokens differ passes `auth.keySources`.
  */
+import { graphCallingAppId } from "../../core/calling-service.ts";
+
+export { graphCallingAppId };
 
 /** A Microsoft cloud with a preset: `gcc` is the worldwide cloud's, China the one 21Vianet operates. */
 export type MicrosoftCloud = "public" | "gcc" | "gccHigh" | "dod" | "china";
@@ -24,13 +27,6 @@ export interface KeySource {
    */
   allowedAppIds?: readonly string[];
 }
-
-/**
- * Graph's calling service: the `appid` of its notification tokens, in the 2018 Graph docs ("the
- * appid of our service", microsoft-graph-docs `concepts/calling-notifications.md`) and in a live
- * token (MicrosoftDocs/bot-docs#2242).
- */
-export const graphCallingAppId = "26a18ebc-cdf7-4a6a-91cb-beb352805e81";
 
 /**
  * Graph's own signing keys (Skype's key service) and issuers: microsoft-graph-comms-samples
