@@ -14,7 +14,7 @@ import {
 } from "../errors.ts";
 import { isFinalOperation, type ParsedNotification } from "../parse/notification.ts";
 import { parseCommsNotifications, warmUpParser } from "../parse/parse.ts";
-import { graphError, type ReceiverAnswer, toResponse } from "./answers.ts";
+import { graphError, type ReceiverAnswer, requestIds, toResponse, withIds } from "./answers.ts";
 import { bodyMediaType, decodeBody } from "./charset.ts";
 import { Deadlines, expiring } from "./deadlines.ts";
 import { BodyAlreadyReadError, BodyTimeoutError, readLimitedBytes } from "./read-body.ts";
@@ -109,6 +109,14 @@ export interface NotificationHandler {
 /** The property under which a handler carries its receiver core. */
 export const receiverKey: unique symbol = Symbol("graph-comms-kit.receiver");
 
+/** The request headers the receiver core reads. */
+export type RequestHeader =
+  | "authorization"
+  | "content-type"
+  | "content-encoding"
+  | "client-request-id"
+  | "scenario-id";
+
 /**
  * What the shared receiver core needs from a request, whichever server delivered it: the Fetch
  * path wraps a `Request`, the Node path an `IncomingMessage`.
@@ -117,7 +125,7 @@ export interface IncomingNotification {
   /** The HTTP method. */
   readonly method: string;
   /** A request header's value (lowercase name), or `null`. */
-  header(name: "authorization" | "content-type" | "content-encoding"): string | null;
+  header(name: RequestHeader): string | null;
   /** The body's bytes, refused past `limitBytes` or after the deadlines' time (see read-body.ts). */
   readBody(limitBytes: number, deadlines: Deadlines | undefined): Promise<Uint8Array>;
   /** The request as a Fetch-API `Request`, for {@link NotificationContext.request}. */
@@ -166,7 +174,7 @@ class FetchIncoming implements IncomingNotification {
     this.method = request.method;
   }
 
-  header(name: "authorization" | "content-type" | "content-encoding"): string | null {
+  header(name: RequestHeader): string | null {
     return this.#request.headers.get(name);
   }
 
@@ -190,9 +198,15 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
   verifier?.prefetch();
   warmUpParser();
 
+  const receive = (incoming: IncomingNotification): ReceiverAnswer | Promise<ReceiverAnswer> => {
+    const answer = answerRequest(incoming);
+    const ids = requestIds(incoming);
+    if (ids === undefined) return answer;
+    return answer instanceof Promise ? answer.then((ready) => withIds(ready, ids)) : withIds(answer, ids);
+  };
   // Plain promise chains, not async functions, and no wait where there is nothing to wait for: each
-  // layer of promises a request goes through cost the Node path measurably (issue 14).
-  return (incoming) => {
+  // layer of promises a request goes through costs the Node path measurably.
+  const answerRequest = (incoming: IncomingNotification): ReceiverAnswer | Promise<ReceiverAnswer> => {
     if (incoming.method !== "POST") {
       return graphError(405, "MethodNotAllowed", `${incoming.method} is not allowed; use POST`, {
         allow: "POST",
@@ -212,6 +226,7 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
       (error: unknown) => refuseToken(error, logger),
     );
   };
+  return receive;
 }
 
 /** Checks the body's headers, reads it, and hands its notifications over; every refusal an answer. */
