@@ -49,7 +49,6 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** A compact token split at its dots; nothing in it is trusted yet. */
 export interface CompactToken {
   readonly token: string;
-  /** The header segment's text, by which a verifier may remember what it decoded to. */
   readonly headerText: string;
   readonly firstDot: number;
   readonly lastDot: number;
@@ -95,10 +94,7 @@ export interface KeysAndRules<K extends CandidateKey> {
 export interface JwtVerification<K extends CandidateKey> {
   /** The header a header segment decodes to ({@link readHeader}, or a remembered result of it). */
   header(headerText: string): TokenHeader;
-  /**
-   * The keys and rules for a token with this header and these (unverified) claims, chosen by its
-   * issuer when keys come from several sources; no keys refuses it.
-   */
+  /** The keys and rules for a token with this header and these (unverified) claims; no keys refuses it. */
   select(header: TokenHeader, claims: JWTPayload): KeysAndRules<K> | Promise<KeysAndRules<K>>;
 }
 
@@ -110,9 +106,8 @@ export interface VerifiedJwt<K> {
 }
 
 /**
- * Verifies a compact JWS: its spelling, its header (algorithm allowed, no critical extension), the
- * signature by one of the keys `how.select` names, then every claim rule. Rejects with an
- * `invalid-token` {@link NotificationAuthError} (or whatever `how.select` rejects with).
+ * Verifies a compact JWS: spelling, header, signature by one of the keys `how.select` names, every
+ * claim rule. Rejects with an `invalid-token` {@link NotificationAuthError} (or what `select` throws).
  */
 export async function verifyJwt<K extends CandidateKey>(
   token: string,
@@ -148,10 +143,7 @@ export function splitToken(token: string): CompactToken {
   return { token, headerText: token.slice(0, firstDot), firstDot, lastDot };
 }
 
-/**
- * Decodes and checks a header segment: a JSON object whose `alg` is one of `algorithms`, with no
- * `crit` (no extension is understood, so any critical one refuses the token, RFC 7515 §4.1.11).
- */
+/** Decodes a header: an object, `alg` one of `algorithms`, no `crit` (no extension is understood, RFC 7515 §4.1.11). */
 export function readHeader(headerText: string, algorithms: readonly string[]): TokenHeader {
   const header = jsonObject(headerText);
   const { alg, crit, kid, x5t } = header;
@@ -173,10 +165,7 @@ export function claimsOf(compact: CompactToken): JWTPayload {
   return jsonObject(compact.token.slice(compact.firstDot + 1, compact.lastDot)) as JWTPayload;
 }
 
-/**
- * Resolves to true when `key` signed the token under `check`; never rejects. It runs on libuv's
- * thread pool (the callback form), so a new token does not hold the event loop for RSA.
- */
+/** Whether `key` signed the token under `check`; never rejects. On libuv's thread pool, so RSA does not hold the event loop. */
 export function hasValidSignature(
   compact: CompactToken,
   check: SignatureCheck,
@@ -187,8 +176,7 @@ export function hasValidSignature(
   // The token is base64url and dots only (splitToken), so the signing input is ASCII.
   const input = Buffer.from(token.slice(0, lastDot), "latin1");
   return new Promise((resolve) => {
-    // A key that does not fit the algorithm is an error, thrown at once or passed to the callback
-    // depending on where OpenSSL notices it; a signature of the wrong length is just invalid.
+    // A key that does not fit the algorithm throws, here or in the callback: either way, not signed.
     try {
       verify(check.digest, input, { ...check.options, key }, signature, (error, valid) =>
         resolve(error === null && valid),
@@ -200,10 +188,8 @@ export function hasValidSignature(
 }
 
 /**
- * Holds verified claims to `rules` and returns the tenant id: `iss` accepted, `aud` naming the app,
- * `exp` present and not passed, `nbf` (when present) come, `iat` (when present) not ahead of the
- * clock, time claims numbers, a lifetime no longer than allowed, a tenant claim that is a GUID and,
- * with allow-lists, the tenant and the requesting app allowed.
+ * Holds verified claims to `rules` and returns the tenant id: `iss`, `aud`, `exp`, `nbf`, `iat`, the
+ * lifetime, a GUID tenant and, with allow-lists, the tenant and the requesting app.
  */
 export function checkClaims(claims: JWTPayload, rules: ClaimRules, nowMs: number): string {
   const { iss, aud, exp, nbf, iat } = claims;
@@ -264,10 +250,8 @@ export function issuerAccepted(iss: unknown, issuers: readonly string[], tid: un
 }
 
 /**
- * Which time claim makes a token unusable at `nowMs`, if one does: `exp` once the clock, less the
- * tolerance, has reached it (RFC 7519 §4.1.4: the time must be before it), `nbf` while the clock,
- * plus the tolerance, is before it; in whole seconds, as jose compares them. Fresh tokens are held
- * to it in {@link checkClaims}, cached ones on every hit.
+ * Which time claim makes a token unusable at `nowMs`: `exp` once reached (RFC 7519 §4.1.4), `nbf`
+ * while ahead, each give or take the tolerance, in whole seconds as jose compares; cached tokens too.
  */
 export function expiredClaim(
   exp: number,

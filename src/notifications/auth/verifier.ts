@@ -192,7 +192,7 @@ export interface CachingVerifier extends NotificationVerifier {
 
 /**
  * {@link createNotificationVerifier}, plus `verifyNow`, which the handler calls: a cache hit then
- * costs no promise (issue 14).
+ * costs no promise.
  */
 export function createCachingVerifier(appId: string, options: NotificationAuthOptions = {}): CachingVerifier {
   if (typeof appId !== "string" || appId.trim() === "") fail("appId", "must be a non-empty string");
