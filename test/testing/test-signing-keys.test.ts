@@ -3,9 +3,9 @@
  * right and fail them when made wrong, with the keys published by MSW handlers or a 127.0.0.1
  * server; the Graph mock's notify() signs with them.
  */
-import { decodeProtectedHeader } from "jose";
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCallsClient } from "../../src/client/index.ts";
 import { createGraphHandlers, deliverNotifications } from "../../src/mocks/index.ts";
 import {
@@ -70,6 +70,24 @@ describe("createTestSigningKeys with the MSW handlers", () => {
     expect(keys.jwks().keys).toEqual([
       { kty: "RSA", use: "sig", kid: header.kid, x5t: header.x5t, n: expect.any(String), e: "AQAB" },
     ]);
+  });
+
+  it("has a live-shaped token accepted by a receiver whose clock is 200 s off, either way", async () => {
+    const token = `Bearer ${await keys.mint()}`;
+    const exp = Number(decodeJwt(token.slice(7)).exp);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      for (const skewed of [exp + 200, exp - 300 - 200]) {
+        vi.setSystemTime(skewed * 1000); // 200 s past exp; 200 s before nbf
+        const verifier = createNotificationVerifier(appId, {
+          openIdConfigurationUrl: keys.openIdConfigurationUrl,
+          tokenCache: false,
+        });
+        await expect(verifier.verify(token)).resolves.toMatchObject({ tenantId: testTenantId });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("mints the other shapes: a token without kid, found by its x5t", async () => {
