@@ -599,6 +599,29 @@ describe("defaults as Microsoft's validators have them", () => {
     expect(local.jwksHits - before).toBe(1);
   });
 
+  it("tries at most 8 keys for a token without kid, and caches its verification like any other", async () => {
+    const many = [
+      ...keys,
+      ...(await Promise.all(Array.from({ length: 6 }, (_, i) => newSigningKey(`more-${i}`)))),
+    ];
+    const server = await startKeyServer(many);
+    try {
+      const v = createNotificationVerifier(appId, {
+        openIdConfigurationUrl: server.openIdConfigurationUrl,
+        logger: quiet(),
+      });
+      const eighth = `Bearer ${await withoutKid(many[7] as SigningKey)}`;
+      await v.verify(eighth);
+      const cached = await v.verify(eighth); // admitted on its second verification
+      await expect(v.verify(eighth)).resolves.toBe(cached);
+      expect(await authFailure(v.verify(`Bearer ${await withoutKid(many[8] as SigningKey)}`))).toMatchObject({
+        message: "token rejected: signature verification failed",
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses a token without kid that no key of the set signed", async () => {
     const outsider = await newSigningKey("outsider");
     expect(await authFailure(defaults().verify(`Bearer ${await withoutKid(outsider)}`))).toMatchObject({
