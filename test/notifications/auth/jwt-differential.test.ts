@@ -87,8 +87,8 @@ interface Case {
     | { kind: "flip"; segment: number; at: number; char: string }
     | { kind: "append"; text: string }
     | { kind: "truncate"; by: number };
-  /** The payload bytes as given instead of the claims' JSON (not an object, not UTF-8). */
-  rawPayload: Buffer | undefined;
+  /** The payload bytes as given instead of the claims' JSON (not an object, not UTF-8), or the claims with a byte 0xff in one more string. */
+  rawPayload: Buffer | "badUtf8" | undefined;
 }
 
 const cases: fc.Arbitrary<Case> = fc.record({
@@ -106,6 +106,7 @@ const cases: fc.Arbitrary<Case> = fc.record({
       Buffer.from("null"),
       Buffer.from('{"exp":1'),
       Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+      "badUtf8" as const,
     ),
   ),
 });
@@ -116,7 +117,12 @@ function defined(record: Record<string, unknown>): Record<string, unknown> {
 
 function tokenOf(c: Case): string {
   const head = base64url.encode(JSON.stringify(defined(c.header)));
-  const body = (c.rawPayload ?? Buffer.from(JSON.stringify(defined(c.claims)))).toString("base64url");
+  const json = JSON.stringify({ ...defined(c.claims), x: "" });
+  const payload =
+    c.rawPayload === "badUtf8"
+      ? Buffer.concat([Buffer.from(json.slice(0, -2)), Buffer.from([0xff]), Buffer.from('"}')])
+      : (c.rawPayload ?? Buffer.from(JSON.stringify(defined(c.claims))));
+  const body = payload.toString("base64url");
   const input = `${head}.${body}`;
   const alg = typeof c.header.alg === "string" ? c.header.alg : "RS256";
   const digest = /^(RS|rs)(256|384|512)$/.test(alg) ? `sha${alg.slice(2)}` : "sha256";

@@ -229,7 +229,13 @@ describe("the unit's own rules", () => {
   });
 
   it("refuses a payload that is not UTF-8, though signed", async () => {
-    const input = `${base64url.encode('{"alg":"RS256"}')}.${Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")}`;
+    // Good claims and one more member whose value holds the byte 0xff: JSON if decoded leniently.
+    const claims = Buffer.concat([
+      Buffer.from(`${JSON.stringify(good).slice(0, -1)},"x":"`),
+      Buffer.from([0xff]),
+      Buffer.from('"}'),
+    ]);
+    const input = `${base64url.encode('{"alg":"RS256"}')}.${claims.toString("base64url")}`;
     const signature = sign("sha256", Buffer.from(input), privateKey).toString("base64url");
     await expect(verify(`${input}.${signature}`)).rejects.toThrow("token rejected: malformed token");
   });
