@@ -1,34 +1,41 @@
 /**
- * `npm run bench:receiver`: the notification receiver over real HTTP, as a bot feels it (issue 14).
- * Each server runs in its own child process on 127.0.0.1 (a free port; receiver-server.ts, compiled
- * to plain JavaScript; ours from the build) and, on two or more CPUs, on a core of its own; autocannon (10
- * connections) POSTs the spec's current cancelMediaProcessing notification to each in turn, in
- * rotated rounds, so that every ratio compares runs that saw the same machine load:
+ * `npm run bench:receiver`: the notification receiver over real HTTP, as a bot feels it, beside the
+ * stacks users would pick instead. Each server runs in its own child process on 127.0.0.1 (a free
+ * port; receiver-server.ts, compiled to plain JavaScript; ours from the build) and, on two or more
+ * CPUs, on a core of its own; autocannon (10 connections) POSTs the spec's current
+ * cancelMediaProcessing notification to each in turn, in rotated rounds, so that every ratio
+ * compares runs that saw the same machine load:
  *   bare node:http (read the body, JSON.parse, 202: the floor), a minimal Fastify route (JSON parsed,
- *   202), our handler through @hono/node-server (the Fetch path) and through createNotificationServer
- *   (the Node path), auth off and auth on (RS256 against a JWKS served on 127.0.0.1, one token reused
- *   as Graph does), and the Node path with a fresh token on every request (a pool, larger than the
- *   token cache, used in turn).
+ *   202), the two peers (Express 5 + jsonwebtoken + jwks-rsa, the common Node recipe; Fastify 5 +
+ *   fast-jwt with its cache on + get-jwks, the fastest Node JWT stack), our handler through
+ *   @hono/node-server (the Fetch path) and through createNotificationServer (the Node path). With
+ *   auth on, every server checks the same RS256 token (issuer, audience, `exp`, tenant) against the
+ *   testing kit's JWKS on 127.0.0.1: one token reused as Graph does, or a fresh token on every
+ *   request (a pool larger than every token cache, used in turn).
  * Medians of the rounds are printed: req/s; p50 and p99 latency, from each response's own latency
  * (autocannon's percentiles are whole milliseconds), and p99 over bare's; the ratio of req/s to
- * bare's. Then the RSS of our server (Node path, auth on, tracker) after the first 10k requests and
- * after 100k, twice: with the same notification every time, and with a new operation id on every
- * request. Bounded: about 3 minutes; `--quick` for a shorter run; `--only bare,fresh` for just the
- * rows whose names contain one of those words (bare's row always, as every ratio needs it), and no
- * memory runs.
- */
+ * bare's; then ours over the fastest peer's, round by round. Then the RSS of our server (Node path,
+ * auth on, tracker) after the first 10k requests and after 100k, twice: with the same notification
+ * every time, and with a new operation id on every request. Bounded: about 4 minutes; `--quick` for
+ * a shorter run. `--against=<project folder>` adds rows for another build of the kit (its `dist/`),
+ * to compare two versions under the same load. */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import { build } from "esbuild";
 import { openapiDocument } from "../src/core/spec-document.ts";
-import { appId, graphClaims, newSigningKey, sign, startKeyServer } from "../test/support/key-server.ts";
+import { defaultIssuers } from "../src/notifications/auth/verifier.ts";
+import { createTestSigningKeys, serveTestSigningKeys } from "../src/testing/index.ts";
+import { appId } from "../test/support/seed-ids.ts";
 import type { ServerConfig } from "./receiver-server.ts";
 import { median, quantile, rotate, row } from "./stats.ts";
 
 /** What the driver chooses of a server; the rest of its {@link ServerConfig} is filled in by `start`. */
-type Contender = Pick<ServerConfig, "kind" | "auth">;
+type Contender = Pick<ServerConfig, "kind" | "auth"> & Partial<Pick<ServerConfig, "entry">>;
+/** Which rows are compared: ours against the fastest peer with the same kind of token. */
+type Compared = { role: "ours" | "peer"; token: "one token" | "fresh token each" };
 
 /** The built notifications entry, which our servers run. */
 const distEntry = new URL("../dist/src/notifications/index.js", import.meta.url).href;
@@ -87,8 +94,18 @@ function pin(pid: number, cpu: number): boolean {
 const cpus = availableParallelism();
 const pinned = pin(process.pid, 0);
 
+/** The JWKS URL of the key server, which the peers read (ours finds it through the OpenID configuration). */
+let jwksUri = "";
+
 function start(contender: Contender): Promise<Running> {
-  const config: ServerConfig = { ...contender, appId, entry: distEntry, path };
+  const config: ServerConfig = {
+    entry: distEntry,
+    ...contender,
+    appId,
+    issuers: [...defaultIssuers],
+    jwksUri,
+    path,
+  };
   const child = fork(serverScript, [JSON.stringify(config)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     execArgv: ["--expose-gc"],
@@ -193,50 +210,88 @@ function withOperation(n: number): string {
   return body.replaceAll(id, op).replaceAll(upper, op.replaceAll("-", "").toUpperCase());
 }
 
-async function main(quick: boolean, only: readonly string[] | undefined): Promise<void> {
+async function main(quick: boolean): Promise<void> {
   const rounds = quick ? 2 : 5;
   const duration = quick ? 2 : 3;
   // More tokens than the token cache holds (1,000 by default), used in turn: every request misses
   // the cache and is verified in full, as with a new token each time.
   const poolSize = 2_500;
-  const key = await newSigningKey("bench-key");
-  const keys = await startKeyServer([key]);
-  const token = await sign(key);
+  const signing = await createTestSigningKeys({ appId });
+  const keys = await serveTestSigningKeys(signing);
+  jwksUri = keys.jwksUri;
+  const token = await signing.mint();
   const started = Date.now();
   const tokens: string[] = [];
   // A jti each: RS256 signatures are deterministic, so tokens signed in the same second with the
   // same claims would be one token, and the cache would serve them all.
-  for (let i = 0; i < poolSize; i++) tokens.push(await sign(key, graphClaims({ jti: `bench-${i}` })));
+  for (let i = 0; i < poolSize; i++) tokens.push(await signing.mint({ claims: { jti: `bench-${i}` } }));
   if (new Set(tokens).size !== poolSize) throw new Error("the fresh-token pool holds duplicates");
   console.log(
     `receiver bench (Node ${process.version}): autocannon, 10 connections, ${rounds} rotated rounds of ${duration} s ` +
       `(fresh tokens: a pool of ${poolSize} used in turn, more than the token cache holds, signed in ` +
       `${((Date.now() - started) / 1000).toFixed(1)} s); ${pinned ? "load generator on CPU 0, servers on CPU 1" : "unpinned"}; medians`,
   );
-  const all: Array<{ name: string; config: Contender; load: Omit<Load, "url"> }> = [
-    { name: "bare node:http (JSON.parse, 202)", config: { kind: "bare" }, load: {} },
-    { name: "fastify 5 route (JSON parsed, 202)", config: { kind: "fastify" }, load: {} },
-    { name: "hono node-server, auth off", config: { kind: "hono" }, load: {} },
-    {
-      name: "hono node-server, auth on",
-      config: { kind: "hono", auth: keys.openIdConfigurationUrl },
-      load: { token },
-    },
-    { name: "Node path, auth off", config: { kind: "node" }, load: {} },
-    {
-      name: "Node path, auth on (one token)",
-      config: { kind: "node", auth: keys.openIdConfigurationUrl },
-      load: { token },
-    },
-    {
-      name: "Node path, auth on, fresh token each",
-      config: { kind: "node", auth: keys.openIdConfigurationUrl },
-      load: { tokens },
-    },
-  ];
-  const contenders = all.filter(
-    ({ name }, i) => only === undefined || i === 0 || only.some((word) => name.includes(word)),
-  );
+  const auth = keys.openIdConfigurationUrl;
+  const one = { token };
+  const fresh = { tokens };
+  const contenders: Array<{ name: string; config: Contender; load: Omit<Load, "url">; compared?: Compared }> =
+    [
+      { name: "bare node:http (JSON.parse, 202)", config: { kind: "bare" }, load: {} },
+      { name: "fastify 5 route (JSON parsed, 202)", config: { kind: "fastify" }, load: {} },
+      {
+        name: "peer express+jsonwebtoken, one token",
+        config: { kind: "express-jsonwebtoken", auth },
+        load: one,
+        compared: { role: "peer", token: "one token" },
+      },
+      {
+        name: "peer express+jsonwebtoken, fresh each",
+        config: { kind: "express-jsonwebtoken", auth },
+        load: fresh,
+        compared: { role: "peer", token: "fresh token each" },
+      },
+      {
+        name: "peer fastify+fast-jwt, one token",
+        config: { kind: "fastify-fast-jwt", auth },
+        load: one,
+        compared: { role: "peer", token: "one token" },
+      },
+      {
+        name: "peer fastify+fast-jwt, fresh each",
+        config: { kind: "fastify-fast-jwt", auth },
+        load: fresh,
+        compared: { role: "peer", token: "fresh token each" },
+      },
+      { name: "hono node-server, auth off", config: { kind: "hono" }, load: {} },
+      {
+        name: "hono node-server, auth on (one token)",
+        config: { kind: "hono", auth },
+        load: one,
+        compared: { role: "ours", token: "one token" },
+      },
+      { name: "Node path, auth off", config: { kind: "node" }, load: {} },
+      {
+        name: "Node path, auth on (one token)",
+        config: { kind: "node", auth },
+        load: one,
+        compared: { role: "ours", token: "one token" },
+      },
+      {
+        name: "Node path, auth on, fresh token each",
+        config: { kind: "node", auth },
+        load: fresh,
+        compared: { role: "ours", token: "fresh token each" },
+      },
+    ];
+  // `--against=<project folder>`: that project's build runs beside ours in the same rotated rounds.
+  const against = process.argv.find((arg) => arg.startsWith("--against="))?.slice("--against=".length);
+  if (against !== undefined) {
+    const entry = pathToFileURL(resolve(against, "dist/src/notifications/index.js")).href;
+    contenders.push(
+      { name: "hono node-server, auth off (against)", config: { kind: "hono", entry }, load: {} },
+      { name: "Node path, auth on (one token) (against)", config: { kind: "node", auth, entry }, load: one },
+    );
+  }
   const servers: Running[] = [];
   try {
     for (const contender of contenders) servers.push(await start(contender.config));
@@ -260,7 +315,7 @@ async function main(quick: boolean, only: readonly string[] | undefined): Promis
     const bareRps = median((results[0] ?? []).map((r) => r.rps));
     const bareP99 = median((results[0] ?? []).map((r) => r.p99));
     const bareCpu = median((results[0] ?? []).map((r) => r.cpuUs));
-    const widths = [38, 7, 7, 7, 11, 18, 11, 13, 7];
+    const widths = [40, 7, 7, 7, 11, 18, 11, 13, 7];
     console.log(
       row(
         [
@@ -303,19 +358,16 @@ async function main(quick: boolean, only: readonly string[] | undefined): Promis
       `bare p99: ${bareP99.toFixed(2)} ms; p50 and p99 are each round's, from every response's own latency (autocannon rounds to whole ms). "CPU vs bare": bare's CPU time per request over this one's, the req/s ratio ` +
         "a quiet machine would give if the server process is the bottleneck.",
     );
+    compareWithPeers(contenders, results);
   } finally {
     for (const server of servers) server.child.disconnect();
   }
 
-  if (only !== undefined) {
-    await keys.close();
-    return;
-  }
   // Memory: a fresh Node-path server (auth on) per case: the same notification again and again
   // (Graph's retries), and a new operation on every request (the tracker keeps each, up to its cap).
   try {
     for (const uniqueIds of [false, true]) {
-      const memory = await start({ kind: "node", auth: keys.openIdConfigurationUrl });
+      const memory = await start({ kind: "node", auth });
       try {
         const before = await memory.memory();
         const first = await load({ url: memory.url, token, uniqueIds, amount: 10_000 });
@@ -338,9 +390,34 @@ async function main(quick: boolean, only: readonly string[] | undefined): Promis
   }
 }
 
+/**
+ * Ours over the fastest peer (by median req/s) with the same kind of token: the median and range of
+ * the per-round ratios (each round ran both under the same load), in req/s and in CPU per request.
+ */
+function compareWithPeers(
+  contenders: ReadonlyArray<{ name: string; compared?: Compared }>,
+  results: ReadonlyArray<readonly Measured[]>,
+): void {
+  for (const token of ["one token", "fresh token each"] as const) {
+    const peers = [...contenders.keys()].filter(
+      (i) => contenders[i]?.compared?.role === "peer" && contenders[i]?.compared?.token === token,
+    );
+    const rps = (i: number) => median((results[i] ?? []).map((r) => r.rps));
+    const fastest = peers.reduce((best, i) => (rps(i) > rps(best) ? i : best), peers[0] ?? -1);
+    const peer = results[fastest] ?? [];
+    for (const [i, contender] of contenders.entries()) {
+      if (contender.compared?.role !== "ours" || contender.compared.token !== token) continue;
+      const runs = results[i] ?? [];
+      const ratios = runs.map((r, k) => r.rps / (peer[k]?.rps ?? Number.NaN));
+      const cpu = runs.map((r, k) => (peer[k]?.cpuUs ?? Number.NaN) / r.cpuUs);
+      console.log(
+        `${contender.name} vs the fastest peer (${contenders[fastest]?.name}): req/s ` +
+          `${median(ratios).toFixed(2)}x (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), ` +
+          `CPU per request (the peer's over ours) ${median(cpu).toFixed(2)}x`,
+      );
+    }
+  }
+}
+
 await compileServer();
-const onlyAt = process.argv.indexOf("--only");
-await main(
-  process.argv.includes("--quick"),
-  onlyAt < 0 ? undefined : (process.argv[onlyAt + 1] ?? "").split(",").filter(Boolean),
-);
+await main(process.argv.includes("--quick"));

@@ -2,20 +2,21 @@
  * `npx tsx bench/token-cache.ts`: verifications per second of `createNotificationVerifier` with the
  * verified-token cache on, against the baseline of the cache off (a full RS256 verification per
  * request), in one process. Keys come from a local JWKS on 127.0.0.1, fetched once before timing.
- * Two workloads: the same token every time (as Graph sends it, issue 14) and a distinct token every
+ * Two workloads: the same token every time (as Graph sends it) and a distinct token every
  * time (all misses: what the cache costs when it never helps). Trials alternate the two settings;
  * medians are reported, ratios with their range.
  */
 import { createNotificationVerifier, type NotificationVerifier } from "../src/notifications/auth/verifier.ts";
-import { appId, graphClaims, newSigningKey, sign, startKeyServer } from "../test/support/key-server.ts";
+import { createTestSigningKeys, serveTestSigningKeys } from "../src/testing/index.ts";
+import { appId } from "../test/support/seed-ids.ts";
 import { median, row } from "./stats.ts";
 
 const sameTokenCount = 10_000;
 const distinctTokenCount = 2_000;
 const trials = 5;
 
-const key = await newSigningKey("bench-key");
-const server = await startKeyServer([key]);
+const signing = await createTestSigningKeys({ appId });
+const server = await serveTestSigningKeys(signing);
 const quiet = { warn: () => {}, info: () => {} };
 
 function verifier(cache: boolean): NotificationVerifier {
@@ -34,10 +35,10 @@ async function rate(v: NotificationVerifier, headers: readonly string[]): Promis
 }
 
 const same = Array.from({ length: sameTokenCount }, () => "");
-same.fill(`Bearer ${await sign(key)}`);
+same.fill(`Bearer ${await signing.mint()}`);
 const distinct: string[] = [];
 for (let i = 0; i < distinctTokenCount; i++) {
-  distinct.push(`Bearer ${await sign(key, graphClaims({ jti: `bench-${i}` }))}`);
+  distinct.push(`Bearer ${await signing.mint({ claims: { jti: `bench-${i}` } })}`);
 }
 
 const workloads = [
@@ -55,7 +56,7 @@ for (const { name, headers } of workloads) {
     // Fresh verifiers per trial (keys fetched before timing), so every trial starts with an empty cache.
     const [cold, cached] = [verifier(false), verifier(true)];
     await cold.verify(headers[0] as string);
-    await cached.verify(`Bearer ${await sign(key, graphClaims({ jti: "warm-up" }))}`);
+    await cached.verify(`Bearer ${await signing.mint({ claims: { jti: "warm-up" } })}`);
     const order = trial % 2 === 0 ? ([false, true] as const) : ([true, false] as const);
     const result: Record<string, number> = {};
     for (const cache of order) result[String(cache)] = await rate(cache ? cached : cold, headers);

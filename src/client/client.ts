@@ -124,8 +124,10 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
     // No timer, controller or listener unless a time limit is in effect.
     const deadline = timeoutMs === undefined ? undefined : new Deadline(callerSignal, timeoutMs);
     const signal = deadline?.signal ?? callerSignal;
+    const call = config.telemetry?.clientCall(url, path);
     try {
       const [response, attempts] = await send(config, url, payload, signal);
+      call?.response(response, attempts);
       const { ok, status } = response;
       // Only a 200's operation and an error's details are read; any other success's body is not used.
       let text = "";
@@ -135,13 +137,16 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
       return operationRef<P>(response, text, url, callId);
     } catch (error) {
       // Every failure is one of the client's errors, or the signal's reason when the call was aborted.
-      throw signal?.aborted
+      const failure = signal?.aborted
         ? signal.reason
         : error instanceof CallsClientError
           ? error
           : new NetworkError(url, error);
+      call?.failed(failure);
+      throw failure;
     } finally {
       deadline?.release();
+      call?.end();
     }
   }
 

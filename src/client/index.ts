@@ -7,6 +7,8 @@
  * import { createCallsClient, GraphError } from "graph-comms-kit";
  * const client = createCallsClient({ token: () => getAppToken() });
  * const op = await client.cancelMediaProcessing(callId, { all: true, clientContext: "ctx-1" });
+ *
+ * @packageDocumentation
  */
 
 // ── The client ─────────────────────────────────────────────────────────────────────────────

@@ -10,10 +10,7 @@ export function typeOf(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
 
-/**
- * Checks that `value` has the type `type` as {@link typeOf} names it (so `"object"` excludes
- * `null` and arrays).
- */
+/** Checks that `value` has the type `type` as {@link typeOf} names it (`"object"` excludes null and arrays). */
 export function checkType<T>(argument: string, value: unknown, type: string): T {
   if (typeOf(value) !== type)
     fail(argument, `must be ${type === "object" ? "an" : "a"} ${type}, got ${typeOf(value)}`);
@@ -21,9 +18,8 @@ export function checkType<T>(argument: string, value: unknown, type: string): T 
 }
 
 /**
- * Checks that `value` is a plain object (not null, not an array) with no keys but `allowed` (to
- * catch misspelt options and fields), and returns it. An unknown key's message names the nearest
- * allowed key (`timeoutMS` → `timeoutMs`) when one is close.
+ * Checks that `value` is a plain object with no keys but `allowed`, naming the nearest allowed key
+ * for a misspelt one (`timeoutMS` → `timeoutMs`).
  */
 export function checkRecord(
   argument: string,
@@ -63,20 +59,14 @@ export function checkNumber(argument: string, value: unknown, min: number, integ
 /** The longest delay `setTimeout` can hold; a longer one fires at once. */
 export const maxTimerMs = 2_147_483_647;
 
-/**
- * Checks a time limit in ms: at least 1, or `Infinity` (returned as `undefined`: no limit). A
- * limit beyond what a timer can hold (2^31 - 1 ms, about 24.8 days) also means no limit.
- */
+/** Checks a time limit in ms: at least 1; `Infinity` or more than a timer holds is `undefined`, no limit. */
 export function checkTimeout(argument: string, value: unknown): number | undefined {
   if (value === Number.POSITIVE_INFINITY) return undefined;
   const ms = checkNumber(argument, value, 1);
   return ms > maxTimerMs ? undefined : ms;
 }
 
-/**
- * The allowed key closest to a misspelt one (case ignored): at most 1 edit away for keys under 4
- * characters, 2 under 8, else 3; `undefined` when none is that close (or the key is empty).
- */
+/** The allowed key closest to a misspelt one (case ignored), within 1 edit under 4 characters, 2 under 8, else 3. */
 function nearestKey(key: string, allowed: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   let best: string | undefined;
@@ -88,10 +78,7 @@ function nearestKey(key: string, allowed: readonly string[]): string | undefined
   return best;
 }
 
-/**
- * Levenshtein distance in one row. Written here rather than taken from a library: `leven` put the
- * client entry over its 5 kB (min+gzip) budget, and option keys are a few dozen characters.
- */
+/** Levenshtein distance in one row; `leven` would put the client entry over its size budget. */
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

@@ -1,7 +1,4 @@
-/**
- * Local JSON pointers (RFC 6901) in the `#/a/b~1c` form that OpenAPI `$ref`s use: one reader and
- * one escaper for the spec tooling, the mocks and the error messages.
- */
+/** Local JSON pointers (RFC 6901) in the `#/a/b~1c` form of OpenAPI `$ref`s. */
 import { percentDecode } from "./percent-decode.ts";
 
 /** Escapes one key for use as a pointer segment (`~` → `~0`, `/` → `~1`). */
@@ -10,9 +7,8 @@ export function escapePointerKey(key: string): string {
 }
 
 /**
- * Reads the value at a local pointer (`#`, `#/a/b~1c`, segments may be percent-encoded as in a URI
- * fragment), or `undefined` when nothing is there. Array items are reached by index. Only own
- * properties are followed, so `#/__proto__` finds nothing.
+ * The value at a local pointer (segments may be percent-encoded, as in a URI fragment), or
+ * `undefined`; only own properties are followed, so `#/__proto__` finds nothing.
  */
 export function readPointer(document: unknown, pointer: string): unknown {
   if (pointer !== "#" && !pointer.startsWith("#/")) {
@@ -32,10 +28,7 @@ function unescapeSegment(raw: string): string | undefined {
   return percentDecode(raw)?.replaceAll("~1", "/").replaceAll("~0", "~");
 }
 
-/**
- * Follows a chain of local `$ref`s (`{ "$ref": "#/components/..." }`) until a node that is not a
- * reference. Throws when a reference points nowhere or the chain does not end.
- */
+/** Follows local `$ref`s to the first node that is not one; throws on a dangling or endless chain. */
 export function followRefs(document: unknown, node: unknown): unknown {
   let current = node;
   for (let hops = 0; hops <= 32; hops++) {

@@ -3,32 +3,26 @@ import { percentDecode } from "./percent-decode.ts";
 
 /** A call's operation, as named by a `Location` header or a notification's resource path. */
 export interface OperationIds {
-  /** The call id, normalised with {@link normalizeId}. */
+  /** The call id, normalised ({@link normalizeId}). */
   callId: string;
-  /** The operation id, normalised with {@link normalizeId}. */
+  /** The operation id, normalised. */
   operationId: string;
 }
 
 const operationPath = /\/calls\/([^/?#]+)\/operations\/([^/?#]+)\/?(?:[?#].*)?$/;
-/**
- * The path of nearly every notification: both ids GUIDs, canonical or 32 hex digits (2018), ending
- * the path. Where it matches (and there is no query or fragment), it captures what `operationPath`
- * captures, already valid: no decoding, trimming or re-checking needed.
- */
+/** Nearly every notification's path (both ids GUIDs, ending it): captured ids need no decoding or checks. */
 const guidOperationPath =
   /\/calls\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-fA-F]{32})\/operations\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-fA-F]{32})\/?$/;
 
 /**
- * Extracts the call id and operation id from an operation's path or URL
- * (`…/calls/{callId}/operations/{operationId}`), or returns `undefined` when it names no operation.
- * Ids are percent-decoded and normalised, so every spelling of the same operation gives equal results.
+ * The call id and operation id of an operation's path or URL (`…/calls/{callId}/operations/{operationId}`),
+ * percent-decoded and normalised so every spelling gives equal results; `undefined` when it names none.
  *
  * @example
  * parseOperationPath("/app/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5");
  * // { callId: "57dab8b1-894c-409a-b240-bd8beae78896", operationId: "0fe0623f-d628-42ed-b4bd-8ac290072cc5" }
  */
 export function parseOperationPath(pathOrUrl: string): OperationIds | undefined {
-  // Most notifications that name no operation (call state, participants) are settled here, cheaply.
   if (!pathOrUrl.includes("/operations/")) return undefined;
   const guids = guidOperationPath.exec(pathOrUrl);
   // With a "?" or "#" the general pattern may match further left (the rest being the query).
@@ -45,17 +39,13 @@ export function parseOperationPath(pathOrUrl: string): OperationIds | undefined 
 
 const callPath = /\/calls\/([^/?#]+)/;
 
-/**
- * The call id a resource path or URL names (`…/calls/{callId}…`, such as a call state change or a
- * participant list), percent-decoded and normalised like {@link parseOperationPath}'s, or
- * `undefined` when it names no call.
- */
+/** The call id a resource path or URL names (`…/calls/{callId}…`), normalised; `undefined` when none. */
 export function parseCallId(pathOrUrl: string): string | undefined {
   const segment = callPath.exec(pathOrUrl)?.[1];
   return segment === undefined ? undefined : segmentId(segment);
 }
 
-/** A GUID as `guidOperationPath` captured it: canonical already (36 characters), or 32 hex digits. */
+/** A GUID `guidOperationPath` captured, canonical (36 characters) or as 32 hex digits. */
 function canonical(guid: string): string {
   return guid.length === 36 ? guid : dashedGuid(guid);
 }

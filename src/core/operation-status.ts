@@ -5,10 +5,8 @@ import type { components } from "../../generated/schema.d.ts";
 export type OperationStatus = components["schemas"]["operationStatus"];
 
 /**
- * An operation status in the documented camelCase spelling, whatever casing Graph sent
- * (`"Completed"` and `"completed"` are one status: Graph's metadata spells members in PascalCase,
- * its docs in camelCase), or `undefined` for `null`, a missing status or a value the spec does not
- * list.
+ * A status in the documented camelCase (Graph's metadata spells it PascalCase), or `undefined` for
+ * `null`, none, or a value the spec does not list.
  */
 export function normalizeOperationStatus(value: unknown): OperationStatus | undefined {
   if (typeof value !== "string") return undefined;
@@ -16,10 +14,7 @@ export function normalizeOperationStatus(value: unknown): OperationStatus | unde
   return operationStatuses.includes(camel) ? camel : undefined;
 }
 
-/**
- * A PascalCase enum member in camelCase (`"Deleted"` to `"deleted"`): how Graph's metadata
- * spellings map onto its documented ones.
- */
+/** A PascalCase enum member in camelCase (`"Deleted"` to `"deleted"`), as Graph's docs spell it. */
 export function lowerFirst(value: string): string {
   return value.charAt(0).toLowerCase() + value.slice(1);
 }

@@ -1,7 +1,4 @@
-/**
- * Decodes `%XX` escapes (UTF-8), or returns `undefined` when they are malformed. Text without a
- * `%` is returned as it is, without calling the decoder.
- */
+/** Decodes `%XX` escapes (UTF-8); `undefined` when they are malformed. */
 export function percentDecode(text: string): string | undefined {
   if (!text.includes("%")) return text;
   try {

@@ -1,5 +1,5 @@
 import openapi from "../../generated/openapi.json" with { type: "json" };
-import { escapePointerKey, followRefs, readPointer } from "./json-pointer.ts";
+import { escapePointerKey, followRefs } from "./json-pointer.ts";
 
 /** The bundled spec, `generated/openapi.json`, as written by `npm run generate`, typed by its JSON. */
 export const openapiDocument = openapi;
@@ -7,7 +7,6 @@ export const openapiDocument = openapi;
 /** A JSON object of the bundled spec, read without a compile-time shape (the spec is data here). */
 export type SpecNode = Record<string, unknown>;
 
-/** The bundled spec (`generated/openapi.json`) as plain JSON data. */
 export const specDocument: SpecNode = openapiDocument as unknown as SpecNode;
 
 /** True for a non-null, non-array object. */
@@ -32,27 +31,14 @@ export function exampleNameOf(node: unknown, document: SpecNode = specDocument):
   return name;
 }
 
-/**
- * Follows a local `$ref` chain (`#/components/...`) in the bundled spec until it reaches a node
- * that is not a reference.
- */
+/** Follows a local `$ref` chain in the bundled spec to the object it ends at. */
 export function resolveSpecRef(node: unknown, document: SpecNode = specDocument): SpecNode {
   const found = followRefs(document, node);
   if (!isSpecNode(found)) throw new Error(`spec: expected an object, got ${JSON.stringify(found)}`);
   return found;
 }
 
-/** Reads the node at a local JSON pointer (`#/a/b~1c`). */
-export function pointerGet(document: SpecNode, pointer: string): unknown {
-  const found = readPointer(document, pointer);
-  if (found === undefined) throw new Error(`spec: nothing at ${pointer}`);
-  return found;
-}
-
-/**
- * A fresh deep copy of a named example's value (`components.examples[name].value`), so callers may
- * change it freely.
- */
+/** A deep copy of a named example's value (`components.examples[name].value`), free to change. */
 export function specExample(name: string): unknown {
   const example = resolveSpecRef({ $ref: exampleRef(name) });
   return structuredClone(example.value);

@@ -30,9 +30,8 @@ function specAjv(mode: Mode): Ajv2020 {
         })
       : new Ajv2020({
           allErrors: false,
-          // Lengths in UTF-16 units (string.length), not code points: ajv counts code points with a
-          // loop over every character, the slowest part of a notification's check. A string's units
-          // are never fewer than its code points, so this can only refuse more (see quickSpecValidator).
+          // Lengths in UTF-16 units, not code points (ajv's slow per-character loop): it can only
+          // refuse more, which quickSpecValidator's caller then asks specValidator about.
           unicode: !onlyTrivialMinLengths(openapi.components),
           logger: { log: console.log, warn: warnUnlessUnicodeNotice, error: console.error },
           strict: true,
@@ -52,11 +51,7 @@ function warnUnlessUnicodeNotice(...args: unknown[]): void {
   console.warn(...args);
 }
 
-/**
- * True when no schema asks for `minLength` above 1. Then measuring in UTF-16 units cannot accept a
- * string that code points would refuse (`maxLength`: units >= code points; `minLength` 0 or 1: a
- * string is empty in both measures or in neither).
- */
+/** True when no schema asks for `minLength` above 1, so measuring in UTF-16 units accepts nothing code points refuse. */
 function onlyTrivialMinLengths(node: unknown): boolean {
   if (typeof node !== "object" || node === null) return true;
   for (const [key, value] of Object.entries(node)) {
@@ -82,20 +77,14 @@ function compiled(cache: SpecAjv, pointer: string, mode: Mode): ValidateFunction
   return validate;
 }
 
-/**
- * Returns an ajv (JSON Schema 2020-12) validator for any schema of the bundled spec, by JSON
- * pointer. It collects every problem (`allErrors`), for {@link describeErrors}. Validators are
- * compiled once and cached.
- */
+/** An ajv (JSON Schema 2020-12) validator, cached, for a schema of the bundled spec by pointer; it collects every problem. */
 export function specValidator(pointer: string): ValidateFunction {
   return compiled(describing, pointer, "describing");
 }
 
 /**
- * A faster check for hot paths, by the same spec schema as {@link specValidator}. `true` means
- * valid (specValidator agrees). `false` means "ask specValidator", which has the last word: this
- * one stops at the first problem and measures string lengths in UTF-16 units, so a string of
- * emoji within `maxLength` code points but beyond as many units is refused here, accepted there.
+ * A faster check for hot paths by the same schema: `true` is valid; `false` means "ask
+ * {@link specValidator}", as this one measures strings in UTF-16 units (emoji count double).
  */
 export function quickSpecValidator(pointer: string): (value: unknown) => boolean {
   return compiled(quick, pointer, "quick");
@@ -104,14 +93,10 @@ export function quickSpecValidator(pointer: string): (value: unknown) => boolean
 const maxReported = 10;
 
 /**
- * One readable sentence from ajv errors, naming each failing field by its JSON path. Reads the
- * spec's rules the way a person would: an `anyOf` of types is "must be object or array", an `anyOf`
- * of enums (a status in either casing, or null) lists every allowed value, a nullable field
- * (`anyOf: [X, {type: "null"}]`) is described by X's own problems, and the `if`/`then` rule of
- * `commsNotification` is "must have resource or resourceUrl". At most ten problems are listed, then
- * how many more there are. Needs the errors of a validator from {@link specValidator} (verbose).
- * Linear in the number of errors; for values from outside, whose errors can number hundreds of
- * thousands, {@link describeValue} bounds the work before there are errors to describe.
+ * One readable sentence from a {@link specValidator}'s errors, naming each failing field by its JSON
+ * path and reading the rules as a person would (an `anyOf` of types is "must be object or array", a
+ * nullable field is described by its own problems, the `if`/`then` rule is "must have resource or
+ * resourceUrl"); at most ten problems, then how many more. For values from outside use {@link describeValue}.
  */
 export function describeErrors(errors: readonly ErrorObject[] | null | undefined, root = "body"): string {
   const listed = errorMessages(errors, root);
@@ -119,10 +104,7 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
   return joinProblems(listed.slice(0, maxReported), listed.length - maxReported);
 }
 
-/**
- * Problems as {@link describeErrors} lists them: at most ten, `; `-separated, then `(and N more)`
- * when `more` is positive.
- */
+/** Problems as {@link describeErrors} lists them: at most ten, `; `-separated, then `(and N more)`. */
 export function joinProblems(problems: readonly string[], more = 0): string {
   return problems.join("; ") + (more > 0 ? ` (and ${more} more)` : "");
 }
@@ -140,20 +122,13 @@ function errorMessages(errors: readonly ErrorObject[] | null | undefined, root: 
   return [...messages];
 }
 
-/**
- * Values with at most this many objects, arrays and scalars are checked for every problem; larger
- * ones stop at the first problem. Why: ajv's `allErrors` makes an error object per failing value,
- * and a 1 MiB body can hold 350,000 of them (seconds of work, all but ten thrown away).
- */
+/** Values of at most this many JSON nodes get every problem listed; ajv's `allErrors` on a larger one could take seconds. */
 const maxNodesForAllErrors = 1_000;
 
 /**
- * Why `value` fails the spec schema at `pointer`, as distinct messages naming each wrong field
- * below `root` (read as {@link describeErrors} reads errors); empty when the value is valid. The
- * work is bounded by the value's size, never by how many problems it has: a value of at most 1,000
- * JSON nodes gets every problem listed, a larger one its first problem only. Validate a list's
- * items one by one with this rather than the list at once: ajv copies the errors gathered so far
- * for each invalid item of a list of `$ref`s (quadratic: 18,000 invalid items took 12 s).
+ * Why `value` fails the spec schema at `pointer`, as distinct messages naming each wrong field below
+ * `root`; empty when valid. Work is bounded by the value's size (a large value gets its first problem
+ * only). Check a list's items one by one: ajv copies the errors so far for each invalid `$ref` item.
  */
 export function describeValue(pointer: string, value: unknown, root = "body"): string[] {
   const validate = hasAtMostNodes(value, maxNodesForAllErrors)
@@ -192,11 +167,8 @@ function isNullOnly(schema: SchemaNode): boolean {
 
 /**
  * Which errors the message leaves out: those an `anyOf` error sums up. ajv reports a failed anyOf's
- * branch errors just before the anyOf error itself, at its instance path or below, so a walk back
- * over that run finds them; the walk jumps over a nested anyOf's run (already found), and each
- * non-nullable anyOf's run is marked by one backward sweep, so the whole is linear in the number of
- * errors however the anyOfs nest. For a nullable field the anyOf and its `null` branch are skipped
- * instead, so the field's own problems are what the message says.
+ * branch errors just before it, so one backward sweep finds each run (linear however anyOfs nest);
+ * for a nullable field the anyOf and its `null` branch are skipped instead.
  */
 function anyOfBranchErrors(errors: readonly ErrorObject[]): Uint8Array {
   const skipped = new Uint8Array(errors.length);

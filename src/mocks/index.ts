@@ -3,6 +3,8 @@
  * `graph-comms-kit/mocks`: a mock of Graph's cancelMediaProcessing for tests: MSW handlers typed
  * by the spec, failure scenarios, and the commsNotifications sender. Runs wherever MSW does (Node,
  * browsers); the Prism mock server (Node only) is in `graph-comms-kit/mocks/prism`.
+ *
+ * @packageDocumentation
  */
 
 // ── MSW handlers ───────────────────────────────────────────────────────────────────────────

@@ -1,17 +1,14 @@
 import type { OperationNotification, ResultInfo } from "./parse/notification.ts";
 
-/** The errors of the notification receiver and tracker (`graph-comms-kit/notifications`), under one base class. */
-
 /**
  * The base class of every error the notification receiver and the operation tracker throw on
- * purpose, so one `instanceof` check catches them all.
+ * purpose, so one `instanceof` check catches them all. Every `name` is a literal, which minifiers keep.
  *
  * @example
  * try { await tracker.wait(op); } catch (e) { if (e instanceof NotificationsError) console.error(e.name, e.message); }
  */
 export class NotificationsError extends Error {
-  // Literal names so that minifiers, which rename classes, keep them.
-  /** The class of the error (`"NotificationsError"` here, each subclass its own), in minified bundles too. */
+  /** The class of the error (`"NotificationsError"` here, each subclass its own). */
   override readonly name: string = "NotificationsError";
 }
 
@@ -21,12 +18,9 @@ export class NotificationsError extends Error {
  *
  * @example
  * const handle = createNotificationHandler({ appId, auth: false, maxBodyBytes: 1024, onNotification });
- * const body = JSON.stringify({ value: [], padding: "x".repeat(2048) });
- * const response = await handle(new Request("http://127.0.0.1/api/calls", { method: "POST", headers: { "content-type": "application/json" }, body }));
- * response.status; // 413: reading stopped at a BodyTooLargeError
+ * (await handle(requestWithLargerBody)).status; // 413: reading stopped at a BodyTooLargeError
  */
 export class BodyTooLargeError extends NotificationsError {
-  /** Always `"BodyTooLargeError"`, in minified bundles too. */
   override readonly name = "BodyTooLargeError";
   /** The limit that was passed, in bytes. */
   readonly limitBytes: number;
@@ -45,13 +39,7 @@ export class BodyTooLargeError extends NotificationsError {
  * try { parseCommsNotifications(body); } catch (e) { if (e instanceof InvalidNotificationError) console.log(e.message); }
  */
 export class InvalidNotificationError extends NotificationsError {
-  /** Always `"InvalidNotificationError"`, in minified bundles too. */
   override readonly name = "InvalidNotificationError";
-
-  /** @param message What is wrong, naming the field. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** Why a notification's bearer token was refused. */
@@ -70,15 +58,10 @@ export type NotificationAuthFailure =
  * verifier.verify(header).catch((e: unknown) => { if (e instanceof NotificationAuthError) console.log(e.failure); });
  */
 export class NotificationAuthError extends NotificationsError {
-  /** Always `"NotificationAuthError"`, in minified bundles too. */
   override readonly name = "NotificationAuthError";
   /** The kind of failure. */
   readonly failure: NotificationAuthFailure;
 
-  /**
-   * @param failure The kind of failure.
-   * @param message What is wrong with the token.
-   */
   constructor(failure: NotificationAuthFailure, message: string, options?: ErrorOptions) {
     super(message, options);
     this.failure = failure;
@@ -92,7 +75,6 @@ export class NotificationAuthError extends NotificationsError {
  * try { await tracker.wait(op); } catch (e) { if (e instanceof OperationFailedError) console.log(e.resultInfo?.subcode); }
  */
 export class OperationFailedError extends NotificationsError {
-  /** Always `"OperationFailedError"`, in minified bundles too. */
   override readonly name = "OperationFailedError";
   /** The call id, normalised. */
   readonly callId: string;
@@ -103,7 +85,6 @@ export class OperationFailedError extends NotificationsError {
   /** The notification that reported the failure. */
   readonly notification: OperationNotification;
 
-  /** @param notification The notification that reported `failed`. */
   constructor(notification: OperationNotification) {
     const info = notification.resultInfo;
     const detail = info
@@ -124,7 +105,6 @@ export class OperationFailedError extends NotificationsError {
  * try { await tracker.wait(op, { timeoutMs: 5_000 }); } catch (e) { if (e instanceof OperationTimeoutError) console.warn(`no final notification in ${e.timeoutMs} ms`); }
  */
 export class OperationTimeoutError extends NotificationsError {
-  /** Always `"OperationTimeoutError"`, in minified bundles too. */
   override readonly name = "OperationTimeoutError";
   /** The call id, normalised. */
   readonly callId: string;
@@ -156,9 +136,34 @@ export class StoreUnavailableError extends NotificationsError {
   override readonly name = "StoreUnavailableError";
   /** Tells the handler to answer 503 + `Retry-After`: Graph delivers the batch again later. */
   readonly retryable = true;
+}
 
-  /** @param message What could not be reached, and why. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+/**
+ * The tracker was closed (`tracker.close()`, on shutdown) before the operation's final notification
+ * arrived: pending `wait()`s reject with it, and so do later `wait()` and `handle()` calls. It is
+ * `retryable`, so a handler still serving answers 503 and Graph delivers the batch again, to an
+ * instance that is not shutting down.
+ *
+ * @example
+ * try { await tracker.wait(op); } catch (e) { if (e instanceof TrackerClosedError) return; } // shutting down
+ */
+export class TrackerClosedError extends NotificationsError {
+  /** Always `"TrackerClosedError"`, in minified bundles too. */
+  override readonly name = "TrackerClosedError";
+  /** Tells the handler to answer 503 + `Retry-After`: Graph delivers the batch again later. */
+  readonly retryable = true;
+  /** The call id, normalised; `undefined` for a `handle()` refused after close. */
+  readonly callId: string | undefined;
+  /** The operation id, normalised; `undefined` for a `handle()` refused after close. */
+  readonly operationId: string | undefined;
+
+  constructor(operation?: { callId: string; operationId: string }) {
+    super(
+      operation
+        ? `The operation tracker was closed before the final notification for operation ${operation.operationId} of call ${operation.callId} arrived`
+        : "The operation tracker is closed",
+    );
+    this.callId = operation?.callId;
+    this.operationId = operation?.operationId;
   }
 }

@@ -1,19 +1,22 @@
 // biome-ignore-all assist/source/organizeImports: exports are grouped by topic under banners, not sorted by path
 /**
  * `graph-comms-kit/notifications`: receive, authenticate, validate and correlate the
- * `commsNotifications` Graph POSTs to a calling bot.
+ * `commsNotifications` Graph POSTs to a calling bot, on `node:http`, Express, Connect, Polka
+ * (`createNodeMiddleware`), Fastify (`fastifyNotifications`) or any Fetch-API server
+ * (`createNotificationHandler`).
  *
  * @example
  * import http from "node:http";
- * import { createNotificationHandler, createOperationTracker, toNodeListener } from "graph-comms-kit/notifications";
+ * import { createNodeMiddleware, createOperationTracker } from "graph-comms-kit/notifications";
  *
  * const tracker = createOperationTracker();
- * const handle = createNotificationHandler({ appId: process.env.APP_ID!, onNotification: tracker.handle });
- * http.createServer(toNodeListener(handle)).listen(3978);
+ * http.createServer(createNodeMiddleware({ appId: process.env.APP_ID!, onNotification: tracker.handle })).listen(3978);
  * const done = await tracker.wait(operationRef, { timeoutMs: 30_000 });
+ *
+ * @packageDocumentation
  */
 
-// ── Receive: the handler, its Node adapter and server ──────────────────────────────────────
+// ── Receive: the handler, its Node adapter, server and framework middleware ──────────────────────────────────────
 export {
   createNotificationHandler,
   type NotificationCallback,
@@ -22,11 +25,25 @@ export {
   type NotificationHandlerOptions,
   type NotificationLogger,
 } from "./receive/handler.ts";
+export type {
+  NotificationRejection,
+  RejectionHook,
+  RejectionReason,
+  RequestSummary,
+  TokenSummary,
+} from "./receive/rejections.ts";
 export {
   createNotificationServer,
   type NotificationServerOptions,
   toNodeListener,
 } from "./receive/node-adapter.ts";
+export {
+  createNodeMiddleware,
+  defaultNotificationPath,
+  type NodeMiddleware,
+  type NodeMiddlewareOptions,
+} from "./receive/middleware.ts";
+export { type FastifyNotificationsOptions, fastifyNotifications } from "./receive/fastify.ts";
 
 // ── Authenticate ───────────────────────────────────────────────────────────────────────────
 export {
@@ -55,7 +72,7 @@ export type {
   ResultInfo,
 } from "./parse/notification.ts";
 export { isFinalOperation } from "./parse/notification.ts";
-export { parseCommsNotifications, warmUpParser } from "./parse/parse.ts";
+export { parseCommsNotifications } from "./parse/parse.ts";
 
 // ── Correlate: the tracker and its stores ──────────────────────────────────────────────────
 export type { OperationIds } from "../core/operation-path.ts";
@@ -86,4 +103,5 @@ export {
   OperationFailedError,
   OperationTimeoutError,
   StoreUnavailableError,
+  TrackerClosedError,
 } from "./errors.ts";

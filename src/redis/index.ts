@@ -9,6 +9,8 @@
  *
  * const client = await createClient({ url: process.env.REDIS_URL }).on("error", console.warn).connect();
  * const tracker = createOperationTracker({ store: await createRedisOperationStore({ client }) });
+ *
+ * @packageDocumentation
  */
 
 // Errors

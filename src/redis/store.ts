@@ -12,10 +12,7 @@ import {
 } from "../notifications/index.ts";
 import { StoreValueError } from "./errors.ts";
 
-/**
- * The store's own connection, made by the user's client's `duplicate()`: only what the store calls
- * (node-redis 6's `RedisClientType` has all of it).
- */
+/** The store's subscriber connection (from `client.duplicate()`), as far as the store calls it. */
 export interface RedisSubscriberLike {
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
@@ -25,10 +22,7 @@ export interface RedisSubscriberLike {
   destroy(): unknown;
 }
 
-/**
- * A connected node-redis client (`await createClient(...).connect()`), described by what the store
- * calls, so that any of node-redis 6's generic variants (modules, RESP 2 or 3) fits.
- */
+/** A connected node-redis 6 client, described by what the store calls so every generic variant fits. */
 export interface RedisClientLike {
   readonly isReady: boolean;
   sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
@@ -40,14 +34,12 @@ export interface RedisClientLike {
 /** Options of {@link createRedisOperationStore}. */
 export interface RedisOperationStoreOptions {
   /**
-   * A connected node-redis 6 client. The store sends its commands on it and makes its own
-   * subscriber with `client.duplicate()`. Give it an `error` listener (node-redis requires one) and
-   * leave its reconnect strategy on: the store answers "unavailable" while it reconnects.
+   * A connected node-redis 6 client, with an `error` listener (node-redis requires one) and its
+   * reconnect strategy on; the store subscribes on `client.duplicate()`.
    */
   client: RedisClientLike;
   /**
-   * Prepended to every key; also the name of the channel on which stores announce new keys. Give
-   * each bot (each set of instances that share operations) its own.
+   * Prepended to every key, and the channel on which stores announce new keys: one per bot.
    * @default "graph-comms-kit:operation:"
    */
   keyPrefix?: string;
@@ -57,8 +49,7 @@ export interface RedisOperationStoreOptions {
    */
   ttlMs?: number;
   /**
-   * How long Redis may leave the store's commands unanswered, in ms, before the store counts it as
-   * unreachable and fails them (a slow Redis that answers something is not unreachable).
+   * How long Redis may leave every command unanswered, in ms, before the store fails them as unreachable.
    * @default 2000
    */
   commandTimeoutMs?: number;
@@ -73,10 +64,9 @@ export interface RedisOperationStore extends OperationStore {
 }
 
 /**
- * Set-if-absent with a TTL, then the announcement to every instance, in one atomic step: a
- * notification that reaches two instances is recorded, and announced, once. The announcement is
- * the key alone: every instance receives it, and only one that waits for it reads the value (a
- * value in each message made the bench 30% slower, measured, and costs every instance its bytes).
+ * Set-if-absent with a TTL, then the announcement to every instance, in one atomic step, so a
+ * notification that reaches two instances is recorded and announced once. The announcement is the
+ * key alone: only an instance that waits for it reads the value (see bench/README.md).
  */
 const addScript = `if redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
   redis.call("PUBLISH", ARGV[3], KEYS[1])
@@ -93,12 +83,9 @@ const unavailableReplies = /^(?:LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTE
 
 /**
  * Creates an {@link OperationStore} on Redis, so that several bot instances share one operation
- * tracker: a notification that reaches any instance settles the `wait()` on every instance, one that
- * reaches two instances is delivered once, and a notification that arrived before `wait()` is found.
- * Values are the normalised notification as JSON, checked against the spec when read back. Resolves
- * once the store's subscriber listens. While Redis is unreachable, `add` and `get` reject with
- * `StoreUnavailableError` (the receiver answers 503 and Graph redelivers); when a connection comes
- * back, pending waits look their keys up again.
+ * tracker: a notification reaching any instance settles `wait()` on every instance, once, even if it
+ * arrived before `wait()`. Resolves once the store's subscriber listens. While Redis is unreachable,
+ * `add` and `get` reject with `StoreUnavailableError` (the receiver answers 503 and Graph redelivers).
  *
  * @example
  * const client = createClient({ url: process.env.REDIS_URL });
@@ -116,8 +103,7 @@ export async function createRedisOperationStore(
   };
 
   const subscriber = client.duplicate();
-  // node-redis throws an `error` event that nobody listens to; the store's failures surface as
-  // rejected `add`/`get` calls (logged once per outage by the receiver), so these are dropped.
+  // Failures surface as rejected `add`/`get` calls; node-redis throws unheard `error` events.
   subscriber.on("error", () => {});
   let deadline: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -143,9 +129,8 @@ export async function createRedisOperationStore(
   } finally {
     clearTimeout(deadline);
   }
-  // Both connections are up now, so `ready` means "reconnected". node-redis subscribes again before
-  // the subscriber says it: from then on nothing is missed, and what was missed is in Redis. The
-  // client's `ready` matters too: lookups that failed while it was down are tried again.
+  // From now on `ready` means "reconnected": waits look their keys up again, as a missed
+  // announcement's value is in Redis.
   subscriber.on("ready", resync);
   client.on("ready", resync);
 
@@ -161,7 +146,7 @@ export async function createRedisOperationStore(
   return {
     add(key, notification) {
       const args = [keyPrefix + key, JSON.stringify(notification), ttl, keyPrefix];
-      // Plain promise code, not async/await: this runs once per notification (measured in the bench).
+      // Plain promise code, not async/await: this runs once per notification.
       return send(["EVALSHA", addScriptSha, "1", ...args]).then(
         (reply) => reply === 1,
         (error: unknown) => {
@@ -210,9 +195,8 @@ export async function createRedisOperationStore(
 /**
  * Sends commands on `client`; each fails with StoreUnavailableError when Redis cannot answer it:
  * the client is not connected, the connection breaks, or Redis leaves every command unanswered for
- * `timeoutMs` (hung, or a network that drops packets). One watchdog timer serves all commands:
- * node-redis's own timeout per command (5 s by default, an AbortSignal each) cost 13% of the
- * bench's time, so it is turned off for the store's commands.
+ * `timeoutMs` (hung, or a network that drops packets). One watchdog timer serves all commands,
+ * cheaper than node-redis's own timeout per command (an AbortSignal each), which is turned off.
  */
 function createSender(client: RedisClientLike, timeoutMs: number) {
   // The reject functions of the commands not answered yet, for the watchdog to fail them.

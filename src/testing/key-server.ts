@@ -25,19 +25,13 @@ export interface RunningKeyServer {
 }
 
 /**
- * Serves the OpenID configuration and JWKS of {@link TestSigningKeys} on 127.0.0.1, for a receiver
- * that runs outside MSW's reach (another process, or a test that lets requests through). Answers
- * `GET /v1/.well-known/OpenIdConfiguration` and `GET /v1/keys`; anything else 404 (405 for other
- * methods). Node only.
+ * Serves the OpenID configuration (`/v1/.well-known/OpenIdConfiguration`) and JWKS (`/v1/keys`) of
+ * {@link TestSigningKeys} on 127.0.0.1, for a receiver outside MSW's reach such as another process.
  *
  * @example
- * import { createNotificationHandler } from "graph-comms-kit/notifications";
- * import { createTestSigningKeys, serveTestSigningKeys } from "graph-comms-kit/testing";
- *
- * const appId = "2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f";
  * const keys = await createTestSigningKeys({ appId });
  * const keyServer = await serveTestSigningKeys(keys);
- * createNotificationHandler({ appId, auth: { openIdConfigurationUrl: keyServer.openIdConfigurationUrl }, onNotification: console.log });
+ * createNotificationHandler({ appId, auth: { openIdConfigurationUrl: keyServer.openIdConfigurationUrl }, onNotification });
  * await keyServer.close();
  */
 export async function serveTestSigningKeys(

@@ -47,8 +47,7 @@ export interface TestSigningKeysOptions {
    */
   callerAppId?: string | false;
   /**
-   * Where the MSW handlers serve the OpenID configuration (https, as the receiver requires for
-   * non-loopback hosts); the JWKS is served next to it (`/v1/.well-known/…` → `/v1/keys`).
+   * Where the MSW handlers serve the OpenID configuration (https, or http on loopback); the JWKS is next to it (`/v1/keys`).
    * @default testOpenIdConfigurationUrl ("https://keys.graph-comms-kit.test/v1/.well-known/OpenIdConfiguration")
    */
   openIdConfigurationUrl?: string;
@@ -110,13 +109,9 @@ export interface MintOptions {
 }
 
 /**
- * A test key pair with the endpoints that publish it and a minter of Graph-shaped tokens: issuer,
- * audience = your app id, tenant, expiry, each of which `mint()` can make wrong. The public key is
- * published the way Microsoft publishes its own: an OpenID configuration naming a JWKS, served by
- * MSW handlers (`handlers`, at a `.test` https URL) or by a 127.0.0.1 server
- * (`serveTestSigningKeys(keys)`). Point the receiver at it with
- * `auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl }`; give the keys to the Graph mock
- * (`createGraphHandlers({ notificationSigner: keys })`) and its notifications pass the checks.
+ * A test key pair, published as Microsoft publishes its own (an OpenID configuration naming a JWKS,
+ * as MSW `handlers` or with `serveTestSigningKeys(keys)`), and a minter of Graph-shaped tokens; as
+ * the Graph mock's `notificationSigner`, its notifications pass the receiver's checks.
  */
 export interface TestSigningKeys {
   /** The audience of the tokens. */
@@ -127,7 +122,7 @@ export interface TestSigningKeys {
   readonly issuer: string;
   /** The key id. */
   readonly kid: string;
-  /** Where {@link TestSigningKeys.handlers} serve the OpenID configuration: give it to the receiver (`auth.openIdConfigurationUrl`). */
+  /** Where {@link TestSigningKeys.handlers} serve the OpenID configuration: the receiver's `auth.openIdConfigurationUrl`. */
   readonly openIdConfigurationUrl: string;
   /** Where {@link TestSigningKeys.handlers} serve the JWKS (named by the configuration's `jwks_uri`). */
   readonly jwksUri: string;
@@ -210,7 +205,7 @@ export async function createTestSigningKeys(options: TestSigningKeysOptions): Pr
     "options.openIdConfigurationUrl",
     options.openIdConfigurationUrl ?? testOpenIdConfigurationUrl,
   );
-  // Next to the configuration: `/v1/.well-known/OpenIdConfiguration` -> `/v1/keys`, as the 127.0.0.1 server has it.
+  // `/v1/.well-known/OpenIdConfiguration` -> `/v1/keys`, as the 127.0.0.1 server has it.
   const wellKnown = configUrl.pathname.indexOf("/.well-known/");
   const jwksUri = new URL(
     wellKnown >= 0 ? `${configUrl.pathname.slice(0, wellKnown)}/keys` : "keys",

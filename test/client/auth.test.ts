@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCallsClient, GraphError, TokenError } from "../../src/client/index.ts";
+import { accepted, callId, stubFetch } from "../support/fetch-stub.ts";
 import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
-import { accepted, callId, stubFetch } from "./fetch-stub.ts";
 
 describe("token", () => {
   it.each([

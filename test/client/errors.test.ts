@@ -7,7 +7,7 @@ import {
   InvalidArgumentError,
   NetworkError,
 } from "../../src/client/index.ts";
-import { callId, graphError, stubFetch } from "./fetch-stub.ts";
+import { callId, graphError, stubFetch } from "../support/fetch-stub.ts";
 
 async function graphErrorFor(...responses: Response[]): Promise<GraphError> {
   const client = createCallsClient({ token: "t", fetch: stubFetch(...responses), retry: false });

@@ -5,7 +5,7 @@ import { pathSerializer } from "../../src/client/client.ts";
 import { createCallsClient, InvalidArgumentError } from "../../src/client/index.ts";
 import { callsPaths } from "../../src/core/call-paths.ts";
 import { clientContextMaxLength } from "../support/contract.ts";
-import { acceptedHere, callId, stubFetch } from "./fetch-stub.ts";
+import { acceptedHere, callId, stubFetch } from "../support/fetch-stub.ts";
 
 function seedClient() {
   const fetch = stubFetch(acceptedHere);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCallsClient, LocationError } from "../../src/client/index.ts";
-import { accepted, beta2018Location, callId, operationId, stubFetch } from "./fetch-stub.ts";
+import { accepted, beta2018Location, callId, operationId, stubFetch } from "../support/fetch-stub.ts";
 
 const communications = "/communications/calls/{callId}/cancelMediaProcessing" as const;
 

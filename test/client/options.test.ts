@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { createCallsClient, defaultBaseUrl, InvalidArgumentError } from "../../src/client/index.ts";
-import { accepted, callId, stubFetch } from "./fetch-stub.ts";
+import { accepted, callId, stubFetch } from "../support/fetch-stub.ts";
 
 /** Creates a client with options an untyped JavaScript caller could pass. */
 function createUntyped(options: unknown): unknown {
@@ -84,7 +84,7 @@ describe("createCallsClient options", () => {
       "appId on a path without it",
       { token: "t", appId: "x" },
       "options.appId",
-      "is not allowed; allowed: token, baseUrl, path, fetch, retry, timeoutMs",
+      "is not allowed; allowed: token, baseUrl, path, fetch, retry, timeoutMs, telemetry",
     ],
     [
       "a misspelt option",

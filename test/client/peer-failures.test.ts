@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCallsClient } from "../../src/client/index.ts";
+import { callId, operationId } from "../support/fetch-stub.ts";
 import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
-import { callId, operationId } from "./fetch-stub.ts";
 
 /**
  * Failures of other clients with this API, each turned into a test of ours: Microsoft's Kiota SDK

@@ -12,8 +12,8 @@ import {
   ResponseTooLargeError,
 } from "../../src/client/index.ts";
 import { maxResponseBytes } from "../../src/client/response-body.ts";
+import { beta2018Location, callId, operationId } from "../support/fetch-stub.ts";
 import { listenLocal } from "../support/listen-local.ts";
-import { beta2018Location, callId, operationId } from "./fetch-stub.ts";
 
 const communications = "/communications/calls/{callId}/cancelMediaProcessing" as const;
 const chunkBytes = 64 * 1024;

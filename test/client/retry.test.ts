@@ -2,7 +2,7 @@ import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createCallsClient, GraphError, TimeoutError } from "../../src/client/index.ts";
 import type { RetryOptions } from "../../src/client/retry.ts";
-import { accepted, callId, graphError, type StubAnswer, stubFetch } from "./fetch-stub.ts";
+import { accepted, callId, graphError, type StubAnswer, stubFetch } from "../support/fetch-stub.ts";
 
 const start = Date.parse("2026-01-01T00:00:00Z");
 

@@ -347,6 +347,15 @@ describe("the TypeScript API reference the page links to", { timeout: 90_000 }, 
       ]) {
         expect(text).toContain(entry);
       }
+      // It opens on the overview (guides/overview.md) and its guides.
+      for (const guide of [
+        "Receiving notifications",
+        "Testing with token checks on",
+        "Running several instances",
+        "The cancel flow",
+      ]) {
+        expect(text).toContain(guide);
+      }
       await screenshot("api-reference");
       await docs.page
         .getByRole("link", { name: "graph-comms-kit/notifications", exact: true })

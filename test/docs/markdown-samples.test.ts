@@ -8,7 +8,7 @@ import {
   formatProblems,
   packageEntryPoints,
   typecheckSamples,
-} from "./markdown-samples.ts";
+} from "../support/markdown-samples.ts";
 
 const fence = "```";
 

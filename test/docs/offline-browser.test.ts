@@ -1,14 +1,14 @@
 /**
- * The browser the docs test drives: Debian's Chromium when installed, else the one the
- * `@sparticuz/chromium` dev dependency ships. The fallback is exercised here on every machine, so
- * a fresh machine with only `npm ci` is known to be able to run the docs test.
+ * The browser the docs test drives: Debian's Chromium when installed, else the one the npm package
+ * `@sparticuz/chromium` ships, installed on demand. The fallback is exercised here on every
+ * machine, so a fresh machine with only `npm ci` is known to be able to run the docs test.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import manifest from "../../package.json" with { type: "json" };
+import { onDemandPackages } from "../../scripts/on-demand.ts";
 import { bundledChromium, findChromium, type OfflinePage, openOffline } from "./offline-browser.ts";
 
 describe("findChromium", () => {
@@ -20,7 +20,7 @@ describe("findChromium", () => {
   it("falls back to @sparticuz/chromium's, unpacked once per version into its own temp folder", async () => {
     const browser = await findChromium(join(tmpdir(), "no-such-chromium"));
     expect(browser.source).toBe("@sparticuz/chromium");
-    const version = manifest.devDependencies["@sparticuz/chromium"];
+    const { version } = onDemandPackages.chromium;
     expect(browser.executablePath).toBe(join(tmpdir(), `gck-sparticuz-chromium-${version}`, "chromium"));
     expect(existsSync(browser.executablePath)).toBe(true);
     expect(browser.args).toContain("--no-sandbox");

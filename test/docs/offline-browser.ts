@@ -2,7 +2,8 @@
  * Opens a local HTML file in Chromium (driven by playwright-core) with every network request
  * blocked: only the file itself may load. Blocked requests are recorded, so a test can say what
  * the page tried to fetch. The browser is Debian's `chromium` when installed, else the Chromium
- * that the `@sparticuz/chromium` dev dependency ships, so `npm ci` is all a machine needs.
+ * that the npm package `@sparticuz/chromium` ships, installed on first use (scripts/on-demand.ts),
+ * so `npm ci` is all a machine needs.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rename, rm } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { provideTool } from "../../scripts/on-demand.ts";
 
 /** Where Debian's `chromium` package puts the browser. */
 export const debianChromiumPath = "/usr/bin/chromium";
@@ -42,12 +44,20 @@ export async function findChromium(debianPath = debianChromiumPath): Promise<Chr
   return bundledChromium();
 }
 
-/** The Chromium that the `@sparticuz/chromium` dev dependency ships, unpacked on first use. */
+/** What the docs test uses of `@sparticuz/chromium` (installed on demand, so without its types). */
+interface Sparticuz {
+  args: string[];
+  executablePath(): Promise<string>;
+}
+
+/** The Chromium that `@sparticuz/chromium` ships, installed and unpacked on first use. */
 export async function bundledChromium(): Promise<ChromiumBrowser> {
-  const { default: sparticuz } = await import("@sparticuz/chromium");
+  const folder = await provideTool("chromium");
+  const entry = pathToFileURL(join(folder, "build/esm/index.js")).href;
+  const { default: sparticuz } = (await import(entry)) as { default: Sparticuz };
   return {
     source: "@sparticuz/chromium",
-    executablePath: await unpackSparticuz(sparticuz),
+    executablePath: await unpackSparticuz(sparticuz, folder),
     args: [...sparticuz.args, ...quietArgs],
   };
 }
@@ -61,9 +71,8 @@ export async function bundledChromium(): Promise<ChromiumBrowser> {
  * half-written copy another run left. So it unpacks into a fresh folder (it reads the temp folder
  * from `TMPDIR` when called, before its first await) that is renamed into place when complete.
  */
-async function unpackSparticuz(sparticuz: { executablePath(): Promise<string> }): Promise<string> {
-  // The package's `exports` hide its package.json, so it is read from node_modules directly.
-  const manifest = join(import.meta.dirname, "../../node_modules/@sparticuz/chromium/package.json");
+async function unpackSparticuz(sparticuz: Sparticuz, folder: string): Promise<string> {
+  const manifest = join(folder, "package.json");
   const { version } = JSON.parse(await readFile(manifest, "utf8")) as { version: string };
   const home = join(tmpdir(), `gck-sparticuz-chromium-${version}`);
   const executable = join(home, "chromium");

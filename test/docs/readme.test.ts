@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { extractTsSamples, formatProblems, typecheckSamples } from "./markdown-samples.ts";
+import { extractTsSamples, formatProblems, typecheckSamples } from "../support/markdown-samples.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -56,7 +56,7 @@ describe("README.md", () => {
     const named = new Set<string>();
     for (const match of readme.matchAll(/\bnpm (?:run(?: -s)? )?([\w:-]+)/g)) {
       const name = match[1] ?? "";
-      if (!["ci", "install", "pack", "run"].includes(name)) named.add(name);
+      if (!["ci", "install", "pack", "publish", "run"].includes(name)) named.add(name);
     }
     expect([...named].sort()).toEqual(expect.arrayContaining(["docs", "generate", "start", "test"]));
     expect([...named].filter((name) => scripts[name] === undefined)).toEqual([]);

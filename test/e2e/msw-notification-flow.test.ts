@@ -20,17 +20,15 @@ import {
   OperationTimeoutError,
   type OperationTracker,
 } from "../../src/notifications/index.ts";
-import { extractTsSamples, packageEntryPoints } from "../docs/markdown-samples.ts";
-import { type RunningServer, serveHandler } from "../support/http-server.ts";
 import {
-  appId,
-  type KeyServer,
-  newSigningKey,
-  type SigningKey,
-  sign,
-  startKeyServer,
-} from "../support/key-server.ts";
-import { callId } from "../support/seed-ids.ts";
+  createTestSigningKeys,
+  type RunningKeyServer,
+  serveTestSigningKeys,
+  type TestSigningKeys,
+} from "../../src/testing/index.ts";
+import { type RunningServer, serveHandler } from "../support/http-server.ts";
+import { extractTsSamples, packageEntryPoints } from "../support/markdown-samples.ts";
+import { appId, callId } from "../support/seed-ids.ts";
 
 const baseUrl = "https://graph.microsoft.com/beta";
 const paths: CallsPath[] = [
@@ -39,8 +37,8 @@ const paths: CallsPath[] = [
   "/communications/calls/{callId}/cancelMediaProcessing",
 ];
 
-let keys: KeyServer;
-let key: SigningKey;
+let keys: RunningKeyServer;
+let signing: TestSigningKeys;
 let bot: RunningServer;
 let tracker: OperationTracker;
 const graph = createGraphHandlers({ baseUrl });
@@ -49,8 +47,8 @@ const rejectedByBot: string[] = [];
 const handled: { operationId: string; result: string }[] = [];
 
 beforeAll(async () => {
-  key = await newSigningKey("e2e-key");
-  keys = await startKeyServer([key]);
+  signing = await createTestSigningKeys({ appId });
+  keys = await serveTestSigningKeys(signing);
   mswServer.listen({ onUnhandledRequest: "bypass" });
   tracker = createOperationTracker({ timeoutMs: 5_000 });
   const handle = createNotificationHandler({
@@ -102,7 +100,7 @@ describe("client → MSW mock → notify → notification handler → tracker", 
     const delivery = await graph.notify(op.location, {
       status: "completed",
       to: bot.url,
-      token: await sign(key),
+      token: await signing.mint(),
     });
     expect(delivery.status).toBe(202);
 
@@ -127,7 +125,7 @@ describe("client → MSW mock → notify → notification handler → tracker", 
       status: "failed",
       resultInfo: { code: 400, subcode: 8508, message: "Action failed, the operation was cancelled." },
       to: bot.url,
-      token: await sign(key),
+      token: await signing.mint(),
     });
     const error = await settled;
     expect(error).toBeInstanceOf(OperationFailedError);
@@ -137,7 +135,7 @@ describe("client → MSW mock → notify → notification handler → tracker", 
 
   it("a notification that beats wait() is kept and delivered, and a repeat is delivered once", async () => {
     const op = await clientFor(paths[2] as CallsPath).cancelMediaProcessing(callId, {});
-    const token = await sign(key);
+    const token = await signing.mint();
     await graph.notify(op, { status: "completed", to: bot.url, token });
     await graph.notify(op, { status: "completed", to: bot.url, token });
     await expect(tracker.wait(op)).resolves.toMatchObject({
@@ -162,7 +160,7 @@ describe("client → MSW mock → notify → notification handler → tracker", 
     const op = await clientFor(paths[0] as CallsPath).cancelMediaProcessing(callId, {});
     expect(graph.requests.map((r) => r.status)).toEqual([429, 429, 200]);
     const done = tracker.wait(op);
-    await graph.notify(op, { status: "completed", to: bot.url, token: await sign(key) });
+    await graph.notify(op, { status: "completed", to: bot.url, token: await signing.mint() });
     await expect(done).resolves.toMatchObject({ status: "completed" });
   });
 

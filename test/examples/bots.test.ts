@@ -37,9 +37,9 @@ beforeAll(async () => {
 afterAll(() => keys?.close());
 
 const bots: [string, (options: BotOptions) => Promise<RunningBot>][] = [
-  ["node:http", startNodeHttpBot],
-  ["Express 5 (express.raw)", startExpressBot],
-  ["Fastify 5 (buffer parser)", startFastifyBot],
+  ["node:http (createNodeMiddleware)", startNodeHttpBot],
+  ["Express 5 (createNodeMiddleware)", startExpressBot],
+  ["Fastify 5 (fastifyNotifications)", startFastifyBot],
   ["Hono (@hono/node-server)", startHonoBot],
 ];
 

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { packageEntryPoints } from "../docs/markdown-samples.ts";
+import { packageEntryPoints } from "../support/markdown-samples.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const examples = join(root, "examples");

@@ -13,7 +13,7 @@ import {
   type OperationNotification,
   parseCommsNotifications,
 } from "../../src/notifications/index.ts";
-import { stubFetch } from "../client/fetch-stub.ts";
+import { stubFetch } from "../support/fetch-stub.ts";
 
 interface Entry {
   file: string;

@@ -14,15 +14,15 @@ import {
   type ParsedNotification,
   parseCommsNotifications,
 } from "../../src/notifications/index.ts";
-import { stubFetch } from "../client/fetch-stub.ts";
+import { expectGraphError } from "../support/expect-graph-error.ts";
+import { stubFetch } from "../support/fetch-stub.ts";
 import {
   callId,
   operationBatch,
   operationId,
   upperCallId,
   upperOperationId,
-} from "../notifications/fixtures.ts";
-import { expectGraphError } from "../notifications/receive/expect-graph-error.ts";
+} from "../support/notification-fixtures.ts";
 
 /** The spec's current-shape notification with `resourceData` members replaced (undefined deletes). */
 function batchWith(data: Record<string, unknown>, notification: Record<string, unknown> = {}) {

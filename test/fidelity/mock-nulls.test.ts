@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { post, useGraphMock } from "../mocks/support/graph-server.ts";
+import { post, useGraphMock } from "../support/graph-server.ts";
 
 const call = "57dab8b1-894c-409a-b240-bd8beae78896";
 const urls = {

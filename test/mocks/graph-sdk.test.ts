@@ -5,9 +5,9 @@
  */
 import { ResponseType } from "@microsoft/microsoft-graph-client";
 import { describe, expect, it } from "vitest";
+import { useGraphMock } from "../support/graph-server.ts";
 import { callId } from "../support/seed-ids.ts";
 import { graphSdkClient } from "./support/graph-sdk.ts";
-import { useGraphMock } from "./support/graph-server.ts";
 
 const base = "http://127.0.0.1:4010";
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CallsPath } from "../../src/mocks/index.ts";
+import { post, useGraphMock } from "../support/graph-server.ts";
 import { callId } from "../support/seed-ids.ts";
-import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
 
 const base = "http://127.0.0.1:4010";

@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { parseOperationPath } from "../../src/core/operation-path.ts";
 import { createGraphHandlers, InvalidArgumentError } from "../../src/mocks/index.ts";
 import { specOperations } from "../../src/mocks/spec-operations.ts";
+import { post, useGraphMock } from "../support/graph-server.ts";
 import { appId, callId } from "../support/seed-ids.ts";
-import { post, useGraphMock } from "./support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
 
 function concrete(path: string): string {

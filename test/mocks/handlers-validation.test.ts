@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { specExampleObject } from "../../src/core/spec-document.ts";
 import type { CallsPath } from "../../src/mocks/index.ts";
-import { post, useGraphMock } from "./support/graph-server.ts";
+import { post, useGraphMock } from "../support/graph-server.ts";
 import { readResponse, responseProblems } from "./support/spec-response.ts";
 
 const seedPath: CallsPath = "/app/calls/{callId}/cancelMediaProcessing";

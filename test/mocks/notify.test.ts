@@ -13,9 +13,9 @@ import {
   UnknownOperationError,
 } from "../../src/mocks/index.ts";
 import { specOperations } from "../../src/mocks/spec-operations.ts";
+import { post, useGraphMock } from "../support/graph-server.ts";
 import { type RecordingServer, startRecordingServer } from "../support/recording-server.ts";
 import { callId } from "../support/seed-ids.ts";
-import { post, useGraphMock } from "./support/graph-server.ts";
 
 const validateBatch = specValidator("#/components/schemas/commsNotifications");
 

@@ -126,6 +126,22 @@ describe("the npm package", () => {
     ).toEqual([]);
   });
 
+  it("runs nothing when installed: no install-time lifecycle script", async () => {
+    const manifest = JSON.parse(
+      await readFile(join(project, "node_modules", "graph-comms-kit", "package.json"), "utf8"),
+    ) as { scripts: Record<string, string> };
+    const installTime = [
+      "preinstall",
+      "install",
+      "postinstall",
+      "prepublish",
+      "preprepare",
+      "prepare",
+      "postprepare",
+    ];
+    expect(Object.keys(manifest.scripts).filter((name) => installTime.includes(name))).toEqual([]);
+  });
+
   it("ships a README whose links work on the npm page: absolute, an anchor, or a file in the package", async () => {
     const readme = await readFile(join(project, "node_modules", "graph-comms-kit", "README.md"), "utf8");
     const relative = [...readme.matchAll(/\]\(([^)\s]+)\)/g)]
@@ -174,6 +190,39 @@ describe("the npm package", () => {
       });
     }
   }, 60_000);
+
+  it("compiles a CommonJS consumer under module node20 and nodenext and runs it; node16 gives TS1479", async () => {
+    const tsc = join(project, "node_modules", "typescript", "bin", "tsc");
+    const cjs = join(project, "cjs");
+    await mkdir(cjs, { recursive: true });
+    await writeFile(join(cjs, "package.json"), JSON.stringify({ type: "commonjs" }));
+    await writeFile(
+      join(cjs, "index.ts"),
+      'import { createNodeMiddleware } from "graph-comms-kit/notifications";\nconsole.log(typeof createNodeMiddleware);\n',
+    );
+    const compile = (module: string) =>
+      run(
+        process.execPath,
+        [tsc, "--module", module, "--moduleResolution", "nodenext", "--target", "es2022", "--strict"].concat([
+          "--skipLibCheck",
+          "--types",
+          "node",
+          "--outDir",
+          join(cjs, module),
+          join(cjs, "index.ts"),
+        ]),
+        { cwd: cjs },
+      ).then(
+        () => "",
+        (error: { stdout?: string }) => error.stdout ?? String(error),
+      );
+    for (const module of ["node20", "nodenext"]) {
+      expect(await compile(module), module).toBe("");
+      const { stdout } = await run(process.execPath, [join(cjs, module, "index.js")], { cwd: cjs });
+      expect(stdout.trim()).toBe("function");
+    }
+    expect(await compile("node16")).toMatch(/error TS1479/);
+  }, 90_000);
 
   it("ships the graph-comms-mock bin, which explains itself and says how to install the missing Prism", async () => {
     const manifest = JSON.parse(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bundle, clientEntryBudgetBytes } from "../../bench/client-size.ts";
+import { bundle, clientEntryBudgetBytes } from "../support/bundle-size.ts";
 
 describe("the client entry's size budget", () => {
   it("stays within 5 kB min+gzip, openapi-fetch included (bench:client prints the figures)", async () => {

@@ -1,18 +1,18 @@
 /**
- * The other Node versions: `npm run test:node -- <major>` runs the unit tests on the node22/node24
- * dev dependencies, and `prepare` keeps their `node` bin off npm scripts' PATH.
+ * The other Node versions: `npm run test:node -- <major>` runs the unit tests on Node 22 or 24,
+ * installed on first use like the other on-demand tools; `.ci/run` runs it on both.
  */
 import { execFile } from "node:child_process";
-import { lstat, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { onDemandPackages, provideOnDemand } from "../../scripts/on-demand.ts";
 import { runScript } from "../support/run-script.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
-const unlinkScript = join(root, "scripts/unlink-node-bin.mjs");
 
 describe("npm run test:node", () => {
   it("refuses a missing or unknown Node version with one line and exit code 2", async () => {
@@ -27,50 +27,51 @@ describe("npm run test:node", () => {
       'test:node: no Node "23" here; choose 22 or 24 (usage: npm run test:node -- <22|24> [vitest arguments])',
     );
   });
-
-  it("runs the unit tests it is given on Node 24, passing vitest's arguments on", {
-    timeout: 120_000,
-  }, async () => {
-    const result = await runScript(root, "test-node.ts", "24", "test/platform/system-programs.test.ts");
-    expect(result.stderr).not.toMatch(/FAIL/);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(
-      /^test:node: unit tests on Node v24\.\d+\.\d+ \(node_modules\/node24\/bin\/node\)$/m,
-    );
-    expect(result.stdout).toMatch(/test\/platform\/system-programs\.test\.ts/);
-    expect(result.stdout).not.toMatch(/test\/platform\/node-versions\.test\.ts/);
-  });
 });
 
-describe("prepare (scripts/unlink-node-bin.mjs)", () => {
+describe("on-demand tools (scripts/on-demand.ts)", () => {
   let dir: string | undefined;
   afterEach(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** A project whose node_modules/.bin/node links to `target` (relative to node_modules/.bin). */
-  async function projectWithNodeLink(target: string): Promise<string> {
-    dir = await mkdtemp(join(tmpdir(), "gck-unlink-"));
-    for (const alias of ["node22", "other"]) {
-      await mkdir(join(dir, "node_modules", alias, "bin"), { recursive: true });
-      await writeFile(join(dir, "node_modules", alias, "bin", "node"), "");
-    }
-    await mkdir(join(dir, "node_modules", ".bin"), { recursive: true });
-    await symlink(target, join(dir, "node_modules", ".bin", "node"));
-    return dir;
+  /** A packed package `gck-demo` (npm pack of a local folder: nothing is downloaded). */
+  async function demoTarball(): Promise<string> {
+    dir = await mkdtemp(join(tmpdir(), "gck-on-demand-"));
+    const source = join(dir, "source");
+    await mkdir(source);
+    await writeFile(join(source, "package.json"), JSON.stringify({ name: "gck-demo", version: "1.2.3" }));
+    await writeFile(join(source, "index.js"), "export default 42;\n");
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd: source });
+    const [packed] = JSON.parse(stdout) as [{ filename: string }];
+    return join(dir, packed.filename);
   }
 
-  it("removes the node_modules/.bin/node link to node22's binary", async () => {
-    const project = await projectWithNodeLink("../node22/bin/node");
-    const { stdout } = await run(process.execPath, [unlinkScript], { cwd: project });
-    expect(stdout).toMatch(/^prepare: removed node_modules\/\.bin\/node/);
-    await expect(lstat(join(project, "node_modules/.bin/node"))).rejects.toThrow(/ENOENT/);
-  });
+  it("installs a package once into the cache folder and reuses it after", async () => {
+    const tarball = await demoTarball();
+    const cache = join(dir ?? "", "cache");
+    const pkg = { name: "gck-demo", version: `file:${tarball}` };
+    const folder = await provideOnDemand("demo", pkg, cache);
+    expect(folder).toBe(join(cache, "demo", "node_modules", "gck-demo"));
+    expect(JSON.parse(await readFile(join(folder, "package.json"), "utf8"))).toMatchObject({
+      version: "1.2.3",
+    });
+    await rm(tarball);
+    await expect(provideOnDemand("demo", pkg, cache)).resolves.toBe(folder);
+    expect(await readdir(cache)).toEqual(["demo"]);
+  }, 60_000);
 
-  it("leaves a node_modules/.bin/node that is not one of those binaries alone", async () => {
-    const project = await projectWithNodeLink("../other/bin/node");
-    const { stdout } = await run(process.execPath, [unlinkScript], { cwd: project });
-    expect(stdout).toBe("");
-    expect((await lstat(join(project, "node_modules/.bin/node"))).isSymbolicLink()).toBe(true);
+  it("fails with npm's reason and leaves no partial copy when the install fails", async () => {
+    dir = await mkdtemp(join(tmpdir(), "gck-on-demand-"));
+    const cache = join(dir, "cache");
+    const missing = { name: "gck-demo", version: `file:${join(dir, "missing.tgz")}` };
+    await expect(provideOnDemand("demo", missing, cache)).rejects.toThrow(
+      /^on demand: npm install gck-demo@file:.*missing\.tgz failed: /,
+    );
+    expect(await readdir(cache)).toEqual([]);
+  }, 60_000);
+
+  it("pins every tool to an exact version", () => {
+    for (const { version } of Object.values(onDemandPackages)) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -8,8 +8,8 @@ import { createClient, type RedisClientType } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationKey as keyOf } from "../../src/notifications/index.ts";
 import { parseCommsNotifications } from "../../src/notifications/parse/parse.ts";
-import { operationBatch } from "../notifications/fixtures.ts";
 import { inFlight } from "../support/in-flight.ts";
+import { operationBatch } from "../support/notification-fixtures.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
 import { type Ids, type Instance, postNotifications, startInstance } from "./support/instances.ts";
 

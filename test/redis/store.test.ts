@@ -15,7 +15,7 @@ import {
   type RedisOperationStore,
   StoreValueError,
 } from "../../src/redis/index.ts";
-import { operationBatch } from "../notifications/fixtures.ts";
+import { operationBatch } from "../support/notification-fixtures.ts";
 
 type Client = RedisClientType;
 const clients: Client[] = [];

@@ -2,14 +2,14 @@
 /**
  * `graph-comms-kit/mocks/prism` (Node only): Prism's mock server on the bundled spec, as run by
  * `npm start` and the `graph-comms-mock` command.
+ *
+ * @packageDocumentation
  */
 
 // ── Start Prism ────────────────────────────────────────────────────────────────────────────
 export type { PrismNotificationStatus } from "./callback-options.ts";
-export { type MockCliIo, type MockCliSettings, runMockCli } from "./mock-cli.ts";
 export {
   type PrismLaunchOptions,
-  prismDefaults,
   type RunningPrism,
   startPrism,
 } from "./prism-launch.ts";

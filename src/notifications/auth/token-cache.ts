@@ -82,7 +82,8 @@ export function createTokenCache<T, K>(
   let lastEntry: Entry<T, K> | undefined;
   // Admission on second sight: a token is cached the second time it is verified. Traffic of tokens
   // that never come back (each verified once) then costs no entries: holding 1,000 of them, each
-  // evicted unused, cost the server measurable time on such traffic. This holds the hashes of tokens verified once, as many as the cache holds entries, and starts over when full.
+  // evicted unused, cost a share of the server's time on such traffic. This holds the hashes of
+  // tokens verified once, as many as the cache holds entries, and starts over when full.
   const seenOnce = new Set<number>();
   return {
     get(token) {

@@ -1,20 +1,11 @@
 import { escapePointerKey } from "../../core/json-pointer.ts";
 
-/**
- * What a notification body may not hold, whatever the schema says: keys that can pollute
- * prototypes, and nesting deeper than {@link maxBodyDepth}. Both walks are iterative, so a body
- * nested 450,000 levels deep (1 MiB of `[`) is refused without a stack overflow.
- */
-
-/** Keys that can pollute prototypes when a parsed body is later merged or copied carelessly. */
+/** Keys that can pollute prototypes when a parsed body is later merged or copied carelessly; walks are iterative. */
 const forbidden = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
- * The deepest nesting of objects and arrays a body may have; the batch itself is level 1, a
- * notification level 3, its `resourceData` level 4. The deepest body in Microsoft's docs reaches
- * level 8 (a roster update's participant identity). Why a limit at all: JSON.parse builds values
- * nested 450,000 levels deep from 1 MiB of text, and a user's logger or copy (`JSON.stringify`,
- * `structuredClone`, most deep-merge helpers) recurses and overflows the stack on them.
+ * The deepest nesting a body may have (the batch is level 1; the deepest body in Microsoft's docs,
+ * a roster update, reaches 8): deeper values would overflow a user's recursive logger or copy.
  */
 export const maxBodyDepth = 32;
 
@@ -25,21 +16,15 @@ export interface ShapeProblem {
   problem: "forbidden key" | "too deep";
 }
 
-/** Reused by {@link hasForbiddenShape}: it runs for every notification body, so no stacks per call. */
+/** Reused by {@link hasForbiddenShape}, which runs for every body. */
 const pending: unknown[] = [];
-/** The depth of each entry of `pending` (1 for the body). */
 const depths: number[] = [];
-/** Stays empty: if `for...in` finds a key on it, `Object.prototype` has been given enumerable keys. */
+/** Stays empty: a key `for...in` finds on it was added to `Object.prototype`. */
 const probe = {};
 
-/**
- * Fast check of a value just made by `JSON.parse` (a tree: no cycles): does any object in it have
- * a key named `__proto__`, `constructor` or `prototype`, or does it nest objects and arrays more
- * than {@link maxBodyDepth} levels deep? Use {@link findForbiddenShape} to learn where, and for
- * values that may hold cycles.
- */
+/** Fast check of a fresh `JSON.parse` value for a forbidden key or nesting beyond {@link maxBodyDepth}. */
 export function hasForbiddenShape(parsedJson: unknown): boolean {
-  // for...in (cheaper than Object.keys) would also list keys someone added to Object.prototype.
+  // for...in is cheaper than Object.keys, but lists inherited keys: take the slow walk if there are any.
   for (const _inherited in probe) return findForbiddenShape(parsedJson) !== undefined;
   if (typeof parsedJson !== "object" || parsedJson === null) return false;
   // Empty here: every walk ends with both emptied (also on an early return).
@@ -79,10 +64,8 @@ function stop(): true {
 }
 
 /**
- * Walks a JSON value (iteratively; shared and cyclic parts are revisited only when reached deeper
- * than before, so the walk ends after at most {@link maxBodyDepth} visits of each object) and
- * returns the first forbidden key (`__proto__`, `constructor`, `prototype`) or value nested beyond
- * {@link maxBodyDepth}, or `undefined` when there is none. A cycle is nested without end: too deep.
+ * The first forbidden key or value nested beyond {@link maxBodyDepth} in a JSON value, or
+ * `undefined`; shared parts are revisited only when reached deeper, and a cycle counts as too deep.
  */
 export function findForbiddenShape(value: unknown): ShapeProblem | undefined {
   const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: value, path: "", depth: 1 }];

@@ -14,11 +14,7 @@ export type ChangeType = components["schemas"]["changeType"];
 /** The resource data of a notification that is not about an operation: open, shaped by the resource. */
 export type ResourceData = NonNullable<CommsNotification["resourceData"]>;
 
-/**
- * An operation's outcome, normalised from `resultInfo` (current) or `errorInfo` (2018): `subCode` is
- * read as `subcode`, codes written as decimal strings (2018) become integers, and a `null` member is
- * left out.
- */
+/** An operation's outcome from `resultInfo` (or 2018's `errorInfo`), normalised: `subcode`, integer codes, no nulls. */
 export type ResultInfo = {
   [K in "code" | "subcode" | "message"]?: NonNullable<components["schemas"]["resultInfo"][K]>;
 };
@@ -34,10 +30,7 @@ interface NotificationBase {
   raw: CommsNotification;
 }
 
-/**
- * A notification about an operation (`…/calls/{callId}/operations/{operationId}`), such as the
- * outcome of `cancelMediaProcessing`, a prompt or a recording. These feed the operation tracker.
- */
+/** A notification about an operation (`…/calls/{callId}/operations/{operationId}`): what the tracker is fed. */
 export interface OperationNotification extends NotificationBase {
   /** Which kind of notification this is: about an operation. */
   kind: "operation";
@@ -45,10 +38,7 @@ export interface OperationNotification extends NotificationBase {
   callId: string;
   /** The operation id, normalised (lowercase dashed GUID when it is a GUID). */
   operationId: string;
-  /**
-   * The operation's status in camelCase whatever casing Graph sent (`"Completed"` reads `"completed"`);
-   * `completed` and `failed` are final. Absent when Graph sent `null` or no status: not final.
-   */
+  /** The status in camelCase whatever casing Graph sent; `completed` and `failed` are final, absent is not. */
   status?: OperationStatus;
   /** The operation's `@odata.type`, such as `#microsoft.graph.recordOperation`, when present. */
   operationType?: string;
@@ -60,10 +50,7 @@ export interface OperationNotification extends NotificationBase {
   operation: CommsOperation;
 }
 
-/**
- * Any other notification of the call: call state, participants, tones... Valid and passed on,
- * with its resource data typed loosely because the spec has no schema for it.
- */
+/** Any other notification of the call (call state, participants...), its resource data typed loosely. */
 export interface ResourceNotification extends NotificationBase {
   /** Which kind of notification this is: about another resource of the call. */
   kind: "resource";

@@ -25,18 +25,10 @@ const maxNotifications = openapiDocument.components.schemas.commsNotifications.p
 const maxListed = 10;
 
 /**
- * Validates a `commsNotifications` batch against the spec and returns its notifications, typed and
- * normalised. `body` is the JSON text, its UTF-8 bytes (a `Buffer` or `Uint8Array`), or the already
- * parsed value. Accepts the 2018 shape
- * (`resource`, string codes, `errorInfo`) and the current one (`resourceUrl`, integer codes,
- * `resultInfo`). Operation notifications (`…/calls/{id}/operations/{id}`) are checked against
- * `commsOperation` and come back with normalised ids, status, clientContext and resultInfo; every
- * other notification of the call comes back as `kind: "resource"`, its data typed loosely.
- *
- * The work per body is bounded: a body nested more than 32 levels deep (objects and arrays; the
- * batch is level 1) or a batch of more than 1,000 notifications is refused before anything looks
- * at its notifications, and a refusal describes at most ten problems, then says how many more
- * there are, so a 1 MiB body of invalid notifications is refused in milliseconds.
+ * Validates a `commsNotifications` batch (JSON text, its UTF-8 bytes, or the parsed value) against
+ * the spec and returns its notifications, typed and normalised, in the 2018 shape or the current
+ * one: operation notifications checked against `commsOperation`, any other as `kind: "resource"`.
+ * The work is bounded by the body's size (32 levels, 1,000 notifications, ten problems described).
  *
  * @throws {InvalidNotificationError} naming the wrong field, for invalid JSON, a body that is not a
  * batch, keys such as `__proto__`, nesting deeper than 32 levels, more than 1,000 notifications,
@@ -88,12 +80,7 @@ function shapeError({ at, problem }: ShapeProblem): InvalidNotificationError {
   return new InvalidNotificationError(`Invalid notification body: body${where} ${what}`);
 }
 
-/**
- * Compiles the validators now rather than on the first notification (ajv compiles in tens of ms).
- *
- * @example
- * warmUpParser(); // at startup
- */
+/** Compiles the validators when a handler is created, so the first notification does not wait for ajv. */
 export function warmUpParser(): void {
   for (const schema of [batchSchema, notificationSchema, operationSchema]) {
     quickSpecValidator(schema);
@@ -103,10 +90,8 @@ export function warmUpParser(): void {
 
 /**
  * For a batch the quick validator refused: what is wrong with it, or `undefined` if the describing
- * validator (which has the last word) finds it valid. Bounded work: the batch's own fields are
- * checked without its notifications, a batch over the limit is refused on its length alone, and
- * then notifications are checked one at a time (the quick validator first), described until ten
- * problems are listed and only counted after that.
+ * validator finds it valid. Notifications are checked one at a time, described until ten problems
+ * are listed and only counted after that, so the work stays bounded.
  */
 function describeBatch(batch: unknown): string | undefined {
   const notifications = (batch as { value?: unknown } | null)?.value;

@@ -5,10 +5,7 @@ type RawResultInfo = components["schemas"]["resultInfo"];
 
 const decimal = /^-?\d{1,15}$/;
 
-/**
- * Normalises Graph's `resultInfo` (current) or `errorInfo` (2018): `subCode` is read as `subcode`,
- * and codes written as decimal strings become integers; other strings are kept as they are.
- */
+/** Normalises `resultInfo` (or 2018's `errorInfo`): `subCode` read as `subcode`, decimal-string codes as integers. */
 export function normalizeResultInfo(raw: RawResultInfo | null | undefined): ResultInfo | undefined {
   // `resultInfo: null` is printed in Graph's v1.0 docs (call-record.md): no outcome details.
   if (raw === undefined || raw === null) return undefined;

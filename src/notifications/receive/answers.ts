@@ -1,5 +1,6 @@
 import type { components } from "../../../generated/schema.d.ts";
 import { isGuid, normalizeId } from "../../core/operation-id.ts";
+import type { RejectionReason } from "./rejections.ts";
 
 type OdataError = components["schemas"]["odataError"];
 
@@ -15,6 +16,10 @@ export interface ReceiverAnswer {
   headers?: Record<string, string>;
   /** Graph's error body, sent as JSON; absent for a `202`. */
   error?: OdataError;
+  /** Why the request was refused; absent for a `202`. */
+  reason?: RejectionReason;
+  /** How many notifications the batch had, once it was read and valid (for telemetry). */
+  count?: number;
 }
 
 /** An answer in Graph's error shape (`components.schemas.odataError`), with a fresh request id. */

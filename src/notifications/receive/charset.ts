@@ -4,7 +4,7 @@ import { isJsonMediaType } from "../../core/json-media-type.ts";
 /**
  * The charsets a notification body may be in, by their WHATWG encoding names. UTF-8 is what Graph
  * sends today; a 2018 notification POST was logged with `charset=Windows-1252`
- * (microsoftgraph/microsoft-graph-comms-samples issue 23). The WHATWG Encoding Standard, which
+ * (microsoftgraph/microsoft-graph-comms-samples#23). The WHATWG Encoding Standard, which
  * `TextDecoder` follows, reads the labels ISO-8859-1, Latin-1, US-ASCII and ASCII as Windows-1252
  * too (their bytes mean the same there), so the whole family is accepted with one decoder.
  */
@@ -23,7 +23,7 @@ export type BodyMediaType = { ok: true; encoding: BodyEncoding } | { ok: false; 
  */
 export function bodyMediaType(contentType: string | null): BodyMediaType {
   if (contentType === null) return { ok: false, problem: "Content-Type must be application/json, got none" };
-  // A sender repeats its Content-Type on every request: the last reading is kept (issue 14).
+  // A sender repeats its Content-Type on every request: the last reading is kept.
   if (contentType === last.contentType) return last.mediaType;
   const mediaType = readMediaType(contentType);
   last = { contentType, mediaType };

@@ -22,7 +22,7 @@ export function expiring(expire: () => void): Expiring {
  * Deadlines that all run for the same time (a handler's `bodyTimeoutMs` or `callbackTimeoutMs`),
  * served by one timer instead of one per request. Arming and clearing a Node timer for every
  * request (a timer list created and dropped, the event loop's timer re-armed, its ref count toggled)
- * cost the Node path about an eighth of its throughput (issue 14). With one duration, deadlines
+ * cost the Node path a share of its throughput. With one duration, deadlines
  * expire in the order they were added, so the queue is a doubly linked list through the items
  * themselves (no hashing, no allocation): adding at the tail and cancelling are O(1), and the one
  * timer, armed for the oldest deadline, re-arms itself for the next when it fires. It is unref'd:

@@ -1,5 +1,6 @@
 import type { JWTPayload } from "jose";
 import { checkNumber, checkRecord, checkTimeout, fail, typeOf } from "../../core/check.ts";
+import { checkTelemetry, type Telemetry } from "../../core/telemetry.ts";
 import {
   type CachingVerifier,
   createCachingVerifier,
@@ -18,6 +19,16 @@ import { graphError, type ReceiverAnswer, requestIds, toResponse, withIds } from
 import { bodyMediaType, decodeBody } from "./charset.ts";
 import { Deadlines, expiring } from "./deadlines.ts";
 import { BodyAlreadyReadError, BodyTimeoutError, readLimitedBytes } from "./read-body.ts";
+import {
+  type RejectionHook,
+  type Reporting,
+  type RequestTarget,
+  refused,
+  rejectionReporter,
+  reporterKey,
+  settled,
+} from "./rejections.ts";
+import { traced } from "./traced.ts";
 
 /** Where the handler reports what its callers should know about (`console` fits). */
 export interface NotificationLogger {
@@ -83,6 +94,22 @@ export interface NotificationHandlerOptions {
    * @default console
    */
   logger?: NotificationLogger;
+  /**
+   * Called for every request the handler refuses, with the status, a stable reason code and a safe
+   * summary of the request (no body, no token); on both the Fetch and the Node path. A hook that
+   * throws is logged and the answer still goes out.
+   * @default a `logger.warn` line per reason, at most one per minute, counting the refusals it left out
+   * (none for the refusals already logged with their detail: key outages, callback failures and timeouts)
+   * @example
+   * onRejected: ({ status, reason, request }) => metrics.increment(`refused.${reason}`, { status, path: request.path })
+   */
+  onRejected?: RejectionHook;
+  /**
+   * Where a span per request (a notification batch: accepted, or refused and why) and the
+   * `http.server.request.duration` metric go: `createTelemetry()` of `graph-comms-kit/telemetry`.
+   * @default none (nothing is measured, and requests cost nothing more)
+   */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -130,6 +157,8 @@ export interface IncomingNotification {
   readBody(limitBytes: number, deadlines: Deadlines | undefined): Promise<Uint8Array>;
   /** The request as a Fetch-API `Request`, for {@link NotificationContext.request}. */
   request(): Request;
+  /** Where the request came from, for refusal reports: read only when one is made. */
+  describe?(): RequestTarget;
 }
 
 /**
@@ -137,9 +166,10 @@ export interface IncomingNotification {
  * comes at once when nothing had to be waited for (a request refused before its body), else as a
  * promise that never rejects.
  */
-export type NotificationReceiver = (
+export type NotificationReceiver = ((
   incoming: IncomingNotification,
-) => ReceiverAnswer | Promise<ReceiverAnswer>;
+) => ReceiverAnswer | Promise<ReceiverAnswer>) &
+  Reporting;
 
 /** Retry-After (seconds) when the signing keys cannot be fetched: the key fetching backs off this long or so. */
 const keysRetryAfter = "30";
@@ -160,7 +190,10 @@ const callbackRetryAfter = "5";
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const receive = createReceiver(options);
-  const handler = async (request: Request) => toResponse(await receive(new FetchIncoming(request)));
+  const handler = async (request: Request) => {
+    const incoming = new FetchIncoming(request);
+    return toResponse(settled(receive, await receive(incoming), incoming));
+  };
   return Object.assign(handler, { [receiverKey]: receive });
 }
 
@@ -185,6 +218,16 @@ class FetchIncoming implements IncomingNotification {
   request(): Request {
     return this.#request;
   }
+
+  describe(): RequestTarget {
+    const url = URL.canParse(this.#request.url) ? new URL(this.#request.url) : undefined;
+    return {
+      path: url?.pathname ?? "",
+      scheme: url?.protocol.slice(0, -1) ?? "http",
+      contentLength: this.#request.headers.get("content-length"),
+      remoteAddress: undefined,
+    };
+  }
 }
 
 /** The checks and answers shared by the Fetch and the Node paths. */
@@ -197,6 +240,7 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
   // The keys are fetched now, so the first notification does not wait for them after a cold start.
   verifier?.prefetch();
   warmUpParser();
+  const reporter = rejectionReporter(settings.onRejected, logger);
 
   const receive = (incoming: IncomingNotification): ReceiverAnswer | Promise<ReceiverAnswer> => {
     const answer = answerRequest(incoming);
@@ -205,12 +249,15 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
     return answer instanceof Promise ? answer.then((ready) => withIds(ready, ids)) : withIds(answer, ids);
   };
   // Plain promise chains, not async functions, and no wait where there is nothing to wait for: each
-  // layer of promises a request goes through costs the Node path measurably.
+  // layer of promises a request goes through costs the Node path time.
   const answerRequest = (incoming: IncomingNotification): ReceiverAnswer | Promise<ReceiverAnswer> => {
     if (incoming.method !== "POST") {
-      return graphError(405, "MethodNotAllowed", `${incoming.method} is not allowed; use POST`, {
-        allow: "POST",
-      });
+      return refused(
+        "method-not-allowed",
+        graphError(405, "MethodNotAllowed", `${incoming.method} is not allowed; use POST`, {
+          allow: "POST",
+        }),
+      );
     }
     if (!verifier) return receiveBody(incoming, undefined, settings);
     let verified: VerifiedToken | Promise<VerifiedToken>;
@@ -226,7 +273,8 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
       (error: unknown) => refuseToken(error, logger),
     );
   };
-  return receive;
+  const { telemetry } = settings;
+  return Object.assign(telemetry ? traced(receive, telemetry) : receive, { [reporterKey]: reporter });
 }
 
 /** Checks the body's headers, reads it, and hands its notifications over; every refusal an answer. */
@@ -236,10 +284,10 @@ function receiveBody(
   settings: Settings,
 ): ReceiverAnswer | Promise<ReceiverAnswer> {
   const mediaType = bodyMediaType(incoming.header("content-type"));
-  if (!mediaType.ok) return graphError(415, "UnsupportedMediaType", mediaType.problem);
+  if (!mediaType.ok) return unsupported(mediaType.problem);
   const encoding = incoming.header("content-encoding");
   if (encoding !== null && encoding.trim().toLowerCase() !== "identity") {
-    return graphError(415, "UnsupportedMediaType", `Content-Encoding ${encoding} is not supported`);
+    return unsupported(`Content-Encoding ${encoding} is not supported`);
   }
   return incoming.readBody(settings.maxBodyBytes, settings.bodyDeadlines).then(
     (bytes) => {
@@ -254,6 +302,10 @@ function receiveBody(
     },
     (error: unknown) => bodyRefusal(error, settings),
   );
+}
+
+function unsupported(problem: string): ReceiverAnswer {
+  return refused("unsupported-media-type", graphError(415, "UnsupportedMediaType", problem));
 }
 
 /**
@@ -288,6 +340,8 @@ interface Settings {
   /** The callback deadlines (`callbackTimeoutMs`), or `undefined` for no limit. */
   callbackDeadlines: Deadlines | undefined;
   verifier: CachingVerifier | undefined;
+  onRejected: RejectionHook | undefined;
+  telemetry: Telemetry | undefined;
   /**
    * One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
    * with a final operation notification (what a tracker stores) is accepted: the store is back.
@@ -297,9 +351,15 @@ interface Settings {
 
 /** The 400/408/413/500 answer to a body that could not be read or is not a valid batch. */
 function bodyRefusal(error: unknown, settings: Settings): ReceiverAnswer {
-  if (error instanceof BodyTooLargeError) return graphError(413, "RequestEntityTooLarge", error.message);
-  if (error instanceof InvalidNotificationError) return graphError(400, "BadRequest", error.message);
-  if (error instanceof BodyTimeoutError) return graphError(408, "RequestTimeout", error.message);
+  if (error instanceof BodyTooLargeError) {
+    return refused("body-too-large", graphError(413, "RequestEntityTooLarge", error.message));
+  }
+  if (error instanceof InvalidNotificationError) {
+    return refused("invalid-body", graphError(400, "BadRequest", error.message));
+  }
+  if (error instanceof BodyTimeoutError) {
+    return refused("body-timeout", graphError(408, "RequestTimeout", error.message));
+  }
   if (error instanceof BodyAlreadyReadError) {
     settings.logger.error(
       `notification handler: the request body was read before the handler saw it (${error.message}). ` +
@@ -307,14 +367,17 @@ function bodyRefusal(error: unknown, settings: Settings): ReceiverAnswer {
         'express.raw({ type: "application/json" }) on its route sets req.body to a Buffer it accepts; ' +
         "in Fastify, add a content-type parser with parseAs: 'buffer' and set request.raw.body to that buffer.",
     );
-    return graphError(
-      500,
-      "InternalServerError",
-      "The notification body was consumed before it reached the handler",
+    return refused(
+      "body-already-read",
+      graphError(
+        500,
+        "InternalServerError",
+        "The notification body was consumed before it reached the handler",
+      ),
     );
   }
   const why = error instanceof Error ? error.message : String(error);
-  return graphError(400, "BadRequest", `Could not read the body: ${why}`);
+  return refused("unreadable-body", graphError(400, "BadRequest", `Could not read the body: ${why}`));
 }
 
 /** What the hand-over of a batch came to. */
@@ -326,8 +389,8 @@ interface HandOverOutcome {
 }
 
 /**
- * Hands the batch over, answering 503 if that takes longer than `callbackTimeoutMs` (issue 12 row
- * 13: a callback or store that never settles held the socket for ever); the late outcome is logged.
+ * Hands the batch over, answering 503 if that takes longer than `callbackTimeoutMs` (a callback or
+ * store that never settles would hold the socket for ever); the late outcome is logged.
  */
 function handOverWithin(
   notifications: readonly ParsedNotification[],
@@ -348,11 +411,14 @@ function handOverWithin(
     const deadline = expiring(() => {
       late = true;
       resolve(
-        graphError(
-          503,
-          "ServiceUnavailable",
-          `The notifications were not processed within ${callbackDeadlines.ms} ms; retry later`,
-          { "retry-after": callbackRetryAfter },
+        refused(
+          "callback-timeout",
+          graphError(
+            503,
+            "ServiceUnavailable",
+            `The notifications were not processed within ${callbackDeadlines.ms} ms; retry later`,
+            { "retry-after": callbackRetryAfter },
+          ),
         ),
       );
     });
@@ -378,22 +444,28 @@ function answerFor(
   settings: Settings,
 ): ReceiverAnswer {
   if (outcome.retryable > 0) {
-    return graphError(
-      503,
-      "ServiceUnavailable",
-      `${outcome.retryable} of ${notifications.length} notifications could not be processed for now; retry later`,
-      { "retry-after": callbackRetryAfter },
+    return refused(
+      "callback-unavailable",
+      graphError(
+        503,
+        "ServiceUnavailable",
+        `${outcome.retryable} of ${notifications.length} notifications could not be processed for now; retry later`,
+        { "retry-after": callbackRetryAfter },
+      ),
     );
   }
   if (outcome.failed > 0) {
-    return graphError(
-      500,
-      "InternalServerError",
-      `${outcome.failed} of ${notifications.length} notifications could not be processed`,
+    return refused(
+      "callback-failed",
+      graphError(
+        500,
+        "InternalServerError",
+        `${outcome.failed} of ${notifications.length} notifications could not be processed`,
+      ),
     );
   }
   if (settings.outage.logged && notifications.some(isFinalOperation)) settings.outage.logged = false;
-  return { status: 202 };
+  return { status: 202, count: notifications.length };
 }
 
 /**
@@ -455,22 +527,28 @@ function noteFailure(
   logger.error(`notification handler: onNotification threw for ${notification.resourceUrl}`, error);
 }
 
-/** 401 for a bad token; 503 when the keys to check it with cannot be fetched (issue 13 item 5). */
+/** 401 for a bad token; 503 when the keys to check it with cannot be fetched. */
 function refuseToken(error: unknown, logger: NotificationLogger): ReceiverAnswer {
   const auth = error instanceof NotificationAuthError ? error : undefined;
   if (auth?.failure === "keys-unavailable") {
     // The verifier logs an outage once, with its detail (URLs, the fetch error), through the
     // handler's logger; the answer says neither, and each request adds no log line of its own.
-    return graphError(
-      503,
-      "ServiceUnavailable",
-      "The signing keys needed to verify the token are unavailable; retry later",
-      { "retry-after": keysRetryAfter },
+    return refused(
+      "keys-unavailable",
+      graphError(
+        503,
+        "ServiceUnavailable",
+        "The signing keys needed to verify the token are unavailable; retry later",
+        { "retry-after": keysRetryAfter },
+      ),
     );
   }
   if (!auth) logger.warn("notification handler: could not verify a token", error);
   const message = auth?.message ?? "token could not be verified";
-  return graphError(401, "InvalidAuthenticationToken", message, { "www-authenticate": "Bearer" });
+  return refused(
+    auth?.failure === "missing-token" ? "missing-token" : "bad-token",
+    graphError(401, "InvalidAuthenticationToken", message, { "www-authenticate": "Bearer" }),
+  );
 }
 
 const optionKeys = [
@@ -481,6 +559,8 @@ const optionKeys = [
   "bodyTimeoutMs",
   "callbackTimeoutMs",
   "logger",
+  "onRejected",
+  "telemetry",
 ];
 
 /** A queue of deadlines `ms` long, or none for no limit. */
@@ -499,6 +579,9 @@ function readOptions(input: NotificationHandlerOptions): Settings {
   if (options.auth !== false && options.auth !== undefined && typeOf(options.auth) !== "object") {
     fail("options.auth", "must be an options object or false");
   }
+  if (options.onRejected !== undefined && typeof options.onRejected !== "function") {
+    fail("options.onRejected", "must be a function");
+  }
   if (typeof options.appId !== "string" || options.appId.trim() === "") {
     fail("options.appId", "must be a non-empty string");
   }
@@ -516,6 +599,8 @@ function readOptions(input: NotificationHandlerOptions): Settings {
       checkTimeout("options.callbackTimeoutMs", options.callbackTimeoutMs ?? 5_000),
     ),
     verifier,
+    onRejected: options.onRejected,
+    telemetry: checkTelemetry("options.telemetry", options.telemetry),
     outage: { logged: false },
   };
 }

@@ -16,6 +16,7 @@ import {
   receiverKey,
 } from "./handler.ts";
 import { readNodeBody } from "./read-body.ts";
+import { type RequestTarget, refused, settled } from "./rejections.ts";
 
 /**
  * Adapts a notification handler to a `node:http` request listener. For a handler made by
@@ -45,20 +46,25 @@ export function toNodeListener(
 }
 
 /** Receives one request on the Node path and writes its answer, at once when it is ready; never throws. */
-function answerNode(receive: NotificationReceiver, req: IncomingMessage, res: ServerResponse): void {
+export function answerNode(
+  receive: NotificationReceiver,
+  req: IncomingMessage,
+  res: ServerResponse,
+  incoming: IncomingNotification = new NodeIncoming(req),
+): void {
   let answer: ReceiverAnswer | Promise<ReceiverAnswer>;
   try {
-    answer = receive(new NodeIncoming(req));
+    answer = receive(incoming);
   } catch {
-    answer = { status: 500 };
+    answer = refused("internal-error", { status: 500 });
   }
   if (answer instanceof Promise) {
     answer.then(
-      (ready) => writeAnswer(req, res, ready),
-      () => writeAnswer(req, res, { status: 500 }),
+      (ready) => writeAnswer(req, res, settled(receive, ready, incoming)),
+      () => writeAnswer(req, res, settled(receive, refused("internal-error", { status: 500 }), incoming)),
     );
   } else {
-    writeAnswer(req, res, answer);
+    writeAnswer(req, res, settled(receive, answer, incoming));
   }
 }
 
@@ -107,7 +113,7 @@ export function createNotificationServer(
   handler: NotificationHandler,
   options: NotificationServerOptions = {},
 ): Server {
-  // Deadlines against slow senders holding the server (issue 12 row 2).
+  // Deadlines against slow senders holding the server.
   const given = checkRecord("options", options, [
     "headersTimeoutMs",
     "requestTimeoutMs",
@@ -138,7 +144,7 @@ export function createNotificationServer(
 }
 
 /** A `node:http` request as the receiver core reads it (a class: no closures per request). */
-class NodeIncoming implements IncomingNotification {
+export class NodeIncoming implements IncomingNotification {
   readonly method: string;
   readonly #req: IncomingMessage;
 
@@ -158,6 +164,17 @@ class NodeIncoming implements IncomingNotification {
 
   request(): Request {
     return toRequest(this.#req, false);
+  }
+
+  describe(): RequestTarget {
+    const { url = "/", socket, headers } = this.#req;
+    const query = url.indexOf("?");
+    return {
+      path: query === -1 ? url : url.slice(0, query),
+      scheme: (socket as { encrypted?: boolean } | null)?.encrypted ? "https" : "http",
+      contentLength: headers["content-length"] ?? null,
+      remoteAddress: socket?.remoteAddress,
+    };
   }
 }
 

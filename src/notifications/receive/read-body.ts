@@ -13,7 +13,7 @@ export class BodyTimeoutError extends Error {
 
 /**
  * The body was read before the handler saw the request: a body parser (`express.json()`, Fastify's
- * JSON parser) ran first. Waiting for the stream would hang for ever (issue 13), so this is raised
+ * JSON parser) ran first. Waiting for the stream would hang for ever, so this is raised
  * at once; answered 500.
  */
 export class BodyAlreadyReadError extends Error {
@@ -49,7 +49,7 @@ export async function readLimitedBytes(
   if (declaredLength(request.headers.get("content-length"), limitBytes) !== undefined) {
     // The server's HTTP framing holds a body to its declared length, so it is read whole, the way
     // the server reads it best: @hono/node-server, for one, reads `arrayBuffer()` straight from the
-    // socket but builds a web stream for `body` (a tenth of the throughput, issue 14). The length is
+    // socket but builds a web stream for `body` (much slower). The length is
     // checked again for a hand-made `Request` whose header says less than its body holds.
     const reading = request.arrayBuffer();
     const buffer = await (deadlines === undefined ? reading : withinDeadline(reading, deadlines));
@@ -140,7 +140,7 @@ export function readNodeBody(
     const deadline = deadlines && expiring(() => finish(new BodyTimeoutError(deadlines.ms)));
     if (deadline) deadlines?.add(deadline);
     // The listeners stay on `req` once the read is settled and return at once: removing four
-    // listeners on every request was a measurable share of the Node path's time (issue 14).
+    // listeners on every request cost the Node path time.
     function finish(error?: Error): void {
       if (settled) return;
       settled = true;

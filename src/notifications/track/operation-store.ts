@@ -76,6 +76,8 @@ export interface MemoryOperationStore extends OperationStore {
   readonly size: number;
   /** The estimated memory the kept notifications take, in bytes (see {@link MemoryOperationStoreOptions.maxBytes}). */
   readonly bytes: number;
+  /** Forgets every kept notification. The store holds no timer or connection, so nothing else is released. */
+  close(): Promise<void>;
 }
 
 /** A kept notification, in the queue of entries from oldest to newest. */
@@ -172,6 +174,13 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
     get bytes() {
       sweep(Date.now());
       return bytes;
+    },
+    close() {
+      entries.clear();
+      oldest = undefined;
+      newest = undefined;
+      bytes = 0;
+      return Promise.resolve();
     },
   };
 }

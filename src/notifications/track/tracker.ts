@@ -1,7 +1,13 @@
 import { checkRecord, checkTimeout, fail } from "../../core/check.ts";
 import { normalizeId } from "../../core/operation-id.ts";
 import type { OperationIds } from "../../core/operation-path.ts";
-import { OperationFailedError, OperationTimeoutError, StoreUnavailableError } from "../errors.ts";
+import { checkTelemetry, type Telemetry } from "../../core/telemetry.ts";
+import {
+  OperationFailedError,
+  OperationTimeoutError,
+  StoreUnavailableError,
+  TrackerClosedError,
+} from "../errors.ts";
 import {
   isFinalOperation,
   type OperationNotification,
@@ -10,10 +16,12 @@ import {
 import { operationKey } from "./operation-key.ts";
 import {
   createMemoryOperationStore,
+  type MemoryOperationStore,
   type MemoryOperationStoreOptions,
   type OperationStore,
   type OperationStoreListener,
 } from "./operation-store.ts";
+import { measured } from "./tracker-telemetry.ts";
 
 /** Options of {@link OperationTracker.wait}. */
 export interface WaitOptions {
@@ -40,6 +48,12 @@ export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
    * @default 30000
    */
   timeoutMs?: number;
+  /**
+   * Where the notifications it handled (counted by outcome) and its `wait()` durations go:
+   * `createTelemetry()` of `graph-comms-kit/telemetry`.
+   * @default none (nothing is measured)
+   */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -61,11 +75,20 @@ export interface OperationTracker {
   wait(operation: OperationIds, options?: WaitOptions): Promise<OperationNotification>;
   /** How many `wait()` calls are pending. */
   readonly waiting: number;
+  /**
+   * Shuts the tracker down: every pending `wait()` rejects with {@link TrackerClosedError} and its
+   * timer is cleared, the tracker unsubscribes from its store, and later `wait()` and `handle()` calls
+   * reject with that error too. A store you passed in stays open (close it yourself); the in-memory
+   * store the tracker made is emptied. Idempotent.
+   */
+  close(): Promise<void>;
 }
 
 interface Waiter {
   settle(notification: OperationNotification): void;
   fail(error: unknown): void;
+  /** The operation waited for, for the error that {@link OperationTracker.close} rejects it with. */
+  ids: { callId: string; operationId: string };
 }
 
 /** One settled promise per answer of `handle()`, shared: settled promises cannot change. */
@@ -95,7 +118,9 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
     "ttlMs",
     "maxEntries",
     "maxBytes",
+    "telemetry",
   ]) as OperationTrackerOptions;
+  const telemetry = checkTelemetry("options.telemetry", options.telemetry);
   const defaultTimeoutMs = readTimeout("options.timeoutMs", options.timeoutMs, 30_000);
   if (
     options.store !== undefined &&
@@ -103,6 +128,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
   ) {
     fail("options.store", "must be an OperationStore (add and get methods)");
   }
+  const ownStore = options.store === undefined;
   const store =
     options.store ??
     createMemoryOperationStore({
@@ -112,6 +138,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
     });
   const waiters = new Map<string, Set<Waiter>>();
   let waiting = 0;
+  let closed = false;
   // A shared store announces keys that other processes recorded; subscribed only while something
   // waits, so a tracker that is dropped leaves no listener behind in the store.
   let unsubscribe: (() => void) | undefined;
@@ -142,6 +169,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
   }
 
   function handle(notification: ParsedNotification): Promise<HandleResult> {
+    if (closed) return Promise.reject(new TrackerClosedError());
     if (!isFinalOperation(notification)) return answers.ignored;
     // Plain promise code, not async/await: this runs once per notification and the store is usually synchronous.
     try {
@@ -170,6 +198,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
       if (signal !== undefined && !(signal instanceof AbortSignal))
         fail("options.signal", "must be an AbortSignal");
       signal?.throwIfAborted();
+      if (closed) throw new TrackerClosedError({ callId, operationId });
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = (outcome: () => void) => {
@@ -191,6 +220,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
         settle: (n) =>
           finish(() => (n.status === "completed" ? resolve(n) : reject(new OperationFailedError(n)))),
         fail: (error) => finish(() => reject(error)),
+        ids: { callId, operationId },
       };
       const onAbort = () => finish(() => reject(signal?.reason));
       if (waiters.size === 0) unsubscribe = store.subscribe?.(listener);
@@ -211,9 +241,21 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
     });
   }
 
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    // Each fail() removes its waiter (and unsubscribes after the last): iterate over a copy.
+    for (const pending of [...waiters.values()]) {
+      for (const waiter of [...pending]) waiter.fail(new TrackerClosedError(waiter.ids));
+    }
+    unsubscribe?.();
+    unsubscribe = undefined;
+    if (ownStore) await (store as MemoryOperationStore).close();
+  }
+
   return {
-    handle,
-    wait,
+    ...(telemetry ? measured({ handle, wait }, telemetry) : { handle, wait }),
+    close,
     get waiting() {
       return waiting;
     },

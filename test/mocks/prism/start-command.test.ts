@@ -1,11 +1,19 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../../src/mocks/prism/free-port.ts";
 import { startRecordingServer } from "../../support/recording-server.ts";
 
+/** `npm start`'s command line after `node`, read from package.json (the bin's source run with tsx). */
+const startArgs = (
+  JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }
+).scripts.start
+  .replace(/^node /, "")
+  .split(" ");
+
 /** Runs `npm start`'s script directly (node + tsx loader), so signals reach it without npm in between. */
 function startCommand(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "scripts/start-mock.ts", ...args], {
+  return spawn(process.execPath, [...startArgs, ...args], {
     env: { ...process.env, ...env, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -53,7 +61,7 @@ function prismProcessesOn(port: number): string[] {
   return table.split("\n").filter((line) => line.includes("prism-cli") && line.includes(` -p ${port} `));
 }
 
-describe("npm start (scripts/start-mock.ts)", () => {
+describe("npm start (the graph-comms-mock bin, from source)", () => {
   it("exits 2 with a clear message on a bad port", async () => {
     const child = startCommand(["--port", "not-a-port"]);
     const output = collect(child);
@@ -97,11 +105,10 @@ describe("npm start (scripts/start-mock.ts)", () => {
   );
 
   it("stops Prism when its parent (such as npm) dies without passing a signal on", async () => {
-    const parent = spawn(
-      "bash",
-      ["-c", `"${process.execPath}" --import tsx scripts/start-mock.ts --port 0; true`],
-      { env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const parent = spawn("bash", ["-c", `"${process.execPath}" ${startArgs.join(" ")} --port 0; true`], {
+      env: { ...process.env, FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const output = collect(parent);
     try {
       const [, , port] = await output.until(/listening on (http:\/\/127\.0\.0\.1:(\d+))\n/);

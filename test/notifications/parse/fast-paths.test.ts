@@ -12,7 +12,12 @@ import {
   maxBodyDepth,
 } from "../../../src/notifications/parse/forbidden-keys.ts";
 import { parseCommsNotifications } from "../../../src/notifications/parse/parse.ts";
-import { operationBatch, realShape, realShapes, specNotificationExamples } from "../fixtures.ts";
+import {
+  operationBatch,
+  realShape,
+  realShapes,
+  specNotificationExamples,
+} from "../../support/notification-fixtures.ts";
 
 const forbiddenKeys = ["__proto__", "constructor", "prototype"] as const;
 

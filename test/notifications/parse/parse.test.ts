@@ -9,7 +9,7 @@ import {
   realShape,
   realShapes,
   specNotificationExamples,
-} from "../fixtures.ts";
+} from "../../support/notification-fixtures.ts";
 
 describe("parseCommsNotifications: accepted shapes", () => {
   it("finds the spec's notification examples (the test below is not vacuous)", () => {

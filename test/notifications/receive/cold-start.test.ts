@@ -13,7 +13,7 @@ import {
   sign,
   startKeyServer,
 } from "../../support/key-server.ts";
-import { specNotificationExamples } from "../fixtures.ts";
+import { specNotificationExamples } from "../../support/notification-fixtures.ts";
 
 let key: SigningKey;
 let first: KeyServer;

@@ -6,6 +6,7 @@ import {
   type NotificationContext,
   type NotificationHandlerOptions,
 } from "../../../src/notifications/receive/handler.ts";
+import { expectGraphError } from "../../support/expect-graph-error.ts";
 import {
   appId,
   type KeyServer,
@@ -15,9 +16,8 @@ import {
   startKeyServer,
   tenantId,
 } from "../../support/key-server.ts";
-import { operationBatch, realShape, specNotificationExamples } from "../fixtures.ts";
+import { operationBatch, realShape, specNotificationExamples } from "../../support/notification-fixtures.ts";
 import { caller, type NodeRoute, type Path, paths, startNodeRoute } from "./both-paths.ts";
-import { expectGraphError } from "./expect-graph-error.ts";
 
 let server: KeyServer;
 let key: SigningKey;

@@ -10,23 +10,27 @@ import { OperationFailedError } from "../../../src/notifications/errors.ts";
 import type { OperationNotification } from "../../../src/notifications/parse/notification.ts";
 import { createNotificationHandler } from "../../../src/notifications/receive/handler.ts";
 import { createOperationTracker, type HandleResult } from "../../../src/notifications/track/tracker.ts";
+import {
+  createTestSigningKeys,
+  type RunningKeyServer,
+  serveTestSigningKeys,
+} from "../../../src/testing/index.ts";
 import { type RunningServer, serveHandler } from "../../support/http-server.ts";
-import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "../../support/key-server.ts";
-import { callId } from "../../support/seed-ids.ts";
-import { operationBatch } from "../fixtures.ts";
+import { operationBatch } from "../../support/notification-fixtures.ts";
+import { appId, callId } from "../../support/seed-ids.ts";
 
 const total = 5_000;
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const tracker = createOperationTracker({ timeoutMs: 60_000 });
 const results = new Map<string, HandleResult[]>();
-let keys: KeyServer;
+let keys: RunningKeyServer;
 let http: RunningServer;
 let token: string;
 
 beforeAll(async () => {
-  const key = await newSigningKey("load-key");
-  keys = await startKeyServer([key]);
-  token = await sign(key);
+  const signing = await createTestSigningKeys({ appId });
+  keys = await serveTestSigningKeys(signing);
+  token = await signing.mint();
   const handle = createNotificationHandler({
     appId,
     auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl },

@@ -3,21 +3,26 @@ import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParsedNotification } from "../../../src/notifications/parse/notification.ts";
 import { createNotificationHandler } from "../../../src/notifications/receive/handler.ts";
+import {
+  createTestSigningKeys,
+  type RunningKeyServer,
+  serveTestSigningKeys,
+} from "../../../src/testing/index.ts";
+import { expectGraphError } from "../../support/expect-graph-error.ts";
 import { type RunningServer, serveHandler } from "../../support/http-server.ts";
-import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "../../support/key-server.ts";
-import { operationBatch, realShape, specNotificationExamples } from "../fixtures.ts";
-import { expectGraphError } from "./expect-graph-error.ts";
+import { operationBatch, realShape, specNotificationExamples } from "../../support/notification-fixtures.ts";
+import { appId } from "../../support/seed-ids.ts";
 
-let keys: KeyServer;
+let keys: RunningKeyServer;
 let http: RunningServer;
 let token: string;
 const received: ParsedNotification[] = [];
 const logger = { warn: vi.fn(), error: vi.fn() };
 
 beforeAll(async () => {
-  const key = await newSigningKey("http-key");
-  keys = await startKeyServer([key]);
-  token = await sign(key);
+  const signing = await createTestSigningKeys({ appId });
+  keys = await serveTestSigningKeys(signing);
+  token = await signing.mint();
   const handle = createNotificationHandler({
     appId,
     auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl },

@@ -10,9 +10,9 @@ import {
   type NotificationHandler,
 } from "../../../src/notifications/receive/handler.ts";
 import { toNodeListener } from "../../../src/notifications/receive/node-adapter.ts";
+import { expectGraphError } from "../../support/expect-graph-error.ts";
 import { type LocalServer, listenLocal } from "../../support/listen-local.ts";
-import { operationBatch } from "../fixtures.ts";
-import { expectGraphError } from "./expect-graph-error.ts";
+import { operationBatch } from "../../support/notification-fixtures.ts";
 
 const logger = { warn: vi.fn(), error: vi.fn() };
 const received: unknown[] = [];

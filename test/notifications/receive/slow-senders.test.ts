@@ -9,20 +9,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../../src/core/errors.ts";
 import { createNotificationHandler } from "../../../src/notifications/receive/handler.ts";
 import { createNotificationServer } from "../../../src/notifications/receive/node-adapter.ts";
-import { appId, type KeyServer, newSigningKey, sign, startKeyServer } from "../../support/key-server.ts";
+import {
+  createTestSigningKeys,
+  type RunningKeyServer,
+  serveTestSigningKeys,
+} from "../../../src/testing/index.ts";
 import { type LocalServer, listenLocal } from "../../support/listen-local.ts";
-import { operationBatch } from "../fixtures.ts";
+import { operationBatch } from "../../support/notification-fixtures.ts";
+import { appId } from "../../support/seed-ids.ts";
 
 const stalledCount = 300;
-let keys: KeyServer;
+let keys: RunningKeyServer;
 let local: LocalServer;
 let token: string;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  const key = await newSigningKey("slow-key");
-  keys = await startKeyServer([key]);
-  token = await sign(key);
+  const signing = await createTestSigningKeys({ appId });
+  keys = await serveTestSigningKeys(signing);
+  token = await signing.mint();
   const handle = createNotificationHandler({
     appId,
     auth: { openIdConfigurationUrl: keys.openIdConfigurationUrl },

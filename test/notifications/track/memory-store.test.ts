@@ -12,7 +12,7 @@ import type {
 import { parseCommsNotifications } from "../../../src/notifications/parse/parse.ts";
 import { createMemoryOperationStore } from "../../../src/notifications/track/operation-store.ts";
 import { createOperationTracker } from "../../../src/notifications/track/tracker.ts";
-import { operationBatch } from "../fixtures.ts";
+import { operationBatch } from "../../support/notification-fixtures.ts";
 
 afterEach(() => {
   vi.useRealTimers();

@@ -12,7 +12,7 @@ import type {
   OperationStoreListener,
 } from "../../../src/notifications/track/operation-store.ts";
 import { createOperationTracker } from "../../../src/notifications/track/tracker.ts";
-import { callId, operationBatch, operationId, realShape } from "../fixtures.ts";
+import { callId, operationBatch, operationId, realShape } from "../../support/notification-fixtures.ts";
 
 const op = { callId, operationId };
 

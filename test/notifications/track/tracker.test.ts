@@ -15,7 +15,7 @@ import {
   realShape,
   upperCallId,
   upperOperationId,
-} from "../fixtures.ts";
+} from "../../support/notification-fixtures.ts";
 
 const op = { callId, operationId };
 

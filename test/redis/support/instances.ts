@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
-import { operationBatch } from "../../notifications/fixtures.ts";
+import { operationBatch } from "../../support/notification-fixtures.ts";
 import type { FromInstance, Ids, Outcome, ToInstance } from "./instance.ts";
 
 export type { Ids, Outcome };

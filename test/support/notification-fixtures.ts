@@ -1,8 +1,8 @@
-/** Notification bodies for the notification tests: the spec's examples plus real shapes from REFERENCE.md. */
+/** Notification bodies for the notification, Redis and fidelity tests: the spec's examples plus real shapes from REFERENCE.md. */
 
 import { openapiDocument } from "../../src/core/spec-document.ts";
 import type { OperationStatus } from "../../src/notifications/parse/notification.ts";
-import { callId, operationId, upperCallId, upperOperationId } from "../support/seed-ids.ts";
+import { callId, operationId, upperCallId, upperOperationId } from "./seed-ids.ts";
 
 export { callId, operationId, upperCallId, upperOperationId };
 

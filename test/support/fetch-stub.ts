@@ -40,9 +40,9 @@ export function stubFetch(...answers: StubAnswer[]): FetchLike & { requests: See
 export const beta2018Location =
   "https://graph.microsoft.com/beta/app/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0fe0623f-d628-42ed-b4bd-8ac290072cc5";
 
-import { operationId } from "../support/seed-ids.ts";
+import { operationId } from "./seed-ids.ts";
 
-export { callId, operationId } from "../support/seed-ids.ts";
+export { callId, operationId } from "./seed-ids.ts";
 
 /** A 202 with the seed's Location and no body. */
 export function accepted(location: string = beta2018Location): Response {

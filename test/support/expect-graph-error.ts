@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { specValidator } from "../../../src/core/spec-validator.ts";
+import { specValidator } from "../../src/core/spec-validator.ts";
 
 const isGraphError = specValidator("#/components/schemas/odataError");
 

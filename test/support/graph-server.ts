@@ -1,6 +1,6 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { createGraphHandlers, type GraphHandlersOptions, type GraphMock } from "../../../src/mocks/index.ts";
+import { createGraphHandlers, type GraphHandlersOptions, type GraphMock } from "../../src/mocks/index.ts";
 
 /**
  * Starts an MSW server with fresh Graph handlers for the current test file (unhandled requests
