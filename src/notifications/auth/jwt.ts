@@ -46,7 +46,7 @@ const tenantPlaceholder = "{tenantid}";
 /** Decodes UTF-8 strictly, as jose does: invalid bytes refuse the token instead of becoming U+FFFD. */
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A compact token split at its dots; nothing in it is trusted yet. */
+/** A compact token split at its dots (nothing in it trusted yet). */
 export interface CompactToken {
   readonly token: string;
   readonly headerText: string;
@@ -105,10 +105,7 @@ export interface VerifiedJwt<K> {
   key: K;
 }
 
-/**
- * Verifies a compact JWS: spelling, header, signature by one of the keys `how.select` names, every
- * claim rule. Rejects with an `invalid-token` {@link NotificationAuthError} (or what `select` throws).
- */
+/** Verifies a compact JWS in full; rejects with an `invalid-token` {@link NotificationAuthError} (or what `select` throws). */
 export async function verifyJwt<K extends CandidateKey>(
   token: string,
   how: JwtVerification<K>,
@@ -187,10 +184,7 @@ export function hasValidSignature(
   });
 }
 
-/**
- * Holds verified claims to `rules` and returns the tenant id: `iss`, `aud`, `exp`, `nbf`, `iat`, the
- * lifetime, a GUID tenant and, with allow-lists, the tenant and the requesting app.
- */
+/** Holds verified claims to every rule (`iss`, `aud`, times, lifetime, tenant, requesting app); returns the tenant. */
 export function checkClaims(claims: JWTPayload, rules: ClaimRules, nowMs: number): string {
   const { iss, aud, exp, nbf, iat } = claims;
   if (iss === undefined) throw refusal('missing required "iss" claim');
