@@ -684,6 +684,21 @@ export interface components {
                 "application/json": components["schemas"]["odataError"];
             };
         };
+        /**
+         * @description The bot cannot take the batch now, and the sender should deliver it again after `Retry-After`:
+         *     the keys to verify the token cannot be fetched (graph-comms-kit's receiver fetches them when it
+         *     starts and refreshes them in the background), its callbacks did not settle in time, or its
+         *     store is unavailable.
+         */
+        NotificationRetryLater: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1021,6 +1036,7 @@ export interface operations {
             413: components["responses"]["NotificationTooLarge"];
             415: components["responses"]["NotificationUnsupportedMediaType"];
             500: components["responses"]["NotificationProcessingFailed"];
+            503: components["responses"]["NotificationRetryLater"];
         };
     };
 }

@@ -54,6 +54,7 @@ export {
   type NotificationVerifier,
   type VerifiedToken,
 } from "./auth/verifier.ts";
+export type { KeySource, MicrosoftCloud } from "./auth/clouds.ts";
 export type { AuthLogger } from "./auth/signing-keys.ts";
 export type { TokenCacheOptions } from "./auth/token-cache.ts";
 

@@ -1,5 +1,7 @@
+import { createHash, KeyObject } from "node:crypto";
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
 import { type HttpHandler, HttpResponse, http } from "msw";
+import { graphCallingAppId } from "../core/calling-service.ts";
 import { checkNumber, checkRecord, checkType, fail } from "../core/check.ts";
 import { checkKeysUrl } from "../core/secure-url.ts";
 
@@ -19,20 +21,31 @@ export interface TestSigningKeysOptions {
    */
   tenantId?: string;
   /**
-   * The issuer (`iss`): Graph signs with `https://graph.microsoft.com` or `https://api.botframework.com`.
-   * @default "https://graph.microsoft.com"
+   * The issuer (`iss`): live calling tokens carry `https://api.botframework.com`; `{tenantid}` is
+   * replaced by the token's tenant, for Azure AD's shapes (`https://sts.windows.net/{tenantid}/`).
+   * @default "https://api.botframework.com"
    */
   issuer?: string;
   /**
    * The key id (`kid`) in the JWKS and in each token's header.
-   * @default "graph-comms-kit-test-key"
+   * @default the key's thumbprint, also its `x5t` (live tokens name their key so)
    */
   kid?: string;
   /**
-   * How long a token is valid, in seconds.
-   * @default 3600
+   * The signature algorithm of the key and its tokens.
+   * @default "RS256"
+   */
+  algorithm?: "RS256" | "RS384" | "RS512";
+  /**
+   * How long a token is valid, in seconds (`exp` less `nbf`).
+   * @default 300 (as live calling tokens)
    */
   lifetimeSeconds?: number;
+  /**
+   * The `appid` of the service that requested each token, or `false` for none.
+   * @default graphCallingAppId ("26a18ebc-cdf7-4a6a-91cb-beb352805e81", Graph's calling service)
+   */
+  callerAppId?: string | false;
   /**
    * Where the MSW handlers serve the OpenID configuration (https, or http on loopback); the JWKS is next to it (`/v1/keys`).
    * @default testOpenIdConfigurationUrl ("https://keys.graph-comms-kit.test/v1/.well-known/OpenIdConfiguration")
@@ -40,7 +53,12 @@ export interface TestSigningKeysOptions {
   openIdConfigurationUrl?: string;
 }
 
-/** How to mint one token: with no option, one Graph would send; each option makes it wrong in one way. */
+/**
+ * How to mint one token: every option makes it wrong (or differently shaped) in one way, to test
+ * how a receiver takes it. With none, the token is shaped like a live calling token
+ * (MicrosoftDocs/bot-docs#2242): header `alg`, `kid`, `typ: "JWT"`, `cty: "JWT"`, `x5t`; claims
+ * `tid`, `appid`, `nbf` now, `exp` after the lifetime, `iss`, `aud` = the app id; no `iat`.
+ */
 export interface MintOptions {
   /**
    * Already expired (`exp` and `nbf` an hour or more in the past, beyond any clock tolerance).
@@ -82,6 +100,12 @@ export interface MintOptions {
    * @default {}
    */
   claims?: Record<string, unknown>;
+  /**
+   * Header fields to add or replace (`undefined` removes one: `{ kid: undefined }` for a token
+   * selected by `x5t` or by trying each key).
+   * @default {}
+   */
+  header?: Record<string, unknown>;
 }
 
 /**
@@ -104,7 +128,9 @@ export interface TestSigningKeys {
   readonly jwksUri: string;
   /** MSW handlers serving the OpenID configuration and the JWKS: `setupServer(...keys.handlers)`. */
   readonly handlers: HttpHandler[];
-  /** The public JWKS (`{ keys: [jwk] }`). */
+  /** The key source to give the receiver: `auth: { keySources: [keys.keySource] }` (this issuer, these keys). */
+  readonly keySource: { openIdConfigurationUrl: string; issuers: string[] };
+  /** The public JWKS (`{ keys: [jwk] }`), each key as Graph publishes its own: `kty`, `use`, `kid`, `x5t`, `n`, `e`. */
   jwks(): { keys: JWK[] };
   /** Mints a token; each option makes it wrong in one way. Also what `notify()` calls as a signer. */
   mint(options?: MintOptions): Promise<string>;
@@ -115,7 +141,9 @@ const optionKeys = [
   "tenantId",
   "issuer",
   "kid",
+  "algorithm",
   "lifetimeSeconds",
+  "callerAppId",
   "openIdConfigurationUrl",
 ] as const;
 const mintKeys = [
@@ -127,6 +155,7 @@ const mintKeys = [
   "wrongKey",
   "kid",
   "claims",
+  "header",
 ] as const;
 
 function checkText(argument: string, value: unknown): string {
@@ -158,13 +187,20 @@ export async function createTestSigningKeys(options: TestSigningKeysOptions): Pr
     options.tenantId === undefined ? testTenantId : checkText("options.tenantId", options.tenantId);
   const issuer =
     options.issuer === undefined
-      ? "https://graph.microsoft.com"
+      ? "https://api.botframework.com"
       : checkText("options.issuer", options.issuer);
-  const kid = options.kid === undefined ? "graph-comms-kit-test-key" : checkText("options.kid", options.kid);
+  const algorithm = options.algorithm ?? "RS256";
+  if (!["RS256", "RS384", "RS512"].includes(algorithm)) {
+    fail("options.algorithm", `must be RS256, RS384 or RS512, got ${String(algorithm)}`);
+  }
   const lifetime =
     options.lifetimeSeconds === undefined
-      ? 3600
+      ? 300
       : checkNumber("options.lifetimeSeconds", options.lifetimeSeconds, 1, true);
+  const callerAppId =
+    options.callerAppId === undefined || options.callerAppId === false
+      ? (options.callerAppId ?? graphCallingAppId)
+      : checkText("options.callerAppId", options.callerAppId);
   const configUrl = checkKeysUrl(
     "options.openIdConfigurationUrl",
     options.openIdConfigurationUrl ?? testOpenIdConfigurationUrl,
@@ -175,8 +211,13 @@ export async function createTestSigningKeys(options: TestSigningKeysOptions): Pr
     wellKnown >= 0 ? `${configUrl.pathname.slice(0, wellKnown)}/keys` : "keys",
     configUrl,
   ).href;
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  const { privateKey, publicKey } = await generateKeyPair(algorithm, { extractable: true });
+  // A stand-in for the certificate's SHA-1 thumbprint Microsoft's keys carry as x5t (and as kid).
+  const spki = KeyObject.from(publicKey).export({ format: "der", type: "spki" });
+  const x5t = createHash("sha1").update(spki).digest("base64url");
+  const kid = options.kid === undefined ? x5t : checkText("options.kid", options.kid);
+  const { n, e } = (await exportJWK(publicKey)) as { n: string; e: string };
+  const publicJwk: JWK = { kty: "RSA", use: "sig", kid, x5t, n, e };
   let stranger: CryptoKey | undefined; // the "wrong key", made on first use
 
   const keys: TestSigningKeys = {
@@ -190,6 +231,7 @@ export async function createTestSigningKeys(options: TestSigningKeysOptions): Pr
       http.get(configUrl.href, () => HttpResponse.json(openIdConfiguration(issuer, jwksUri))),
       http.get(jwksUri, () => HttpResponse.json(keys.jwks())),
     ],
+    keySource: { openIdConfigurationUrl: configUrl.href, issuers: [issuer] },
     jwks: () => ({ keys: [{ ...publicJwk }] }),
     async mint(mint: MintOptions = {}) {
       checkRecord("options", mint, mintKeys);
@@ -200,31 +242,41 @@ export async function createTestSigningKeys(options: TestSigningKeysOptions): Pr
       const start = mint.expired ? now - 2 * 3600 - lifetime : mint.notYetValid ? now + 3600 : now;
       const tenant = mint.tenant === undefined ? tenantId : mint.tenant;
       if (tenant !== false) checkText("options.tenant", tenant);
+      const iss = mint.issuer === undefined ? issuer : checkText("options.issuer", mint.issuer);
+      // The claims in a live token's order.
       const claims: Record<string, unknown> = {
-        iss: mint.issuer === undefined ? issuer : checkText("options.issuer", mint.issuer),
-        aud: mint.audience === undefined ? appId : checkText("options.audience", mint.audience),
         ...(tenant === false ? {} : { tid: tenant }),
-        iat: Math.min(now, start),
+        ...(callerAppId === false ? {} : { appid: callerAppId }),
         nbf: start,
         exp: mint.expired ? now - 3600 : start + lifetime,
+        iss: tenant === false ? iss : iss.replace("{tenantid}", tenant),
+        aud: mint.audience === undefined ? appId : checkText("options.audience", mint.audience),
         ...(mint.claims === undefined
           ? {}
           : checkType<Record<string, unknown>>("options.claims", mint.claims, "object")),
       };
-      const payload = Object.fromEntries(
-        Object.entries(claims).filter(([, v]) => v !== undefined),
-      ) as JWTPayload;
-      if (mint.wrongKey) stranger ??= (await generateKeyPair("RS256")).privateKey;
-      return new SignJWT(payload)
-        .setProtectedHeader({
-          alg: "RS256",
-          typ: "JWT",
-          kid: mint.kid === undefined ? kid : checkText("options.kid", mint.kid),
-        })
+      const header: Record<string, unknown> = {
+        alg: algorithm,
+        kid: mint.kid === undefined ? kid : checkText("options.kid", mint.kid),
+        typ: "JWT",
+        cty: "JWT", // live tokens say so, though their payload is not a nested JWT
+        x5t,
+        ...(mint.header === undefined
+          ? {}
+          : checkType<Record<string, unknown>>("options.header", mint.header, "object")),
+      };
+      if (mint.wrongKey) stranger ??= (await generateKeyPair(algorithm)).privateKey;
+      return new SignJWT(defined(claims) as JWTPayload)
+        .setProtectedHeader(defined(header) as { alg: string })
         .sign(mint.wrongKey && stranger ? stranger : privateKey);
     },
   };
   return keys;
+}
+
+/** The entries of `record` whose value is not `undefined`. */
+function defined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
 /** The OpenID configuration document naming the JWKS, as Microsoft's names its own. */

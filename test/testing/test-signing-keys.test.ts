@@ -3,8 +3,9 @@
  * right and fail them when made wrong, with the keys published by MSW handlers or a 127.0.0.1
  * server; the Graph mock's notify() signs with them.
  */
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCallsClient } from "../../src/client/index.ts";
 import { createGraphHandlers, deliverNotifications } from "../../src/mocks/index.ts";
 import {
@@ -41,14 +42,77 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe("createTestSigningKeys with the MSW handlers", () => {
-  it("mints a token the receiver's verifier accepts: Graph's issuer, the app id, a tenant, an expiry", async () => {
+  it("mints a token shaped like a live calling token, which the receiver's verifier accepts", async () => {
     const verifier = createNotificationVerifier(appId, {
       openIdConfigurationUrl: keys.openIdConfigurationUrl,
     });
-    const { claims, tenantId } = await verifier.verify(`Bearer ${await keys.mint()}`);
+    const token = await keys.mint();
+    const { claims, tenantId } = await verifier.verify(`Bearer ${token}`);
     expect(tenantId).toBe(testTenantId);
-    expect(claims).toMatchObject({ iss: "https://graph.microsoft.com", aud: appId, tid: testTenantId });
-    expect(Number(claims.exp) - Number(claims.nbf)).toBe(3600);
+    // The live token of MicrosoftDocs/bot-docs#2242: these header fields and claims, in this order, no iat.
+    expect(decodeProtectedHeader(token)).toEqual({
+      alg: "RS256",
+      kid: expect.any(String),
+      typ: "JWT",
+      cty: "JWT",
+      x5t: expect.any(String),
+    });
+    expect(Object.keys(claims)).toEqual(["tid", "appid", "nbf", "exp", "iss", "aud"]);
+    expect(claims).toMatchObject({
+      iss: "https://api.botframework.com",
+      aud: appId,
+      tid: testTenantId,
+      appid: "26a18ebc-cdf7-4a6a-91cb-beb352805e81",
+    });
+    expect(Number(claims.exp) - Number(claims.nbf)).toBe(300);
+    const header = decodeProtectedHeader(token);
+    expect(header.kid).toBe(header.x5t);
+    expect(keys.jwks().keys).toEqual([
+      { kty: "RSA", use: "sig", kid: header.kid, x5t: header.x5t, n: expect.any(String), e: "AQAB" },
+    ]);
+  });
+
+  it("has a live-shaped token accepted by a receiver whose clock is 200 s off, either way", async () => {
+    const token = `Bearer ${await keys.mint()}`;
+    const exp = Number(decodeJwt(token.slice(7)).exp);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      for (const skewed of [exp + 200, exp - 300 - 200]) {
+        vi.setSystemTime(skewed * 1000); // 200 s past exp; 200 s before nbf
+        const verifier = createNotificationVerifier(appId, {
+          openIdConfigurationUrl: keys.openIdConfigurationUrl,
+          tokenCache: false,
+        });
+        await expect(verifier.verify(token)).resolves.toMatchObject({ tenantId: testTenantId });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("mints the other shapes: a token without kid, found by its x5t", async () => {
+    const verifier = createNotificationVerifier(appId, {
+      openIdConfigurationUrl: keys.openIdConfigurationUrl,
+    });
+    const token = await keys.mint({ header: { kid: undefined } });
+    expect(decodeProtectedHeader(token).kid).toBeUndefined();
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ tenantId: testTenantId });
+  });
+
+  it("mints the other shapes: an Azure AD v1.0 token, RS512, with its issuer bound to the tenant", async () => {
+    const aad = await createTestSigningKeys({
+      appId,
+      issuer: "https://sts.windows.net/{tenantid}/",
+      algorithm: "RS512",
+      lifetimeSeconds: 3600,
+      openIdConfigurationUrl: "https://aad-keys.example/v1/.well-known/OpenIdConfiguration",
+    });
+    server.use(...aad.handlers);
+    const verifier = createNotificationVerifier(appId, { keySources: [aad.keySource] });
+    const token = await aad.mint({ claims: { ver: "1.0" } });
+    expect(decodeProtectedHeader(token).alg).toBe("RS512");
+    const { claims } = await verifier.verify(`Bearer ${token}`);
+    expect(claims).toMatchObject({ iss: `https://sts.windows.net/${testTenantId}/`, ver: "1.0" });
   });
 
   it.each<[string, MintOptions, RegExp]>([
@@ -69,10 +133,10 @@ describe("createTestSigningKeys with the MSW handlers", () => {
     expect((refused as Error).message).toMatch(reason);
   });
 
-  it("takes the other issuer Graph uses, a tenant and a lifetime", async () => {
+  it("takes the other issuer Graph's samples accept, a tenant and a lifetime", async () => {
     const bf = await createTestSigningKeys({
       appId,
-      issuer: "https://api.botframework.com",
+      issuer: "https://graph.microsoft.com",
       tenantId: "11111111-2222-3333-4444-555555555555",
       lifetimeSeconds: 60,
       openIdConfigurationUrl: "https://other-keys.example/v1/.well-known/OpenIdConfiguration",
@@ -81,7 +145,7 @@ describe("createTestSigningKeys with the MSW handlers", () => {
     const verifier = createNotificationVerifier(appId, { openIdConfigurationUrl: bf.openIdConfigurationUrl });
     const { claims } = await verifier.verify(`Bearer ${await bf.mint()}`);
     expect(claims).toMatchObject({
-      iss: "https://api.botframework.com",
+      iss: "https://graph.microsoft.com",
       tid: "11111111-2222-3333-4444-555555555555",
     });
     expect(Number(claims.exp) - Number(claims.nbf)).toBe(60);
@@ -191,6 +255,16 @@ describe("options", () => {
       "a zero lifetime",
       () => createTestSigningKeys({ appId, lifetimeSeconds: 0 }),
       /options.lifetimeSeconds must be an integer >= 1/,
+    ],
+    [
+      "an HMAC algorithm",
+      () => createTestSigningKeys({ appId, algorithm: "HS256" as never }),
+      /options.algorithm must be RS256, RS384 or RS512, got HS256/,
+    ],
+    [
+      "an empty caller app id",
+      () => createTestSigningKeys({ appId, callerAppId: "" }),
+      /options.callerAppId must not be empty/,
     ],
     [
       "a configuration URL that is not one",

@@ -1,4 +1,5 @@
 /** A cache of successful token verifications, bounded in entries and age. */
+import { expiredClaim } from "./jwt.ts";
 
 /** Bounds of the verified-token cache. */
 export interface TokenCacheOptions {
@@ -17,30 +18,28 @@ export interface TokenCacheOptions {
 }
 
 /** The claims a cache entry re-checks on each use, and the key it was verified with. */
-export interface CachedVerification<T> {
+export interface CachedVerification<T, K> {
   /** What the verification returned (handed out again on each hit). */
   result: T;
   /** The token's `exp`, in seconds since the epoch. */
   exp: number;
   /** The token's `nbf`, in seconds since the epoch, when it has one. */
   nbf: number | undefined;
-  /** The `kid` of the key that verified the signature. */
-  kid: string;
-  /** That key's fingerprint at verification time (see `SigningKeys.keyFingerprint`). */
-  fingerprint: string;
+  /** The key that verified the signature; the entry is used only while that key is published. */
+  key: K;
 }
 
 /** A verified-token cache. */
-export interface TokenCache<T> {
+export interface TokenCache<T, K> {
   /** The cached result for exactly this token, if it is still valid now; else `undefined` (and the entry is gone). */
   get(token: string): T | undefined;
   /** Remembers a successful verification of `token` from its second one on (admission on second sight). */
-  set(token: string, entry: CachedVerification<T>): void;
+  set(token: string, entry: CachedVerification<T, K>): void;
   /** How many tokens are cached. */
   readonly size: number;
 }
 
-interface Entry<T> extends CachedVerification<T> {
+interface Entry<T, K> extends CachedVerification<T, K> {
   storedAt: number;
 }
 
@@ -63,46 +62,28 @@ function sightOf(token: string): number {
 const sightChars = 43;
 
 /**
- * Which time claim makes a token unusable at `nowMs`, if one does: `exp` once the clock, less the
- * tolerance, has reached it (RFC 7519 §4.1.4: the time must be before it), `nbf` while the clock,
- * plus the tolerance, is before it; in whole seconds, as jose compares them. The verifier checks
- * fresh tokens with it and the cache its hits.
- */
-export function expiredClaim(
-  exp: number,
-  nbf: number | undefined,
-  clockToleranceSeconds: number,
-  nowMs: number,
-): "exp" | "nbf" | undefined {
-  const now = Math.floor(nowMs / 1000);
-  if (exp <= now - clockToleranceSeconds) return "exp";
-  if (nbf !== undefined && nbf > now + clockToleranceSeconds) return "nbf";
-  return undefined;
-}
-
-/**
  * Creates the cache behind `createNotificationVerifier`'s `tokenCache` option. Modelled on Envoy
  * `jwt_authn`'s JWT cache: keyed by the exact token string (so a token differing by one byte is a
  * miss and goes through full verification), only successes are stored, `exp` and `nbf` are checked
- * against the clock (with the verifier's tolerance) on every hit, and an entry whose `kid` is no
- * longer published with the same key (`currentFingerprint`) is dropped. Unlike Envoy's, it admits a
+ * against the clock (with the verifier's tolerance) on every hit, and an entry whose key is no
+ * longer published (`isPublished`) is dropped. Unlike Envoy's, it admits a
  * token on its second verification, so tokens that never come back cost no entries. A `Map` in use
  * order gives O(1) hits, inserts and evictions.
  */
-export function createTokenCache<T>(
+export function createTokenCache<T, K>(
   bounds: Required<TokenCacheOptions>,
   clockToleranceSeconds: number,
-  currentFingerprint: (kid: string) => string | undefined,
-): TokenCache<T> {
-  const entries = new Map<string, Entry<T>>();
+  isPublished: (key: K) => boolean,
+): TokenCache<T, K> {
+  const entries = new Map<string, Entry<T, K>>();
   // The entry of the token looked up last: Graph sends one token with many notifications, so most
   // hits are of it, and it is already the most recently used (no hashing a 1 KB key, no reordering).
   let lastToken: string | undefined;
-  let lastEntry: Entry<T> | undefined;
+  let lastEntry: Entry<T, K> | undefined;
   // Admission on second sight: a token is cached the second time it is verified. Traffic of tokens
   // that never come back (each verified once) then costs no entries: holding 1,000 of them, each
-  // evicted unused, cost a share of the server's time on such traffic. This holds
-  // the hashes of tokens verified once, as many as the cache holds entries, and starts over when full.
+  // evicted unused, cost a share of the server's time on such traffic. This holds the hashes of
+  // tokens verified once, as many as the cache holds entries, and starts over when full.
   const seenOnce = new Set<number>();
   return {
     get(token) {
@@ -114,7 +95,7 @@ export function createTokenCache<T>(
       if (
         nowMs - entry.storedAt >= bounds.maxAgeMs ||
         expiredClaim(entry.exp, entry.nbf, clockToleranceSeconds, nowMs) !== undefined ||
-        currentFingerprint(entry.kid) !== entry.fingerprint
+        !isPublished(entry.key)
       ) {
         entries.delete(token);
         lastToken = lastEntry = undefined;

@@ -1,53 +1,65 @@
-import { KeyObject, type VerifyKeyObjectInput } from "node:crypto";
-import { decodeProtectedHeader, errors, type JWTPayload } from "jose";
-import { checkNumber, checkRecord, checkTimeout, checkType, fail, typeOf } from "../../core/check.ts";
+import type { JWTPayload } from "jose";
+import { checkNumber, checkRecord, checkTimeout, checkType, fail } from "../../core/check.ts";
 import { normalizeId } from "../../core/operation-id.ts";
 import { checkKeysUrl } from "../../core/secure-url.ts";
 import { NotificationAuthError } from "../errors.ts";
-import { type AuthLogger, createSigningKeys } from "./signing-keys.ts";
-import { createTokenCache, expiredClaim, type TokenCacheOptions } from "./token-cache.ts";
 import {
-  hasValidSignature,
-  type SignatureCheck,
-  signatureCheckFor,
+  cloudKeySources,
+  defaultIssuers,
+  defaultOpenIdConfigurationUrl,
+  type KeySource,
+  type MicrosoftCloud,
+} from "./clouds.ts";
+import {
+  type ClaimRules,
+  issuerAccepted,
+  type JwtVerification,
+  type KeysAndRules,
+  readHeader,
+  refusal,
   supportedAlgorithms,
-  verifyKeyInput,
-} from "./token-signature.ts";
+  type TokenHeader,
+  verifyJwt,
+} from "./jwt.ts";
+import { type AuthLogger, createSigningKeys, type PublishedKey } from "./signing-keys.ts";
+import { createTokenCache, type TokenCacheOptions } from "./token-cache.ts";
 
-/** Where Graph's notification signing keys are published. */
-export const defaultOpenIdConfigurationUrl = "https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration";
-/** The issuers Graph's notification tokens carry. */
-export const defaultIssuers: readonly string[] = [
-  "https://graph.microsoft.com",
-  "https://api.botframework.com",
-];
-const tenantClaims = ["tid", "http://schemas.microsoft.com/identity/claims/tenantid"] as const;
+export { defaultIssuers, defaultOpenIdConfigurationUrl };
+
 const maxTokenLength = 16_384;
-/** Three base64url segments; a signature (or header) in any other spelling is refused before decoding. */
-const compactJws = /^[\w-]+\.[\w-]+\.[\w-]+$/;
-/** The most token headers whose key selection is remembered; Graph uses a few. */
-const maxSelections = 64;
-
-/** The key a token header selects, and how its signatures are checked. */
-interface Selection {
-  check: SignatureCheck;
-  keyInput: VerifyKeyObjectInput;
-  kid: string | undefined;
-  /** The kid's key fingerprint when selected; `undefined` without a kid (never remembered). */
-  fingerprint: string | undefined;
-}
+/** What the Bot Framework SDKs accept (botbuilder-dotnet `JwtConfig.ToBotFromChannelAllowedSigningAlgorithms`). */
+const defaultAlgorithms: readonly string[] = ["RS256", "RS384", "RS512"];
+/** The most decoded token headers remembered; Graph uses a few. */
+const maxHeaders = 64;
 
 /** How notification tokens are verified. Every option has a default suited to Graph. */
 export interface NotificationAuthOptions {
   /**
-   * The OpenID configuration naming the JWKS. Must be `https:` (`http:` only on a loopback host, for
-   * tests); the `jwks_uri` it names is held to the same rule.
+   * The Microsoft cloud the bot runs in: its preset key sources (Graph's own keys and Azure AD's,
+   * with their issuers; see the README's table of clouds for each URL's source).
    *
-   * @default defaultOpenIdConfigurationUrl
+   * @default "public"
+   */
+  cloud?: MicrosoftCloud;
+  /**
+   * Where signing keys are published and which issuers each one's keys sign for, instead of a
+   * cloud's preset. A token is checked against the source whose issuers name its `iss`.
+   *
+   * @default the cloud's preset
+   * @example
+   * keySources: [{ openIdConfigurationUrl: "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration", issuers: ["https://login.microsoftonline.com/{tenantid}/v2.0"] }]
+   */
+  keySources?: readonly KeySource[];
+  /**
+   * One key source's OpenID configuration, for a receiver with a single source (with `issuers`, or
+   * Graph's). Must be `https:` (`http:` only on a loopback host, for tests); the `jwks_uri` it names
+   * is held to the same rule.
+   *
+   * @default the cloud's key sources
    */
   openIdConfigurationUrl?: string | URL;
   /**
-   * Accepted `iss` values.
+   * Accepted `iss` values of the single key source named by `openIdConfigurationUrl`.
    *
    * @default defaultIssuers
    */
@@ -60,17 +72,32 @@ export interface NotificationAuthOptions {
   allowedTenants?: readonly string[];
   /**
    * Accepted signature algorithms, from RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA; HMAC
-   * and `none` are never accepted.
+   * and `none` are never accepted. The default is what the Bot Framework SDKs accept.
    *
-   * @default ["RS256"]
+   * @default ["RS256", "RS384", "RS512"]
    */
   algorithms?: readonly string[];
   /**
-   * Clock skew allowed for `exp` and `nbf`, in seconds (cached tokens included).
+   * Clock skew allowed for `exp` and `nbf`, in seconds (cached tokens included): 5 minutes, as
+   * Microsoft's validators allow (IdentityModel's `TokenValidationParameters.DefaultClockSkew`).
    *
-   * @default 60
+   * @default 300
    */
   clockToleranceSeconds?: number;
+  /**
+   * The longest a token may be valid, in seconds: `exp` less `iat` (else `nbf`). Live calling
+   * tokens are valid for 5 minutes; Microsoft's documented example for 65; the default leaves room.
+   *
+   * @default 7200 (2 hours)
+   */
+  maxTokenLifetimeSeconds?: number;
+  /**
+   * Accepted `appid` (v2.0 tokens: `azp`) of the service that requested the token, for every key
+   * source (a source's own list applies too). Graph's calling service is `26a18ebc-cdf7-4a6a-91cb-beb352805e81`.
+   *
+   * @default any (Azure AD sources: Graph's calling service only)
+   */
+  allowedAppIds?: readonly string[];
   /**
    * How long the OpenID configuration and keys are used before they are fetched again (in the
    * background, the last good keys serving meanwhile), in ms.
@@ -159,6 +186,8 @@ export interface CachingVerifier extends NotificationVerifier {
    * missing or overlong token is thrown at once; only a full verification returns a promise.
    */
   verifyNow(authorization: string | null | undefined): VerifiedToken | Promise<VerifiedToken>;
+  /** Starts fetching every key source's keys at once (in parallel), so the first token need not wait for them. */
+  prefetch(): void;
 }
 
 /**
@@ -168,90 +197,63 @@ export interface CachingVerifier extends NotificationVerifier {
 export function createCachingVerifier(appId: string, options: NotificationAuthOptions = {}): CachingVerifier {
   if (typeof appId !== "string" || appId.trim() === "") fail("appId", "must be a non-empty string");
   const settings = readOptions(options);
-  const keys = createSigningKeys(settings.keys);
+  const sources = settings.sources.map((source) => ({
+    keys: createSigningKeys({ ...settings.keys, openIdConfigurationUrl: source.openIdConfigurationUrl }),
+    rules: {
+      issuers: source.issuers,
+      allowedAppIds: both(source.allowedAppIds, settings.allowedAppIds),
+      audience: appId,
+      clockToleranceSeconds: settings.clockToleranceSeconds,
+      maxLifetimeSeconds: settings.maxTokenLifetimeSeconds,
+      allowedTenants: settings.allowedTenants,
+    } satisfies ClaimRules,
+  }));
+  const isPublished = (key: PublishedKey) => sources.some((source) => source.keys.isPublished(key));
   const cache = settings.tokenCache
-    ? createTokenCache<VerifiedToken>(
+    ? createTokenCache<VerifiedToken, PublishedKey>(
         settings.tokenCache,
         settings.clockToleranceSeconds,
-        keys.keyFingerprint,
+        isPublished,
       )
     : undefined;
-  /**
-   * The key and algorithm each token header selects, by the header's exact base64url text: Graph
-   * signs with a handful of keys, so jose decodes a header and searches the JWKS once per key, not
-   * once per token. An entry is used only while its kid still names the same key in the JWKS.
-   */
-  const selections = new Map<string, Selection>();
-
-  /** Decodes a header and has jose find its key; throws a refusal, or `keys-unavailable`. */
-  async function select(token: string): Promise<Selection> {
-    const header = decodeProtectedHeader(token);
-    const alg = header.alg;
-    // Before the key is looked up, as the key set would refuse an HMAC or "none" token for want of a key.
-    if (typeof alg !== "string" || !settings.algorithms.includes(alg)) {
-      throw refusal("signature algorithm not allowed");
-    }
-    // Every accepted algorithm has a check: the options admit only supported ones.
-    const check = signatureCheckFor(alg) as SignatureCheck;
-    // No header extension is understood, so any critical one refuses the token (RFC 7515 §4.1.11).
-    if (header.crit !== undefined) throw refusal("unsupported critical header");
-    const key = await keys.getKey({ ...header, alg }, { payload: "", signature: "" });
-    const keyObject = key instanceof KeyObject ? key : KeyObject.from(key as CryptoKey);
-    const kid = typeof header.kid === "string" ? header.kid : undefined;
-    return {
-      check,
-      keyInput: verifyKeyInput(keyObject, check),
-      kid,
-      fingerprint: kid === undefined ? undefined : keys.keyFingerprint(kid),
-    };
-  }
-
-  /** The cached selection for a header while its key is still published, else a fresh one. */
-  async function selectionFor(token: string, headerText: string): Promise<Selection> {
-    const cached = selections.get(headerText);
-    if (cached !== undefined && keys.keyFingerprint(cached.kid as string) === cached.fingerprint)
-      return cached;
-    selections.delete(headerText);
-    try {
-      return await select(token);
-    } catch (error) {
-      if (error instanceof NotificationAuthError) throw error;
-      throw refusal(reason(error), error);
-    }
-  }
+  /** Decoded headers by their exact text: Graph signs with a handful of keys, so a header is decoded once, not once per token. */
+  const headers = new Map<string, TokenHeader>();
+  const verification: JwtVerification<PublishedKey> = {
+    header(text) {
+      let header = headers.get(text);
+      if (header === undefined) {
+        header = readHeader(text, settings.algorithms);
+        if (headers.size >= maxHeaders) headers.clear();
+        headers.set(text, header);
+      }
+      return header;
+    },
+    select(header, claims) {
+      // The (not yet verified) issuer picks the source; the claim rules check it again once signed.
+      const source = sources.find(({ rules }) => issuerAccepted(claims.iss, rules.issuers, claims.tid));
+      if (source === undefined) {
+        throw refusal(
+          claims.iss === undefined ? 'missing required "iss" claim' : 'unexpected "iss" claim value',
+        );
+      }
+      const keys = source.keys.keysFor(header);
+      return keys instanceof Promise
+        ? keys.then((list) => ({ keys: list, rules: source.rules }))
+        : withRules(keys, source);
+    },
+  };
 
   async function verifyFully(token: string): Promise<VerifiedToken> {
-    if (!compactJws.test(token)) throw refusal("malformed token");
-    const firstDot = token.indexOf(".");
-    const headerText = token.slice(0, firstDot);
-    const selection = await selectionFor(token, headerText);
-    const lastDot = token.lastIndexOf(".");
-    if (!(await hasValidSignature(token, lastDot, selection.check, selection.keyInput))) {
-      throw refusal("signature verification failed");
-    }
-    // Only headers that signed a token are remembered, and only with a kid (its key can leave the JWKS).
-    if (selection.fingerprint !== undefined && !selections.has(headerText)) {
-      if (selections.size >= maxSelections) selections.clear();
-      selections.set(headerText, selection);
-    }
-    const claims = claimsOf(token.slice(firstDot + 1, lastDot));
-    checkClaims(claims, settings.issuers, appId, settings.clockToleranceSeconds);
-    const tenantId = tenantOf(claims);
-    if (settings.allowedTenants && !settings.allowedTenants.has(normalizeId(tenantId))) {
-      throw refusal("tenant is not allowed");
-    }
+    const { claims, tenantId, key } = await verifyJwt(token, verification);
     const result = { claims: deepFreeze(claims), tenantId };
-    // Tokens without a kid are not cached: nothing would tell when their key is withdrawn.
-    const { kid, fingerprint } = selection;
-    if (cache && kid !== undefined && fingerprint !== undefined) {
-      cache.set(token, { result, exp: claims.exp as number, nbf: claims.nbf, kid, fingerprint });
-    }
+    cache?.set(token, { result, exp: claims.exp as number, nbf: claims.nbf, key });
     return result;
   }
 
   function verifyNow(authorization: string | null | undefined): VerifiedToken | Promise<VerifiedToken> {
     const token = bearerToken(authorization);
-    keys.refreshIfDue(); // hits must not starve the refresh that notices withdrawn keys
+    // Hits must not starve the refresh that notices withdrawn keys.
+    for (const source of sources) source.keys.refreshIfDue();
     return cache?.get(token) ?? verifyFully(token);
   }
 
@@ -260,7 +262,20 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
       return verifyNow(authorization);
     },
     verifyNow,
+    prefetch() {
+      for (const source of sources) void source.keys.prefetch();
+    },
   };
+}
+
+/** The ids both allow-lists allow (either one when the other is absent). */
+function both(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined) {
+  if (a === undefined || b === undefined) return a ?? b;
+  return new Set([...a].filter((id) => b.has(id)));
+}
+
+function withRules(keys: readonly PublishedKey[], source: { rules: ClaimRules }): KeysAndRules<PublishedKey> {
+  return { keys, rules: source.rules };
 }
 
 function bearerToken(authorization: string | null | undefined): string {
@@ -272,78 +287,16 @@ function bearerToken(authorization: string | null | undefined): string {
   return match[1];
 }
 
-/**
- * Refuses a token whose issuer is not accepted, whose audience does not name the app, whose `exp`
- * is missing or has passed, or whose `nbf` has not come (`exp` and `nbf` by the rule the token cache
- * applies to its hits).
- */
-function checkClaims(
-  claims: JWTPayload,
-  issuers: readonly string[],
-  appId: string,
-  clockToleranceSeconds: number,
-): void {
-  const { iss, aud, exp, nbf } = claims;
-  if (iss === undefined) throw refusal('missing required "iss" claim');
-  if (typeof iss !== "string" || !issuers.includes(iss)) throw refusal('unexpected "iss" claim value');
-  if (aud === undefined) throw refusal('missing required "aud" claim');
-  if (aud !== appId && !(Array.isArray(aud) && aud.includes(appId))) {
-    throw refusal('unexpected "aud" claim value');
-  }
-  if (exp === undefined) throw refusal('missing required "exp" claim');
-  if (!isTime(exp)) throw refusal('"exp" claim must be a number');
-  if (nbf !== undefined && !isTime(nbf)) throw refusal('"nbf" claim must be a number');
-  const failed = expiredClaim(exp, nbf, clockToleranceSeconds, Date.now());
-  if (failed !== undefined) throw refusal(`"${failed}" claim timestamp check failed`);
-}
-
-/**
- * The claims in the payload `segment` of a token whose signature has been checked: base64url-encoded
- * JSON, must be an object. (Node decodes it in one native step; jose's decodeJwt took twice as long.)
- */
-function claimsOf(segment: string): JWTPayload {
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-  } catch (error) {
-    throw refusal("malformed token", error);
-  }
-  if (typeOf(claims) !== "object") throw refusal("malformed token");
-  return claims as JWTPayload;
-}
-
-/** An `invalid-token` refusal, worded "token rejected: …". */
-function refusal(why: string, cause?: unknown): NotificationAuthError {
-  return new NotificationAuthError("invalid-token", `token rejected: ${why}`, { cause });
-}
-
-/** True for a usable time claim: a finite number of seconds. */
-function isTime(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value);
-}
-
-function tenantOf(claims: JWTPayload): string {
-  for (const name of tenantClaims) {
-    const value = claims[name];
-    if (typeof value === "string" && value.trim() !== "") return value;
-  }
-  throw refusal("no tenant claim (tid)");
-}
-
-/** Why jose refused a token's header or key selection. */
-function reason(error: unknown): string {
-  if (error instanceof errors.JWKSNoMatchingKey) return "no signing key matches the token's kid";
-  if (error instanceof errors.JWKSMultipleMatchingKeys)
-    return "more than one signing key matches the token's kid";
-  return "malformed token";
-}
-
 const optionKeys = [
+  "cloud",
+  "keySources",
   "openIdConfigurationUrl",
   "issuers",
   "allowedTenants",
   "algorithms",
   "clockToleranceSeconds",
+  "maxTokenLifetimeSeconds",
+  "allowedAppIds",
   "refreshIntervalMs",
   "keyRefetchCooldownMs",
   "fetchTimeoutMs",
@@ -355,7 +308,7 @@ const optionKeys = [
 /** Checks the options (also from untyped JavaScript), naming a bad one as `auth.<name>`, and fills in defaults. */
 function readOptions(input: unknown) {
   const options = checkRecord("auth", input, optionKeys) as NotificationAuthOptions;
-  const algorithms = checkStrings("auth.algorithms", options.algorithms ?? ["RS256"]);
+  const algorithms = checkStrings("auth.algorithms", options.algorithms ?? defaultAlgorithms);
   const weak = algorithms.find((alg) => /^(none|HS\d+)$/i.test(alg));
   if (weak !== undefined) fail("auth.algorithms", `must list asymmetric algorithms only (not ${weak})`);
   const unsupported = algorithms.find((alg) => !supportedAlgorithms.includes(alg));
@@ -365,11 +318,11 @@ function readOptions(input: unknown) {
   const tenants = options.allowedTenants;
   const clockToleranceSeconds = checkNumber(
     "auth.clockToleranceSeconds",
-    options.clockToleranceSeconds ?? 60,
+    options.clockToleranceSeconds ?? 300,
     0,
   );
   return {
-    issuers: checkStrings("auth.issuers", options.issuers ?? defaultIssuers),
+    sources: readSources(options),
     algorithms,
     allowedTenants:
       tenants === undefined
@@ -380,12 +333,17 @@ function readOptions(input: unknown) {
             ),
           ),
     clockToleranceSeconds,
+    maxTokenLifetimeSeconds: checkNumber(
+      "auth.maxTokenLifetimeSeconds",
+      options.maxTokenLifetimeSeconds ?? 7_200,
+      1,
+    ),
+    allowedAppIds:
+      options.allowedAppIds === undefined
+        ? undefined
+        : new Set(checkStrings("auth.allowedAppIds", options.allowedAppIds).map(normalizeId)),
     tokenCache: readTokenCache(options.tokenCache),
     keys: {
-      openIdConfigurationUrl: checkKeysUrl(
-        "auth.openIdConfigurationUrl",
-        options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl,
-      ),
       refreshIntervalMs: checkNumber(
         "auth.refreshIntervalMs",
         options.refreshIntervalMs ?? 2 * 60 * 60 * 1000,
@@ -401,6 +359,55 @@ function readOptions(input: unknown) {
       logger: readLogger(options.logger),
     },
   };
+}
+
+/** The key sources: `keySources`, else the one `openIdConfigurationUrl`/`issuers` name, else the cloud's. */
+function readSources(options: NotificationAuthOptions) {
+  const { cloud, keySources, openIdConfigurationUrl, issuers } = options;
+  const single = openIdConfigurationUrl !== undefined || issuers !== undefined;
+  if (keySources !== undefined && (single || cloud !== undefined)) {
+    fail("auth.keySources", "cannot be combined with cloud, openIdConfigurationUrl or issuers");
+  }
+  if (single && cloud !== undefined) {
+    fail(
+      "auth.cloud",
+      "cannot be combined with openIdConfigurationUrl or issuers (use keySources for several sources)",
+    );
+  }
+  if (cloud !== undefined && !Object.hasOwn(cloudKeySources, cloud)) {
+    fail("auth.cloud", `must be one of ${Object.keys(cloudKeySources).join(", ")}, got ${String(cloud)}`);
+  }
+  const given: readonly KeySource[] = single
+    ? [
+        {
+          openIdConfigurationUrl: openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl,
+          issuers: issuers ?? defaultIssuers,
+        },
+      ]
+    : (keySources ?? cloudKeySources[cloud ?? "public"]);
+  const argument = (i: number, name: string) =>
+    keySources === undefined ? `auth.${name}` : `auth.keySources[${i}].${name}`;
+  const list = checkType<unknown[]>("auth.keySources", given, "array");
+  if (list.length === 0) fail("auth.keySources", "must not be empty");
+  return list.map((item, i) => {
+    const source = checkRecord(`auth.keySources[${i}]`, item, [
+      "openIdConfigurationUrl",
+      "issuers",
+      "allowedAppIds",
+    ]);
+    const appIds = source.allowedAppIds;
+    return {
+      openIdConfigurationUrl: checkKeysUrl(
+        argument(i, "openIdConfigurationUrl"),
+        source.openIdConfigurationUrl,
+      ),
+      issuers: checkStrings(argument(i, "issuers"), source.issuers),
+      allowedAppIds:
+        appIds === undefined
+          ? undefined
+          : new Set(checkStrings(argument(i, "allowedAppIds"), appIds).map(normalizeId)),
+    };
+  });
 }
 
 function checkStrings(argument: string, value: unknown, emptyHint = ""): string[] {

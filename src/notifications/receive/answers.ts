@@ -1,4 +1,5 @@
 import type { components } from "../../../generated/schema.d.ts";
+import { isGuid, normalizeId } from "../../core/operation-id.ts";
 import type { RejectionReason } from "./rejections.ts";
 
 type OdataError = components["schemas"]["odataError"];
@@ -42,4 +43,32 @@ export function graphError(
 export function toResponse(answer: ReceiverAnswer): Response {
   const init = answer.headers === undefined ? { status: answer.status } : answer;
   return answer.error === undefined ? new Response(null, init) : Response.json(answer.error, init);
+}
+
+/** The ids a request names itself by, echoed in its answer. */
+export interface RequestIds {
+  readonly "client-request-id"?: string;
+  readonly "scenario-id"?: string;
+}
+
+/**
+ * The `client-request-id` and `scenario-id` of a request, when it carries GUIDs there, as Microsoft's
+ * Graph Communications SDK reads them to echo (`CommunicationsClientExtensions.CreateResponse`);
+ * `undefined` when it carries neither.
+ */
+export function requestIds(incoming: {
+  header(name: "client-request-id" | "scenario-id"): string | null;
+}): RequestIds | undefined {
+  const requestId = incoming.header("client-request-id");
+  const scenarioId = incoming.header("scenario-id");
+  if (requestId === null && scenarioId === null) return undefined;
+  const ids: { "client-request-id"?: string; "scenario-id"?: string } = {};
+  if (requestId !== null && isGuid(requestId)) ids["client-request-id"] = normalizeId(requestId);
+  if (scenarioId !== null && isGuid(scenarioId)) ids["scenario-id"] = normalizeId(scenarioId);
+  return ids;
+}
+
+/** The answer with the request's ids among its headers. */
+export function withIds(answer: ReceiverAnswer, ids: RequestIds): ReceiverAnswer {
+  return { ...answer, headers: { ...answer.headers, ...ids } };
 }

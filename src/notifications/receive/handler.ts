@@ -15,7 +15,7 @@ import {
 } from "../errors.ts";
 import { isFinalOperation, type ParsedNotification } from "../parse/notification.ts";
 import { parseCommsNotifications, warmUpParser } from "../parse/parse.ts";
-import { graphError, type ReceiverAnswer, toResponse } from "./answers.ts";
+import { graphError, type ReceiverAnswer, requestIds, toResponse, withIds } from "./answers.ts";
 import { bodyMediaType, decodeBody } from "./charset.ts";
 import { Deadlines, expiring } from "./deadlines.ts";
 import { BodyAlreadyReadError, BodyTimeoutError, readLimitedBytes } from "./read-body.ts";
@@ -136,6 +136,14 @@ export interface NotificationHandler {
 /** The property under which a handler carries its receiver core. */
 export const receiverKey: unique symbol = Symbol("graph-comms-kit.receiver");
 
+/** The request headers the receiver core reads. */
+export type RequestHeader =
+  | "authorization"
+  | "content-type"
+  | "content-encoding"
+  | "client-request-id"
+  | "scenario-id";
+
 /**
  * What the shared receiver core needs from a request, whichever server delivered it: the Fetch
  * path wraps a `Request`, the Node path an `IncomingMessage`.
@@ -144,7 +152,7 @@ export interface IncomingNotification {
   /** The HTTP method. */
   readonly method: string;
   /** A request header's value (lowercase name), or `null`. */
-  header(name: "authorization" | "content-type" | "content-encoding"): string | null;
+  header(name: RequestHeader): string | null;
   /** The body's bytes, refused past `limitBytes` or after the deadlines' time (see read-body.ts). */
   readBody(limitBytes: number, deadlines: Deadlines | undefined): Promise<Uint8Array>;
   /** The request as a Fetch-API `Request`, for {@link NotificationContext.request}. */
@@ -199,7 +207,7 @@ class FetchIncoming implements IncomingNotification {
     this.method = request.method;
   }
 
-  header(name: "authorization" | "content-type" | "content-encoding"): string | null {
+  header(name: RequestHeader): string | null {
     return this.#request.headers.get(name);
   }
 
@@ -229,12 +237,20 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
   if (!verifier) {
     logger.warn("notification handler: auth is off (auth: false); requests are not authenticated");
   }
+  // The keys are fetched now, so the first notification does not wait for them after a cold start.
+  verifier?.prefetch();
   warmUpParser();
   const reporter = rejectionReporter(settings.onRejected, logger);
 
+  const receive = (incoming: IncomingNotification): ReceiverAnswer | Promise<ReceiverAnswer> => {
+    const answer = answerRequest(incoming);
+    const ids = requestIds(incoming);
+    if (ids === undefined) return answer;
+    return answer instanceof Promise ? answer.then((ready) => withIds(ready, ids)) : withIds(answer, ids);
+  };
   // Plain promise chains, not async functions, and no wait where there is nothing to wait for: each
   // layer of promises a request goes through costs the Node path time.
-  const receive = (incoming: IncomingNotification) => {
+  const answerRequest = (incoming: IncomingNotification): ReceiverAnswer | Promise<ReceiverAnswer> => {
     if (incoming.method !== "POST") {
       return refused(
         "method-not-allowed",

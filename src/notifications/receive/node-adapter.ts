@@ -13,6 +13,7 @@ import {
   type IncomingNotification,
   type NotificationHandler,
   type NotificationReceiver,
+  type RequestHeader,
   receiverKey,
 } from "./handler.ts";
 import { readNodeBody } from "./read-body.ts";
@@ -173,7 +174,7 @@ export class NodeIncoming implements IncomingNotification {
     this.method = req.method ?? "GET";
   }
 
-  header(name: "authorization" | "content-type" | "content-encoding"): string | null {
+  header(name: RequestHeader): string | null {
     const value = this.#req.headers[name];
     return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
   }

@@ -1,10 +1,16 @@
 import { constants, sign as cryptoSign, KeyObject } from "node:crypto";
-import { base64url, SignJWT } from "jose";
+import { base64url, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../../src/core/errors.ts";
+import {
+  cloudKeySources,
+  graphCallingAppId,
+  type MicrosoftCloud,
+} from "../../../src/notifications/auth/clouds.ts";
 import { keysUnavailableMessage } from "../../../src/notifications/auth/signing-keys.ts";
 import {
   createNotificationVerifier,
+  defaultOpenIdConfigurationUrl,
   type NotificationAuthOptions,
 } from "../../../src/notifications/auth/verifier.ts";
 import type { NotificationAuthError } from "../../../src/notifications/errors.ts";
@@ -98,7 +104,7 @@ describe("createNotificationVerifier", () => {
   it.each([
     [
       "expired beyond the tolerance",
-      { exp: Math.floor(Date.now() / 1000) - 120 },
+      { exp: Math.floor(Date.now() / 1000) - 301 },
       /"exp" claim timestamp check failed/,
     ],
     [
@@ -128,8 +134,8 @@ describe("createNotificationVerifier", () => {
     expect(error.message).toMatch(message);
   });
 
-  it("allows small clock skew (expired 30 s ago, tolerance 60 s)", async () => {
-    const token = await sign(key, graphClaims({ exp: Math.floor(Date.now() / 1000) - 30 }));
+  it("allows 5 minutes of clock skew by default, as Microsoft's validators do (expired 200 s ago)", async () => {
+    const token = await sign(key, graphClaims({ exp: Math.floor(Date.now() / 1000) - 200 }));
     await expect(verifier().verify(`Bearer ${token}`)).resolves.toMatchObject({ tenantId });
     await expect(
       authFailure(verifier({ clockToleranceSeconds: 0 }).verify(`Bearer ${token}`)),
@@ -547,6 +553,278 @@ describe("signature algorithms and key selection", () => {
       );
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("defaults as Microsoft's validators have them", () => {
+  let keys: SigningKey[];
+  let rs512: SigningKey;
+  let local: KeyServer;
+  beforeAll(async () => {
+    keys = await Promise.all(["a", "b", "c"].map((kid) => newSigningKey(`set-${kid}`)));
+    rs512 = await newSigningKey("set-rs512", "RS512");
+    local = await startKeyServer([...keys, rs512]);
+  });
+  afterAll(() => local.close());
+
+  function defaults() {
+    return createNotificationVerifier(appId, {
+      openIdConfigurationUrl: local.openIdConfigurationUrl,
+      logger: quiet(),
+    });
+  }
+
+  /** A token signed by `signer` whose header has no kid (and an x5t when given). */
+  function withoutKid(signer: SigningKey, x5t?: string) {
+    return new SignJWT(graphClaims() as JWTPayload)
+      .setProtectedHeader({ alg: signer.alg, typ: "JWT", ...(x5t === undefined ? {} : { x5t }) })
+      .sign(signer.privateKey);
+  }
+
+  it("accepts a token 200 s past its exp (5 minutes of skew)", async () => {
+    const token = await sign(
+      keys[0] as SigningKey,
+      graphClaims({ exp: Math.floor(Date.now() / 1000) - 200 }),
+    );
+    await expect(defaults().verify(`Bearer ${token}`)).resolves.toMatchObject({ tenantId });
+  });
+
+  it("accepts a token without kid against a three-key set, each key tried, with one JWKS fetch", async () => {
+    const before = local.jwksHits;
+    const v = defaults();
+    for (const signer of keys) {
+      await expect(v.verify(`Bearer ${await withoutKid(signer)}`)).resolves.toMatchObject({ tenantId });
+    }
+    expect(local.jwksHits - before).toBe(1);
+  });
+
+  it("tries at most 8 keys for a token without kid, and caches its verification like any other", async () => {
+    const many = [
+      ...keys,
+      ...(await Promise.all(Array.from({ length: 6 }, (_, i) => newSigningKey(`more-${i}`)))),
+    ];
+    const server = await startKeyServer(many);
+    try {
+      const v = createNotificationVerifier(appId, {
+        openIdConfigurationUrl: server.openIdConfigurationUrl,
+        logger: quiet(),
+      });
+      const eighth = `Bearer ${await withoutKid(many[7] as SigningKey)}`;
+      await v.verify(eighth);
+      const cached = await v.verify(eighth); // admitted on its second verification
+      await expect(v.verify(eighth)).resolves.toBe(cached);
+      expect(await authFailure(v.verify(`Bearer ${await withoutKid(many[8] as SigningKey)}`))).toMatchObject({
+        message: "token rejected: signature verification failed",
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a token without kid that no key of the set signed", async () => {
+    const outsider = await newSigningKey("outsider");
+    expect(await authFailure(defaults().verify(`Bearer ${await withoutKid(outsider)}`))).toMatchObject({
+      message: "token rejected: signature verification failed",
+    });
+  });
+
+  it("selects by x5t when there is no kid; an unknown x5t refetches the JWKS once per cooldown", async () => {
+    const signer = keys[1] as SigningKey;
+    const thumbprinted = { ...signer, publicJwk: { ...signer.publicJwk, x5t: "thumb-b" } };
+    const server = await startKeyServer([keys[0] as SigningKey, thumbprinted]);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const v = createNotificationVerifier(appId, {
+        openIdConfigurationUrl: server.openIdConfigurationUrl,
+        keyRefetchCooldownMs: 60_000,
+        logger: quiet(),
+      });
+      const by = async (x5t: string) => v.verify(`Bearer ${await withoutKid(signer, x5t)}`);
+      await expect(by("thumb-b")).resolves.toMatchObject({ tenantId });
+      // An x5t the set does not list: every key is tried, and the JWKS refetched at most once per cooldown.
+      await expect(by("thumb-new")).resolves.toMatchObject({ tenantId });
+      expect(server.jwksHits).toBe(1);
+      vi.setSystemTime(Date.now() + 60_000);
+      await expect(by("thumb-new")).resolves.toMatchObject({ tenantId });
+      await expect(by("thumb-newer")).resolves.toMatchObject({ tenantId });
+      expect(server.jwksHits).toBe(2);
+    } finally {
+      vi.useRealTimers();
+      await server.close();
+    }
+  });
+
+  it("accepts RS512 and refuses HS256 by default", async () => {
+    await expect(defaults().verify(`Bearer ${await sign(rs512)}`)).resolves.toMatchObject({ tenantId });
+    const hs256 = await new SignJWT(graphClaims() as JWTPayload)
+      .setProtectedHeader({ alg: "HS256", kid: rs512.kid })
+      .sign(new TextEncoder().encode(String(rs512.publicJwk.n)));
+    expect(await authFailure(defaults().verify(`Bearer ${hs256}`))).toMatchObject({
+      message: "token rejected: signature algorithm not allowed",
+    });
+  });
+});
+
+describe("several key sources in one receiver", () => {
+  const otherTenant = "3f1b4bd1-5c4e-4bb1-8e0b-2b4f5f2f7c11";
+  let graphKey: SigningKey;
+  let aadKey: SigningKey;
+  let graph: KeyServer;
+  let aad: KeyServer;
+  beforeAll(async () => {
+    [graphKey, aadKey] = await Promise.all([newSigningKey("graph-key"), newSigningKey("aad-key")]);
+    [graph, aad] = await Promise.all([startKeyServer([graphKey]), startKeyServer([aadKey])]);
+  });
+  afterAll(async () => {
+    await Promise.all([graph.close(), aad.close()]);
+  });
+
+  function receiver(options: NotificationAuthOptions = {}) {
+    return createNotificationVerifier(appId, {
+      keySources: [
+        { openIdConfigurationUrl: graph.openIdConfigurationUrl, issuers: ["https://api.botframework.com"] },
+        {
+          openIdConfigurationUrl: aad.openIdConfigurationUrl,
+          issuers: [
+            "https://sts.windows.net/{tenantid}/",
+            "https://login.microsoftonline.com/{tenantid}/v2.0",
+          ],
+          allowedAppIds: [graphCallingAppId],
+        },
+      ],
+      logger: quiet(),
+      ...options,
+    });
+  }
+  const graphIssued = (claims: Record<string, unknown> = {}) =>
+    sign(graphKey, graphClaims({ iss: "https://api.botframework.com", ...claims }));
+  /** An Azure AD v1.0 token as the 2018 Graph docs show one: issuer of the tenant, appid of Graph's calling service. */
+  const aadIssued = (claims: Record<string, unknown> = {}, signer = aadKey) =>
+    sign(
+      signer,
+      graphClaims({
+        iss: `https://sts.windows.net/${tenantId}/`,
+        appid: graphCallingAppId,
+        ver: "1.0",
+        ...claims,
+      }),
+    );
+
+  it("accepts an Azure-AD-issued token beside a Graph-issued one, each checked with its own source's keys", async () => {
+    const v = receiver();
+    await expect(v.verify(`Bearer ${await graphIssued()}`)).resolves.toMatchObject({ tenantId });
+    await expect(v.verify(`Bearer ${await aadIssued()}`)).resolves.toMatchObject({ tenantId });
+    const v2 = await aadIssued({
+      iss: `https://login.microsoftonline.com/${tenantId}/v2.0`,
+      appid: undefined,
+      azp: graphCallingAppId,
+    });
+    await expect(v.verify(`Bearer ${v2}`)).resolves.toMatchObject({ tenantId });
+  });
+
+  it("refuses a token whose issuer names one source but whose key is the other's", async () => {
+    const v = receiver();
+    const crossed = await aadIssued({}, graphKey);
+    expect(await authFailure(v.verify(`Bearer ${crossed}`))).toMatchObject({ failure: "invalid-token" });
+  });
+
+  it("binds {tenantid} to the token's own tid", async () => {
+    const v = receiver();
+    const otherIssuer = await aadIssued({ iss: `https://sts.windows.net/${otherTenant}/` });
+    expect(await authFailure(v.verify(`Bearer ${otherIssuer}`))).toMatchObject({
+      message: 'token rejected: unexpected "iss" claim value',
+    });
+    const literal = await aadIssued({ iss: "https://sts.windows.net/{tenantid}/" });
+    expect(await authFailure(v.verify(`Bearer ${literal}`))).toMatchObject({ failure: "invalid-token" });
+  });
+
+  it("refuses an Azure AD token another app requested for the bot", async () => {
+    const v = receiver();
+    for (const claims of [{ appid: "0d5a5f2e-0000-4000-8000-000000000001" }, { appid: undefined }]) {
+      expect(await authFailure(v.verify(`Bearer ${await aadIssued(claims)}`))).toMatchObject({
+        message: "token rejected: the requesting app (appid) is not allowed",
+      });
+    }
+  });
+
+  it("offers a preset for each Microsoft cloud, with https key URLs only", () => {
+    for (const [cloud, sources] of Object.entries(cloudKeySources)) {
+      expect(() => createNotificationVerifier(appId, { cloud: cloud as MicrosoftCloud })).not.toThrow();
+      for (const source of sources) expect(String(source.openIdConfigurationUrl)).toMatch(/^https:\/\//);
+    }
+    expect(cloudKeySources.public.map((s) => s.openIdConfigurationUrl)).toContain(
+      defaultOpenIdConfigurationUrl,
+    );
+  });
+
+  it.each([
+    [{ cloud: "mars" }, "auth.cloud", /must be one of public, gcc, gccHigh, dod, china/],
+    [{ cloud: "gcc", openIdConfigurationUrl: "https://a.example/x" }, "auth.cloud", /cannot be combined/],
+    [{ keySources: [], issuers: ["x"] }, "auth.keySources", /cannot be combined/],
+    [{ keySources: [] }, "auth.keySources", /must not be empty/],
+    [
+      { keySources: [{ openIdConfigurationUrl: "https://a.example/x", issuer: ["x"] }] },
+      "auth.keySources[0].issuer",
+      /did you mean "issuers"/,
+    ],
+    [
+      { keySources: [{ openIdConfigurationUrl: "http://a.example/x", issuers: ["x"] }] },
+      "auth.keySources[0].openIdConfigurationUrl",
+      /https/,
+    ],
+    [
+      { keySources: [{ openIdConfigurationUrl: "https://a.example/x", issuers: ["x"], allowedAppIds: [] }] },
+      "auth.keySources[0].allowedAppIds",
+      /must not be empty/,
+    ],
+  ])("refuses the options %j, naming %s", (options, argument, message) => {
+    const create = () => createNotificationVerifier(appId, options as NotificationAuthOptions);
+    expect(create).toThrow(InvalidArgumentError);
+    expect(create).toThrow(expect.objectContaining({ argument }));
+    expect(create).toThrow(message);
+  });
+});
+
+describe("claim rules beyond RFC 7519", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([
+    ["a ten-year lifetime", { exp: now() + 10 * 365 * 86_400 }, /token lifetime exceeds 7200 s/],
+    [
+      "a ten-year lifetime and no iat or nbf",
+      { iat: undefined, nbf: undefined, exp: now() + 10 * 365 * 86_400 },
+      /token lifetime exceeds/,
+    ],
+    ["an iat a day ahead", { iat: now() + 86_400, nbf: undefined }, /"iat" claim timestamp check failed/],
+    ["an iat that is not a number", { iat: "today" }, /"iat" claim must be a number/],
+    ["a tid that is not a GUID", { tid: "contoso.onmicrosoft.com" }, /tenant claim \(tid\) is not a GUID/],
+  ])("refuses a token with %s", async (_, overrides, message) => {
+    const error = await authFailure(verifier().verify(`Bearer ${await sign(key, graphClaims(overrides))}`));
+    expect(error).toMatchObject({ failure: "invalid-token" });
+    expect(error.message).toMatch(message);
+  });
+
+  it("accepts an iat within the tolerance ahead, and a lifetime at the limit", async () => {
+    const ahead = graphClaims({ iat: now() + 200, nbf: undefined, exp: now() + 300 });
+    await expect(verifier().verify(`Bearer ${await sign(key, ahead)}`)).resolves.toMatchObject({ tenantId });
+    const long = graphClaims({ iat: now(), exp: now() + 600 });
+    const strict = verifier({ maxTokenLifetimeSeconds: 600 });
+    await expect(strict.verify(`Bearer ${await sign(key, long)}`)).resolves.toMatchObject({ tenantId });
+    const longer = graphClaims({ iat: now(), exp: now() + 601 });
+    expect(await authFailure(strict.verify(`Bearer ${await sign(key, longer)}`))).toMatchObject({
+      message: "token rejected: token lifetime exceeds 600 s",
+    });
+  });
+
+  it("applies an allow-list of the requesting service's appid, in any spelling", async () => {
+    const v = verifier({ allowedAppIds: [graphCallingAppId.toUpperCase()] });
+    const graphs = await sign(key, graphClaims({ appid: graphCallingAppId }));
+    await expect(v.verify(`Bearer ${graphs}`)).resolves.toMatchObject({ tenantId });
+    for (const appid of ["0d5a5f2e-0000-4000-8000-000000000001", undefined]) {
+      expect(await authFailure(v.verify(`Bearer ${await sign(key, graphClaims({ appid }))}`))).toMatchObject({
+        message: "token rejected: the requesting app (appid) is not allowed",
+      });
     }
   });
 });
