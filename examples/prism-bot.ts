@@ -29,7 +29,7 @@ try {
   const operation = await client.cancelMediaProcessing(callId, { all: true, clientContext: "prism-example" });
   console.log(`Prism answered ${operation.httpStatus}: operation ${operation.operationId}`);
   const outcome = await bot.tracker.wait(operation, { timeoutMs: 20_000 });
-  // Prism answers with the spec's "completed" operation: a final answer settles the wait at once.
+  // The 2018 202 answer is not final: the wait settles from Prism's notification.
   console.log(
     `operation ${outcome.operationId} ${outcome.status} (from the ${outcome.kind === "answer" ? "answer" : "notification"})`,
   );

@@ -18,7 +18,7 @@ async function trigger(args: string[]): Promise<{ code: number; out: string }> {
     const { stdout, stderr } = await run(process.execPath, [
       "--import",
       "tsx",
-      "scripts/start-mock.ts",
+      "src/mocks/prism/bin/graph-comms-mock.ts",
       "trigger",
       ...args,
     ]);
@@ -35,7 +35,7 @@ describe("graph-comms-mock simulate + trigger, with the example bot in its own p
   }, async () => {
     const botPort = await freePort();
     const callbackUrl = `http://127.0.0.1:${botPort}/api/calls`;
-    const simulator = startScript("scripts/start-mock.ts", [
+    const simulator = startScript("src/mocks/prism/bin/graph-comms-mock.ts", [
       "simulate",
       "--port",
       "0",

@@ -78,7 +78,7 @@ describe("startPrism with a notificationSigner", () => {
 describe("npm start -- --app-id: a bot in its own process with token checks on", () => {
   it("prints the OpenID configuration URL; the example bot set to it accepts the signed notification", async () => {
     const botPort = await freePort();
-    const mock = startScript("scripts/start-mock.ts", [
+    const mock = startScript("src/mocks/prism/bin/graph-comms-mock.ts", [
       "--port",
       "0",
       "--app-id",

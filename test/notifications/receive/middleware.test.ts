@@ -126,7 +126,9 @@ describe("createNodeMiddleware on Express 5", () => {
   });
 
   it("validates a parsed body as it is: 400 naming the field", async () => {
-    const answer = await post(`${origin}/api/calls`, { value: [{ changeType: "sideways" }] });
+    const answer = await post(`${origin}/api/calls`, {
+      value: [{ changeType: 7, resourceUrl: "/communications/calls/57dab8b1-894c-409a-b240-bd8beae78896" }],
+    });
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as { error: { message: string } }).error.message).toMatch(/changeType/);
   });
