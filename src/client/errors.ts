@@ -144,10 +144,11 @@ export class NetworkError extends CallsClientError {
 }
 
 /**
- * Graph's response body (a `200`'s operation, an error's details) is over 1 MiB (1,048,576 bytes),
- * far beyond anything Graph sends for this action: the client stops reading there and frees the
- * connection instead of holding the whole body in memory. Bodies the client does not use (a
- * `202`'s, a retried `429`'s) are never read.
+ * Graph's response body (a `200`'s operation, an error's details) is over 1 MiB (1,048,576 bytes)
+ * or nested deeper than 32 levels, far beyond anything Graph sends for this action: the client
+ * stops reading there and frees the connection instead of holding the whole body in memory, and
+ * does not hand out a value that `JSON.stringify` and other recursive code would overflow on.
+ * Bodies the client does not use (a `202`'s, a retried `429`'s) are never read.
  *
  * @example
  * try {
@@ -162,8 +163,9 @@ export class ResponseTooLargeError extends CallsClientError {
   /** The HTTP status of the response. */
   readonly status: number;
 
+  /** @param status The HTTP status of the response. */
   constructor(status: number) {
-    super(`Graph's ${status} response body is over 1 MiB`);
+    super(`Graph's ${status} response body is over 1 MiB or 32 levels deep`);
     this.status = status;
   }
 }

@@ -43,15 +43,10 @@ export function graphErrorFromResponse(
   });
 }
 
-/**
- * The body as JSON when it parses, else the text itself (`""` when empty). JSON nested too deep for
- * recursive code counts as text: handed out, `JSON.stringify` and the like would overflow on it later.
- */
+/** The body as JSON when it parses, else the text itself (`""` when empty). */
 export function parseJson(text: string): unknown {
   try {
-    const value = JSON.parse(text);
-    JSON.stringify(value);
-    return value;
+    return JSON.parse(text);
   } catch {
     return text;
   }

@@ -4,9 +4,28 @@ import { ResponseTooLargeError } from "./errors.ts";
 export const maxResponseBytes = 1 << 20;
 
 /**
+ * Whether the JSON `text` nests arrays and objects deeper than 32 levels (Graph's bodies have a
+ * handful): in one pass, strings skipped. A literal, not a constant: the client's size budget.
+ */
+function tooDeep(text: string): boolean {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length && depth <= 32; i++) {
+    const c = text.charCodeAt(i);
+    // A backslash escapes the next character (outside strings the text is not JSON anyway).
+    if (c === 92) i++;
+    else if (c === 34) quoted = !quoted;
+    // `[` and `{` (91, 123) open, `]` and `}` (93, 125) close: the same codes but for bit 32.
+    else if (!quoted) depth += (c | 32) === 123 ? 1 : (c | 32) === 125 ? -1 : 0;
+  }
+  return depth > 32;
+}
+
+/**
  * Reads a response body as UTF-8 text (BOM dropped, as `Response.text()` does), at most
  * {@link maxResponseBytes} of it: a longer body throws {@link ResponseTooLargeError} instead of
- * growing until the string limit throws a `RangeError`. When `signal` aborts, the body is
+ * growing until the string limit throws a `RangeError`, and so does one nested deeper than 32
+ * levels. When `signal` aborts, the body is
  * cancelled, which also ends a read that a custom `fetch`'s stream would never settle; the call
  * then rejects with the signal's reason. The body is cancelled however the read ends, to free the
  * connection.
@@ -34,7 +53,9 @@ export async function readBody(response: Response, signal: AbortSignal | undefin
     cancel();
   }
   signal?.throwIfAborted();
-  return text + decoder.decode();
+  text += decoder.decode();
+  if (tooDeep(text)) throw new ResponseTooLargeError(response.status);
+  return text;
 }
 
 /**

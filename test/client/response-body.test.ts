@@ -89,7 +89,7 @@ describe(`bodies the client reads are capped at ${maxResponseBytes} bytes (1 MiB
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect(error).toMatchObject({ name: "ResponseTooLargeError", status: 200 });
-    expect((error as Error).message).toBe("Graph's 200 response body is over 1 MiB");
+    expect((error as Error).message).toBe("Graph's 200 response body is over 1 MiB or 32 levels deep");
     expect(seen.cancelled).toBe(true);
   });
 
@@ -110,26 +110,37 @@ describe(`bodies the client reads are capped at ${maxResponseBytes} bytes (1 MiB
   });
 });
 
-describe("bodies nested too deep for recursive code are not handed out as values", () => {
-  const nested = (levels: number) => `${"[".repeat(levels)}1${"]".repeat(levels)}`;
+describe("bodies the client parses are capped at 32 levels of nesting", () => {
+  const nested = (levels: number, inner = "1") => `${"[".repeat(levels)}${inner}${"]".repeat(levels)}`;
 
-  it("a 200 nested 450,000 deep resolves without the operation value (taken from Location), which JSON.stringify can serialise", async () => {
-    // JSON.parse reads such a body; JSON.stringify (a logger, a cache) of the result overflows the stack.
+  it("refuses a 200 body nested 450,000 deep with ResponseTooLargeError, not a value that breaks later", async () => {
+    // JSON.parse reads it; JSON.stringify of the result overflows the stack.
     const text = `{"id":"${operationId}","status":"completed","extra":${nested(450_000)}}`;
     const fetch = answering(new Response(text, { status: 200, headers: { Location: beta2018Location } }));
-    const ref = await clientFor(fetch, communications).cancelMediaProcessing(callId);
-    expect(ref).toMatchObject({ operationId, httpStatus: 200 });
-    expect(ref.operation).toBeUndefined();
-    expect(() => JSON.stringify(ref)).not.toThrow();
-  });
-
-  it("an error nested that deep is a GraphError whose body is the text", async () => {
-    const text = `{"error":{"code":"BadRequest","message":"m","details":${nested(450_000)}}}`;
-    const error = await clientFor(answering(new Response(text, { status: 400 })))
+    const error = await clientFor(fetch, communications)
       .cancelMediaProcessing(callId)
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "GraphError", status: 400, body: text });
-    expect(() => JSON.stringify(error)).not.toThrow();
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({
+      status: 200,
+      message: "Graph's 200 response body is over 1 MiB or 32 levels deep",
+    });
+  });
+
+  it("refuses an error body 33 levels deep, and reads 32 levels (brackets in strings do not count)", async () => {
+    const deepError = `{"error":{"code":"BadRequest","message":"m","details":${nested(31)}}}`;
+    const refused = await clientFor(answering(new Response(deepError, { status: 400 })))
+      .cancelMediaProcessing(callId)
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: "ResponseTooLargeError", status: 400 });
+
+    const inString = '[{\\"[{'.repeat(40);
+    const deepest = `{"id":"${operationId}","status":"completed","s":"${inString}","extra":${nested(31)}}`;
+    const fetch = answering(new Response(deepest, { status: 200, headers: { Location: beta2018Location } }));
+    const ref = await clientFor(fetch, communications).cancelMediaProcessing(callId);
+    expect(ref).toMatchObject({ operationId, status: "completed" });
+    expect(JSON.parse(deepest).s).toBe(JSON.parse(`"${inString}"`));
+    expect(() => JSON.stringify(ref)).not.toThrow();
   });
 });
 
