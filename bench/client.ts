@@ -69,5 +69,5 @@ for (const s of sizes) {
 }
 const oursSize = sizes[0]?.gzippedBytes ?? Number.POSITIVE_INFINITY;
 console.log(
-  `budget: client entry <= 8 kB min+gz: ${(oursSize / 1024).toFixed(2)} kB ${verdict(oursSize <= clientEntryBudgetBytes)}`,
+  `budget: client entry <= 8.5 kB min+gz: ${(oursSize / 1024).toFixed(2)} kB ${verdict(oursSize <= clientEntryBudgetBytes)}`,
 );

@@ -2,8 +2,8 @@
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
-/** The budget for the client entry, openapi-fetch included, minified and gzipped. */
-export const clientEntryBudgetBytes = 8 * 1024;
+/** The budget for the client entry, openapi-fetch (its createClient included) minified and gzipped. */
+export const clientEntryBudgetBytes = 8.5 * 1024;
 
 export interface SizeResult {
   name: string;
