@@ -1,4 +1,4 @@
-/** How the client retries 429, 503 and 504 (never a network error): after `Retry-After`, else backoff with jitter. */
+/** How the client retries 429, 503 and 504 (never a network error, which may have reached Graph): `Retry-After`, else backoff with jitter. */
 export interface RetryOptions {
   /**
    * Most times one call sends its request, the first included; `1` turns retries off.
