@@ -1,13 +1,8 @@
 import { TimeoutError } from "./errors.ts";
 
 /**
- * A call's deadline: its `signal` aborts when the caller's `signal` aborts (with its reason) or
- * when `timeoutMs` passes (with a {@link TimeoutError}); `release()` clears the timer and the
- * listener once the call is over. The controller is its own listener and the timer gets its
- * arguments, so a call allocates no closures (a CPU profile of `bench:client` put a quarter of the
- * client's time in per-call signal bookkeeping). The deadline uses `setTimeout`, so fake timers
- * drive it in tests; `AbortSignal.any` is not used, as Node 20 keeps every signal it makes alive
- * as long as the caller's (often long-lived) signal.
+ * A call's deadline: `signal` aborts with the caller's reason or a {@link TimeoutError}; its own listener, so a call
+ * allocates no closures, and not `AbortSignal.any`, whose signals Node 20 keeps alive as long as the parent.
  */
 export class Deadline extends AbortController {
   readonly #parent: AbortSignal | undefined;
@@ -35,10 +30,7 @@ function expire(deadline: Deadline, timeoutMs: number): void {
   deadline.abort(new TimeoutError(timeoutMs));
 }
 
-/**
- * Settles like `promise`, or rejects with the signal's reason as soon as it aborts (then calls
- * `onAbort`, and ignores the promise's own outcome). Without a signal, just `promise`.
- */
+/** Settles like `promise`, or rejects with the signal's reason (after `onAbort`) as soon as it aborts. */
 export function untilAborted<T>(
   promise: Promise<T>,
   signal: AbortSignal | undefined,

@@ -35,15 +35,9 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/**
- * The operation Graph created for an action's request (cancelMediaProcessing, playPrompt,
- * recordResponse): what to match its `commsNotifications` against (by `callId` and `operationId`,
- * both normalised with `normalizeId`), and pass to the tracker's `wait()`.
- */
+/** The operation Graph created for an action: its normalised `callId` and `operationId`, to pass to the tracker's `wait()`. */
 export interface OperationRef<P extends ActionPath = ActionPath> extends OperationIds {
-  /** The call id, from `Location` (or the request, when Graph gave only an operation body), normalised. */
   callId: string;
-  /** The operation id, from `Location` (or the operation body's `id`), normalised. */
   operationId: string;
   /** The operation's absolute URI (the `Location` header, resolved against the request URL). */
   location: string;
@@ -51,25 +45,13 @@ export interface OperationRef<P extends ActionPath = ActionPath> extends Operati
   httpStatus: number;
   /** Graph's `request-id` response header, when present: quote it to Microsoft support. */
   requestId?: string;
-  /**
-   * The operation's status from a `200` body, in the documented camelCase spelling whatever casing
-   * Graph sent (`"Completed"` reads `"completed"`; a status the spec does not list comes as sent);
-   * absent without a body, or for a `null` status. `completed` and `failed` are final: no notification
-   * follows, and the tracker's `wait()` settles from this answer at once.
-   */
+  /** The status from a `200` body in the documented spelling; `completed` and `failed` are final (no notification follows). */
   status?: [OperationBody<P>] extends [never] ? never : ReportedOperationStatus;
   /** The operation itself, the `200` body (`/communications/...`, and `/app/...` on present-day beta), as received. */
   operation?: OperationBody<P>;
 }
 
-/**
- * One action of the spec on a call: POSTs `body` (checked against the spec first) to the action's
- * path and returns the operation Graph created. Throws {@link GraphError} for an error status (after
- * retrying 429/503/504), {@link LocationError} when a success names no operation of this call,
- * {@link NetworkError}, {@link ResponseTooLargeError} for a body over 1 MiB, {@link TimeoutError},
- * {@link TokenError}, and {@link InvalidArgumentError} (before sending anything) for a bad argument;
- * an aborted call rejects with the signal's reason.
- */
+/** One action on a call: POSTs the spec-checked `body` and returns the operation Graph created, or throws a `CallsClientError`. */
 export type ActionMethod<Path extends ActionPath> = (
   callId: string,
   body?: ActionBody<Path>,
@@ -80,12 +62,7 @@ export type ActionMethod<Path extends ActionPath> = (
 export type ClientActionPath<A extends ActionName, P extends CallsPath> = PathOf<A, BaseOf<P> & string> &
   ActionPath;
 
-/**
- * A client for the calls under one of the spec's call bases (`/app/calls/{callId}`,
- * `/applications/{appId}/calls/{callId}`, `/communications/calls/{callId}`), with one method per
- * action of the spec: `cancelMediaProcessing` (cancels the queued and running prompts and
- * recordings), `playPrompt` and `recordResponse` (`record` on the 2018 paths). See {@link createCallsClient}.
- */
+/** A client with one method per action of the spec (`cancelMediaProcessing`, `playPrompt`, `recordResponse`) on one call base. */
 export type CallsClient<P extends CallsPath = DefaultCallsPath> = {
   /** The base URL requests go to (and the only place the token is sent), without a trailing slash. */
   readonly baseUrl: string;
@@ -94,33 +71,21 @@ export type CallsClient<P extends CallsPath = DefaultCallsPath> = {
 } & { readonly [A in ActionName]: ActionMethod<ClientActionPath<A, P>> };
 
 /**
- * Creates a typed client for Graph's `cancelMediaProcessing` on one of the spec's paths; see
- * {@link CallsClientOptions} for the options and their defaults. Throws {@link InvalidArgumentError}
- * for a bad option.
- *
+ * Creates a typed client for Graph's call actions on one of the spec's paths (options: {@link CallsClientOptions}).
  * @example
  * import { createCallsClient } from "graph-comms-kit";
  *
  * const client = createCallsClient({ token: () => getAppToken() }); // Graph beta, /app/calls/{callId}
  * const op = await client.cancelMediaProcessing(callId, { all: true, clientContext: "ctx-1" });
  * console.log(op.callId, op.operationId, op.location);
- *
- * const current = createCallsClient({
- *   token: () => getAppToken(),
- *   baseUrl: "https://graph.microsoft.com/v1.0",
- *   path: "/communications/calls/{callId}/cancelMediaProcessing",
- * });
- * (await current.cancelMediaProcessing(callId, { clientContext: "ctx-2" })).status; // "completed"
- *
+ * const v1 = createCallsClient({ token: () => getAppToken(), baseUrl: "https://graph.microsoft.com/v1.0", path: "/communications/calls/{callId}/cancelMediaProcessing" });
+ * (await v1.cancelMediaProcessing(callId, { clientContext: "ctx-2" })).status; // "completed"
  * @see {@link https://learn.microsoft.com/graph/api/call-cancelmediaprocessing | call: cancelMediaProcessing}
  */
 export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
   options: CallsClientOptions<P>,
 ): CallsClient<P> {
-  // The URL is built with openapi-fetch's `createFinalURL` (and our `pathSerializer`); the convenience
-  // methods keep their own deadline, body limit and Location checks, which createClient's middleware
-  // (see createGraphClient) cannot bound. The body is the checked fields as JSON (what openapi-fetch's
-  // `defaultBodySerializer` does for an object).
+  // openapi-fetch builds the URL; the deadline, body limit and Location checks are ours, as its middleware cannot bound them.
   const config = resolveOptions(options);
   const { baseUrl, pathParams } = config;
 
@@ -141,7 +106,6 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
       querySerializer: noQuery,
     });
     callerSignal?.throwIfAborted();
-    // No timer, controller or listener unless a time limit is in effect.
     const deadline = timeoutMs === undefined ? undefined : new Deadline(callerSignal, timeoutMs);
     const signal = deadline?.signal ?? callerSignal;
     const call = config.telemetry?.clientCall(url, path);
@@ -156,7 +120,6 @@ export function createCallsClient<P extends CallsPath = DefaultCallsPath>(
       if (!ok) throw graphErrorFromResponse(response, text, url, attempts);
       return operationRef(response, text, url, callId);
     } catch (error) {
-      // Every failure is one of the client's errors, or the signal's reason when the call was aborted.
       const failure = signal?.aborted
         ? signal.reason
         : error instanceof CallsClientError
@@ -214,12 +177,7 @@ function operationRef(response: Response, text: string, requestUrl: string, call
   return ref;
 }
 
-/**
- * Puts the percent-encoded path parameters into the path's `{name}` templates: what openapi-fetch's
- * `defaultPathSerializer` does for the `simple` style of the spec's string path parameters (a test
- * checks that the two agree). `defaultPathSerializer` itself brings openapi-fetch's array, object,
- * label and matrix serializers for styles the spec never uses.
- */
+/** openapi-fetch's `defaultPathSerializer` for the `simple` string parameters the spec uses, without its other styles' code. */
 export function pathSerializer(path: string, params: Record<string, unknown>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] as string));
 }

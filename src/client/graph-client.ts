@@ -28,13 +28,9 @@ export interface GraphClientOptions {
 }
 
 /**
- * openapi-fetch's `createClient<paths>` over the whole spec, ready for Graph: the base URL, the
- * bearer token, `Retry-After` retries and Graph's errors (a non-2xx answer throws {@link GraphError})
- * are middleware, and `client.use()` adds yours. Any operation of the spec is one typed call.
- *
+ * openapi-fetch's `createClient<paths>` over the whole spec with Graph's token, retries and errors as middleware.
  * @example
  * import { createGraphClient } from "graph-comms-kit";
- *
  * const graph = createGraphClient({ token: () => getAppToken(), baseUrl: "https://graph.microsoft.com/v1.0" });
  * const { data, response } = await graph.POST("/communications/calls/{callId}/playPrompt", {
  *   params: { path: { callId } },
@@ -57,7 +53,6 @@ export function createGraphClient(options: GraphClientOptions): Client<paths> {
 
 /**
  * Middleware: `Authorization: Bearer <token>` on every request (the token function is called each time).
- *
  * @example
  * const client = createClient<paths>({ baseUrl: "https://graph.microsoft.com/v1.0" });
  * client.use(graphErrors, graphToken(() => getAppToken()), graphRetries(defaultRetryPolicy, fetch));
@@ -73,9 +68,7 @@ export function graphToken(token: TokenSource): Middleware {
 }
 
 /**
- * Middleware: retries 429/503/504 as `Retry-After` says (else with backoff), as `createCallsClient`
- * does; put it last, so that its retries run before the other middleware sees the answer.
- *
+ * Middleware: retries 429/503/504 as `createCallsClient` does; put it last, so its retries run before the rest.
  * @example
  * client.use(graphRetries({ ...defaultRetryPolicy, maxAttempts: 5 }, (url, init) => fetch(url, init)));
  */
@@ -117,7 +110,6 @@ async function sendRequest(fetch: FetchLike, request: Request): Promise<Response
 
 /**
  * Middleware: a non-2xx answer throws {@link GraphError}, with Graph's error code and request id.
- *
  * @example
  * client.use(graphErrors); // then: try { await client.POST(...) } catch (e) { if (e instanceof GraphError) ... }
  */

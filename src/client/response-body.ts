@@ -3,10 +3,7 @@ import { ResponseTooLargeError } from "./errors.ts";
 /** The most bytes of a response body the client reads (1 MiB): see {@link ResponseTooLargeError}. */
 export const maxResponseBytes = 1 << 20;
 
-/**
- * Whether the JSON `text` nests arrays and objects deeper than 32 levels (Graph's bodies have a
- * handful): in one pass, strings skipped. A literal, not a constant: the client's size budget.
- */
+/** Whether the JSON `text` nests deeper than 32 levels, in one pass (a literal, not a constant: the size budget). */
 function tooDeep(text: string): boolean {
   let depth = 0;
   let quoted = false;
@@ -21,15 +18,7 @@ function tooDeep(text: string): boolean {
   return depth > 32;
 }
 
-/**
- * Reads a response body as UTF-8 text (BOM dropped, as `Response.text()` does), at most
- * {@link maxResponseBytes} of it: a longer body throws {@link ResponseTooLargeError} instead of
- * growing until the string limit throws a `RangeError`, and so does one nested deeper than 32
- * levels. When `signal` aborts, the body is
- * cancelled, which also ends a read that a custom `fetch`'s stream would never settle; the call
- * then rejects with the signal's reason. The body is cancelled however the read ends, to free the
- * connection.
- */
+/** Reads a body as UTF-8 text up to {@link maxResponseBytes} and 32 levels deep, cancelling it on abort and when done. */
 export async function readBody(response: Response, signal: AbortSignal | undefined): Promise<string> {
   const reader = response.body?.getReader();
   if (!reader) return "";
@@ -58,11 +47,7 @@ export async function readBody(response: Response, signal: AbortSignal | undefin
   return text;
 }
 
-/**
- * Cancels a body the client does not use, so the connection is freed without reading it. An
- * empty one (`Content-Length: 0`, Graph's 202) has already ended: cancelling it anyway made a call
- * over HTTP about 10% slower in `bench:client`.
- */
+/** Cancels a body the client does not use, unless it is empty (Graph's 202), which has already ended. */
 export function discardBody(response: Response): void {
   // Not awaited: cancelling a teed (cloned) body waits for its twin.
   if (response.headers.get("content-length") !== "0") response.body?.cancel().catch(() => {});

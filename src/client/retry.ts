@@ -1,14 +1,4 @@
-/**
- * When and how long the client waits before sending a request again.
- *
- * Only `429 Too Many Requests`, `503 Service Unavailable` and `504 Gateway Timeout` are retried
- * (never another 4xx, never a network error: the request may already have reached Graph). The
- * wait is the response's `Retry-After` (seconds, possibly fractional, or an HTTP date) when it
- * has a valid one; otherwise exponential backoff with jitter: attempt n waits a random time
- * between half and all of `min(baseDelayMs * 2^(n-1), maxBackoffMs)`. A retry whose wait would
- * take the call's total waiting past `maxTotalDelayMs` is not made: the last response is the
- * result, and its `GraphError.retryAfterMs` tells the caller how long Graph asked to wait.
- */
+/** How the client retries 429, 503 and 504 (never a network error, which may have reached Graph): `Retry-After`, else backoff with jitter. */
 export interface RetryOptions {
   /**
    * Most times one call sends its request, the first included; `1` turns retries off.
@@ -32,7 +22,7 @@ export interface RetryOptions {
   maxTotalDelayMs?: number;
 }
 
-/** {@link RetryOptions} with every default filled in (internal: the public type spells it out). */
+/** {@link RetryOptions} with every default filled in. */
 export type RetryPolicy = Required<RetryOptions>;
 
 /** The defaults of {@link RetryOptions}. */
@@ -50,10 +40,7 @@ export function isRetryableStatus(status: number): boolean {
 
 const seconds = /^\s*(\d+(?:\.\d+)?)\s*$/;
 
-/**
- * A `Retry-After` header value in milliseconds: seconds (`"2"`, `"2.128"`) or an HTTP date
- * (a date in the past gives `0`); `undefined` when absent or unreadable.
- */
+/** A `Retry-After` value in ms (seconds or an HTTP date); `undefined` when absent or unreadable. */
 export function parseRetryAfter(
   value: string | null | undefined,
   now: number = Date.now(),
@@ -66,11 +53,7 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/**
- * The backoff before retry number `retry` (1 for the first retry) when Graph gave no
- * `Retry-After`: exponential, capped at `maxBackoffMs`, with "equal jitter" (between half and
- * all of the step) so that many clients throttled together do not retry together.
- */
+/** The backoff before retry `retry` (from 1): exponential, capped, with equal jitter so throttled clients spread out. */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const step = Math.min(policy.baseDelayMs * 2 ** (retry - 1), policy.maxBackoffMs);
   return Math.round(step / 2 + (step / 2) * random());

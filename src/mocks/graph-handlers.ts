@@ -49,11 +49,8 @@ import {
 /** Options of {@link createGraphHandlers}; every one is optional. */
 export interface GraphHandlersOptions {
   /**
-   * The Graph base URL(s) the code under test sends to, such as `https://graph.microsoft.com/v1.0`
-   * or a local `http://127.0.0.1:4010`. Every path is served on each; a base without a version
-   * (`/beta`, `/v1.0`) also serves each path under the versions the spec lists for it, as Graph
-   * does (`{base}/beta/app/...`, `{base}/v1.0/communications/...`), which is what Microsoft's Graph
-   * SDK sends.
+   * The Graph base URL(s) the code under test sends to; one without a version also serves each path under the
+   * versions the spec lists for it (`{base}/v1.0/communications/...`), as Microsoft's Graph SDK sends.
    * @default the spec's servers for each path (beta for `/app` and `/applications`; beta and v1.0 for `/communications`)
    */
   baseUrl?: string | URL | readonly (string | URL)[];
@@ -68,9 +65,7 @@ export interface GraphHandlersOptions {
    */
   notificationToken?: string;
   /**
-   * Default signer of `notify()`: each notification gets a fresh token from it, such as the
-   * testing kit's keys (`createTestSigningKeys()` from `graph-comms-kit/testing`), so a bot with
-   * token checks on accepts it. Not with `notificationToken`.
+   * Default signer of `notify()`, such as the testing kit's `createTestSigningKeys()`; not with `notificationToken`.
    * @default undefined (no Authorization header)
    */
   notificationSigner?: NotificationSigner;
@@ -169,17 +164,9 @@ export interface NotifyOptions extends NotificationContent {
 }
 
 /**
- * The mock of Graph's cancelMediaProcessing returned by {@link createGraphHandlers}. Its handlers,
- * one per operation of the spec (each also at its namespace-qualified path,
- * `…/microsoft.graph.cancelMediaProcessing`, which Graph serves too), answer with the spec's success response and a
- * `Location` naming the request's call id and a fresh operation id (`202`, no body, on
- * `/applications/...`; `200` with the operation, from the spec's example, on `/app/...` and
- * `/communications/...`). A base URL without a version also serves each path under `/beta` and
- * `/v1.0` as the spec lists it (what Microsoft's Graph SDK sends); ids that are not valid
- * percent-encoding, and a path under a version that lacks it, get Graph's `400`. A request without
- * a bearer token gets `401`, an invalid body `400` (non-JSON `415`), in Graph's OData error shape
- * with a message naming the problem. Scenarios make the next requests fail as documented (`429` +
- * `Retry-After`, `503`, `404`, `403`, `500`, or a network error).
+ * The Graph mock {@link createGraphHandlers} returns: a handler per spec operation (also namespace-qualified) that
+ * answers with the spec's success and a fresh operation's `Location`, Graph's OData errors for bad requests, and
+ * scenarios for documented failures.
  */
 export interface GraphMock {
   /** The MSW handlers: `server.use(...graph.handlers)` or `setupServer(...graph.handlers)`. */
@@ -190,10 +177,7 @@ export interface GraphMock {
   readonly operations: readonly IssuedOperation[];
   /** Every call seen so far, with its media queue (running first) and the media operations that ended. */
   readonly calls: readonly SimulatedCall[];
-  /**
-   * Every notification the mock sent by itself, oldest first: when a media operation ended (ran to its
-   * end, or was cancelled) and after a 2018 `202` cancel. Delivered to `callbackUrl` when one was given.
-   */
+  /** Every notification the mock sent by itself (a media operation ended, a 2018 `202` cancel), oldest first. */
   readonly notifications: readonly SentNotification[];
   /** Ends the call's running media operation now, as if it ran to its end; `false` when none runs. */
   finishMedia(callId: string): boolean;
@@ -201,29 +185,15 @@ export interface GraphMock {
   endCall(callId: string): void;
   /** Resolves once every notification sent so far has been delivered (or failed to be). */
   settled(): Promise<void>;
-  /**
-   * Puts a failure scenario in force for the next matching requests (all of them until reset,
-   * unless `times` is given); returns a handle to reset it. A scenario answers before the token
-   * and body are checked (Graph throttles at its gateway); scenarios apply in the order added.
-   */
+  /** Puts a failure scenario in force for the next `times` matching requests (else until reset), before any check. */
   scenario<N extends ScenarioName>(name: N, options?: ScenarioOptionsByName[N]): ScenarioHandle;
   /** Takes every scenario out of force. */
   resetScenarios(): void;
   /** Takes every scenario out of force and forgets the requests, operations, calls and notifications recorded. */
   reset(): void;
-  /**
-   * Builds the commsNotifications batch for an issued operation, without delivering it. `operation`
-   * names it by its ids (the issued operation, or the client's `OperationRef`), its `Location`, or its
-   * id in any spelling.
-   */
+  /** Builds the commsNotifications batch for an issued operation (by ids, `Location` or id), without delivering it. */
   buildNotification(operation: OperationIds | string, content: NotificationContent): CommsNotifications;
-  /**
-   * Builds the commsNotifications batch for an issued operation and delivers it: an HTTP POST
-   * (bypassing MSW, so the bot's real listener gets it) or a call of an in-process function.
-   * Rejects with NotificationDeliveryError when the bot cannot be reached or answers non-2xx.
-   * (With two MSW servers listening at once and `onUnhandledRequest: "error"`, MSW refuses the
-   * bypassed request: use one server per test file.)
-   */
+  /** Builds an operation's batch and delivers it by HTTP (bypassing MSW) or in process; rejects with NotificationDeliveryError. */
   notify(operation: OperationIds | string, options: NotifyOptions): Promise<NotificationDelivery>;
 }
 
@@ -312,10 +282,7 @@ function errorResponse(
 }
 
 /**
- * Creates MSW handlers for every path of the spec that answer as Graph would (what they answer:
- * {@link GraphMock}), with failure scenarios and a `notify()` that sends the `commsNotifications`
- * batch for an issued operation to the bot.
- *
+ * Creates MSW handlers for every path of the spec that answer as Graph would ({@link GraphMock}), with scenarios and `notify()`.
  * @example
  * import { setupServer } from "msw/node";
  * import { createGraphHandlers } from "graph-comms-kit/mocks";
@@ -416,13 +383,7 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
     emit(mediaNotification(media.operation, media.action, how), how),
   );
 
-  /**
-   * Plays the request's part in its call's media queue: a playPrompt or recordResponse joins the
-   * queue (`running` when it starts at once, else `notStarted`); a cancel ends the running and queued
-   * operations (only the running one for the 2018 `all: false`). A cancel answered with `202` (the
-   * 2018 flow: `/applications/...`, or `Prefer: code=202` where the spec lists 202) is followed by
-   * its own notification; a `200` with a completed operation is final and is not.
-   */
+  /** Plays the request's part in its call's media queue; a cancel answered `202` (the 2018 flow) gets its own notification. */
   function simulate(
     spec: SpecOperation,
     issued: IssuedOperation,
@@ -555,10 +516,8 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphMo
   const bases = servedBases(baseUrls);
 
   /**
-   * Answers, before the typed handlers, what they cannot: a request whose ids are not valid
-   * percent-encoding (`%E0%A4%A`; MSW's own path matching throws on it and answers 500 with a stack
-   * trace), and a spec path under a version Graph lacks it in (`/v1.0/app/...`). Graph answers
-   * both with 400; the request is recorded like any other.
+   * Answers Graph's 400, before the typed handlers, to ids that are not valid percent-encoding (MSW's matching throws
+   * on them) and to a spec path under a version Graph lacks it in.
    */
   const unservedHandler = http.post(
     ({ request }) => unservedRequest(bases, request.url) !== undefined,

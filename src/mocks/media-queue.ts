@@ -58,11 +58,8 @@ function snapshot(media: MutableMedia): SimulatedMediaOperation {
 }
 
 /**
- * The media queues of the calls a mock has seen, as Graph keeps them: playPrompt and recordResponse
- * "are by default queued to process in order"; cancelMediaProcessing "cancels any operation that is
- * in-process as well as operations that are queued" (call-cancelmediaprocessing.md). Each running
- * operation ends after `durationMs` (never when `Infinity`: then only {@link MediaQueues.finish}
- * ends it), and the next one starts.
+ * The calls' media queues as Graph keeps them: actions "are by default queued to process in order", and a cancel
+ * "cancels any operation that is in-process as well as operations that are queued" (call-cancelmediaprocessing.md).
  */
 export class MediaQueues {
   readonly #calls = new Map<string, MutableCall>();
@@ -95,10 +92,7 @@ export class MediaQueues {
     return media.status;
   }
 
-  /**
-   * Cancels the call's running operation and, unless `runningOnly` (the 2018 `all: false`), every
-   * queued one, in queue order; with `runningOnly` the next queued operation then starts.
-   */
+  /** Cancels the running operation and, unless `runningOnly` (the 2018 `all: false`), every queued one. */
   cancel(callId: string, runningOnly: boolean): SimulatedMediaOperation[] {
     const call = this.#call(callId);
     const cancelled = runningOnly ? call.queue.splice(0, 1) : call.queue.splice(0);

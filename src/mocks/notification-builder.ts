@@ -16,7 +16,6 @@ export type IdSpelling = "notification" | "location";
 
 /** What a notification says about the operation. */
 export interface NotificationContent {
-  /** The operation's status. */
   status: NotifiedStatus;
   /**
    * The outcome details.
@@ -29,8 +28,7 @@ export interface NotificationContent {
    */
   clientContext?: string;
   /**
-   * `notification`: ids as the 2018 beta notification example spells them, uppercase 32 hex digits without
-   * dashes; `location`: as in the `Location` header, lowercase dashed.
+   * `notification`: ids as the 2018 beta example spells them (uppercase, no dashes); `location`: lowercase dashed.
    * @default "notification"
    */
   idSpelling?: IdSpelling;
@@ -51,7 +49,6 @@ function failedResultInfo(): components["schemas"]["resultInfo"] {
   return (data?.resultInfo ?? {}) as components["schemas"]["resultInfo"]; // specExampleObject gave a fresh copy
 }
 
-/** The keys of {@link NotificationContent}. */
 export const notificationContentKeys = ["status", "resultInfo", "clientContext", "idSpelling"] as const;
 
 /** Checks what a notification says; `path` names the options in errors, `allowed` their keys. */
@@ -80,13 +77,7 @@ export function checkContent(
 }
 
 /**
- * Builds the `commsNotifications` batch Graph would send about an operation the mock issued,
- * from the spec's notification example of the operation's contract (the 2018 beta one for `/app` and
- * `/applications`, the current one for `/communications`), with the operation's own ids,
- * status, clientContext and resultInfo. The operation itself (`resourceData`) keeps the
- * example's envelope (`@odata.id`, `@odata.etag`); for the current contract its shape is the
- * spec's `cancelMediaProcessingOperation` example.
- *
+ * Builds the batch Graph would send about an issued operation, from the spec's notification example of its contract.
  * @example
  * const [issued] = graph.operations;
  * const batch = issued && buildCommsNotifications(issued, { status: "completed" });

@@ -10,13 +10,7 @@ export type NotificationSink = (
   request: { headers: Record<string, string> },
 ) => unknown | Promise<unknown>;
 
-/**
- * Mints the bearer token each notification is sent with, as Graph signs its notifications: the
- * testing kit's keys (`createTestSigningKeys()` from `graph-comms-kit/testing`) are one.
- *
- * @example
- * const signer: NotificationSigner = { mint: async () => signMyTestJwt() };
- */
+/** Mints the bearer token each notification is sent with, such as the testing kit's `createTestSigningKeys()`. */
 export interface NotificationSigner {
   /** Resolves with a fresh signed JWT (called once per delivery, so each token is new). */
   mint(): Promise<string>;
@@ -50,7 +44,6 @@ export interface DeliveryOptions {
 
 /** What happened to a delivered batch. */
 export interface NotificationDelivery {
-  /** The batch that was sent. */
   batch: CommsNotifications;
   /** The bot's HTTP status (HTTP delivery only): always 2xx, since any other status rejects. */
   status?: number;
@@ -60,7 +53,6 @@ export interface NotificationDelivery {
   returned?: unknown;
 }
 
-/** The option keys of {@link deliverNotifications}. */
 export const deliveryOptionKeys = ["to", "token", "signer", "timeoutMs", "signal"] as const;
 
 /** Checks a bearer token: one token68-like value, which a header can carry. */
@@ -85,15 +77,9 @@ async function deliveryToken(options: DeliveryOptions, path: string): Promise<st
 }
 
 /**
- * Delivers a notification batch as Graph does: a JSON POST with the bearer token to the callback
- * URL (real HTTP, bypassing any MSW interception), or a call of an in-process function. Throws
- * {@link NotificationDeliveryError} when the URL cannot be reached in time or the bot answers
- * with a non-2xx status, so a resolved delivery's `status` is always 2xx. Bad options throw
- * `InvalidArgumentError`.
- *
+ * Delivers a batch as Graph does (a POST bypassing MSW, or an in-process call); throws {@link NotificationDeliveryError}.
  * @example
  * await deliverNotifications(batch, { to: "http://127.0.0.1:3978/api/calls", signer: keys }); // keys: graph-comms-kit/testing
- * await deliverNotifications(batch, { to: "http://127.0.0.1:3978/api/calls", token: signedJwt });
  * await deliverNotifications(batch, { to: (body, { headers }) => console.log(headers.authorization, body.value.length) });
  */
 export async function deliverNotifications(

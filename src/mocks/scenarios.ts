@@ -67,17 +67,14 @@ export const scenarioStatus = {
 
 /** A scenario that is in force; returned by `graph.scenario(...)`. */
 export interface ScenarioHandle {
-  /** The scenario in force. */
   readonly name: ScenarioName;
   /** Requests it will still answer (`Infinity` until reset when no `times` was given). */
   readonly remaining: number;
-  /** Requests it has answered so far. */
   readonly used: number;
   /** Takes the scenario out of force at once. */
   reset(): void;
 }
 
-/** A scenario picked for one request. */
 export interface ScenarioHit {
   name: ScenarioName;
   retryAfter: string | undefined;
@@ -116,10 +113,7 @@ function checkRetryAfter(value: unknown): string | undefined {
   );
 }
 
-/**
- * The scenarios in force for one set of handlers. The first scenario (in the order they were
- * added) that matches a request answers it and counts one use; spent scenarios drop out.
- */
+/** The scenarios in force for one set of handlers: the first added that matches a request answers it. */
 export class ScenarioBook {
   readonly #active: ActiveScenario[] = [];
 
@@ -183,7 +177,6 @@ export class ScenarioBook {
     return { name: scenario.name, retryAfter: scenario.retryAfter };
   }
 
-  /** Takes every scenario out of force. */
   reset(): void {
     for (const scenario of this.#active) scenario.remaining = 0;
     this.#active.length = 0;

@@ -10,10 +10,7 @@ export interface ServedBase {
   absent: SpecPath[];
 }
 
-/**
- * The version segments of the spec's servers (`/beta`, `/v1.0`), each with the paths the spec
- * serves there: Graph puts the version first, and Microsoft's Graph SDK always sends one.
- */
+/** The version segments of the spec's servers (`/beta`, `/v1.0`), each with the paths the spec serves there. */
 export function specVersions(): Map<string, SpecPath[]> {
   const versions = new Map<string, SpecPath[]>();
   for (const op of specOperations()) {
@@ -28,12 +25,7 @@ export function specVersions(): Map<string, SpecPath[]> {
   return versions;
 }
 
-/**
- * Where the handlers answer. Without `baseUrls`: the spec's servers, each with its own paths.
- * With them: every path on each base and, for a base that names no version (such as
- * `http://127.0.0.1:4010`), also under each version segment with the paths the spec serves there
- * (`{base}/beta/app/...`, `{base}/v1.0/communications/...`).
- */
+/** Where the handlers answer: the spec's servers, or every path on each of `baseUrls` (and under each version for one without). */
 export function servedBases(baseUrls: readonly string[] | undefined): ServedBase[] {
   const served = new Map<string, Set<SpecPath>>();
   const add = (base: string, paths: readonly SpecPath[]) => {

@@ -29,115 +29,84 @@ export { defaultIssuers, defaultOpenIdConfigurationUrl };
 const maxTokenLength = 16_384;
 /** What the Bot Framework SDKs accept (botbuilder-dotnet `JwtConfig.ToBotFromChannelAllowedSigningAlgorithms`). */
 const defaultAlgorithms: readonly string[] = ["RS256", "RS384", "RS512"];
-/** The most decoded token headers remembered; Graph uses a few. */
 const maxHeaders = 64;
 
 /** How notification tokens are verified. Every option has a default suited to Graph. */
 export interface NotificationAuthOptions {
   /**
-   * The Microsoft cloud the bot runs in: its preset key sources (Graph's own keys and Azure AD's,
-   * with their issuers; see the README's table of clouds for each URL's source).
-   *
+   * The Microsoft cloud the bot runs in: its preset key sources and issuers (the README lists them).
    * @default "public"
    */
   cloud?: MicrosoftCloud;
   /**
-   * Where signing keys are published and which issuers each one's keys sign for, instead of a
-   * cloud's preset. A token is checked against the source whose issuers name its `iss`.
-   *
+   * Where signing keys are published and the issuers each source signs for, instead of a cloud's preset.
    * @default the cloud's preset
    * @example
    * keySources: [{ openIdConfigurationUrl: "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration", issuers: ["https://login.microsoftonline.com/{tenantid}/v2.0"] }]
    */
   keySources?: readonly KeySource[];
   /**
-   * One key source's OpenID configuration, for a receiver with a single source (with `issuers`, or
-   * Graph's). Must be `https:` (`http:` only on a loopback host, for tests); the `jwks_uri` it names
-   * is held to the same rule.
-   *
+   * A single key source's OpenID configuration URL (`https:`, or `http:` on a loopback host), with `issuers`.
    * @default the cloud's key sources
    */
   openIdConfigurationUrl?: string | URL;
   /**
    * Accepted `iss` values of the single key source named by `openIdConfigurationUrl`.
-   *
    * @default defaultIssuers
    */
   issuers?: readonly string[];
   /**
    * Accepted tenant ids (any spelling of a GUID). A token must name a tenant in any case.
-   *
    * @default any tenant
    */
   allowedTenants?: readonly string[];
   /**
-   * Accepted signature algorithms, from RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA; HMAC
-   * and `none` are never accepted. The default is what the Bot Framework SDKs accept.
-   *
+   * Accepted signature algorithms (RS, PS, ES 256/384/512 and EdDSA; never HMAC or `none`).
    * @default ["RS256", "RS384", "RS512"]
    */
   algorithms?: readonly string[];
   /**
-   * Clock skew allowed for `exp` and `nbf`, in seconds (cached tokens included): 5 minutes, as
-   * Microsoft's validators allow (IdentityModel's `TokenValidationParameters.DefaultClockSkew`).
-   *
+   * Clock skew allowed for `exp` and `nbf`, in seconds, as IdentityModel's `DefaultClockSkew`.
    * @default 300
    */
   clockToleranceSeconds?: number;
   /**
-   * The longest a token may be valid, in seconds: `exp` less `iat` (else `nbf`). Live calling
-   * tokens are valid for 5 minutes; Microsoft's documented example for 65; the default leaves room.
-   *
+   * The longest a token may be valid (`exp` less `iat`, else `nbf`), in seconds.
    * @default 7200 (2 hours)
    */
   maxTokenLifetimeSeconds?: number;
   /**
-   * Accepted `appid` (v2.0 tokens: `azp`) of the service that requested the token, for every key
-   * source (a source's own list applies too). Graph's calling service is `26a18ebc-cdf7-4a6a-91cb-beb352805e81`.
-   *
+   * Accepted `appid` (v2.0: `azp`) of the requesting service, for every key source (Graph's: `26a18ebc-cdf7-4a6a-91cb-beb352805e81`).
    * @default any (Azure AD sources: Graph's calling service only)
    */
   allowedAppIds?: readonly string[];
   /**
-   * How long the OpenID configuration and keys are used before they are fetched again (in the
-   * background, the last good keys serving meanwhile), in ms.
-   *
+   * How long the configuration and keys are used before a background refetch, in ms.
    * @default 7200000 (2 hours)
    */
   refreshIntervalMs?: number;
   /**
    * The least time between two key fetches caused by an unknown `kid`, in ms.
-   *
    * @default 30000
    */
   keyRefetchCooldownMs?: number;
   /**
    * How long fetching the configuration or keys may take, in ms; `Infinity` for no limit.
-   *
    * @default 5000
    */
   fetchTimeoutMs?: number;
   /**
-   * The fetch used to get the configuration and keys. Pass one that bypasses request interception
-   * (MSW) in tests that intercept `fetch`.
-   *
+   * The fetch used for the configuration and keys (one that bypasses MSW, in tests that intercept `fetch`).
    * @default the global `fetch`, looked up at each call
    */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /**
-   * Reuse of successful verifications for repeated tokens (Graph sends one token with many
-   * notifications), or `false` to verify the signature of every request. A token is cached when it
-   * is verified the second time, so tokens that never come back fill no entries. A reused
-   * verification still has `exp` and `nbf` checked on each request, and is dropped when its key
-   * leaves the JWKS; failures are never reused.
-   *
+   * Reuse of verifications for a token seen twice (`exp`, `nbf` and its key still checked), or `false` to verify every request.
    * @default { maxEntries: 1000, maxAgeMs: 300000 }
    */
   tokenCache?: TokenCacheOptions | false;
   /**
-   * Where a signing-key outage is reported (once, with its detail, when it starts) and its end
-   * (once). The handler passes its own logger.
-   *
+   * Where a signing-key outage is reported, once when it starts and once when it ends.
    * @default console
    */
   logger?: AuthLogger;
@@ -153,20 +122,12 @@ export interface VerifiedToken {
 
 /** Verifies the `Authorization` header of a notification request. */
 export interface NotificationVerifier {
-  /**
-   * Resolves with the token's claims, or rejects with {@link NotificationAuthError}: failure
-   * `missing-token` or `invalid-token` for a bad request, `keys-unavailable` (retry later; the
-   * detail is in the error's `cause`) when the signing keys cannot be fetched.
-   */
+  /** Resolves with the token's claims, or rejects with {@link NotificationAuthError} (`keys-unavailable`: retry later). */
   verify(authorization: string | null | undefined): Promise<VerifiedToken>;
 }
 
 /**
- * Creates a verifier for the bearer JWTs Graph signs notifications with: signature against the JWKS
- * named by the OpenID configuration, issuer, audience (= `appId`), `exp` (required) and `nbf` with a
- * small clock tolerance, a tenant claim present and optionally allow-listed. Successful
- * verifications are cached (see `tokenCache`); key fetching backs off during an outage.
- *
+ * Creates a verifier for Graph's notification JWTs: signature, issuer, audience (`appId`), `exp`, `nbf` and tenant.
  * @example
  * const verifier = createNotificationVerifier("2a4a42e9-6bd0-4c86-8d3c-4b8e6d1e3a1f");
  * const { tenantId } = await verifier.verify(request.headers.get("authorization"));
@@ -181,19 +142,13 @@ export function createNotificationVerifier(
 
 /** A verifier that answers a cached verification without a promise (for the handler). */
 export interface CachingVerifier extends NotificationVerifier {
-  /**
-   * `verify`, but a token whose verification is cached and still valid is answered at once, and a
-   * missing or overlong token is thrown at once; only a full verification returns a promise.
-   */
+  /** `verify`, answering a cached token and throwing for a missing one at once: only a full verification is a promise. */
   verifyNow(authorization: string | null | undefined): VerifiedToken | Promise<VerifiedToken>;
   /** Starts fetching every key source's keys at once (in parallel), so the first token need not wait for them. */
   prefetch(): void;
 }
 
-/**
- * {@link createNotificationVerifier}, plus `verifyNow`, which the handler calls: a cache hit then
- * costs no promise.
- */
+/** {@link createNotificationVerifier}, plus `verifyNow` for the handler, so a cache hit costs no promise. */
 export function createCachingVerifier(appId: string, options: NotificationAuthOptions = {}): CachingVerifier {
   if (typeof appId !== "string" || appId.trim() === "") fail("appId", "must be a non-empty string");
   const settings = readOptions(options);
@@ -216,7 +171,7 @@ export function createCachingVerifier(appId: string, options: NotificationAuthOp
         isPublished,
       )
     : undefined;
-  /** Decoded headers by their exact text: Graph signs with a handful of keys, so a header is decoded once, not once per token. */
+  /** Decoded headers by their text (at most `maxHeaders`): Graph signs with a handful of keys, so each is decoded once. */
   const headers = new Map<string, TokenHeader>();
   const verification: JwtVerification<PublishedKey> = {
     header(text) {
@@ -442,10 +397,7 @@ function readLogger(value: unknown): AuthLogger {
   return logger as unknown as AuthLogger;
 }
 
-/**
- * Freezes a verified token's claims, nested values too: a cached result is shared by every request
- * carrying the token. Iterative, so no nesting depth can overflow the stack.
- */
+/** Freezes the claims, nested values too, as a cached result is shared; iterative, so no depth overflows the stack. */
 function deepFreeze<T>(root: T): T {
   const pending: unknown[] = [root];
   while (pending.length > 0) {

@@ -1,13 +1,7 @@
 import { parse } from "content-type";
 import { isJsonMediaType } from "../../core/json-media-type.ts";
 
-/**
- * The charsets a notification body may be in, by their WHATWG encoding names. UTF-8 is what Graph
- * sends today; a 2018 notification POST was logged with `charset=Windows-1252`
- * (microsoftgraph/microsoft-graph-comms-samples#23). The WHATWG Encoding Standard, which
- * `TextDecoder` follows, reads the labels ISO-8859-1, Latin-1, US-ASCII and ASCII as Windows-1252
- * too (their bytes mean the same there), so the whole family is accepted with one decoder.
- */
+/** UTF-8, and Windows-1252 (also ISO-8859-1, US-ASCII), which microsoftgraph/microsoft-graph-comms-samples#23 logged. */
 const acceptedEncodings = ["utf-8", "windows-1252"] as const;
 
 /** A charset the notification handler decodes. */
@@ -16,11 +10,7 @@ export type BodyEncoding = (typeof acceptedEncodings)[number];
 /** What a `Content-Type` says about the body: JSON in a charset we decode, or why not. */
 export type BodyMediaType = { ok: true; encoding: BodyEncoding } | { ok: false; problem: string };
 
-/**
- * Reads a notification's `Content-Type`: JSON (`application/json` or a `+json` type), and a
- * `charset` parameter, when there is one, that {@link acceptedEncodings} covers. No charset means
- * UTF-8 (RFC 8259).
- */
+/** Reads a notification's `Content-Type`: JSON, in an accepted charset (none means UTF-8, RFC 8259). */
 export function bodyMediaType(contentType: string | null): BodyMediaType {
   if (contentType === null) return { ok: false, problem: "Content-Type must be application/json, got none" };
   // A sender repeats its Content-Type on every request: the last reading is kept.
@@ -64,11 +54,7 @@ function encodingOf(label: string): BodyEncoding | undefined {
   return acceptedEncodings.find((accepted) => accepted === encoding);
 }
 
-/**
- * Bytes 0x80-0x9F in Windows-1252, from the WHATWG index (https://encoding.spec.whatwg.org/index-windows-1252.txt);
- * every other byte is its own code point. Node 20's `TextDecoder` reads these 32 as C1 controls (0x80
- * as U+0080, not €), so they are mapped here on every Node.
- */
+/** Bytes 0x80-0x9F by the WHATWG Windows-1252 index, mapped here as Node 20's `TextDecoder` reads them as C1 controls. */
 const windows1252C1 =
   "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
   "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
@@ -76,17 +62,13 @@ const windows1252C1 =
 /** Windows-1252 maps every byte to a character, so decoding cannot fail (no `fatal`). */
 const windows1252 = new TextDecoder("windows-1252");
 
-/** Windows-1252 by the WHATWG table, whether this Node's decoder follows it for 0x80-0x9F or not. */
 function decodeWindows1252(bytes: Uint8Array): string {
   return windows1252
     .decode(bytes)
     .replace(/[\u0080-\u009f]/g, (c) => windows1252C1[c.charCodeAt(0) - 0x80] as string);
 }
 
-/**
- * The body as the parser takes it: UTF-8 stays bytes (the parser decodes them strictly, so invalid
- * UTF-8 gets its own 400), Windows-1252 becomes text.
- */
+/** The body as the parser takes it: UTF-8 stays bytes (decoded strictly by the parser), Windows-1252 becomes text. */
 export function decodeBody(bytes: Uint8Array, encoding: BodyEncoding): Uint8Array | string {
   return encoding === "utf-8" ? bytes : decodeWindows1252(bytes);
 }

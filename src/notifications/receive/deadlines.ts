@@ -1,8 +1,4 @@
-/**
- * What a {@link Deadlines} queue holds: told once if its deadline passes before it is cancelled.
- * The queue links its items through the fields below, so adding one allocates nothing; an item is
- * in at most one queue at a time.
- */
+/** What a {@link Deadlines} queue holds, linked through its own fields so adding one allocates nothing. */
 export interface Expiring {
   /** Called once when the deadline has passed; must not throw. */
   expire(): void;
@@ -19,17 +15,10 @@ export function expiring(expire: () => void): Expiring {
 }
 
 /**
- * Deadlines that all run for the same time (a handler's `bodyTimeoutMs` or `callbackTimeoutMs`),
- * served by one timer instead of one per request. Arming and clearing a Node timer for every
- * request (a timer list created and dropped, the event loop's timer re-armed, its ref count toggled)
- * cost the Node path a share of its throughput. With one duration, deadlines
- * expire in the order they were added, so the queue is a doubly linked list through the items
- * themselves (no hashing, no allocation): adding at the tail and cancelling are O(1), and the one
- * timer, armed for the oldest deadline, re-arms itself for the next when it fires. It is unref'd:
- * the sockets the deadlines guard keep the process alive.
+ * Deadlines of one duration served by one unref'd timer, since a timer per request costs the Node path
+ * throughput; they expire in the order added, so a linked list through the items makes add and cancel O(1).
  */
 export class Deadlines {
-  /** How long each deadline runs, in ms. */
   readonly ms: number;
   #head: Expiring | undefined;
   #tail: Expiring | undefined;
@@ -37,7 +26,6 @@ export class Deadlines {
   /** The expiry the armed timer was set for. */
   #armedFor = 0;
 
-  /** Deadlines `ms` after they are added. */
   constructor(ms: number) {
     this.ms = ms;
   }
@@ -73,11 +61,7 @@ export class Deadlines {
     this.#timer.unref();
   }
 
-  /**
-   * Expires what is due and re-arms for the oldest deadline left. A deadline at or before the one
-   * the timer was armed for is due even if `performance.now()` disagrees (fake timers in a test
-   * move the timer, not the clock).
-   */
+  /** Expires what is due (by the armed time too, as fake timers move the timer, not the clock) and re-arms. */
   #sweep(): void {
     this.#timer = undefined;
     const now = performance.now();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NotificationHandler } from "./handler.ts";
 import { type NodeMiddlewareOptions, nodeServer, resolveMiddlewareOptions } from "./middleware.ts";
 
-/** The part of a Fastify instance the plugin uses, typed here so the package does not depend on Fastify. */
+/** The part of a Fastify instance the plugin uses (typed `object` in the plugin so any Fastify version fits). */
 interface FastifyInstanceLike {
   register(
     plugin: (instance: FastifyInstanceLike, options: object, done: (error?: Error) => void) => void,
@@ -30,7 +30,6 @@ const registerOptions = new Set(["prefix", "logLevel", "logSerializers"]);
 /** Methods routed to the receiver: it answers POST and refuses the others with 405. */
 const methods = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"];
 
-/** The plugin; its instance is typed `object` so that any Fastify version's instance type fits. */
 function plugin(instance: object, options: FastifyNotificationsOptions, done: (error?: Error) => void): void {
   const fastify = instance as FastifyInstanceLike;
   let serve: (req: IncomingMessage, res: ServerResponse) => void;
@@ -48,8 +47,7 @@ function plugin(instance: object, options: FastifyNotificationsOptions, done: (e
     done(error as Error);
     return;
   }
-  // A child context of its own: its body parsers leave the request stream unread for the receiver,
-  // which checks the token before it reads the body, and the app's parsers stay as they are.
+  // A child context whose parsers leave the body unread, so the token is checked first and the app's parsers stay.
   fastify.register((child, _options, childDone) => {
     child.removeAllContentTypeParsers();
     child.addContentTypeParser("*", (_request, _payload, parsed) => parsed(null));
@@ -67,14 +65,10 @@ function plugin(instance: object, options: FastifyNotificationsOptions, done: (e
 }
 
 /**
- * A Fastify plugin (the `fastify-plugin` shape, without depending on Fastify) that receives Graph's
- * notification POSTs at `path` (default `/api/calls`) with every check of `createNotificationHandler`;
- * the body is read by the receiver itself, after the token check, whatever the app's body parsers.
- *
+ * A Fastify plugin that receives Graph's notification POSTs at `path` (default `/api/calls`) with every check.
  * @example
  * import Fastify from "fastify";
  * import { createOperationTracker, fastifyNotifications } from "graph-comms-kit/notifications";
- *
  * const tracker = createOperationTracker();
  * const app = Fastify();
  * await app.register(fastifyNotifications, { appId: "<bot app id>", onNotification: tracker.handle, path: "/api/calls" });

@@ -40,11 +40,7 @@ export interface NotificationLogger {
 
 /** What the handler knows about the request a notification came in. */
 export interface NotificationContext {
-  /**
-   * The request (its body already read). On the Fetch path it is the `Request` the handler got; on
-   * the Node path ({@link toNodeListener}) it is built on first access from the `IncomingMessage`
-   * (method, URL, headers; no body), so a callback that never reads it costs nothing.
-   */
+  /** The request, body already read; on the Node path built on first access (method, URL, headers), so unread it costs nothing. */
   readonly request: Request;
   /** The verified token's claims; `undefined` when auth is off. */
   readonly claims: JWTPayload | undefined;
@@ -63,8 +59,7 @@ export interface NotificationHandlerOptions {
   /** The bot's application (client) id: the audience the tokens must carry. */
   appId: string;
   /**
-   * Token verification options (defaults suit Graph), or `false` to accept unsigned requests: for
-   * local mocks only; the handler logs a warning once when created this way.
+   * Token verification options (defaults suit Graph), or `false` to accept unsigned requests (local mocks only; logged once).
    * @default {} (on)
    */
   auth?: NotificationAuthOptions | false;
@@ -76,16 +71,13 @@ export interface NotificationHandlerOptions {
    */
   maxBodyBytes?: number;
   /**
-   * How long the body may take to arrive once the headers are in, in ms; a slower body gets 408 and
-   * the connection is closed. `Infinity` for no limit.
+   * How long the body may take once the headers are in, in ms (a slower one gets 408); `Infinity` for no limit.
    * @default 10000
    */
   bodyTimeoutMs?: number;
   /**
-   * How long `onNotification` may take for a whole batch (a store it writes to included), in ms.
-   * When the callbacks have not settled by then the handler answers 503 with `Retry-After`, so the
-   * sender retries instead of holding the connection; the callbacks keep running and their late
-   * outcome is logged. `Infinity` for no limit.
+   * How long `onNotification` may take for a whole batch, in ms, before the handler answers 503 with `Retry-After`
+   * (the callbacks keep running; their late outcome is logged). `Infinity` for no limit.
    * @default 5000
    */
   callbackTimeoutMs?: number;
@@ -95,37 +87,26 @@ export interface NotificationHandlerOptions {
    */
   logger?: NotificationLogger;
   /**
-   * Called for every request the handler refuses, with the status, a stable reason code and a safe
-   * summary of the request (no body, no token); on both the Fetch and the Node path. A hook that
-   * throws is logged and the answer still goes out.
-   * @default a `logger.warn` line per reason, at most one per minute, counting the refusals it left out
-   * (none for the refusals already logged with their detail: key outages, callback failures and timeouts)
+   * Called for every refused request with the status, a stable reason code and a safe summary (no body, no token).
+   * @default a `logger.warn` line per reason at most once a minute (none for refusals already logged in detail)
    * @example
    * onRejected: ({ status, reason, request }) => metrics.increment(`refused.${reason}`, { status, path: request.path })
    */
   onRejected?: RejectionHook;
   /**
-   * Where a span per request (a notification batch: accepted, or refused and why) and the
-   * `http.server.request.duration` metric go: `createTelemetry()` of `graph-comms-kit/telemetry`.
+   * Where a span per request and the `http.server.request.duration` metric go (`createTelemetry()`).
    * @default none (nothing is measured, and requests cost nothing more)
    */
   telemetry?: Telemetry;
 }
 
 /**
- * A Fetch-API request handler for Graph's notification POSTs: works with any server that speaks
- * `Request`/`Response` (and with `node:http` through {@link toNodeListener}). It answers
- * `202` when the batch was accepted and every callback returned;
- * `400` for a body that is not JSON or not a valid batch (Graph's error shape, naming the field);
- * `401` for a missing or bad token; `405` for any method but POST; `408` for a body slower than
- * `bodyTimeoutMs`; `413` for a body over `maxBodyBytes` (refused while reading); `415` for a content
- * type that is not JSON (or a compressed body);
- * `500` when a callback threw: every other notification of the batch is still handed over, the
- * failure is logged, and the 500 lets the sender retry (so callbacks should be idempotent, as the
- * operation tracker is);
- * `503` + `Retry-After` when the signing keys cannot be fetched, when the callbacks have not
- * settled within `callbackTimeoutMs`, or when a callback threw an error marked `retryable: true`
- * (a store that is unavailable for a while should throw such an error).
+ * A Fetch-API handler for Graph's notification POSTs (`node:http` through {@link toNodeListener}). It answers
+ * `202` when every callback returned; `400` for a body that is not a valid batch; `401` for a missing or bad
+ * token; `405` for any method but POST; `408` past `bodyTimeoutMs`; `413` past `maxBodyBytes`; `415` for a
+ * non-JSON or compressed body; `500` when a callback threw (the rest of the batch is still handed over, so
+ * callbacks should be idempotent); `503` + `Retry-After` when the signing keys are unavailable, the callbacks
+ * are late, or one threw an error marked `retryable: true`.
  */
 export interface NotificationHandler {
   (request: Request): Promise<Response>;
@@ -144,10 +125,7 @@ export type RequestHeader =
   | "client-request-id"
   | "scenario-id";
 
-/**
- * What the shared receiver core needs from a request, whichever server delivered it: the Fetch
- * path wraps a `Request`, the Node path an `IncomingMessage`.
- */
+/** What the receiver core needs from a request: the Fetch path wraps a `Request`, the Node path an `IncomingMessage`. */
 export interface IncomingNotification {
   /** The HTTP method. */
   readonly method: string;
@@ -161,11 +139,7 @@ export interface IncomingNotification {
   describe?(): RequestTarget;
 }
 
-/**
- * The receiver core: every check and answer of the handler, for any kind of request. The answer
- * comes at once when nothing had to be waited for (a request refused before its body), else as a
- * promise that never rejects.
- */
+/** The receiver core: every check and answer, at once when nothing had to be waited for, else a promise that never rejects. */
 export type NotificationReceiver = ((
   incoming: IncomingNotification,
 ) => ReceiverAnswer | Promise<ReceiverAnswer>) &
@@ -248,8 +222,7 @@ function createReceiver(options: NotificationHandlerOptions): NotificationReceiv
     if (ids === undefined) return answer;
     return answer instanceof Promise ? answer.then((ready) => withIds(ready, ids)) : withIds(answer, ids);
   };
-  // Plain promise chains, not async functions, and no wait where there is nothing to wait for: each
-  // layer of promises a request goes through costs the Node path time.
+  // Plain promise chains and no wait where nothing needs one: each promise layer costs the Node path time.
   const answerRequest = (incoming: IncomingNotification): ReceiverAnswer | Promise<ReceiverAnswer> => {
     if (incoming.method !== "POST") {
       return refused(
@@ -309,9 +282,8 @@ function unsupported(problem: string): ReceiverAnswer {
 }
 
 /**
- * The {@link NotificationContext} of one request, its `request` built on first access. A class and
- * not an object literal with a getter: V8 gives every evaluation of such a literal a map of its own
- * in old space, which cost the Node path about a third of its throughput in garbage collection.
+ * The {@link NotificationContext} of one request, its `request` built on first access; a class because V8 gives
+ * every object literal with a getter a map of its own, which costs the Node path dearly in garbage collection.
  */
 class Context implements NotificationContext {
   #request: Request | undefined;
@@ -342,10 +314,7 @@ interface Settings {
   verifier: CachingVerifier | undefined;
   onRejected: RejectionHook | undefined;
   telemetry: Telemetry | undefined;
-  /**
-   * One log line per store outage: set when a StoreUnavailableError is logged, cleared when a batch
-   * with a final operation notification (what a tracker stores) is accepted: the store is back.
-   */
+  /** One log line per store outage: cleared when a batch with a final operation (what a tracker stores) is accepted. */
   outage: { logged: boolean };
 }
 
@@ -388,10 +357,7 @@ interface HandOverOutcome {
   retryable: number;
 }
 
-/**
- * Hands the batch over, answering 503 if that takes longer than `callbackTimeoutMs` (a callback or
- * store that never settles would hold the socket for ever); the late outcome is logged.
- */
+/** Hands the batch over, answering 503 past `callbackTimeoutMs` so a callback that never settles cannot hold the socket. */
 function handOverWithin(
   notifications: readonly ParsedNotification[],
   context: NotificationContext,
@@ -469,9 +435,8 @@ function answerFor(
 }
 
 /**
- * Calls back once per notification from `start`, in order, whatever earlier calls did, waiting for
- * each promise a callback returns before the next call; the outcome at once when no callback
- * returned a promise. Never rejects.
+ * Calls back once per notification from `start`, in order, awaiting each promise a callback returns; the
+ * outcome at once when none returned one. Never rejects.
  */
 function handOver(
   notifications: readonly ParsedNotification[],
@@ -514,7 +479,6 @@ function noteFailure(
 ): void {
   outcome.failed++;
   if ((error as { retryable?: unknown } | null)?.retryable === true) outcome.retryable++;
-  // A store that is down fails every batch until it is back: the outage is logged once.
   if (error instanceof StoreUnavailableError) {
     if (outage.logged) return;
     outage.logged = true;
@@ -531,8 +495,7 @@ function noteFailure(
 function refuseToken(error: unknown, logger: NotificationLogger): ReceiverAnswer {
   const auth = error instanceof NotificationAuthError ? error : undefined;
   if (auth?.failure === "keys-unavailable") {
-    // The verifier logs an outage once, with its detail (URLs, the fetch error), through the
-    // handler's logger; the answer says neither, and each request adds no log line of its own.
+    // The verifier logs the outage once with its detail; the answer carries none.
     return refused(
       "keys-unavailable",
       graphError(

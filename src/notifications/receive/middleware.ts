@@ -15,36 +15,24 @@ import { answerNode, NodeIncoming, toNodeListener } from "./node-adapter.ts";
 /** Options of {@link createNodeMiddleware}: the handler's options and the path it serves. */
 export interface NodeMiddlewareOptions extends NotificationHandlerOptions {
   /**
-   * The URL path Graph POSTs to (the path of the bot's callback URL), matched exactly against the
-   * request's full path without its query (Express's `req.originalUrl`, so a mount point counts).
+   * The URL path Graph POSTs to, matched exactly against the full path without its query (`req.originalUrl`).
    * @default "/api/calls"
    */
   path?: string;
 }
 
-/**
- * A `node:http` request listener that is also Connect-style middleware (Express, Connect, Polka):
- * it answers requests for its path and returns `true`; any other request goes to `next()` (or gets
- * a 404 when there is no `next`) and it returns `false`.
- */
+/** A `node:http` listener and Connect-style middleware: answers its path (`true`), else calls `next()` or 404s (`false`). */
 export type NodeMiddleware = (
   req: IncomingMessage,
   res: ServerResponse,
   next?: (error?: unknown) => void,
 ) => boolean;
 
-/** The path the middleware and the Fastify plugin serve unless told otherwise. */
 export const defaultNotificationPath = "/api/calls";
 
 /**
- * Creates middleware that receives Graph's notification POSTs at one path, in the shape of
- * octokit's `createNodeMiddleware`: mount it on `node:http` (`createServer(middleware)`), Express 5
- * (`app.use(middleware)`), Connect or Polka. Every check of {@link createNotificationHandler}
- * applies. The body is read from the request when nothing read it before; when a body parser ran
- * first, its result is used: a `Buffer` (`express.raw()`) as the bytes sent, a parsed value
- * (`express.json()`) validated as it is. The token is checked either way. Give it the handler's
- * options, or a handler you made (to share it with a Fetch-API route) and `{ path }`.
- *
+ * Creates middleware for `node:http`, Express 5, Connect or Polka that receives Graph's notification POSTs at
+ * one path with every check of {@link createNotificationHandler}; takes the handler's options, or a handler and `{ path }`.
  * @example
  * import express from "express";
  * import { createNodeMiddleware, createOperationTracker } from "graph-comms-kit/notifications";
@@ -94,10 +82,7 @@ export function resolveMiddlewareOptions(
   return { handler: createNotificationHandler(handlerOptions), path: checkPath("options.path", path) };
 }
 
-/**
- * Answers a request with `handler` on the Node path, taking a body a framework already read;
- * a handler not made by {@link createNotificationHandler} goes through {@link toNodeListener}.
- */
+/** Answers a request with `handler` on the Node path, taking a body a framework already read. */
 export function nodeServer(
   handler: NotificationHandler,
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -122,7 +107,7 @@ function requestPath(req: IncomingMessage): string {
   return query === -1 ? full : full.slice(0, query);
 }
 
-/** A `node:http` request whose body a framework may already have parsed into `req.body`. */
+/** A `node:http` request whose body a parser may have put in `req.body` (a parsed value is validated as it is). */
 class MiddlewareIncoming extends NodeIncoming {
   readonly #req: IncomingMessage;
 
@@ -134,7 +119,6 @@ class MiddlewareIncoming extends NodeIncoming {
   override readBody(limitBytes: number, deadlines: Deadlines | undefined): Promise<Uint8Array> {
     const parsed = (this.#req as { body?: unknown }).body;
     if (parsed === undefined || parsed instanceof Uint8Array) return super.readBody(limitBytes, deadlines);
-    // A parser ran first (express.json(), express.text()): what it made is validated as it is.
     const bytes = Buffer.from(typeof parsed === "string" ? parsed : JSON.stringify(parsed));
     if (bytes.byteLength > limitBytes) return Promise.reject(new BodyTooLargeError(limitBytes));
     return Promise.resolve(bytes);

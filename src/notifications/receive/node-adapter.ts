@@ -20,16 +20,8 @@ import { readNodeBody } from "./read-body.ts";
 import { type RequestTarget, refused, settled } from "./rejections.ts";
 
 /**
- * Adapts a notification handler to a `node:http` request listener. For a handler made by
- * {@link createNotificationHandler} the body is read straight from the `IncomingMessage` (same size
- * limit, body deadline and answers as with a `Request`) and the answer written straight to the
- * `ServerResponse`; any other Fetch-API handler is adapted by conversion. When the answer comes
- * before the whole body was read (401, 413, 408) the connection is closed: at most 2 s and 16 MiB
- * more of the upload are read (64 MiB in all). A body a framework already consumed
- * (`express.json()` mounted first) gets a 500 at once and a logged hint; a `Buffer` in `req.body`
- * (`express.raw({ type: "application/json" })`) is used as the body. Header deadlines are server
- * settings: see {@link createNotificationServer}.
- *
+ * Adapts a notification handler to a `node:http` request listener (a {@link createNotificationHandler} one reads
+ * and writes Node's objects directly); an answer before the whole body (401, 408, 413) closes the connection.
  * @example
  * import http from "node:http";
  * import { createNotificationHandler, toNodeListener } from "graph-comms-kit/notifications";
@@ -73,14 +65,12 @@ export function answerNode(
 /** Options of {@link createNotificationServer}. */
 export interface NotificationServerOptions {
   /**
-   * How long a client may take to send the request headers, in ms; slower ones get 408 and the
-   * connection is closed (Node's `server.headersTimeout`). `Infinity` for no limit.
+   * How long a client may take to send the headers, in ms (Node's `server.headersTimeout`); `Infinity` for no limit.
    * @default 5000
    */
   headersTimeoutMs?: number;
   /**
-   * How long a whole request may take, in ms (Node's `server.requestTimeout`): a backstop behind the
-   * handler's own `bodyTimeoutMs`. `Infinity` for no limit.
+   * How long a whole request may take, in ms (Node's `server.requestTimeout`); `Infinity` for no limit.
    * @default 30000
    */
   requestTimeoutMs?: number;
@@ -90,22 +80,16 @@ export interface NotificationServerOptions {
    */
   keepAliveTimeoutMs?: number;
   /**
-   * The most connections held at once (Node's `server.maxConnections`); further ones are closed at
-   * once. Keep it under the process's file limit (`ulimit -n`) minus what else the process opens:
-   * past that limit the server cannot accept at all, and the rest of the process (Redis, key
-   * fetches, files) gets no file either. `Infinity` for no limit.
+   * The most connections held at once (Node's `server.maxConnections`); keep it under the open-file limit minus
+   * what else the process opens, or nothing in it gets a file. `Infinity` for no limit.
    * @default half the process's open-file limit, at most 1000 (500 where the limit cannot be read)
    */
   maxConnections?: number;
 }
 
 /**
- * Creates a `node:http` server for a notification handler, with deadlines that keep slow senders
- * from holding it (see {@link NotificationServerOptions}): unfinished headers get 408 after `headersTimeoutMs`, a stalled
- * body after the handler's `bodyTimeoutMs`, and Node checks the deadlines every second (its default
- * is every 30 s), and connections are capped below the process's file limit. Call `listen` on it
- * as on any server.
- *
+ * Creates a `node:http` server for a notification handler, with deadlines that keep slow senders from holding
+ * it and connections capped below the file limit (see {@link NotificationServerOptions}).
  * @example
  * import { createNotificationHandler, createNotificationServer, createOperationTracker } from "graph-comms-kit/notifications";
  *
@@ -117,7 +101,6 @@ export function createNotificationServer(
   handler: NotificationHandler,
   options: NotificationServerOptions = {},
 ): Server {
-  // Deadlines against slow senders holding the server.
   const given = checkRecord("options", options, [
     "headersTimeoutMs",
     "requestTimeoutMs",
@@ -147,10 +130,7 @@ export function createNotificationServer(
   return server;
 }
 
-/**
- * Half the process's open-file limit, at most 1000, so that a flood of connections leaves files
- * for the rest of the process; 500 where the limit cannot be read (it is read on Linux only).
- */
+/** Half the open-file limit, at most 1000, so a flood of connections leaves files for the rest; else 500. */
 export function defaultMaxConnections(limits = "/proc/self/limits"): number {
   let text: string;
   try {
@@ -221,12 +201,7 @@ function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Receiver
   res.end(body);
 }
 
-/**
- * How long, and how many more bytes, a connection answered early is read before it is dropped: per
- * connection, and in total over the connections answered early within one such time. A loopback
- * sender pushes several MiB before it reads the answer: with 256 KiB it was reset before it could
- * read its 413.
- */
+/** How long and how much more a connection answered early is read (a loopback sender pushes MiBs before reading). */
 const linger = { ms: 2_000, bytes: 16 * 1024 * 1024, totalBytes: 64 * 1024 * 1024 };
 /** The bytes read and dropped by the connections answered early within the last `linger.ms`, in this process. */
 let lingeringBytes = 0;
@@ -234,20 +209,13 @@ let lingeringBytes = 0;
 const lingering = new WeakMap<IncomingMessage["socket"], { read: number; counted: number }>();
 
 /**
- * Node destroys a `connection: close` socket as soon as the answer is flushed; with request bytes
- * still unread, the kernel then sends a reset, and a reset can discard the answer in the client's
- * buffer before the client reads it (a sender of an oversized body would see a dropped connection,
- * not the 413). So this connection is closed in stages, as RFC 9112 §9.6 asks: the write side
- * first, then what the client still sends is read and thrown away for a bounded time and size.
- * Called before the answer is written: the body is consumed from now on, by a counter, because a
- * body never read when the answer ends would be discarded by Node itself (`req._dump()`), unseen
- * by any counter and without a limit.
+ * Closes a connection answered early in stages (RFC 9112 §9.6), since a reset over unread bytes can discard the answer;
+ * the rest is read within `linger` by a counter, because Node's own `req._dump()` would read it unbounded.
  */
 function lingerBeforeClosing(req: IncomingMessage): void {
   const socket = req.socket;
   const state = lingering.get(socket) ?? startLingering(socket);
-  // Counted on the socket, so requests pipelined behind this one share the limit (in body bytes on
-  // a socket that keeps no count, such as a framework's injected request).
+  // Counted per socket so pipelined requests share the limit (in body bytes where the socket keeps no count).
   req.on("data", (chunk: Buffer) => {
     const read =
       typeof socket.bytesRead === "number" ? socket.bytesRead - state.read : state.counted + chunk.byteLength;
@@ -262,8 +230,7 @@ function lingerBeforeClosing(req: IncomingMessage): void {
 function startLingering(socket: IncomingMessage["socket"]): { read: number; counted: number } {
   const state = { read: socket.bytesRead ?? 0, counted: 0 };
   lingering.set(socket, state);
-  // The bytes count against the total until the window ends, closed or not: at most
-  // `totalBytes` per `ms` are read for refused requests, however many senders there are.
+  // The bytes count against the total until the window ends, however many senders there are.
   setTimeout(() => {
     drop(socket);
     lingeringBytes -= state.counted;

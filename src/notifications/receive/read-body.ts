@@ -11,19 +11,12 @@ export class BodyTimeoutError extends Error {
   }
 }
 
-/**
- * The body was read before the handler saw the request: a body parser (`express.json()`, Fastify's
- * JSON parser) ran first. Waiting for the stream would hang for ever, so this is raised
- * at once; answered 500.
- */
+/** A body parser read the body before the handler saw it (waiting for the stream would hang); answered 500. */
 export class BodyAlreadyReadError extends Error {
   override readonly name = "BodyAlreadyReadError";
 }
 
-/**
- * The body length a `Content-Length` header declares (decimal digits, spaces around allowed), or
- * `undefined` when there is none; a declared length over the limit is refused before reading a byte.
- */
+/** The length a `Content-Length` header declares, or `undefined`; one over the limit is refused before reading. */
 function declaredLength(header: string | null | undefined, limitBytes: number): number | undefined {
   if (header == null || !/^\s*\d+\s*$/.test(header)) return undefined;
   const length = Number(header);
@@ -32,10 +25,8 @@ function declaredLength(header: string | null | undefined, limitBytes: number): 
 }
 
 /**
- * Reads a request body's bytes, refusing it as soon as it passes `limitBytes`: a declared
- * `Content-Length` over the limit is refused before reading, and a body without one is counted
- * chunk by chunk and the stream cancelled when the limit is passed. With `deadlines`, a body that
- * has not ended by their time is refused too.
+ * Reads a request body's bytes, refusing it as soon as it passes `limitBytes` (declared or counted) or, with
+ * `deadlines`, when it has not ended by their time.
  *
  * @throws {BodyTooLargeError} when the body is over the limit.
  * @throws {BodyTimeoutError} when the body took longer than the deadlines allow.
@@ -47,9 +38,7 @@ export async function readLimitedBytes(
   deadlines?: Deadlines,
 ): Promise<Uint8Array> {
   if (declaredLength(request.headers.get("content-length"), limitBytes) !== undefined) {
-    // The server's HTTP framing holds a body to its declared length, so it is read whole, the way
-    // the server reads it best: @hono/node-server, for one, reads `arrayBuffer()` straight from the
-    // socket but builds a web stream for `body` (much slower). The length is
+    // HTTP framing holds the body to its declared length, so it is read whole, which servers do fastest;
     // checked again for a hand-made `Request` whose header says less than its body holds.
     const reading = request.arrayBuffer();
     const buffer = await (deadlines === undefined ? reading : withinDeadline(reading, deadlines));
@@ -104,10 +93,8 @@ function withinDeadline<T>(work: Promise<T>, deadlines: Deadlines): Promise<T> {
 }
 
 /**
- * Reads a `node:http` request's body straight from the `IncomingMessage` (no web streams), with the
- * same limit, declared-length check and deadline as {@link readLimitedBytes}. A `Buffer` already in
- * `req.body` (Express's `express.raw()`) is taken as the body; a body another parser consumed is a
- * {@link BodyAlreadyReadError} at once.
+ * Reads a `node:http` body straight from the `IncomingMessage` with the checks of {@link readLimitedBytes};
+ * a `Buffer` in `req.body` (`express.raw()`) is taken as the body.
  *
  * @throws {BodyTooLargeError} when the body is over the limit.
  * @throws {BodyTimeoutError} when the body took longer than the deadlines allow.
@@ -139,8 +126,7 @@ export function readNodeBody(
     let settled = false;
     const deadline = deadlines && expiring(() => finish(new BodyTimeoutError(deadlines.ms)));
     if (deadline) deadlines?.add(deadline);
-    // The listeners stay on `req` once the read is settled and return at once: removing four
-    // listeners on every request cost the Node path time.
+    // The listeners stay on `req` once settled (removing them per request costs the Node path time).
     function finish(error?: Error): void {
       if (settled) return;
       settled = true;

@@ -2,14 +2,10 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import type { ReceiverAnswer } from "./answers.ts";
 
 /**
- * Why the handler refused a request, one stable code per kind of refusal:
- * `method-not-allowed` (405); `missing-token`, `bad-token` (401); `keys-unavailable` (503: the
- * signing keys cannot be fetched); `unsupported-media-type` (415: a content type or encoding that is
- * not JSON); `body-too-large` (413); `body-timeout` (408); `invalid-body` (400: not JSON or not a
- * valid batch); `unreadable-body` (400: the connection failed while the body was read);
- * `body-already-read` (500: a body parser ran first); `callback-failed` (500: `onNotification`
- * threw); `callback-unavailable` (503: it threw an error marked `retryable`); `callback-timeout`
- * (503: past `callbackTimeoutMs`); `internal-error` (500: the handler itself failed).
+ * Why the handler refused a request: `method-not-allowed` 405; `missing-token`, `bad-token` 401; `keys-unavailable` 503;
+ * `unsupported-media-type` 415; `body-too-large` 413; `body-timeout` 408; `invalid-body`, `unreadable-body` 400;
+ * `body-already-read` 500 (a body parser ran first); `callback-failed` 500; `callback-unavailable` 503 (a `retryable`
+ * error); `callback-timeout` 503; `internal-error` 500.
  */
 export type RejectionReason =
   | "method-not-allowed"
@@ -29,11 +25,9 @@ export type RejectionReason =
 
 /** What can be read of a bearer token without verifying it; never the token itself. */
 export interface TokenSummary {
-  /** The `alg` of the token's header. */
   alg?: string;
   /** The `kid` of the token's header: which signing key it names. */
   kid?: string;
-  /** The issuer claim. */
   iss?: string;
   /** The audience claim (several joined with `, `). */
   aud?: string;
@@ -41,13 +35,10 @@ export interface TokenSummary {
 
 /** A safe summary of a refused request: no body, no token. Values are cut to 200 characters. */
 export interface RequestSummary {
-  /** The HTTP method. */
   method: string;
   /** The URL path, without the query. */
   path: string;
-  /** The `Content-Type` header, if any. */
   contentType?: string;
-  /** The `Content-Length` header, if any. */
   contentLength?: string;
   /** The bearer token's header and claims as far as they can be decoded, if a token was sent. */
   token?: TokenSummary;
@@ -63,7 +54,6 @@ export interface NotificationRejection {
   reason: RejectionReason;
   /** The message of the error answered to the sender. */
   message: string;
-  /** What the request was. */
   request: RequestSummary;
 }
 
@@ -124,10 +114,7 @@ interface Logger {
   error(message: string, ...details: unknown[]): void;
 }
 
-/**
- * The reporter of a handler: builds the {@link NotificationRejection} and hands it to `hook`, or,
- * without one, logs it through `logger`, one line per reason per {@link logIntervalMs} at most.
- */
+/** Hands each {@link NotificationRejection} to `hook`, or logs it at most once per reason per {@link logIntervalMs}. */
 export function rejectionReporter(
   hook: RejectionHook | undefined,
   logger: Logger,
@@ -156,10 +143,7 @@ function hookFailed(logger: Logger, error: unknown): void {
   logger.error("notification handler: onRejected threw; the answer was sent all the same", error);
 }
 
-/**
- * Refusals the handler or its verifier already log with their detail (once per outage, or with the
- * error a callback threw): the default log adds no line of its own for them.
- */
+/** Refusals the handler or its verifier already log with their detail: the default log skips them. */
 const loggedElsewhere: ReadonlySet<RejectionReason> = new Set([
   "keys-unavailable",
   "body-already-read",

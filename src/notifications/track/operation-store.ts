@@ -1,47 +1,21 @@
 import { checkNumber, checkRecord } from "../../core/check.ts";
 import type { OperationNotification } from "../parse/notification.ts";
 
-/**
- * Where a tracker keeps final operation notifications: those that arrive before anyone waits, and
- * the record that makes a repeated notification a duplicate. The in-memory default serves one
- * process; an implementation over a shared store (Redis, a database) lets a bot run on several
- * machines: it also offers `subscribe`, so that a waiter hears of a notification another instance
- * recorded. Methods may return promises; a store that cannot be reached should reject with
- * `StoreUnavailableError` (the receiver then answers 503 and Graph redelivers).
- */
+/** Where a tracker keeps final operation notifications; an unreachable store rejects with `StoreUnavailableError`. */
 export interface OperationStore {
-  /**
-   * Records `notification` under `key` unless something is already recorded there.
-   * Returns `true` when it was recorded now, `false` when `key` was taken (a duplicate).
-   * Must be atomic (set-if-absent) for duplicates to be delivered once.
-   */
+  /** Records `notification` under `key` atomically unless taken: `true` when recorded now, `false` for a duplicate. */
   add(key: string, notification: OperationNotification): boolean | Promise<boolean>;
   /** The notification recorded under `key`, or `undefined` (never recorded, expired or evicted). */
   get(key: string): OperationNotification | undefined | Promise<OperationNotification | undefined>;
-  /**
-   * Optional, for stores shared by several processes: tells `listener` about every key recorded from
-   * now on, by any process, until the returned function is called. The tracker subscribes while
-   * anything waits. Without it, a waiter hears only of notifications its own process handles.
-   */
+  /** For stores shared by several processes: tells `listener` of every key any process records, until unsubscribed. */
   subscribe?(listener: OperationStoreListener): () => void;
 }
 
-/**
- * What a shared {@link OperationStore} tells a subscribed tracker.
- *
- * @example
- * const unsubscribe = store.subscribe?.({ added: (key) => console.log("recorded:", key), resync: () => {} });
- */
+/** What a shared {@link OperationStore} tells a subscribed tracker. */
 export interface OperationStoreListener {
-  /**
-   * `key` was recorded, here or by another process: a tracker that waits for it reads it with
-   * `get`. Only the key travels, so every process can be told of every key cheaply.
-   */
+  /** `key` was recorded, here or by another process (only the key travels: a waiter reads it with `get`). */
   added(key: string): void;
-  /**
-   * Announcements may have been missed (the store's connection was lost and is back): look up
-   * again, with `get`, every key still awaited.
-   */
+  /** Announcements may have been missed (a connection came back): `get` every key still awaited again. */
   resync(): void;
 }
 
@@ -58,17 +32,7 @@ export interface MemoryOperationStoreOptions {
    */
   maxEntries?: number;
   /**
-   * The most memory the kept notifications may take, in bytes; the oldest are evicted first. Each
-   * notification is measured once, when it is added, by an estimate that errs high: 2 bytes per
-   * character of every string and key, 16 bytes per value and per member. Graph's operation
-   * notifications measure 2 to 4 kB, so the default holds the default 10,000 of them; a notification
-   * that carries megabytes of extra members counts for what it carries, so a few hundred of them
-   * cannot hold gigabytes. A notification larger than `maxBytes` on its own is not kept (it is
-   * still delivered to the callers waiting for it). Eviction makes no exception for notifications
-   * already answered `202`: anyone with a valid token can send large final notifications for
-   * operations of their own (a few dozen near the handler's 1 MiB limit fill the default) and
-   * evict one that a later `wait()` would have found; {@link MemoryOperationStore.evicted} counts
-   * evictions.
+   * The most memory the kept notifications may take, by a high estimate, in bytes; the oldest are evicted first.
    * @default 67_108_864 (64 MiB)
    */
   maxBytes?: number;
@@ -80,17 +44,11 @@ export interface MemoryOperationStore extends OperationStore {
   readonly size: number;
   /** The estimated memory the kept notifications take, in bytes (see {@link MemoryOperationStoreOptions.maxBytes}). */
   readonly bytes: number;
-  /** Forgets every kept notification. The store holds no timer or connection, so nothing else is released. */
   close(): Promise<void>;
-  /**
-   * How many notifications were evicted before their `ttlMs` was up, to make room under
-   * `maxEntries` or `maxBytes`. A count that grows means a `wait()` may no longer find a
-   * notification that came before it: raise the limits, or look for a sender of large bodies.
-   */
+  /** How many notifications were evicted for room before their `ttlMs`: a later `wait()` cannot find those. */
   readonly evicted: number;
 }
 
-/** A kept notification, in the queue of entries from oldest to newest. */
 interface Entry {
   key: string;
   /** `undefined` once a newer entry took the key while this one waited in the queue (see `add`). */
@@ -101,14 +59,7 @@ interface Entry {
 }
 
 /**
- * An in-memory {@link OperationStore} whose memory stays bounded: entries expire after `ttlMs`
- * (swept lazily, no timers), and the oldest are evicted beyond `maxEntries` or `maxBytes`. It keeps
- * each notification whole, so `wait()` resolves with the notification `onNotification` saw whether
- * it arrived before or after the call. An evicted or expired notification is forgotten: a `wait()`
- * started later times out, and a repeat is delivered again. Adding, finding and evicting take
- * constant time whatever the number of entries (amortised: each entry leaves the queue once;
- * measuring a notification takes time in its size).
- *
+ * An in-memory {@link OperationStore} bounded by `ttlMs` (swept lazily), `maxEntries` and `maxBytes`, in constant time.
  * @example
  * const tracker = createOperationTracker({ store: createMemoryOperationStore({ ttlMs: 60_000, maxEntries: 1_000 }) });
  */
@@ -124,15 +75,12 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
       ? 64 * 1024 * 1024
       : checkNumber("options.maxBytes", options.maxBytes, 1, true);
   const entries = new Map<string, Entry>();
-  // Why a queue beside the map: evicting through the map's own order (`keys().next()`) walks the
-  // slots of every entry deleted since the map last rehashed, O(n) per add on a full store
-  // (26 µs at 10,000 entries, 152 µs at 100,000). Entries share one TTL, so the oldest expires first.
+  // A queue beside the map, as evicting in the map's own order is O(n) on a full store; the oldest expires first.
   let oldest: Entry | undefined;
   let newest: Entry | undefined;
   let bytes = 0;
   let evicted = 0;
 
-  /** Drops the oldest entry; `forRoom` when it is evicted for a newer one, not expired. */
   function dropOldest(forRoom = false): void {
     const entry = oldest as Entry;
     oldest = entry.newer;
@@ -155,8 +103,7 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
       const existing = entries.get(key);
       if (existing !== undefined) {
         if (existing.expiresAt > now) return false;
-        // Expired but not yet swept (the clock went back since younger entries were added): the
-        // old entry stays queued, emptied, and is skipped when the queue reaches it.
+        // Expired but not swept (the clock went back): the old entry stays queued, emptied, and is skipped.
         entries.delete(key);
         bytes -= existing.bytes;
         existing.notification = undefined;
@@ -201,13 +148,7 @@ export function createMemoryOperationStore(options: MemoryOperationStoreOptions 
   };
 }
 
-/**
- * The memory a notification kept under `key` takes, estimated high (see
- * {@link MemoryOperationStoreOptions.maxBytes}); it stops counting once past `limit`. Iterative. A
- * shared object is counted once per path to it, except the parser's `operation`, which is also
- * `raw.resourceData` (no set of seen objects: this runs once per final notification); any value,
- * cyclic ones included, is measured in time bounded by its size and by `limit`.
- */
+/** A high estimate of a kept notification's memory, stopping past `limit` (so cyclic values end too). */
 function estimateBytes(key: string, notification: OperationNotification, limit: number): number {
   let total = 2 * key.length + 16;
   const pending: unknown[] = [];

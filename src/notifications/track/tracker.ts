@@ -39,11 +39,7 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/**
- * The operation to wait for: the client's `OperationRef`, or just its ids. When the action's answer
- * (a target with `httpStatus`) already gave a final status, Graph sends no notification for it, so
- * `wait()` settles at once.
- */
+/** The operation to wait for: the client's `OperationRef` (an answer already final settles `wait()` at once), or its ids. */
 export interface WaitTarget extends OperationIds {
   /** The HTTP status of the action's answer: present on an answer, whose `status` is then read. */
   httpStatus?: number;
@@ -56,52 +52,34 @@ export interface WaitTarget extends OperationIds {
 /** Options of {@link createOperationTracker}. */
 export interface OperationTrackerOptions extends MemoryOperationStoreOptions {
   /**
-   * Where final notifications are kept. A shared store (`createRedisOperationStore` of
-   * `graph-comms-kit/redis`) lets several instances wait for notifications that any of them receives.
+   * Where final notifications are kept; a shared store (`graph-comms-kit/redis`) serves several instances.
    * @default an in-memory store built from `ttlMs`, `maxEntries` and `maxBytes`
    */
   store?: OperationStore;
   /**
-   * The default `wait()` timeout, in ms (Graph's quick actions take seconds; use more for prompts
-   * and recordings). `Infinity`, or more than a timer holds (2^31 - 1), waits for ever.
+   * The default `wait()` timeout, in ms (more for prompts and recordings); `Infinity` waits for ever.
    * @default 30000
    */
   timeoutMs?: number;
   /**
-   * Where the notifications it handled (counted by outcome) and its `wait()` durations go:
-   * `createTelemetry()` of `graph-comms-kit/telemetry`.
+   * Where the notifications handled (by outcome) and `wait()` durations go (`createTelemetry()`).
    * @default none (nothing is measured)
    */
   telemetry?: Telemetry;
 }
 
-/**
- * What {@link OperationTracker.handle} did with a notification:
- * `delivered` to waiting callers, `stored` for a later `wait()` (or for callers waiting in other
- * processes, through a shared store), `duplicate` of one already handled,
- * or `ignored` (not an operation, or a status that is not final).
- */
+/** What {@link OperationTracker.handle} did: `delivered` to waiters, `stored` for a later `wait()`, `duplicate`, or `ignored`. */
 export type HandleResult = "delivered" | "stored" | "duplicate" | "ignored";
 
 /** Matches operation notifications to the callers waiting for them. */
 export interface OperationTracker {
   /** Takes a parsed notification (pass it as the handler's `onNotification`). Bound; safe to pass around. */
   handle(notification: ParsedNotification): Promise<HandleResult>;
-  /**
-   * Resolves with the operation's `completed` outcome; rejects with {@link OperationFailedError}
-   * on `failed`, {@link OperationTimeoutError} after `timeoutMs`, or the signal's reason on abort.
-   * A target whose answer was already final (`200` with `completed` or `failed`) settles at once
-   * (`kind: "answer"`); otherwise the final notification settles it (`kind: "operation"`).
-   */
+  /** Resolves with the `completed` outcome, or rejects with {@link OperationFailedError}, {@link OperationTimeoutError} or the signal's reason. */
   wait(operation: WaitTarget, options?: WaitOptions): Promise<OperationOutcome>;
   /** How many `wait()` calls are pending. */
   readonly waiting: number;
-  /**
-   * Shuts the tracker down: every pending `wait()` rejects with {@link TrackerClosedError} and its
-   * timer is cleared, the tracker unsubscribes from its store, and later `wait()` and `handle()` calls
-   * reject with that error too. A store you passed in stays open (close it yourself); the in-memory
-   * store the tracker made is emptied. Idempotent.
-   */
+  /** Rejects pending and later calls with {@link TrackerClosedError}; a store you passed in stays open. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -121,11 +99,7 @@ const answers: Readonly<Record<HandleResult, Promise<HandleResult>>> = {
 };
 
 /**
- * Creates an operation tracker: `wait(op)` learns how an operation ended from Graph's notifications.
- * Ids match in every spelling (Location vs notification); a final notification that arrives before
- * `wait()` is kept (bounded by `ttlMs` and `maxEntries`) and delivered when `wait()` comes; a repeated
- * notification is delivered once.
- *
+ * Creates an operation tracker: `wait(op)` learns how an operation ended from Graph's notifications, early or late.
  * @example
  * const tracker = createOperationTracker();
  * const handle = createNotificationHandler({ appId: "your-bot-app-id", onNotification: tracker.handle });
@@ -160,8 +134,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
   const waiters = new Map<string, Set<Waiter>>();
   let waiting = 0;
   let closed = false;
-  // A shared store announces keys that other processes recorded; subscribed only while something
-  // waits, so a tracker that is dropped leaves no listener behind in the store.
+  // Subscribed to a shared store only while something waits, so a dropped tracker leaves no listener behind.
   let unsubscribe: (() => void) | undefined;
   const listener: OperationStoreListener = {
     added(key) {
@@ -257,8 +230,7 @@ export function createOperationTracker(input: OperationTrackerOptions = {}): Ope
           timeoutMs,
         );
       }
-      // Registered (and subscribed) first, then looked up: a notification recorded in between,
-      // here or elsewhere, finds the waiter.
+      // Registered first, then looked up, so a notification recorded in between finds the waiter.
       lookUp(key, [waiter]);
     });
   }
