@@ -1,6 +1,5 @@
 import { type HttpHandler, HttpResponse, http } from "msw";
 import type { components } from "../../generated/schema.d.ts";
-import type { CancelMediaProcessingBody } from "../core/call-paths.ts";
 import { checkRecord, checkType, fail } from "../core/check.ts";
 import { normalizeId } from "../core/operation-id.ts";
 import type { OperationIds } from "../core/operation-path.ts";
