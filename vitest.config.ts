@@ -17,6 +17,8 @@ export default defineConfig({
       include: ["test/**/*.test-d.ts"],
       tsconfig: "./tsconfig.json",
     },
+    // One worker more than this machine's two cores: many files mostly wait on child processes and sockets.
+    maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 60_000,
     projects: [

@@ -64,15 +64,26 @@ export function checkBearerToken(token: unknown, option: string): string | undef
   return token.trim();
 }
 
+/** Refuses a signer option that is not an object with a `mint()` method. */
+export function checkSigner(option: string, signer: unknown): NotificationSigner | undefined {
+  if (signer === undefined) return undefined;
+  if (
+    typeof signer !== "object" ||
+    signer === null ||
+    typeof (signer as NotificationSigner).mint !== "function"
+  ) {
+    fail(option, "must be an object with a mint() method (such as the testing kit's keys)");
+  }
+  return signer as NotificationSigner;
+}
+
 /** The bearer token of one delivery: the given token, or a fresh one from the signer. */
 async function deliveryToken(options: DeliveryOptions, path: string): Promise<string | undefined> {
   const token = checkBearerToken(options.token, `${path}.token`);
   const signer = options.signer;
   if (signer === undefined) return token;
   if (token !== undefined) fail(`${path}.signer`, "cannot be combined with a token: give one or the other");
-  if (typeof signer !== "object" || signer === null || typeof signer.mint !== "function") {
-    fail(`${path}.signer`, "must be an object with a mint() method (such as the testing kit's keys)");
-  }
+  checkSigner(`${path}.signer`, signer);
   return checkBearerToken(await signer.mint(), `${path}.signer.mint()`);
 }
 

@@ -4,7 +4,7 @@ import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkRecord, checkTimeout, checkType, fail } from "../../core/check.ts";
-import type { NotificationSigner } from "../notification-delivery.ts";
+import { checkSigner, type NotificationSigner } from "../notification-delivery.ts";
 import {
   checkCallbackUrl,
   checkNotificationStatus,
@@ -181,16 +181,7 @@ export async function startPrism(options: PrismLaunchOptions = {}): Promise<Runn
   for (const name of ["onOutput", "onWarning"] as const) {
     if (options[name] !== undefined) checkType(`options.${name}`, options[name], "function");
   }
-  const signer = options.notificationSigner;
-  if (
-    signer !== undefined &&
-    (typeof signer !== "object" || signer === null || typeof signer.mint !== "function")
-  ) {
-    fail(
-      "options.notificationSigner",
-      "must be an object with a mint() method (such as the testing kit's keys)",
-    );
-  }
+  const signer = checkSigner("options.notificationSigner", options.notificationSigner);
   if (options.searchDirs !== undefined) {
     const dirs = checkType<unknown[]>("options.searchDirs", options.searchDirs, "array");
     for (const [i, dir] of dirs.entries()) checkType(`options.searchDirs[${i}]`, dir, "string");

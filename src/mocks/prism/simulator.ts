@@ -1,10 +1,9 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { HttpResponse, http } from "msw";
-import { checkRecord, checkType, fail } from "../../core/check.ts";
+import { checkRecord, checkType } from "../../core/check.ts";
 import { InvalidArgumentError } from "../../core/errors.ts";
 import { createGraphHandlers, type GraphMock, type SentNotification } from "../graph-handlers.ts";
-import type { NotificationSigner } from "../notification-delivery.ts";
-import { deliver } from "../notification-delivery.ts";
+import { checkSigner, deliver, type NotificationSigner } from "../notification-delivery.ts";
 import { type TriggerKind, type TriggerTarget, triggerBatch } from "../trigger-batch.ts";
 import { checkCallbackUrl } from "./callback-options.ts";
 import { freePort } from "./free-port.ts";
@@ -103,16 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const onEvent = options.onEvent;
   if (onEvent !== undefined) checkType("options.onEvent", onEvent, "function");
   if (callback.warning) onEvent?.(`warning: ${callback.warning}`);
-  const signer = options.notificationSigner;
-  if (
-    signer !== undefined &&
-    (typeof signer !== "object" || signer === null || typeof signer.mint !== "function")
-  ) {
-    fail(
-      "options.notificationSigner",
-      "must be an object with a mint() method (such as the testing kit's keys)",
-    );
-  }
+  const signer = checkSigner("options.notificationSigner", options.notificationSigner);
   const { createServer } = await import("@mswjs/http-middleware").catch(() => {
     throw new Error(
       "@mswjs/http-middleware is not installed; the simulator serves the MSW handlers with it: npm install --save-dev --save-exact @mswjs/http-middleware@0.10.3",
