@@ -280,3 +280,17 @@ describe("notify with the callbackUrl given to createGraphHandlers", () => {
     });
   });
 });
+
+describe("the signer option (notify, the Prism launcher and the simulator)", () => {
+  it("takes an object with mint() and refuses anything else, naming the option", async () => {
+    const { checkSigner } = await import("../../src/mocks/notification-delivery.ts");
+    const signer = { mint: async () => "t" };
+    expect(checkSigner("options.notificationSigner", signer)).toBe(signer);
+    expect(checkSigner("options.notificationSigner", undefined)).toBeUndefined();
+    for (const bad of [null, "token", {}, { mint: "t" }]) {
+      expect(() => checkSigner("options.notificationSigner", bad)).toThrow(
+        /options\.notificationSigner must be an object with a mint\(\) method/,
+      );
+    }
+  });
+});
