@@ -69,6 +69,7 @@ describe("graph-comms-mock simulate + trigger, with the example bot in its own p
         },
       );
       expect(response.status).toBe(202);
+      expect(response.headers.get("x-powered-by")).toBeNull();
       await botLog.until(/notification: \/app\/calls\/\w+\/operations\/\w+ completed\n/);
       await log.until(/notification \(cancelOperation\): .* -> bot answered 202\n/);
 

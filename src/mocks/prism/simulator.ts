@@ -141,6 +141,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
   });
   const app = createServer(...([trigger, ...graph.handlers] as unknown as Parameters<typeof createServer>));
+  app.disable("x-powered-by"); // Graph names no framework; Express would.
   const server = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
     if (onEvent) {
       const before = graph.requests.length;
