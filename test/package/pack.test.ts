@@ -17,7 +17,7 @@ interface PackedFile {
  * Builds and packs the package as a publisher would (`npm run build`, `npm pack`), unpacks the
  * tarball into a temporary project's node_modules, and compiles and runs a consumer against it.
  * Only the packed files stand for graph-comms-kit; its declared dependencies and the consumer's
- * tools (msw and openapi-msw, the optional peers; typescript, @types/node) are linked from this repo's node_modules, so nothing is
+ * tools (msw, the optional peer; typescript, @types/node) are linked from this repo's node_modules, so nothing is
  * downloaded, and an import of an undeclared dependency would fail.
  */
 describe("the npm package", () => {
@@ -42,7 +42,6 @@ describe("the npm package", () => {
     for (const name of [
       ...Object.keys(manifest.dependencies),
       "msw",
-      "openapi-msw",
       "typescript",
       "@types/node",
     ]) {
