@@ -39,12 +39,7 @@ describe("the npm package", () => {
     const manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;
     };
-    for (const name of [
-      ...Object.keys(manifest.dependencies),
-      "msw",
-      "typescript",
-      "@types/node",
-    ]) {
+    for (const name of [...Object.keys(manifest.dependencies), "msw", "typescript", "@types/node"]) {
       const link = join(project, "node_modules", name);
       await mkdir(dirname(link), { recursive: true });
       await symlink(join(root, "node_modules", name), link, "dir");
