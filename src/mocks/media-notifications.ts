@@ -1,3 +1,4 @@
+import type { components } from "../../generated/schema.d.ts";
 import { isSpecNode, type SpecNode, specExampleObject } from "../core/spec-document.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
 import type { MediaAction } from "./media-queue.ts";
@@ -9,7 +10,7 @@ import { specOperation } from "./spec-operations.ts";
  * docs print ("Operation canceled for recordResponse"); no page prints a cancelled playPrompt, and
  * beta's playPromptCompletionReason names `mediaOperationCanceled` for it.
  */
-const cancelledReason: Record<MediaAction, string> = {
+const cancelledReason: Record<MediaAction, components["schemas"]["completionReason"]> = {
   playPrompt: "mediaOperationCanceled",
   recordResponse: "operationCanceled",
 };

@@ -1,10 +1,12 @@
+import type { ActionName } from "../core/actions.ts";
+import type { OperationStatus } from "../core/operation-status.ts";
 import type { IssuedOperation } from "./issued-operation.ts";
 
 /** The media (IVR) actions a call queues: `playPrompt` and `recordResponse` (2018: `record`). */
-export type MediaAction = "playPrompt" | "recordResponse";
+export type MediaAction = Extract<ActionName, "playPrompt" | "recordResponse">;
 
-/** Where a media operation is: waiting its turn, playing or recording, or done. */
-export type MediaStatus = "notStarted" | "running" | "completed" | "failed";
+/** Where a media operation is: waiting its turn, playing or recording, or done (the spec's `operationStatus`). */
+export type MediaStatus = OperationStatus;
 
 /** One playPrompt or recordResponse operation of a simulated call. */
 export interface SimulatedMediaOperation {

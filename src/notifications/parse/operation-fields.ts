@@ -1,3 +1,4 @@
+import type { components } from "../../../generated/schema.d.ts";
 import { typeOf } from "../../core/check.ts";
 import { readOperationStatus } from "../../core/operation-status.ts";
 import type { CommsOperation, OperationFields, ResultInfo } from "./notification.ts";
@@ -8,7 +9,10 @@ import { normalizeResultInfo, type ResultInfoBody } from "./result-info.ts";
  * playPromptOperation's `mediaOperationCanceled` (beta resource pages, msgraph-metadata
  * `beta-enum-types.json`).
  */
-const cancelReasons: readonly string[] = ["operationCanceled", "mediaOperationCanceled"];
+const cancelReasons: ReadonlySet<string> = new Set<components["schemas"]["completionReason"]>([
+  "operationCanceled",
+  "mediaOperationCanceled",
+]);
 
 /** Graph's `resultInfo` for a cancelled operation: 400 / 8508, "the operation was cancelled" (cancelMediaProcessing pages). */
 function isCancelResult(info: ResultInfo | undefined): boolean {
@@ -34,7 +38,6 @@ export function readOperationFields<T extends Omit<OperationFields, "cancelled">
   if (resultInfo !== undefined) target.resultInfo = resultInfo;
   const reason = operation.completionReason;
   if (typeof reason === "string") target.completionReason = reason;
-  const cancelled =
-    isCancelResult(resultInfo) || (typeof reason === "string" && cancelReasons.includes(reason));
+  const cancelled = isCancelResult(resultInfo) || (typeof reason === "string" && cancelReasons.has(reason));
   return Object.assign(target, { cancelled });
 }
